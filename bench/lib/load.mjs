@@ -1,0 +1,43 @@
+// The one load generator for every target: autocannon, programmatically, with the same
+// connection count and duration for all of them (set once in bench/run.mjs).
+import autocannon from "autocannon";
+
+/**
+ * Drives `url` with `requests` (autocannon's request list: each connection walks it in
+ * order, `setupRequest(req, context)` fills in per-request ids) and returns req/s, latency
+ * percentiles (ms) and status counts. `amount` instead of `duration` sends exactly that many.
+ */
+export const TIMEOUT_SECONDS = 30;
+
+export async function drive({ url, connections, duration, amount, requests, headers = {} }) {
+  const statuses = {};
+  const instance = autocannon({
+    url,
+    connections,
+    ...(amount ? { amount } : { duration }),
+    headers: { "content-type": "application/json", ...headers },
+    requests,
+    // Long enough that a slow answer is measured rather than dropped (autocannon's default is 10 s).
+    timeout: TIMEOUT_SECONDS,
+    // Ids are unique per request: never reuse a connection's last body.
+    idReplacement: false,
+  });
+  instance.on("response", (_client, statusCode) => {
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  });
+  const result = await instance;
+  return {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    seconds: result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: result.errors + result.timeouts,
+    statuses,
+  };
+}
+
+/** Unique ids across every run of this process (connections share the counter). */
+let sequence = 0;
+export const nextId = (prefix) => `${prefix}-${process.pid}-${(sequence++).toString(36)}`;

@@ -1,0 +1,229 @@
+// The scenarios: each drives one target with the shared load generator and returns a row
+// (req/s, p50/p99 ms, status counts, and a check of its own results where one applies).
+import { call, inParallel, percentile, waitFor } from "./api.mjs";
+import { drive, nextId } from "./load.mjs";
+import { CHECK_SKU, FLUSH_STORE, HOT_SKU, POS_SKUS, POS_STORE, SPREAD_CELLS, STORE } from "./setup.mjs";
+
+const reservationBody = (items) => JSON.stringify({ reservationId: nextId("r"), channel: "online", items });
+const ok = (statuses, code) => statuses[code] ?? 0;
+
+/** One-unit reservations with unique ids on one SKU, against any target speaking POST /v1/reservations. */
+export function reserveOne({ url, token, sku, load }) {
+  return drive({
+    ...load,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [
+      {
+        method: "POST",
+        path: "/v1/reservations",
+        setupRequest: (request) => ({ ...request, body: reservationBody([{ storeId: STORE, sku, qty: 1 }]) }),
+      },
+    ],
+  });
+}
+
+/**
+ * The bench's own correctness check on the hot-SKU path: 1.5 × onHand one-unit
+ * reservations at full concurrency must give exactly onHand 201s, the rest 409, a cell with
+ * reserved = onHand and nothing left to offer; a retry of a created id answers 200 and takes nothing.
+ */
+export async function hotSkuCorrectness({ url, token, checkStock, connections }) {
+  const created = [];
+  const run = await drive({
+    url,
+    connections,
+    amount: Math.round(checkStock * 1.5),
+    headers: { authorization: `Bearer ${token}` },
+    requests: [
+      {
+        method: "POST",
+        path: "/v1/reservations",
+        setupRequest: (request, context) => {
+          context.body = reservationBody([{ storeId: STORE, sku: CHECK_SKU, qty: 1 }]);
+          return { ...request, body: context.body };
+        },
+        onResponse: (status, _body, context) => {
+          if (status === 201) created.push(context.body);
+        },
+      },
+    ],
+  });
+  const retries = await inParallel(created.slice(0, 50), 8, async (body) => {
+    const response = await fetch(`${url}/v1/reservations`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+    await response.text();
+    return response.status;
+  });
+  const cell = await call(url, token, "GET", `/v1/stores/${STORE}/skus/${CHECK_SKU}`);
+  const failures = [];
+  if (ok(run.statuses, 201) !== checkStock) failures.push(`${ok(run.statuses, 201)} reservations succeeded, expected exactly ${checkStock}`);
+  if (ok(run.statuses, 409) !== run.requests - checkStock) failures.push(`${ok(run.statuses, 409)} answered 409, expected ${run.requests - checkStock}`);
+  if (cell.reserved !== checkStock) failures.push(`cell reserved ${cell.reserved}, expected ${checkStock}`);
+  if (cell.oversold || cell.onHand !== checkStock) failures.push(`cell oversold=${cell.oversold} onHand=${cell.onHand}`);
+  if (Object.values(cell.channels).some((channel) => channel.available !== 0) || cell.free.shared !== 0) failures.push("cell still offers units");
+  if (retries.some((status) => status !== 200)) failures.push(`a retry of a created reservation answered ${retries.find((status) => status !== 200)}`);
+  return { run, cell, retried: retries.length, passed: failures.length === 0, failures };
+}
+
+/** Counts add up after a timed hot-SKU run: units taken = 201s (+ at most the requests cut off in flight). */
+export function countsAddUp(taken, run, connections) {
+  const created = ok(run.statuses, 201);
+  const passed = taken >= created && taken <= created + connections && ok(run.statuses, 409) === 0;
+  return { passed, detail: `${taken} units taken, ${created} × 201 (${run.errors} errors, non-201: ${JSON.stringify(run.statuses)})` };
+}
+
+/** One-unit reservations spread evenly over the 1,000 cells (round robin). */
+export function spread({ url, token, load }) {
+  let next = 0;
+  return drive({
+    ...load,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [
+      {
+        method: "POST",
+        path: "/v1/reservations",
+        setupRequest: (request) => ({ ...request, body: reservationBody([{ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 }]) }),
+      },
+    ],
+  });
+}
+
+/** Five-item orders over five distinct cells (consecutive SKUs from a random start). */
+export function fiveItems({ url, token, load }) {
+  return drive({
+    ...load,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [
+      {
+        method: "POST",
+        path: "/v1/reservations",
+        setupRequest: (request) => {
+          const start = Math.floor(Math.random() * SPREAD_CELLS);
+          const items = Array.from({ length: 5 }, (_, i) => ({ storeId: STORE, sku: `c${(start + i) % SPREAD_CELLS}`, qty: 1 }));
+          return { ...request, body: reservationBody(items) };
+        },
+      },
+    ],
+  });
+}
+
+/** Availability of three cells per read, with a token (so the edge cache is not what is measured). */
+export function availability({ url, token, load }) {
+  return drive({
+    ...load,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (request) => {
+          const start = Math.floor(Math.random() * SPREAD_CELLS);
+          const skus = [0, 1, 2].map((i) => `c${(start + i) % SPREAD_CELLS}`).join(",");
+          return { ...request, path: `/v1/availability?storeId=${STORE}&skus=${skus}&channel=online` };
+        },
+      },
+    ],
+  });
+}
+
+/** Reserve, then confirm the same id, on each connection in turn; a pair is two requests. */
+export function reserveConfirm({ url, token, load }) {
+  let next = 0;
+  return drive({
+    ...load,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [
+      {
+        method: "POST",
+        path: "/v1/reservations",
+        setupRequest: (request, context) => {
+          context.id = nextId("pair");
+          const items = [{ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 }];
+          return { ...request, body: JSON.stringify({ reservationId: context.id, channel: "online", items }) };
+        },
+      },
+      {
+        method: "POST",
+        setupRequest: (request, context) => ({ ...request, path: `/v1/reservations/${context.id}/confirm`, body: undefined }),
+      },
+    ],
+  });
+}
+
+/** One-unit damage adjustments on one cell: Worker → StockCell only (profiling). */
+export function cellOnly({ url, token, sku, load }) {
+  return drive({
+    ...load,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [{ method: "POST", path: `/v1/stores/${STORE}/skus/${sku}/adjustments`, body: JSON.stringify({ delta: -1, reason: "damage" }) }],
+  });
+}
+
+/** The trivial Worker: the runtime's ceiling on this machine. */
+export function ceiling({ url, load }) {
+  return drive({ ...load, url, requests: [{ method: "GET", path: "/" }] });
+}
+
+function saleBatch(prefix, size, skuOf) {
+  const at = new Date().toISOString();
+  return Array.from({ length: size }, (_, i) => ({ eventId: `${prefix}-${i}`, at, type: "sale", sku: skuOf(i), qty: 1 }));
+}
+
+/** POS batches of 1,000 sales over 100 SKUs, one after another: time per batch, all applied. */
+export async function posBatches({ url, token, batches }) {
+  const times = [];
+  let applied = 0;
+  for (let b = 0; b < batches; b++) {
+    const body = JSON.stringify({ events: saleBatch(nextId("pos"), 1000, (i) => `p${i % POS_SKUS}`) });
+    const started = performance.now();
+    const response = await fetch(`${url}/v1/stores/${POS_STORE}/events`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+    const result = await response.json();
+    times.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`POS batch → ${response.status} ${JSON.stringify(result).slice(0, 300)}`);
+    applied += result.results.filter((r) => r.outcome === "applied").length;
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const total = times.reduce((a, b) => a + b, 0);
+  return { batches, events: batches * 1000, applied, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1), rps: batches / (total / 1000), eventsPerSecond: (batches * 1000) / (total / 1000) };
+}
+
+/**
+ * The reporting flush: N cell changes (POS sales over the flush store's cells, a few batches
+ * in flight) and the time until the reporting Postgres's movements table holds all of them.
+ * events/s = N / (first batch sent → last row visible); also how long after the last change was committed.
+ */
+export async function reportingFlush({ url, token, countMovements, baseline, events, cells, timeoutMs }) {
+  const batchCount = Math.ceil(events / 1000);
+  const started = performance.now();
+  await inParallel(Array.from({ length: batchCount }, (_, b) => b), 4, async (b) => {
+    const body = JSON.stringify({ events: saleBatch(nextId("flush"), 1000, (i) => `f${(b * 1000 + i) % cells}`) });
+    const response = await fetch(`${url}/v1/stores/${FLUSH_STORE}/events`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`flush batch → ${response.status} ${text.slice(0, 300)}`);
+  });
+  const generated = performance.now();
+  const rowsAtGenerated = (await countMovements()) - baseline;
+  const expected = baseline + batchCount * 1000;
+  let seen = 0;
+  const done = await waitFor(async () => {
+    seen = await countMovements();
+    return seen >= expected;
+  }, { timeoutMs, intervalMs: 20 });
+  const finished = performance.now();
+  return {
+    events: batchCount * 1000,
+    delivered: seen - baseline,
+    complete: Boolean(done),
+    generateMs: generated - started,
+    totalMs: finished - started,
+    afterLastCommitMs: finished - generated,
+    rowsAtGenerated,
+    /** Rows written per second after the last change was committed (the pipeline alone). */
+    drainPerSecond: (seen - baseline - rowsAtGenerated) / Math.max(0.001, (finished - generated) / 1000),
+    eventsPerSecond: (batchCount * 1000) / ((finished - started) / 1000),
+  };
+}

@@ -1,0 +1,69 @@
+import { changeOnHand } from "./buckets";
+import { cloneCell } from "./state";
+import type { CellChange, CellState } from "./types";
+
+export interface AdjustRequest {
+  /** Positive: receive, return; negative: damage, a sale at the till. */
+  delta: number;
+  /** Where added units go (the shared pool when absent), or whose units go first when removing. */
+  channel?: string;
+  reason: string;
+  eventId?: string;
+}
+
+export interface StockChangeOutcome {
+  state: CellState;
+  /** Absent when nothing changed (setting a value the cell already has). */
+  change?: CellChange;
+}
+
+function changeOf(kind: CellChange["kind"], before: CellState, after: CellState, now: string, extra: Partial<CellChange>): CellChange {
+  return {
+    kind,
+    at: now,
+    ...extra,
+    onHandBefore: before.onHand,
+    onHandAfter: after.onHand,
+    reservedBefore: before.reserved,
+    reservedAfter: after.reserved,
+  };
+}
+
+/** A relative change: always applied, even when it leaves the cell oversold (that is recorded, not refused). */
+export function adjust(state: CellState, request: AdjustRequest, now: string): StockChangeOutcome {
+  if (request.delta === 0) return { state };
+  const next = cloneCell(state);
+  changeOnHand(next, request.delta, request.channel);
+  next.version += 1;
+  next.updatedAt = now;
+  return {
+    state: next,
+    change: changeOf("adjust", state, next, now, {
+      delta: request.delta,
+      reason: request.reason,
+      ...(request.channel ? { channel: request.channel } : {}),
+      ...(request.eventId ? { sourceEventId: request.eventId } : {}),
+    }),
+  };
+}
+
+/** An absolute count (a stocktake): onHand becomes `onHand`; the difference moves the free buckets. */
+export function setOnHand(state: CellState, onHand: number, now: string, eventId?: string, reason = "stocktake", countedAt = now): StockChangeOutcome {
+  const next = cloneCell(state);
+  const delta = onHand - state.onHand;
+  changeOnHand(next, delta);
+  next.countedAt = countedAt;
+  next.version += 1;
+  next.updatedAt = now;
+  return {
+    state: next,
+    change: changeOf("set", state, next, now, { delta, reason, ...(eventId ? { sourceEventId: eventId } : {}) }),
+  };
+}
+
+/** The store's hand-set "we ran out" flag: while on, every channel sees 0 and reservations are refused. */
+export function setSoldOut(state: CellState, value: boolean, now: string, eventId?: string, decidedAt = now): StockChangeOutcome {
+  if (state.soldOut === value) return { state };
+  const next = { ...cloneCell(state), soldOut: value, soldOutAt: decidedAt, version: state.version + 1, updatedAt: now };
+  return { state: next, change: changeOf("sold_out", state, next, now, { soldOut: value, ...(eventId ? { sourceEventId: eventId } : {}) }) };
+}

@@ -1,0 +1,199 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import type { OversellCause, OversellRecord } from "./storage/oversell-records";
+import { migrate } from "./storage/migrate";
+import { QueueOutbox } from "./storage/queue-outbox";
+
+export interface StoreRecord {
+  storeId: string;
+  name: string;
+  region: string;
+  /** Other regions this store also serves. */
+  covers: string[];
+  timezone: string;
+  priority: number;
+  updatedAt: string;
+}
+
+export const DEFAULT_STORE_PRIORITY = 100;
+
+export type OversellStatus = "open" | "resolved";
+
+/** An oversell as managers see it: the cell's record, plus the store's region and the human resolution. */
+export interface Oversell {
+  id: string;
+  storeId: string;
+  sku: string;
+  region: string | null;
+  shortfall: number;
+  causes: OversellCause[];
+  openedAt: string;
+  /** When the cell's counts became healthy again (the record stays open until a person resolves it). */
+  healedAt: string | null;
+  status: OversellStatus;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  note: string | null;
+}
+
+export interface OversellQuery {
+  regions?: string[];
+  storeId?: string;
+  status?: OversellStatus;
+  limit: number;
+  /** Continue after this id (ids order by store, SKU, and the cell's version). */
+  after?: string;
+}
+
+/**
+ * The store directory: one object for the whole chain. Stores change rarely and are
+ * read through a short cache in the Worker, so one object is plenty.
+ */
+export class Directory extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly outbox: QueueOutbox;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.outbox = new QueueOutbox(ctx, env.INVENTORY_EVENTS);
+    migrate(this.sql, [
+      `CREATE TABLE IF NOT EXISTS stores (
+      store_id TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT NOT NULL, timezone TEXT NOT NULL,
+      priority INTEGER NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS stores_by_region ON stores (region, priority, store_id);
+      CREATE TABLE IF NOT EXISTS oversells (
+        id TEXT PRIMARY KEY, store_id TEXT NOT NULL, sku TEXT NOT NULL, shortfall INTEGER NOT NULL,
+        causes TEXT NOT NULL, opened_at TEXT NOT NULL, healed_at TEXT, rev INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open', resolved_at TEXT, resolved_by TEXT, note TEXT);
+      CREATE INDEX IF NOT EXISTS oversells_by_store ON oversells (store_id, status);`,
+      `ALTER TABLE stores ADD COLUMN covers TEXT NOT NULL DEFAULT '[]'`,
+    ]);
+  }
+
+  async putStore(store: Omit<StoreRecord, "updatedAt">): Promise<{ store: StoreRecord; created: boolean }> {
+    const created = !this.getStore(store.storeId);
+    const record: StoreRecord = { ...store, updatedAt: new Date().toISOString() };
+    this.outbox.add({ kind: "stores", stores: [record] });
+    this.sql.exec(
+      `INSERT INTO stores (store_id, name, region, covers, timezone, priority, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (store_id) DO UPDATE SET name = excluded.name, region = excluded.region, covers = excluded.covers,
+         timezone = excluded.timezone, priority = excluded.priority, updated_at = excluded.updated_at`,
+      record.storeId, record.name, record.region, JSON.stringify(record.covers), record.timezone, record.priority, record.updatedAt,
+    );
+    await this.outbox.flush();
+    return { store: record, created };
+  }
+
+  override async alarm(): Promise<void> {
+    await this.outbox.flush();
+  }
+
+  getStore(storeId: string): StoreRecord | null {
+    return this.rows("SELECT * FROM stores WHERE store_id = ?", storeId)[0] ?? null;
+  }
+
+  /** The stores that serve a region's shoppers: their own region or one they cover, by priority. */
+  storesCovering(region: string): StoreRecord[] {
+    return this.rows(
+      `SELECT * FROM stores WHERE region = ? OR EXISTS (SELECT 1 FROM json_each(stores.covers) WHERE value = ?)
+       ORDER BY priority, store_id`,
+      region,
+      region,
+    );
+  }
+
+  listStores(region?: string): StoreRecord[] {
+    return region
+      ? this.rows("SELECT * FROM stores WHERE region = ? ORDER BY priority, store_id", region)
+      : this.rows("SELECT * FROM stores ORDER BY region, priority, store_id");
+  }
+
+  /** From the cells (at least once, maybe out of order): a newer revision replaces an older one. */
+  upsertOversells(records: OversellRecord[]): void {
+    for (const record of records) {
+      this.sql.exec(
+        `INSERT INTO oversells (id, store_id, sku, shortfall, causes, opened_at, healed_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET shortfall = excluded.shortfall, causes = excluded.causes,
+           healed_at = excluded.healed_at, rev = excluded.rev WHERE excluded.rev > oversells.rev`,
+        record.id, record.storeId, record.sku, record.shortfall, JSON.stringify(record.causes), record.openedAt, record.healedAt, record.rev,
+      );
+    }
+  }
+
+  listOversells(query: OversellQuery): Oversell[] {
+    const where: string[] = [];
+    const bindings: (string | number)[] = [];
+    if (query.regions) {
+      where.push(`s.region IN (${query.regions.map(() => "?").join(", ")})`);
+      bindings.push(...query.regions);
+    }
+    if (query.storeId) where.push("o.store_id = ?"), bindings.push(query.storeId);
+    if (query.status) where.push("o.status = ?"), bindings.push(query.status);
+    if (query.after) where.push("o.id > ?"), bindings.push(query.after);
+    const sql = `SELECT o.*, s.region FROM oversells o LEFT JOIN stores s ON s.store_id = o.store_id
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o.id LIMIT ?`;
+    return this.sql.exec<OversellRow>(sql, ...bindings, query.limit).toArray().map(oversellOf);
+  }
+
+  getOversell(id: string): Oversell | null {
+    const row = this.sql.exec<OversellRow>("SELECT o.*, s.region FROM oversells o LEFT JOIN stores s ON s.store_id = o.store_id WHERE o.id = ?", id).toArray()[0];
+    return row ? oversellOf(row) : null;
+  }
+
+  /** A person closes the record. Resolving twice keeps the first resolution. */
+  resolveOversell(id: string, note: string, by: string): Oversell | null {
+    this.sql.exec(
+      "UPDATE oversells SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ? WHERE id = ? AND status = 'open'",
+      new Date().toISOString(), by, note, id,
+    );
+    return this.getOversell(id);
+  }
+
+  private rows(query: string, ...bindings: string[]): StoreRecord[] {
+    return this.sql
+      .exec<{ store_id: string; name: string; region: string; covers: string; timezone: string; priority: number; updated_at: string }>(query, ...bindings)
+      .toArray()
+      .map((row) => ({
+        storeId: row.store_id,
+        name: row.name,
+        region: row.region,
+        covers: JSON.parse(row.covers) as string[],
+        timezone: row.timezone,
+        priority: row.priority,
+        updatedAt: row.updated_at,
+      }));
+  }
+}
+
+interface OversellRow extends Record<string, SqlStorageValue> {
+  id: string;
+  store_id: string;
+  sku: string;
+  region: string | null;
+  shortfall: number;
+  causes: string;
+  opened_at: string;
+  healed_at: string | null;
+  status: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  note: string | null;
+}
+
+function oversellOf(row: OversellRow): Oversell {
+  return {
+    id: row.id,
+    storeId: row.store_id,
+    sku: row.sku,
+    region: row.region,
+    shortfall: row.shortfall,
+    causes: JSON.parse(row.causes) as OversellCause[],
+    openedAt: row.opened_at,
+    healedAt: row.healed_at,
+    status: row.status as OversellStatus,
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by,
+    note: row.note,
+  };
+}

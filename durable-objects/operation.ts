@@ -1,0 +1,166 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import type { CellCommand, DomainError } from "./core";
+import type { CellReply } from "./stock-cell";
+import { cellStub } from "./stubs";
+import { migrate } from "./storage/migrate";
+
+/** How long an interrupted operation waits before its alarm finishes it. */
+const RECOVERY_DELAY_MS = 10_000;
+
+export interface OperationItem {
+  storeId: string;
+  sku: string;
+  command: CellCommand;
+  /** Where the cell should live if this creates it (its store's region). */
+  locationHint?: DurableObjectLocationHint;
+}
+
+export interface OperationRequest {
+  /** What was asked, as a stable text: the same id with another fingerprint is a conflict. */
+  fingerprint: string;
+  items: OperationItem[];
+  /** Cells called at once. */
+  concurrency: number;
+  /** Anything the caller wants back on a repeat (counts, skipped lines …). */
+  summary?: Record<string, unknown>;
+}
+
+export interface ItemOutcome {
+  ok: boolean;
+  version?: number;
+  error?: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export type OperationReply =
+  | { ok: true; created: boolean; outcomes: ItemOutcome[]; completedAt: string; summary?: Record<string, unknown> }
+  | { ok: false; error: DomainError };
+
+interface RecordRow extends Record<string, SqlStorageValue> {
+  fingerprint: string;
+  phase: string;
+  summary: string | null;
+  completed_at: string | null;
+}
+
+/**
+ * One multi-cell operation (a return, an import) applied exactly once: the request and its
+ * items are written down before any cell is called, each cell dedupes by the operation's
+ * id, and the alarm finishes an operation a restart interrupted. A repeat with the same
+ * content answers what the first call answered; other content is a conflict.
+ */
+export class Operation extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    migrate(this.sql, [
+      `CREATE TABLE IF NOT EXISTS operation (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL, phase TEXT NOT NULL,
+         summary TEXT, created_at TEXT NOT NULL, completed_at TEXT);
+       CREATE TABLE IF NOT EXISTS items (idx INTEGER PRIMARY KEY, store_id TEXT NOT NULL, sku TEXT NOT NULL, command TEXT NOT NULL, outcome TEXT);`,
+      "ALTER TABLE items ADD COLUMN hint TEXT",
+    ]);
+  }
+
+  run(request: OperationRequest): Promise<OperationReply> {
+    return this.serialized(async () => {
+      const existing = this.record();
+      if (existing && existing.fingerprint !== request.fingerprint) {
+        return { ok: false, error: { code: "conflict", message: "this id was already used with other content", details: { status: existing.phase } } };
+      }
+      const created = !existing;
+      if (!existing) {
+        const now = new Date().toISOString();
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec(
+            "INSERT INTO operation (id, fingerprint, phase, summary, created_at) VALUES (1, ?, 'applying', ?, ?)",
+            request.fingerprint, request.summary ? JSON.stringify(request.summary) : null, now,
+          );
+          request.items.forEach((item, index) =>
+            this.sql.exec(
+              "INSERT INTO items (idx, store_id, sku, command, hint) VALUES (?, ?, ?, ?, ?)",
+              index, item.storeId, item.sku, JSON.stringify(item.command), item.locationHint ?? null,
+            ),
+          );
+        });
+        await this.ctx.storage.setAlarm(Date.now() + RECOVERY_DELAY_MS);
+        await this.ctx.storage.sync();
+      }
+      await this.finish(request.concurrency);
+      return this.reply(created);
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    await this.serialized(async () => {
+      if (this.record()?.phase === "applying") await this.finish(16);
+    });
+  }
+
+  private record(): RecordRow | undefined {
+    return this.sql.exec<RecordRow>("SELECT fingerprint, phase, summary, completed_at FROM operation WHERE id = 1").toArray()[0];
+  }
+
+  /** Applies every item without an outcome yet; a failed call leaves the item for the alarm to retry. */
+  private async finish(concurrency: number): Promise<void> {
+    const pending = this.sql
+      .exec<{ idx: number; store_id: string; sku: string; command: string; hint: string | null }>("SELECT idx, store_id, sku, command, hint FROM items WHERE outcome IS NULL ORDER BY idx")
+      .toArray();
+    let failure: unknown;
+    let next = 0;
+    // Outcomes are kept in memory and written once at the end: a write between calls would
+    // hold every further call behind the output gate until it is durable. A restart before
+    // the end re-applies every item, which the cells answer as repeats.
+    const outcomes: Array<{ idx: number; outcome: ItemOutcome }> = [];
+    const worker = async () => {
+      while (next < pending.length) {
+        const row = pending[next++]!;
+        const key = { storeId: row.store_id, sku: row.sku };
+        try {
+          const reply = (await cellStub(this.env, key, (row.hint ?? undefined) as DurableObjectLocationHint | undefined).execute(key, JSON.parse(row.command) as CellCommand)) as CellReply;
+          const outcome: ItemOutcome = reply.ok
+            ? { ok: true, ...(reply.cell ? { version: reply.cell.version } : {}) }
+            : { ok: false, error: reply.error };
+          outcomes.push({ idx: row.idx, outcome });
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, pending.length)) }, worker));
+    this.ctx.storage.transactionSync(() => {
+      for (const { idx, outcome } of outcomes) this.sql.exec("UPDATE items SET outcome = ? WHERE idx = ?", JSON.stringify(outcome), idx);
+    });
+    if (failure !== undefined) {
+      await this.ctx.storage.setAlarm(Date.now() + RECOVERY_DELAY_MS);
+      throw failure;
+    }
+    if (this.record()?.phase === "applying") {
+      this.sql.exec("UPDATE operation SET phase = 'done', completed_at = ? WHERE id = 1", new Date().toISOString());
+      await this.ctx.storage.deleteAlarm();
+    }
+  }
+
+  private reply(created: boolean): OperationReply {
+    const record = this.record()!;
+    const outcomes = this.sql
+      .exec<{ outcome: string | null }>("SELECT outcome FROM items ORDER BY idx")
+      .toArray()
+      .map((row) => JSON.parse(row.outcome ?? '{"ok":false}') as ItemOutcome);
+    return {
+      ok: true,
+      created,
+      outcomes,
+      completedAt: record.completed_at ?? new Date().toISOString(),
+      ...(record.summary ? { summary: JSON.parse(record.summary) as Record<string, unknown> } : {}),
+    };
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}

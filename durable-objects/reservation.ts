@@ -1,0 +1,419 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import { cellStub } from "./stubs";
+import {
+  STEP_TARGET,
+  decideTransition,
+  holdIdOf,
+  isExpired,
+  isStep,
+  publicStatus,
+  sameRequest,
+  type CellCommand,
+  type DomainError,
+  type HeldItem,
+  type PublicStatus,
+  type ReservationItem,
+  type ReservationRecord,
+  type ReservationRequest,
+  type StepPhase,
+} from "./core";
+import type { CellReply } from "./stock-cell";
+import { migrate } from "./storage/migrate";
+import { clockOffsetMs, now as clockNow } from "./clock";
+
+/** How long an unfinished step waits before the alarm drives it to its end. */
+const RECOVERY_DELAY_MS = 10_000;
+
+export interface ReservationView {
+  reservationId: string;
+  status: PublicStatus;
+  /** The store the service picked, when the request named none. */
+  storeId?: string;
+  channel: string;
+  expiresAt: string;
+  createdAt: string;
+  items: HeldItem[];
+}
+
+export interface Shortage extends ReservationItem {
+  requested: number;
+  available: number;
+  reason?: string;
+}
+
+export type ReservationReply =
+  | { ok: true; created: boolean; reservation: ReservationView }
+  | { ok: false; error: DomainError };
+
+function viewOf(record: ReservationRecord): ReservationView {
+  return {
+    reservationId: record.reservationId,
+    status: publicStatus(record.phase)!,
+    ...(record.chosenStoreId ? { storeId: record.chosenStoreId } : {}),
+    channel: record.channel,
+    expiresAt: record.expiresAt,
+    createdAt: record.createdAt,
+    items: record.held,
+  };
+}
+
+/** What `hold` answers when a cell had already ended this attempt's hold: the attempt is over. */
+const ATTEMPT_ENDED = Symbol("attempt ended");
+
+const notFound = (reservationId: string): ReservationReply => ({
+  ok: false,
+  error: { code: "not_found", message: `no reservation ${reservationId}` },
+});
+
+/** Writes a reservation's record and when its alarm is due (null: none), durably. */
+type SaveRecord = (record: ReservationRecord, alarmAt: number | null) => Promise<void>;
+
+/**
+ * One reservation (one order): all-or-nothing over any number of stock cells, with its
+ * time to live kept by an alarm. Every step is written down before the cells are called,
+ * so a restart halfway is finished by the alarm (or by the next call). The Reservation
+ * object it lives in runs one call per reservation at a time.
+ */
+class ReservationBook {
+  constructor(
+    private record: ReservationRecord | undefined,
+    private readonly env: Env,
+    private readonly write: SaveRecord,
+  ) {}
+
+  create(request: ReservationRequest): Promise<ReservationReply> {
+    return this.serialized(async () => {
+      // An abandoned attempt is finished first; the same id may then be tried afresh.
+      if (this.record?.phase === "abandoning") await this.settle(this.record);
+      const existing = this.record;
+      if (existing && existing.phase !== "failed") {
+        if (!sameRequest(existing, request)) {
+          return {
+            ok: false,
+            error: {
+              code: "conflict",
+              message: `reservation ${request.reservationId} already exists with other content`,
+              details: { status: publicStatus(existing.phase) ?? "pending" },
+            },
+          };
+        }
+        // A retry of a creation that was cut off before it answered: finish holding (holds are
+        // idempotent); this is the first answer the client gets, so it is the creation.
+        if (existing.phase === "holding") {
+          const reply = await this.hold(existing, true);
+          // Unless a cell had already ended this attempt's hold (it expired meanwhile): then
+          // the attempt is abandoned and the retry is a fresh attempt below.
+          if (reply !== ATTEMPT_ENDED) return reply;
+        } else {
+          await this.settle(existing);
+          return { ok: true, created: false, reservation: viewOf(this.record!) };
+        }
+      }
+
+      // With a store named on every item there is one candidate; otherwise the service
+      // tries the region's stores in priority order until one can hold the whole order.
+      const candidates: Array<string | undefined> = request.candidates ?? [undefined];
+      const shortagesByStore: Array<{ storeId: string; shortages: unknown }> = [];
+      let attempt = existing?.attempt ?? 0;
+      for (const candidate of candidates) {
+        const now = clockNow();
+        attempt += 1;
+        const record: ReservationRecord = {
+          reservationId: request.reservationId,
+          channel: request.channel,
+          ttlSeconds: request.ttlSeconds,
+          requested: request.items,
+          items: request.items.map((item) => ({ storeId: candidate ?? item.storeId!, sku: item.sku, qty: item.qty })),
+          ...(candidate ? { chosenStoreId: candidate } : {}),
+          phase: "holding",
+          attempt,
+          expiresAt: new Date(now + request.ttlSeconds * 1000).toISOString(),
+          createdAt: new Date(now).toISOString(),
+          updatedAt: new Date(now).toISOString(),
+          held: [],
+        };
+        await this.save(record, Date.now() + RECOVERY_DELAY_MS);
+        const reply = await this.hold(record, true);
+        if (reply === ATTEMPT_ENDED) throw new Error(`a fresh attempt ${holdIdOf(record)} found its hold already ended`);
+        if (reply.ok || !candidate || reply.error.code !== "insufficient_stock") return reply;
+        shortagesByStore.push({ storeId: candidate, shortages: reply.error.details?.shortages ?? [] });
+      }
+      return {
+        ok: false,
+        error: {
+          code: "insufficient_stock",
+          message: candidates.length ? `none of the ${candidates.length} stores serving the region can fulfil the whole order` : "no store serves this region",
+          details: { candidates: shortagesByStore, shortages: shortagesByStore.flatMap((entry) => entry.shortages as unknown[]) },
+        },
+      };
+    });
+  }
+
+  get(reservationId: string): Promise<ReservationReply> {
+    return this.serialized(async () => {
+      if (!this.record || this.record.phase === "failed") return notFound(reservationId);
+      await this.settle(this.record);
+      const record = this.record;
+      if (record.phase === "failed") return notFound(reservationId);
+      return { ok: true, created: false, reservation: viewOf(record) };
+    });
+  }
+
+  confirm(reservationId: string): Promise<ReservationReply> {
+    return this.transition(reservationId, "confirm");
+  }
+
+  release(reservationId: string): Promise<ReservationReply> {
+    return this.transition(reservationId, "release");
+  }
+
+  /** Expiry when pending; otherwise the recovery of any step a restart interrupted. */
+  async due(): Promise<void> {
+    if (this.record) await this.settle(this.record);
+  }
+
+  private transition(reservationId: string, wanted: "confirm" | "release"): Promise<ReservationReply> {
+    return this.serialized(async () => {
+      if (this.record) await this.settle(this.record);
+      const verdict = decideTransition(this.record, wanted);
+      switch (verdict.kind) {
+        case "not_found":
+          return notFound(reservationId);
+        case "conflict":
+          return {
+            ok: false,
+            error: {
+              code: "conflict",
+              message: `reservation ${reservationId} is ${verdict.status}; it cannot be ${wanted}ed`,
+              details: { status: verdict.status },
+            },
+          };
+        case "start":
+          await this.runStep({ ...this.record!, phase: verdict.step });
+          break;
+        case "done":
+          break;
+      }
+      return { ok: true, created: false, reservation: viewOf(this.record!) };
+    });
+  }
+
+  /**
+   * Brings an unsettled record to a settled phase: an interrupted creation is abandoned
+   * (its caller never had an answer), an interrupted step is finished, and a pending
+   * reservation past its time to live expires.
+   */
+  private async settle(record: ReservationRecord): Promise<void> {
+    if (record.phase === "holding" || record.phase === "abandoning") {
+      await this.abandon(record);
+      return;
+    }
+    const phase = record.phase;
+    if (isStep(phase)) await this.runStep({ ...record, phase });
+    else if (isExpired(record, clockNow())) await this.runStep({ ...record, phase: "expiring" });
+  }
+
+  /** Holds every item, or releases what it held and answers with every shortage. */
+  private async hold(record: ReservationRecord, created: boolean): Promise<ReservationReply | typeof ATTEMPT_ENDED> {
+    const holdId = holdIdOf(record);
+    const replies = await this.callCells(record.items, (item) => ({
+      type: "hold",
+      holdId,
+      reservationId: record.reservationId,
+      channel: record.channel,
+      qty: item.qty,
+      expiresAt: record.expiresAt,
+    }));
+    const held: HeldItem[] = [];
+    const shortages: Shortage[] = [];
+    let failure: unknown;
+    let ended = false;
+    replies.forEach((reply, index) => {
+      const item = record.items[index]!;
+      if (reply.status === "rejected") failure ??= reply.reason;
+      else if (reply.value.ok && reply.value.hold && reply.value.hold.status !== "held") {
+        // This attempt's hold already ended in the cell: never count it as held.
+        ended = true;
+      } else if (reply.value.ok && reply.value.hold) {
+        held.push({ ...item, fromChannel: reply.value.hold.fromChannel, fromShared: reply.value.hold.fromShared });
+      } else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
+        const details = reply.value.error.details ?? {};
+        shortages.push({ ...item, requested: item.qty, available: Number(details.available ?? 0), ...(details.reason ? { reason: String(details.reason) } : {}) });
+      } else failure ??= new Error(`hold on ${item.storeId}/${item.sku} failed: ${JSON.stringify(reply.value)}`);
+    });
+
+    if (ended) {
+      await this.abandon(record);
+      return ATTEMPT_ENDED;
+    }
+    if (shortages.length === 0 && failure === undefined) {
+      const pending: ReservationRecord = { ...record, phase: "pending", held, updatedAt: new Date().toISOString() };
+      // expiresAt is on the service clock; the alarm runs on real time.
+      await this.save(pending, Date.parse(record.expiresAt) - clockOffsetMs());
+      return { ok: true, created, reservation: viewOf(pending) };
+    }
+    // All or nothing: give back what was held before answering.
+    await this.abandon(record);
+    if (failure !== undefined) throw failure;
+    return {
+      ok: false,
+      error: {
+        code: "insufficient_stock",
+        message: `not enough stock for ${shortages.length} of ${record.items.length} items`,
+        details: { shortages },
+      },
+    };
+  }
+
+  /** Gives back every hold of this attempt; the phase is durable before the first release. */
+  private async abandon(record: ReservationRecord): Promise<void> {
+    if (this.record?.phase !== "abandoning") await this.save({ ...record, phase: "abandoning" }, Date.now() + RECOVERY_DELAY_MS);
+    await this.releaseAll(record, "released");
+    await this.save({ ...record, phase: "failed", held: [], updatedAt: new Date().toISOString() }, null);
+  }
+
+  /** Runs confirming / releasing / expiring to its end on every cell, then settles the record. */
+  private async runStep(record: ReservationRecord & { phase: StepPhase }): Promise<void> {
+    if (this.record?.phase !== record.phase) await this.save(record, Date.now() + RECOVERY_DELAY_MS);
+    const holdId = holdIdOf(record);
+    const command: CellCommand =
+      record.phase === "confirming" ? { type: "confirm", holdId } : { type: "release", holdId, reason: record.phase === "expiring" ? "expired" : "released" };
+    const replies = await this.callCells(record.held, () => command);
+    replies.forEach((reply, index) => {
+      if (reply.status === "rejected") throw reply.reason;
+      if (!reply.value.ok) {
+        const item = record.held[index]!;
+        throw new Error(`${record.phase} ${item.storeId}/${item.sku}: ${reply.value.error.code} ${reply.value.error.message}`);
+      }
+    });
+    await this.save({ ...record, phase: STEP_TARGET[record.phase], updatedAt: new Date().toISOString() }, null);
+  }
+
+  /** Releases this attempt's hold in every cell of the order; a cell that never held it has nothing to do. */
+  private async releaseAll(record: ReservationRecord, reason: "released" | "expired"): Promise<void> {
+    const holdId = holdIdOf(record);
+    const replies = await this.callCells(record.items, () => ({ type: "release", holdId, reason }));
+    for (const reply of replies) {
+      if (reply.status === "rejected") throw reply.reason;
+      if (!reply.value.ok && reply.value.error.code !== "not_found") {
+        throw new Error(`release failed: ${reply.value.error.code} ${reply.value.error.message}`);
+      }
+    }
+  }
+
+  private callCells(items: ReservationItem[], commandFor: (item: ReservationItem) => CellCommand): Promise<PromiseSettledResult<CellReply>[]> {
+    return Promise.allSettled(
+      items.map((item) => cellStub(this.env, item).execute({ storeId: item.storeId, sku: item.sku }, commandFor(item))),
+    );
+  }
+
+  /** Writes the record and its alarm, and waits until both are durable before any cell is called. */
+  private async save(record: ReservationRecord, alarmAt: number | null): Promise<void> {
+    await this.write(record, alarmAt);
+    this.record = record;
+  }
+
+  /** The Reservation object already runs one call per reservation at a time. */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+}
+
+/**
+ * The home of many reservations, chosen by a hash of the reservation id (`reservationStub`,
+ * one of RESERVATION_SHARDS long-lived objects: creating an object per order costs a new
+ * SQLite file, about 13 fsyncs on local disk): each reservation
+ * is a row (its record and when its alarm is due) and the object's one alarm is set to the
+ * earliest due row. Calls for one reservation run one at a time; different reservations
+ * run side by side.
+ */
+export class Reservation extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly tails = new Map<string, Promise<unknown>>();
+  /** The alarm time last set (undefined: unknown, e.g. after the alarm fired). */
+  private alarmAt: number | null | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    migrate(this.sql, [
+      `CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, record TEXT NOT NULL, due INTEGER);
+       CREATE INDEX IF NOT EXISTS reservations_due ON reservations (due) WHERE due IS NOT NULL;`,
+    ]);
+  }
+
+  create(request: ReservationRequest): Promise<ReservationReply> {
+    return this.with(request.reservationId, (book) => book.create(request));
+  }
+
+  get(reservationId: string): Promise<ReservationReply> {
+    return this.with(reservationId, (book) => book.get(reservationId));
+  }
+
+  confirm(reservationId: string): Promise<ReservationReply> {
+    return this.with(reservationId, (book) => book.confirm(reservationId));
+  }
+
+  release(reservationId: string): Promise<ReservationReply> {
+    return this.with(reservationId, (book) => book.release(reservationId));
+  }
+
+  /** Settles every reservation whose time came (expiry, or recovery of an interrupted step). */
+  override async alarm(): Promise<void> {
+    this.alarmAt = undefined;
+    const due = this.sql.exec<{ id: string }>("SELECT id FROM reservations WHERE due IS NOT NULL AND due <= ? ORDER BY due LIMIT 500", Date.now()).toArray();
+    await Promise.all(
+      due.map(({ id }) =>
+        this.with(id, (book) => book.due()).then(
+          // A row still due after its step (there should be none) waits instead of looping.
+          () => void this.sql.exec("UPDATE reservations SET due = ? WHERE id = ? AND due <= ?", Date.now() + RECOVERY_DELAY_MS, id, Date.now()),
+          (error: unknown) => {
+            // Try this one again later; the others go on.
+            console.warn(JSON.stringify({ msg: "reservation step failed; retrying", reservationId: id, error: String(error) }));
+            this.sql.exec("UPDATE reservations SET due = ? WHERE id = ?", Date.now() + RECOVERY_DELAY_MS, id);
+          },
+        ),
+      ),
+    );
+    await this.reschedule();
+  }
+
+  private with<T>(reservationId: string, work: (book: ReservationBook) => Promise<T>): Promise<T> {
+    const start = () => work(this.bookFor(reservationId));
+    const run = (this.tails.get(reservationId) ?? Promise.resolve()).then(start, start);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(reservationId, tail);
+    void tail.then(() => {
+      if (this.tails.get(reservationId) === tail) this.tails.delete(reservationId);
+    });
+    return run;
+  }
+
+  private bookFor(reservationId: string): ReservationBook {
+    const row = this.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).toArray()[0];
+    const record = row ? (JSON.parse(row.record) as ReservationRecord) : undefined;
+    return new ReservationBook(record, this.env, (next, alarmAt) => this.save(reservationId, next, alarmAt));
+  }
+
+  private async save(reservationId: string, record: ReservationRecord, alarmAt: number | null): Promise<void> {
+    this.sql.exec(
+      "INSERT INTO reservations (id, record, due) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record, due = excluded.due",
+      reservationId, JSON.stringify(record), alarmAt,
+    );
+    await this.reschedule();
+    await this.ctx.storage.sync();
+  }
+
+  /** The object's alarm goes off at the earliest due reservation. */
+  private async reschedule(): Promise<void> {
+    const next = this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM reservations WHERE due IS NOT NULL").one().due;
+    if (next === this.alarmAt) return;
+    this.alarmAt = next;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+}

@@ -1,0 +1,257 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import {
+  alertTransition,
+  applyCommand,
+  availableFor,
+  emptyCell,
+  replayEvents,
+  unavailableReason,
+  viewOf,
+  type CellChange,
+  type CellCommand,
+  type CellOp,
+  type CellState,
+  type DomainError,
+  type Hold,
+  type OversellTransition,
+  type ReplayOutcome,
+  type StoreEvent,
+  type UnavailableReason,
+} from "./core";
+import {
+  appendChange,
+  findHold,
+  findOp,
+  heldHolds,
+  loadCellState,
+  migrateCellTables,
+  relativeDeltaAfter,
+  rememberStoreEvent,
+  saveCellState,
+  saveHold,
+  saveOp,
+  storeEventSeen,
+  type CellEvent,
+} from "./storage/cell-tables";
+import { recordOversell } from "./storage/oversell-records";
+import { OutboxDelivery } from "./storage/outbox-delivery";
+import { nowIso } from "./clock";
+
+export interface CellKey {
+  storeId: string;
+  sku: string;
+}
+
+export type CellView = ReturnType<typeof viewOf>;
+
+/** Everything a cell accepts: the core's commands, and a POS's events to merge. */
+export type CellRequest = CellCommand | { type: "replay"; events: StoreEvent[] };
+
+export type CellReply =
+  | { ok: true; cell: CellView; hold?: Hold; outcomes?: ReplayOutcome[] }
+  | { ok: false; error: DomainError; cell?: CellView };
+
+export interface CellAvailability {
+  available: number;
+  reason?: UnavailableReason;
+}
+
+interface Pending {
+  key: CellKey;
+  request: CellRequest;
+  resolve: (reply: CellReply) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; hold?: Hold; outcomes?: ReplayOutcome[] } | { ok: false; error: DomainError };
+
+/** Durable Object naming: one object per (store, SKU). */
+export function cellName(key: CellKey): string {
+  return `${key.storeId}\u0000${key.sku}`;
+}
+
+function eventOf(state: CellState, change: CellChange): CellEvent {
+  const free: Record<string, number> = {};
+  const quotas: Record<string, number> = {};
+  for (const name in state.channels) {
+    free[name] = state.channels[name]!.free;
+    quotas[name] = state.channels[name]!.quota;
+  }
+  return {
+    ...change,
+    eventId: `${state.storeId}/${state.sku}/${state.version}`,
+    storeId: state.storeId,
+    sku: state.sku,
+    seq: state.version,
+    after: {
+      onHand: state.onHand, reserved: state.reserved, soldOut: state.soldOut, shared: state.shared, free, quotas,
+      ...(state.inTransit ? { inTransit: state.inTransit } : {}),
+      ...(state.incoming ? { incoming: state.incoming } : {}),
+    },
+  };
+}
+
+/**
+ * One stock cell: the only writer of its state. A thin adapter around the rules in
+ * ./core: requests that arrive together are applied in order inside one SQLite
+ * transaction (state, holds, ledger, outbox, oversells), so concurrent requests share
+ * one commit; replies are held by the output gate until it is durable. Committed
+ * changes then leave through the outbox (see OutboxDelivery).
+ */
+export class StockCell extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private state: CellState | undefined;
+  /** Holds still `held`: the hot path looks these up without touching SQLite. */
+  private readonly held = new Map<string, Hold>();
+  private queue: Pending[] = [];
+  private readonly delivery: OutboxDelivery;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    migrateCellTables(this.sql);
+    this.state = loadCellState(this.sql);
+    for (const hold of heldHolds(this.sql)) this.held.set(hold.holdId, hold);
+    this.delivery = new OutboxDelivery(ctx, env, () => this.state);
+    // Changes committed before a restart and not yet handed on go out now.
+    if (this.state) ctx.blockConcurrencyWhile(() => this.delivery.resumeIfBehind());
+  }
+
+  /** Applies one request; resolves once it is committed together with whatever arrived alongside it. */
+  execute(key: CellKey, request: CellRequest): Promise<CellReply> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ key, request, resolve, reject });
+      // Let every request that is already waiting join this commit.
+      if (this.queue.length === 1) setTimeout(() => this.flush(), 0);
+    });
+  }
+
+  read(key: CellKey): CellView | null {
+    const state = this.stateFor(key);
+    return state.allocated ? viewOf(state) : null;
+  }
+
+  availability(key: CellKey, channel: string): CellAvailability {
+    const state = this.stateFor(key);
+    const reason = unavailableReason(state);
+    return reason ? { available: 0, reason } : { available: availableFor(state, channel) };
+  }
+
+  /** Reconciliation's repair: the retained outbox goes to the reporting queue again. */
+  resendToReports(key: CellKey): { resentFrom: number | null } {
+    this.stateFor(key);
+    return this.delivery.resendToReports();
+  }
+
+  /** The reservations holding units here now (local mode's tick settles the ones that are due). */
+  heldReservations(key: CellKey): Array<{ reservationId: string; expiresAt: string }> {
+    this.stateFor(key);
+    return [...this.held.values()].map((hold) => ({ reservationId: hold.reservationId, expiresAt: hold.expiresAt }));
+  }
+
+  /** Retries delivery of the outbox after a failure (and after a restart). */
+  override async alarm(): Promise<void> {
+    await this.delivery.run();
+  }
+
+  private stateFor(key: CellKey): CellState {
+    if (!this.state) return emptyCell(key.storeId, key.sku, new Date(0).toISOString());
+    if (this.state.storeId !== key.storeId || this.state.sku !== key.sku) {
+      throw new Error(`cell ${cellName(this.state)} was addressed as ${cellName(key)}`);
+    }
+    return this.state;
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      const first = batch[0]!;
+      const now = nowIso();
+      let state = this.state ?? emptyCell(first.key.storeId, first.key.sku, now);
+      let dirty = false;
+      const changedHolds = new Map<string, Hold>();
+      const lookup = (holdId: string) => changedHolds.get(holdId) ?? this.held.get(holdId) ?? findHold(this.sql, holdId);
+      const changedOps = new Map<string, CellOp>();
+      const opLookup = (opId: string) => changedOps.get(opId) ?? findOp(this.sql, opId);
+      // Threshold bands move with each change, so every crossing is seen once (see core/alerts.ts).
+      let bands = state.alertBands;
+      const commit = (change: CellChange, oversell: OversellTransition | undefined, after: CellState, hold?: Hold) => {
+        const event = eventOf(after, change);
+        if (hold && change.kind === "hold") event.expiresAt = hold.expiresAt;
+        const alerts = alertTransition(bands, after, event.eventId, change.at);
+        bands = alerts.bands;
+        if (alerts.alerts.length > 0) event.alerts = alerts.alerts;
+        if (oversell) {
+          const id = recordOversell(this.sql, oversell, event);
+          if (id) event.oversell = { id, transition: oversell, shortfall: Math.max(0, after.reserved - after.onHand) };
+        }
+        appendChange(this.sql, event);
+        dirty = true;
+      };
+
+      // Rows are written as each request is applied, so a later request in the batch
+      // (a stocktake's compensation, a duplicate check) sees the earlier ones.
+      const outcomes = this.ctx.storage.transactionSync(() => {
+        const results: Outcome[] = [];
+        for (const item of batch) {
+          this.stateFor(item.key);
+          if (item.request.type === "replay") {
+            const replay = replayEvents(
+              state,
+              { seen: (eventId) => storeEventSeen(this.sql, eventId), relativeAfter: (at) => relativeDeltaAfter(this.sql, at) },
+              item.request.events,
+              now,
+            );
+            for (const { change, oversell, after } of replay.changes) commit(change, oversell, after);
+            for (const seen of replay.seen) rememberStoreEvent(this.sql, seen.eventId, seen.at, seen.outcome);
+            state = replay.state;
+            dirty ||= replay.dirty;
+            results.push({ ok: true, outcomes: replay.outcomes });
+            continue;
+          }
+          const result = applyCommand(state, lookup, item.request, now, opLookup);
+          if (!result.ok) {
+            results.push(result);
+            continue;
+          }
+          state = result.state;
+          if (result.op) {
+            changedOps.set(result.op.opId, result.op);
+            saveOp(this.sql, result.op);
+          }
+          if (result.change) {
+            commit(result.change, result.oversell, state, result.hold);
+            if (result.hold) {
+              changedHolds.set(result.hold.holdId, result.hold);
+              saveHold(this.sql, result.hold);
+            }
+          }
+          results.push({ ok: true, ...(result.hold ? { hold: result.hold } : {}) });
+        }
+        if (dirty) {
+          state = { ...state, alertBands: bands ?? state.alertBands };
+          saveCellState(this.sql, state);
+        }
+        return results;
+      });
+
+      // Only now, with the transaction written, does memory move on.
+      this.state = state;
+      for (const hold of changedHolds.values()) {
+        if (hold.status === "held") this.held.set(hold.holdId, hold);
+        else this.held.delete(hold.holdId);
+      }
+      const cell = state.allocated ? viewOf(state) : undefined;
+      batch.forEach((item, index) => {
+        const outcome = outcomes[index]!;
+        if (outcome.ok) item.resolve({ ...outcome, cell: cell! });
+        else item.resolve({ ok: false, error: outcome.error, ...(cell ? { cell } : {}) });
+      });
+      if (dirty) this.delivery.soon();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
+  }
+}

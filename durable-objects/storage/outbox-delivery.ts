@@ -1,0 +1,131 @@
+import type { Env } from "../../workers/env";
+import type { CellState } from "../core";
+import { viewOf } from "../core";
+import { directoryStub, hubStub } from "../stubs";
+import { OUTBOX_RETENTION_MS, deliveredUpTo, firstOutboxSeq, lastOutboxSeq, markDelivered, outboxAfter, pruneOutbox, rewindDelivery, type CellEvent } from "./cell-tables";
+import { markOversellDelivered, undeliveredOversells } from "./oversell-records";
+import { AlertDelivery } from "./alert-delivery";
+
+const HUB = "hub";
+const QUEUE = "queue";
+const PAGE = 500;
+/** Events packed into one queue message (well under the 128 KB message limit). */
+const EVENTS_PER_MESSAGE = 100;
+
+/** What the cells put on the "inventory-events" queue. */
+export interface CellEventsMessage {
+  kind: "cell-events";
+  events: CellEvent[];
+}
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 60_000;
+
+/**
+ * Hands a cell's committed changes on, at least once and in order: every outbox row to
+ * the store's hub (levels, changes feed, live push) and to the reporting queue (many
+ * events per message), and every oversell record to the chain's directory. A cursor advances only after a send succeeded; a failure retries
+ * from the cell's alarm with exponential backoff and jitter. Receivers ignore repeats.
+ */
+export class OutboxDelivery {
+  private running: Promise<void> | undefined;
+  private wanted = false;
+  private failures = 0;
+
+  private readonly alerts: AlertDelivery;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly env: Env,
+    private readonly currentState: () => CellState | undefined,
+  ) {
+    this.alerts = new AlertDelivery(ctx.storage.sql, env);
+  }
+
+  /** Asks for a delivery after a commit; one runs at a time and picks up whatever is new. */
+  soon(): void {
+    this.wanted = true;
+    this.running ??= this.loop();
+  }
+
+  /** Runs a delivery now (from the alarm) and waits for it. */
+  async run(): Promise<void> {
+    this.soon();
+    await this.running;
+  }
+
+  async resumeIfBehind(): Promise<void> {
+    const state = this.currentState();
+    if (!state) return;
+    const last = lastOutboxSeq(this.ctx.storage.sql);
+    const behind =
+      last > deliveredUpTo(this.ctx.storage.sql, HUB) ||
+      (this.env.INVENTORY_EVENTS !== undefined && last > deliveredUpTo(this.ctx.storage.sql, QUEUE)) ||
+      undeliveredOversells(this.ctx.storage.sql, state.storeId, state.sku).length > 0 ||
+      this.alerts.behind(last);
+    if (behind) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /**
+   * Sends every retained outbox row to the reporting queue again (reconciliation's repair,
+   * for events a queue lost). Rows older than the outbox's retention are gone: the answer
+   * says from which version on the resend covers.
+   */
+  resendToReports(): { resentFrom: number | null } {
+    const first = firstOutboxSeq(this.ctx.storage.sql);
+    if (first === null || !this.env.INVENTORY_EVENTS) return { resentFrom: null };
+    rewindDelivery(this.ctx.storage.sql, QUEUE, first - 1);
+    this.soon();
+    return { resentFrom: first };
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.wanted) {
+        this.wanted = false;
+        await this.deliverAll();
+      }
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (this.failures - 1));
+      console.warn(JSON.stringify({ msg: "outbox delivery failed", failures: this.failures, retryInMs: delay, error: String(error) }));
+      await this.ctx.storage.setAlarm(Date.now() + Math.round(delay * (0.5 + Math.random())));
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async deliverAll(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const state = this.currentState();
+    if (!state) return;
+    for (;;) {
+      const events = outboxAfter(sql, deliveredUpTo(sql, HUB), PAGE);
+      if (events.length === 0) break;
+      await hubStub(this.env, state.storeId).receive(events, viewOf(this.currentState()!));
+      markDelivered(sql, HUB, events[events.length - 1]!.seq);
+    }
+    const queue = this.env.INVENTORY_EVENTS;
+    if (queue) {
+      for (;;) {
+        const events = outboxAfter(sql, deliveredUpTo(sql, QUEUE), PAGE);
+        if (events.length === 0) break;
+        const messages: MessageSendRequest<CellEventsMessage>[] = [];
+        for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) {
+          messages.push({ body: { kind: "cell-events", events: events.slice(i, i + EVENTS_PER_MESSAGE) }, contentType: "json" });
+        }
+        await queue.sendBatch(messages);
+        markDelivered(sql, QUEUE, events[events.length - 1]!.seq);
+      }
+    }
+    const oversells = undeliveredOversells(sql, state.storeId, state.sku);
+    if (oversells.length > 0) {
+      await directoryStub(this.env).upsertOversells(oversells);
+      for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
+    }
+    // Threshold events to the region's webhooks (see alert-delivery.ts).
+    await this.alerts.deliver(state.storeId, lastOutboxSeq(sql));
+    const everywhere = Math.min(queue ? Math.min(deliveredUpTo(sql, HUB), deliveredUpTo(sql, QUEUE)) : deliveredUpTo(sql, HUB), this.alerts.cursor());
+    pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
+  }
+}

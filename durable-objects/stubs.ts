@@ -1,0 +1,45 @@
+import type { Env } from "../workers/env";
+import { cellName, type CellKey } from "./stock-cell";
+
+/**
+ * The stock cell object for (store, SKU). Where the store's region is known, the object
+ * is created near it (the location hint only matters the first time the object is made).
+ */
+export function cellStub(env: Pick<Env, "STOCK_CELL">, key: CellKey, locationHint?: DurableObjectLocationHint) {
+  const id = env.STOCK_CELL.idFromName(cellName(key));
+  return locationHint ? env.STOCK_CELL.get(id, { locationHint }) : env.STOCK_CELL.get(id);
+}
+
+/** The store's hub: its read model of levels, its changes feed and its live sockets. */
+export function hubStub(env: Pick<Env, "STORE_HUB">, storeId: string) {
+  return env.STORE_HUB.get(env.STORE_HUB.idFromName(storeId));
+}
+
+/** The chain's directory: stores and the oversell index. One object. */
+export function directoryStub(env: Pick<Env, "DIRECTORY">) {
+  return env.DIRECTORY.get(env.DIRECTORY.idFromName("chain"));
+}
+
+/** One multi-cell operation (a return, an import), named by its kind, scope and id. */
+export function operationStub(env: Pick<Env, "OPERATION">, name: string) {
+  return env.OPERATION.get(env.OPERATION.idFromName(name));
+}
+
+export function transferStub(env: Pick<Env, "TRANSFER">, transferId: string) {
+  return env.TRANSFER.get(env.TRANSFER.idFromName(transferId));
+}
+
+/** A region's webhooks: subscriptions and the delivery of threshold events to them. */
+export function webhooksStub(env: Pick<Env, "WEBHOOKS">, region: string) {
+  return env.WEBHOOKS!.get(env.WEBHOOKS!.idFromName(region));
+}
+
+/** How many objects keep the reservations (changing it orphans the reservations kept so far). */
+export const RESERVATION_SHARDS = 64;
+
+/** The object that keeps a reservation: one of RESERVATION_SHARDS, by a hash of its id (FNV-1a). */
+export function reservationStub(env: Pick<Env, "RESERVATION">, reservationId: string) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < reservationId.length; i++) hash = Math.imul(hash ^ reservationId.charCodeAt(i), 0x01000193);
+  return env.RESERVATION.get(env.RESERVATION.idFromName(`reservations-${(hash >>> 0) % RESERVATION_SHARDS}`));
+}

@@ -1,0 +1,256 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import { signatureHeader } from "../workers/webhooks/sign";
+import { RETRY_BASE_MS, matches, nextAttemptAt, shouldGiveUp, type Alert } from "./core";
+import { migrate } from "./storage/migrate";
+
+export interface WebhookInput {
+  url: string;
+  events: string[];
+  secret: string;
+  region: string;
+  storeId?: string;
+}
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: string[];
+  region: string;
+  storeId: string | null;
+  createdAt: string;
+}
+
+export type DeliveryStatus = "pending" | "delivered" | "failed";
+
+export interface DeliveryView {
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+interface HookRow extends Record<string, SqlStorageValue> {
+  id: string;
+  url: string;
+  events: string;
+  secret: string;
+  region: string;
+  store_id: string | null;
+  created_at: string;
+}
+
+interface DeliveryRow extends Record<string, SqlStorageValue> {
+  id: number;
+  webhook_id: string;
+  event_id: string;
+  type: string;
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  next_at: number | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+/** Deliveries sent at once by one run, and how long a receiver may take to answer. */
+const SEND_CONCURRENCY = 8;
+const SEND_TIMEOUT_MS = 10_000;
+
+function hookView(row: HookRow): WebhookView {
+  return { id: row.id, url: row.url, events: JSON.parse(row.events) as string[], region: row.region, storeId: row.store_id, createdAt: row.created_at };
+}
+
+function deliveryView(row: DeliveryRow): DeliveryView {
+  return {
+    deliveryId: `d${row.id}`,
+    webhookId: row.webhook_id,
+    eventId: row.event_id,
+    type: row.type,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    nextAttemptAt: row.status === "pending" && row.next_at !== null ? new Date(row.next_at).toISOString() : null,
+    deliveredAt: row.delivered_at,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * A region's webhooks: subscriptions (per region or per store), and the delivery of the
+ * cells' threshold events to them. Each (webhook, event id) is delivered at most once
+ * successfully (a repeated event is ignored), signed with the webhook's secret, retried
+ * with exponential backoff from the alarm for up to a day, and logged.
+ */
+export class Webhooks extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private running: Promise<void> | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    migrate(this.sql, [
+      `CREATE TABLE IF NOT EXISTS hooks (id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL,
+         region TEXT NOT NULL, store_id TEXT, created_at TEXT NOT NULL);
+       CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, webhook_id TEXT NOT NULL, event_id TEXT NOT NULL,
+         type TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+         last_status INTEGER, last_error TEXT, next_at INTEGER, delivered_at TEXT, created_at TEXT NOT NULL,
+         UNIQUE (webhook_id, event_id));
+       CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at);
+       CREATE INDEX IF NOT EXISTS deliveries_by_hook ON deliveries (webhook_id, id);`,
+    ]);
+  }
+
+  register(input: WebhookInput): WebhookView {
+    const id = `wh_${input.region}_${crypto.randomUUID().replace(/-/g, "")}`;
+    const createdAt = new Date().toISOString();
+    this.sql.exec(
+      "INSERT INTO hooks (id, url, events, secret, region, store_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      id, input.url, JSON.stringify(input.events), input.secret, input.region, input.storeId ?? null, createdAt,
+    );
+    return hookView(this.sql.exec<HookRow>("SELECT * FROM hooks WHERE id = ?", id).one());
+  }
+
+  list(): WebhookView[] {
+    return this.sql.exec<HookRow>("SELECT * FROM hooks ORDER BY created_at, id").toArray().map(hookView);
+  }
+
+  get(id: string): WebhookView | null {
+    const row = this.sql.exec<HookRow>("SELECT * FROM hooks WHERE id = ?", id).toArray()[0];
+    return row ? hookView(row) : null;
+  }
+
+  /** Removes the webhook and its pending deliveries (the log of past ones goes with it). */
+  remove(id: string): boolean {
+    const found = this.get(id) !== null;
+    this.sql.exec("DELETE FROM deliveries WHERE webhook_id = ?", id);
+    this.sql.exec("DELETE FROM hooks WHERE id = ?", id);
+    return found;
+  }
+
+  deliveries(id: string, limit: number, before?: number): DeliveryView[] {
+    return this.sql
+      .exec<DeliveryRow>("SELECT * FROM deliveries WHERE webhook_id = ? AND id < ? ORDER BY id DESC LIMIT ?", id, before ?? Number.MAX_SAFE_INTEGER, limit)
+      .toArray()
+      .map(deliveryView);
+  }
+
+  /** Sends one delivery again now, whatever its status; the answer is the delivery after the attempt. */
+  async replay(id: string, deliveryId: string): Promise<DeliveryView | null> {
+    const number = Number(/^d(\d+)$/.exec(deliveryId)?.[1] ?? NaN);
+    const row = this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE id = ? AND webhook_id = ?", number, id).toArray()[0];
+    if (!row) return null;
+    await this.attempt(row);
+    return deliveryView(this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE id = ?", number).one());
+  }
+
+  /** From the cells' outboxes (at least once): one delivery per matching webhook and event id; repeats are ignored. */
+  async receive(alerts: Alert[]): Promise<number> {
+    const hooks = this.sql.exec<HookRow>("SELECT * FROM hooks").toArray();
+    let added = 0;
+    const now = Date.now();
+    for (const alert of alerts) {
+      for (const hook of hooks) {
+        if (!matches({ events: JSON.parse(hook.events) as string[], storeId: hook.store_id }, alert)) continue;
+        const cursor = this.sql.exec(
+          `INSERT INTO deliveries (webhook_id, event_id, type, payload, status, next_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)
+           ON CONFLICT (webhook_id, event_id) DO NOTHING RETURNING id`,
+          hook.id, alert.id, alert.type, JSON.stringify(alert), now, new Date(now).toISOString(),
+        );
+        added += cursor.toArray().length;
+      }
+    }
+    if (added > 0) {
+      await this.scheduleNext();
+      this.kick();
+    }
+    return added;
+  }
+
+  override async alarm(): Promise<void> {
+    this.kick();
+    await this.running;
+  }
+
+  /** One delivery run at a time; it sends everything due, then sets the alarm for the next one due. */
+  private kick(): void {
+    this.running ??= this.deliverDue().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async deliverDue(): Promise<void> {
+    for (;;) {
+      const due = this.sql
+        .exec<DeliveryRow>("SELECT * FROM deliveries WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", Date.now(), SEND_CONCURRENCY * 4)
+        .toArray();
+      if (due.length === 0) break;
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, due.length) }, async () => {
+        while (next < due.length) await this.attempt(due[next++]!);
+      }));
+    }
+    await this.scheduleNext();
+  }
+
+  private async scheduleNext(): Promise<void> {
+    const row = this.sql.exec<{ at: number | null }>("SELECT MIN(next_at) AS at FROM deliveries WHERE status = 'pending'").one();
+    if (row.at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.max(Date.now(), row.at));
+  }
+
+  /** One signed POST; 2xx is delivered, anything else (or no answer) is retried later or given up. */
+  private async attempt(row: DeliveryRow): Promise<void> {
+    const hook = this.sql.exec<HookRow>("SELECT * FROM hooks WHERE id = ?", row.webhook_id).toArray()[0];
+    if (!hook) return;
+    const attempts = row.attempts + 1;
+    const timestamp = Math.floor(Date.now() / 1000);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(hook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "edge-inventory-webhooks/1",
+          "x-inventory-event": row.type,
+          "x-inventory-event-id": row.event_id,
+          "x-inventory-delivery": `d${row.id}`,
+          "x-inventory-signature": await signatureHeader(hook.secret, row.payload, timestamp),
+        },
+        body: row.payload,
+        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+        redirect: "manual",
+      });
+      status = response.status;
+      await response.body?.cancel();
+      if (status < 200 || status >= 300) error = `HTTP ${status}`;
+    } catch (cause) {
+      error = String(cause).slice(0, 500);
+    }
+    const now = Date.now();
+    if (error === null) {
+      this.sql.exec(
+        "UPDATE deliveries SET status = 'delivered', attempts = ?, last_status = ?, last_error = NULL, next_at = NULL, delivered_at = ? WHERE id = ?",
+        attempts, status, new Date(now).toISOString(), row.id,
+      );
+      return;
+    }
+    const retryAt = nextAttemptAt(now, attempts, Math.random(), Number(this.env.WEBHOOK_RETRY_BASE_MS ?? RETRY_BASE_MS));
+    const giveUp = shouldGiveUp(Date.parse(row.created_at), retryAt);
+    this.sql.exec(
+      "UPDATE deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?, next_at = ? WHERE id = ?",
+      giveUp ? "failed" : "pending", attempts, status, error, giveUp ? null : retryAt, row.id,
+    );
+  }
+}

@@ -1,0 +1,93 @@
+import { z } from "@hono/zod-openapi";
+import { Channel, Region, Sku, StoreId, Timestamp } from "./ids";
+import { LIMITS } from "./limits";
+
+export const Quantity = z.number().int().min(0).max(LIMITS.maxOnHand);
+
+/** Low-stock thresholds: a level at or below one is low (see the README's alerts section). */
+export const LowStock = z
+  .object({
+    overall: Quantity.optional(),
+    channels: z.partialRecord(Channel, Quantity).optional(),
+  })
+  .strict()
+  .openapi("LowStock", { example: { overall: 10, channels: { online: 5 } } });
+export type LowStock = z.infer<typeof LowStock>;
+
+export const Allocation = z
+  .object({
+    onHand: Quantity,
+    channels: z
+      .partialRecord(Channel, z.object({ quota: Quantity, weight: z.number().int().min(0).max(LIMITS.maxWeight) }).strict())
+      .default({}),
+    sharedPolicy: z.enum(["first-come", "weighted"]).default("first-come"),
+    lowStock: LowStock.optional(),
+  })
+  .strict()
+  .openapi("Allocation", {
+    example: { onHand: 100, channels: { pos: { quota: 40, weight: 2 }, online: { quota: 30, weight: 1 } }, sharedPolicy: "weighted" },
+  });
+export type Allocation = z.infer<typeof Allocation>;
+
+export const CellView = z
+  .object({
+    storeId: StoreId,
+    sku: Sku,
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    soldOut: z.boolean(),
+    oversold: z.boolean(),
+    sharedPolicy: z.enum(["first-come", "weighted"]),
+    free: z.object({ shared: z.number().int(), channels: z.record(z.string(), z.number().int()) }),
+    channels: z.record(z.string(), z.object({ quota: z.number().int(), weight: z.number().int(), available: z.number().int() })),
+    inTransit: z.number().int().openapi({ description: "Units shipped out by transfers, not yet received or cancelled" }),
+    incoming: z.number().int().openapi({ description: "Units transfers are bringing here, not yet received" }),
+    lowStock: LowStock.optional(),
+    version: z.number().int(),
+    updatedAt: Timestamp,
+  })
+  .openapi("Cell");
+export type CellView = z.infer<typeof CellView>;
+
+export const CellParams = z.object({ storeId: StoreId, sku: Sku });
+
+export const SkuList = z
+  .string()
+  .transform((raw) => raw.split(","))
+  .pipe(z.array(Sku).min(1).max(LIMITS.maxAvailabilitySkus))
+  .openapi({ type: "string", description: `Comma-separated SKUs, at most ${LIMITS.maxAvailabilitySkus}`, example: "milk-1l,bread" });
+
+export const AvailabilityQuery = z
+  .object({
+    storeId: StoreId.optional().openapi({ description: "One store; without it, every store that serves the region, by priority" }),
+    region: Region.optional().openapi({ description: "Ask for another region than the caller's" }),
+    skus: SkuList,
+    channel: Channel,
+  })
+  .strict();
+
+const AvailableItem = z.object({ storeId: StoreId, sku: Sku, available: z.number().int() });
+
+export const Availability = z
+  .object({
+    region: z.string(),
+    items: z.array(AvailableItem),
+    stores: z
+      .array(z.object({ storeId: StoreId, name: z.string(), priority: z.number().int(), items: z.array(AvailableItem) }))
+      .optional()
+      .openapi({ description: "Without storeId: the stores serving the region, in priority order" }),
+  })
+  .openapi("Availability");
+export type Availability = z.infer<typeof Availability>;
+
+export const AdjustInput = z
+  .object({
+    delta: z.number().int().min(-100_000_000).max(100_000_000).refine((delta) => delta !== 0, "delta must not be 0"),
+    reason: z.enum(["receive", "damage", "return", "correction", "restock"]),
+    channel: Channel.optional().openapi({ description: "Added units go to this channel's bucket instead of the shared pool" }),
+  })
+  .strict()
+  .openapi("Adjustment");
+export type AdjustInput = z.infer<typeof AdjustInput>;
+
+export const SoldOutInput = z.object({ soldOut: z.boolean() }).strict().openapi("SoldOut");

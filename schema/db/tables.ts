@@ -1,0 +1,142 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * The reporting database: written only by the queue consumer (idempotently, by event id)
+ * and by reconciliation; read by the reports API and the dashboard. The stock cells stay
+ * the authority; this is their history and a snapshot that follows them.
+ */
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
+
+export const stores = pgTable("stores", {
+  storeId: text("store_id").primaryKey(),
+  name: text("name").notNull(),
+  region: text("region").notNull(),
+  timezone: text("timezone").notNull(),
+  priority: integer("priority").notNull(),
+  updatedAt: ts("updated_at").notNull(),
+});
+
+/** The latest level of every cell, replaced only by a newer version. */
+export const cells = pgTable(
+  "cells",
+  {
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    version: bigint("version", { mode: "number" }).notNull(),
+    onHand: integer("on_hand").notNull(),
+    reserved: integer("reserved").notNull(),
+    soldOut: boolean("sold_out").notNull(),
+    oversold: boolean("oversold").notNull(),
+    shared: integer("shared").notNull(),
+    free: jsonb("free").$type<Record<string, number>>().notNull(),
+    quotas: jsonb("quotas").$type<Record<string, number>>().notNull(),
+    /** Units shipped out by transfers and not yet received or cancelled; units on their way here. */
+    inTransit: integer("in_transit").notNull().default(0),
+    incoming: integer("incoming").notNull().default(0),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.storeId, table.sku] }), index("cells_low_stock").on(table.storeId, table.onHand)],
+);
+
+/** The ledger: every change of every cell, exactly once. */
+export const movements = pgTable(
+  "movements",
+  {
+    eventId: text("event_id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    kind: text("kind").notNull(),
+    at: ts("at").notNull(),
+    effectiveAt: ts("effective_at").notNull(),
+    qty: integer("qty"),
+    delta: integer("delta"),
+    channel: text("channel"),
+    reason: text("reason"),
+    reservationId: text("reservation_id"),
+    /** The return, transfer or import the movement belongs to. */
+    reference: text("reference"),
+    sourceEventId: text("source_event_id"),
+    onHandBefore: integer("on_hand_before").notNull(),
+    onHandAfter: integer("on_hand_after").notNull(),
+    reservedBefore: integer("reserved_before").notNull(),
+    reservedAfter: integer("reserved_after").notNull(),
+    appliedAt: ts("applied_at").notNull().default(sql`now()`),
+  },
+  (table) => [
+    index("movements_by_cell").on(table.storeId, table.sku, table.seq),
+    index("movements_by_reference").on(table.reference),
+    index("movements_by_store_time").on(table.storeId, table.at, table.eventId),
+    index("movements_by_time").on(table.at, table.eventId),
+  ],
+);
+
+/** One row per reservation and cell, from the cells' hold / confirm / release / expire events. */
+export const reservations = pgTable(
+  "reservations",
+  {
+    reservationId: text("reservation_id").notNull(),
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    channel: text("channel"),
+    qty: integer("qty").notNull(),
+    status: text("status").notNull(),
+    createdAt: ts("created_at"),
+    expiresAt: ts("expires_at"),
+    endedAt: ts("ended_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.reservationId, table.storeId, table.sku] }),
+    index("reservations_by_status").on(table.status, table.endedAt),
+    index("reservations_by_store").on(table.storeId, table.status),
+  ],
+);
+
+export const oversells = pgTable(
+  "oversells",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    shortfall: integer("shortfall").notNull(),
+    openedAt: ts("opened_at").notNull(),
+    healedAt: ts("healed_at"),
+    causes: jsonb("causes").$type<string[]>().notNull(),
+  },
+  (table) => [index("oversells_by_store").on(table.storeId, table.openedAt)],
+);
+
+/** Queue messages that kept failing, kept for a person to look at. */
+export const deadLetters = pgTable("dead_letters", {
+  id: text("id").primaryKey(),
+  queue: text("queue").notNull(),
+  body: jsonb("body").notNull(),
+  attempts: integer("attempts").notNull(),
+  receivedAt: ts("received_at").notNull().default(sql`now()`),
+});
+
+export const reconciliationRuns = pgTable("reconciliation_runs", {
+  id: text("id").primaryKey(),
+  startedAt: ts("started_at").notNull(),
+  finishedAt: ts("finished_at").notNull(),
+  trigger: text("trigger").notNull(),
+  cellsChecked: integer("cells_checked").notNull(),
+  differences: integer("differences").notNull(),
+  clean: boolean("clean").notNull(),
+});
+
+export const reconciliationDifferences = pgTable(
+  "reconciliation_differences",
+  {
+    runId: text("run_id").notNull(),
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    kind: text("kind").notNull(),
+    expected: text("expected"),
+    actual: text("actual"),
+    details: jsonb("details"),
+  },
+  (table) => [index("differences_by_run").on(table.runId)],
+);

@@ -1,0 +1,38 @@
+import { z } from "@hono/zod-openapi";
+
+/** The sales channels a cell can dedicate units to. Add a name here to add a channel. */
+export const CHANNELS = ["pos", "kiosk", "online", "marketplace", "app"] as const;
+export const Channel = z.enum(CHANNELS).openapi({ description: "A sales channel", example: "online" });
+export type Channel = z.infer<typeof Channel>;
+
+const idPattern = (max: number, extra = "") => new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.${extra}-]{0,${max - 1}}$`);
+
+export const StoreId = z
+  .string()
+  .regex(idPattern(64), "1-64 characters: letters, digits, '_', '.', '-'; starting with a letter or digit")
+  .openapi({ example: "berlin-01" });
+export const Sku = z
+  .string()
+  .regex(idPattern(64), "1-64 characters: letters, digits, '_', '.', '-'; starting with a letter or digit")
+  .openapi({ example: "milk-1l" });
+export const ReservationId = z
+  .string()
+  .regex(idPattern(128, ":"), "1-128 characters: letters, digits, '_', '.', ':', '-'; starting with a letter or digit")
+  .openapi({ example: "order-10045" });
+export { Region } from "./regions";
+
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "an IANA time zone such as Europe/Berlin")
+  .openapi({ example: "Europe/Berlin" });
+
+export const Timestamp = z.string().openapi({ description: "UTC ISO 8601", example: "2026-11-24T12:00:00.000Z" });

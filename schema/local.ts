@@ -1,0 +1,27 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * Local mode only (LOCAL_MODE "true": `npm start`, tests, the test kit): the service's
+ * clock offset, so a test can make time pass without sleeping.
+ */
+export const ClockInput = z
+  .object({
+    advanceSeconds: z.number().int().min(0).max(400 * 86_400).optional().openapi({ description: "Move the clock forward by this much" }),
+    offsetSeconds: z.number().int().min(0).max(400 * 86_400).optional().openapi({ description: "Set the offset from real time (0: real time again)" }),
+  })
+  .strict()
+  .refine((input) => (input.advanceSeconds === undefined) !== (input.offsetSeconds === undefined), "give advanceSeconds or offsetSeconds")
+  .openapi("ClockInput");
+
+export const ClockState = z.object({ offsetMs: z.number().int(), now: z.string() }).openapi("Clock");
+
+/** What a tick found due and settled: reservations past their time to live expire. */
+export const TickResult = z
+  .object({
+    stores: z.number().int(),
+    cells: z.number().int(),
+    reservations: z.number().int(),
+    expired: z.array(z.string()),
+    now: z.string(),
+  })
+  .openapi("TickResult");

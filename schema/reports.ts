@@ -1,0 +1,58 @@
+import { z } from "@hono/zod-openapi";
+import { Channel, Region, Sku, StoreId } from "./ids";
+
+/** Every report lists with a cursor, and answers CSV with `format=csv`. */
+const listing = {
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(500).optional().openapi({ description: "The `next` of the previous page" }),
+  format: z.enum(["json", "csv"]).default("json"),
+};
+const scope = { region: Region.optional(), storeId: StoreId.optional() };
+const time = {
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+};
+
+export const StockReportQuery = z
+  .object({
+    ...scope,
+    ...listing,
+    sku: Sku.optional(),
+    lowStockBelow: z.coerce.number().int().min(0).max(1_000_000).optional().openapi({ description: "Only cells with fewer units on hand" }),
+    soldOut: z.enum(["true", "false"]).optional(),
+    oversold: z.enum(["true", "false"]).optional(),
+  })
+  .strict();
+
+export const MovementsQuery = z
+  .object({
+    ...scope,
+    ...listing,
+    ...time,
+    sku: Sku.optional(),
+    kind: z.enum(["allocate", "hold", "confirm", "release", "expire", "adjust", "set", "sold_out"]).optional(),
+    reason: z.string().max(40).regex(/^[a-z_]+$/).optional(),
+  })
+  .strict();
+
+export const ReservationsReportQuery = z
+  .object({ ...scope, ...listing, ...time, status: z.enum(["pending", "confirmed", "released", "expired"]).optional() })
+  .strict();
+
+export const ScopeQuery = z.object({ ...scope, format: listing.format }).strict();
+export const ScopedListQuery = z.object({ ...scope, ...listing }).strict();
+
+export const ReconcileInput = z
+  .object({
+    storeIds: z.array(StoreId).min(1).max(1000).optional(),
+    /** Ask each cell the reports lack changes of to send its retained outbox again. */
+    repair: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("ReconcileRequest");
+
+export const ReportPage = z
+  .object({ items: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() })
+  .openapi("ReportPage");
+
+export { Channel };

@@ -1,0 +1,137 @@
+import { z } from "@hono/zod-openapi";
+import { CellView } from "./cells";
+import { Region, Sku, StoreId } from "./ids";
+import { LIMITS } from "./limits";
+
+export const EventId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "1-128 characters: letters, digits, '_', '.', ':', '-'; starting with a letter or digit");
+
+const eventBase = {
+  eventId: EventId,
+  at: z.iso.datetime({ offset: true }).openapi({ description: "Device time when it happened, ISO 8601", example: "2026-11-24T09:15:00Z" }),
+  sku: Sku,
+};
+
+export const StoreEventInput = z
+  .discriminatedUnion("type", [
+    z.object({ ...eventBase, type: z.literal("sale"), qty: z.number().int().min(1).max(LIMITS.maxItemQty) }).strict(),
+    z
+      .object({
+        ...eventBase,
+        type: z.literal("adjust"),
+        delta: z.number().int().min(-LIMITS.maxOnHand).max(LIMITS.maxOnHand).refine((delta) => delta !== 0, "delta must not be 0"),
+        reason: z.enum(["receive", "damage", "return", "correction", "restock"]),
+      })
+      .strict(),
+    z.object({ ...eventBase, type: z.literal("set"), onHand: z.number().int().min(0).max(LIMITS.maxOnHand) }).strict(),
+    z.object({ ...eventBase, type: z.literal("soldOut"), value: z.boolean() }).strict(),
+  ])
+  .openapi("StoreEvent");
+export type StoreEventInput = z.infer<typeof StoreEventInput>;
+
+export const StoreEventBatch = z
+  .object({ events: z.array(StoreEventInput).min(1).max(LIMITS.maxStoreEvents) })
+  .strict()
+  .openapi("StoreEventBatch", {
+    example: {
+      events: [
+        { eventId: "pos7-000121", at: "2026-11-24T09:15:00Z", type: "sale", sku: "milk-1l", qty: 2 },
+        { eventId: "pos7-000122", at: "2026-11-24T09:40:00Z", type: "set", sku: "milk-1l", onHand: 57 },
+      ],
+    },
+  });
+
+export const EventResult = z.object({
+  eventId: z.string(),
+  sku: Sku,
+  outcome: z.enum(["applied", "duplicate", "superseded", "rejected"]),
+  reason: z.string().optional(),
+});
+
+export const StoreEventResults = z
+  .object({ results: z.array(EventResult), cells: z.array(CellView) })
+  .openapi("StoreEventResults");
+
+export const StoreStock = z
+  .object({ storeId: StoreId, cursor: z.number().int(), items: z.array(CellView) })
+  .openapi("StoreStock");
+
+export const FeedChange = z
+  .object({
+    cursor: z.number().int(),
+    sku: Sku,
+    version: z.number().int(),
+    kind: z.string(),
+    at: z.string(),
+    effectiveAt: z.string().optional(),
+    qty: z.number().int().optional(),
+    delta: z.number().int().optional(),
+    channel: z.string().optional(),
+    reason: z.string().optional(),
+    reservationId: z.string().optional(),
+    sourceEventId: z.string().optional(),
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    soldOut: z.boolean(),
+  })
+  .openapi("FeedChange");
+
+export const ChangesQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    limit: z.coerce.number().int().min(1).max(LIMITS.maxChangesPage).default(500),
+  })
+  .strict();
+
+export const ChangesPage = z
+  .object({ changes: z.array(FeedChange), nextCursor: z.number().int(), hasMore: z.boolean() })
+  .openapi("ChangesPage");
+
+export const LiveQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    access_token: z.string().max(4096).optional(),
+  })
+  .strict();
+
+export const OversellStatus = z.enum(["open", "resolved"]);
+
+export const OversellQuery = z
+  .object({
+    region: Region.optional(),
+    storeId: StoreId.optional(),
+    status: OversellStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    after: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const Oversell = z
+  .object({
+    id: z.string(),
+    storeId: StoreId,
+    sku: Sku,
+    region: z.string().nullable(),
+    shortfall: z.number().int(),
+    causes: z.array(
+      z.object({
+        seq: z.number().int(),
+        kind: z.string(),
+        at: z.string(),
+        reservationId: z.string().optional(),
+        sourceEventId: z.string().optional(),
+      }),
+    ),
+    openedAt: z.string(),
+    healedAt: z.string().nullable(),
+    status: OversellStatus,
+    resolvedAt: z.string().nullable(),
+    resolvedBy: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .openapi("Oversell");
+
+export const OversellList = z.object({ items: z.array(Oversell), next: z.string().nullable() }).openapi("OversellList");
+export const OversellParams = z.object({ id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/) });
+export const ResolveInput = z.object({ note: z.string().trim().min(1).max(2000) }).strict().openapi("ResolveOversell");

@@ -1,0 +1,52 @@
+import { z } from "@hono/zod-openapi";
+import { Region } from "./regions";
+import { StoreId, Timestamp } from "./ids";
+
+export const ALERT_TYPES = ["low_stock", "back_in_stock", "sold_out", "oversold"] as const;
+export const AlertType = z.enum(ALERT_TYPES);
+
+export const WebhookInput = z
+  .object({
+    url: z.string().url().max(2048).openapi({ example: "https://erp.example.com/hooks/inventory" }),
+    events: z.array(AlertType).min(1).max(ALERT_TYPES.length).refine((events) => new Set(events).size === events.length, "each event once"),
+    secret: z.string().min(16).max(256).openapi({ description: "Signs every delivery (HMAC-SHA256); never shown again" }),
+    region: Region.optional(),
+    storeId: StoreId.optional(),
+  })
+  .strict()
+  .refine((input) => (input.region === undefined) !== (input.storeId === undefined), { message: "name exactly one of region or storeId", path: ["region"] })
+  .openapi("WebhookInput", { example: { url: "https://erp.example.com/hooks/inventory", events: ["low_stock", "sold_out"], secret: "a-long-random-secret", region: "eu-central" } });
+export type WebhookInput = z.infer<typeof WebhookInput>;
+
+export const Webhook = z
+  .object({ id: z.string(), url: z.string(), events: z.array(z.string()), region: z.string(), storeId: z.string().nullable(), createdAt: Timestamp })
+  .openapi("Webhook");
+
+export const WebhookId = z.string().regex(/^wh_[a-z-]+_[0-9a-f]{32}$/, "a webhook id (wh_<region>_<hex>)");
+export const WebhookParams = z.object({ id: WebhookId });
+export const DeliveryParams = z.object({ id: WebhookId, deliveryId: z.string().regex(/^d[0-9]{1,15}$/, "a delivery id (d<number>)") });
+
+export const Delivery = z
+  .object({
+    deliveryId: z.string(),
+    webhookId: z.string(),
+    eventId: z.string(),
+    type: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: Timestamp.nullable(),
+    deliveredAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+  })
+  .openapi("WebhookDelivery");
+
+export const DeliveriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.string().regex(/^d[0-9]{1,15}$/).optional().openapi({ description: "Continue with deliveries older than this one" }),
+});
+
+export const WebhookListQuery = z.object({ region: Region.optional() });
+export const WebhookList = z.object({ items: z.array(Webhook) }).openapi("WebhookList");
+export const DeliveryPage = z.object({ items: z.array(Delivery), next: z.string().nullable() }).openapi("WebhookDeliveryPage");

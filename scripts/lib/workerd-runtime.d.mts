@@ -1,0 +1,16 @@
+export interface Runtime {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+export function buildWorker(outdir?: string): string;
+export function freePort(host?: string): Promise<number>;
+export function startRuntime(options: {
+  storageDir: string;
+  port?: number;
+  bindings?: Record<string, string>;
+  scriptPath?: string;
+  queue?: boolean;
+  log?: boolean;
+}): Promise<Runtime>;
+export function startTrivialRuntime(options?: { port?: number }): Promise<Runtime>;

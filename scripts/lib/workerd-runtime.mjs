@@ -1,0 +1,171 @@
+// The project's real Worker and Durable Objects on workerd, without `wrangler dev` (its
+// reload proxy caps throughput near 1k req/s) and without Miniflare's entry worker: the
+// miniflare that wrangler ships is configured programmatically with a direct socket on the
+// user worker, so requests go straight to workerd. Miniflare still provides the queue broker,
+// so the INVENTORY_EVENTS outbox drains to the consumer. Durable Object storage is SQLite on
+// local disk in `storageDir`; starting again on the same directory resumes the same data.
+// Used by the benchmark (bench/) and meant for the crash test: `pid` is the workerd process.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
+const require = createRequire(import.meta.url);
+// The miniflare that wrangler itself resolves (nested under wrangler or hoisted), so the
+// runtime matches the one `wrangler dev` and the deploy bundle were made for.
+const fromWrangler = createRequire(require.resolve("wrangler/package.json"));
+const { Miniflare } = fromWrangler("miniflare");
+
+const COMPATIBILITY_DATE = "2026-04-20";
+const COMPATIBILITY_FLAGS = ["nodejs_compat"];
+
+/** Bundles the Worker exactly as a deploy would (`wrangler deploy --dry-run`); returns the script path. */
+export function buildWorker(outdir = join(root, ".wrangler", "dry-run")) {
+  const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+  const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
+  return join(outdir, "index.js");
+}
+
+/** A free loopback port (bound and released; fine for a harness on one machine). */
+export function freePort(host = "127.0.0.1") {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, host, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** workerd processes that are children of this Node process. */
+function childWorkerdPids() {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "pid (comm) state ppid ..." — comm may hold spaces, so split after the last ')'.
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("workerd")) pids.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
+}
+
+/** Reads and drops workerd's output (one log line per request): an unread pipe would stall it. */
+function drain(stdout, stderr) {
+  stdout.resume();
+  stderr.resume();
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startMiniflare(options, port) {
+  const before = new Set(childWorkerdPids());
+  const mf = new Miniflare(options);
+  await mf.ready;
+  const pids = childWorkerdPids().filter((pid) => !before.has(pid));
+  if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
+  const pid = pids[0];
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    pid,
+    miniflare: mf,
+    /** Stops workerd (Miniflare's dispose), and makes sure the process is gone. */
+    async stop() {
+      try {
+        await mf.dispose();
+      } catch {
+        /* already crashed or killed */
+      }
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    },
+  };
+}
+
+/**
+ * Starts the real Worker (the deploy bundle at `scriptPath`, built if absent) with its
+ * Durable Objects on disk in `storageDir` and the queue broker, serving on 127.0.0.1:`port`
+ * (a free one if 0). `bindings` are plain-text vars (ADMIN_TOKEN, TOKEN_SECRET, DATABASE_URL,
+ * NEON_WS_PROXY, ...). No rate-limiter bindings: they are optional in workers/env.ts, and a
+ * benchmark must not be throttled. `queue: false` leaves INVENTORY_EVENTS unbound.
+ * Returns { url, port, pid, stop() }; SIGKILL `pid` to crash it, then start again on the same dir.
+ */
+export async function startRuntime({ storageDir, port = 0, bindings = {}, scriptPath, queue = true, log = false } = {}) {
+  if (!storageDir) throw new Error("startRuntime needs a storageDir");
+  mkdirSync(storageDir, { recursive: true });
+  const script = scriptPath ?? join(root, ".wrangler", "dry-run", "index.js");
+  if (!existsSync(script)) buildWorker(join(script, ".."));
+  const listenPort = port || (await freePort());
+  const queueOptions = queue
+    ? {
+        queueProducers: { INVENTORY_EVENTS: { queueName: "inventory-events" } },
+        queueConsumers: {
+          "inventory-events": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10, deadLetterQueue: "inventory-events-dlq" },
+          "inventory-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 5, maxRetries: 100 },
+        },
+      }
+    : {};
+  return startMiniflare(
+    {
+      name: "edge-inventory",
+      modules: true,
+      scriptPath: script,
+      // Module names are paths relative to this root; workerd refuses names with "..".
+      modulesRoot: dirname(script),
+      compatibilityDate: COMPATIBILITY_DATE,
+      compatibilityFlags: COMPATIBILITY_FLAGS,
+      bindings: { LOCAL_MODE: "true", ...bindings },
+      // The API never reaches for the dashboard's assets; anything that does gets a 404.
+      serviceBindings: { ASSETS: () => new Response("not found", { status: 404 }) },
+      durableObjects: Object.fromEntries(
+        Object.entries({ STOCK_CELL: "StockCell", RESERVATION: "Reservation", DIRECTORY: "Directory", STORE_HUB: "StoreHub" }).map(([binding, className]) => [
+          binding,
+          { className, useSQLite: true },
+        ]),
+      ),
+      durableObjectsPersist: join(storageDir, "do"),
+      ...queueOptions,
+      unsafeDirectSockets: [{ host: "127.0.0.1", port: listenPort }],
+      handleRuntimeStdio: log ? undefined : drain,
+    },
+    listenPort,
+  );
+}
+
+/** A trivial Worker on the same runtime that answers at once: the ceiling of workerd here. */
+export async function startTrivialRuntime({ port = 0 } = {}) {
+  const listenPort = port || (await freePort());
+  return startMiniflare(
+    {
+      name: "trivial",
+      modules: true,
+      script: `export default { fetch() { return new Response('{"ok":true}', { headers: { "content-type": "application/json" } }); } };`,
+      compatibilityDate: COMPATIBILITY_DATE,
+      unsafeDirectSockets: [{ host: "127.0.0.1", port: listenPort }],
+      handleRuntimeStdio: drain,
+    },
+    listenPort,
+  );
+}

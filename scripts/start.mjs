@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// `npm start`: the whole service on this machine, on embedded defaults. Starts the
+// reporting Postgres (embedded PGlite in .data/pglite, or DATABASE_URL), runs the Worker,
+// its Durable Objects and its queue in `wrangler dev` (workerd), seeds demo data on the
+// first run, prints the URLs and the admin token, and stops everything on Ctrl-C.
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { seedDemoData } from "./demo-data.mjs";
+import { startDatabase } from "./lib/database.mjs";
+import { localSecrets } from "./local-secrets.mjs";
+
+const root = join(fileURLToPath(import.meta.url), "..", "..");
+const port = Number(process.env.PORT ?? 8787);
+const host = "127.0.0.1";
+const baseUrl = `http://${host}:${port}`;
+const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR) : join(root, ".data");
+const secrets = localSecrets(dataDir);
+
+const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite") });
+
+const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+const args = [
+  wrangler, "dev",
+  "--ip", host,
+  "--port", String(port),
+  "--inspector-port", String(Number(process.env.INSPECTOR_PORT ?? port + 1000)),
+  "--persist-to", join(dataDir, "wrangler"),
+  "--show-interactive-dev-session=false",
+  "--var", `ADMIN_TOKEN:${secrets.ADMIN_TOKEN}`,
+  "--var", `TOKEN_SECRET:${secrets.TOKEN_SECRET}`,
+  "--var", "LOCAL_MODE:true",
+  "--var", `DATABASE_URL:${database.databaseUrl}`,
+  "--var", `NEON_WS_PROXY:${database.wsProxy}`,
+];
+
+const child = spawn(process.execPath, args, {
+  cwd: root,
+  // Its own process group, so Ctrl-C can stop wrangler and the workerd it started together.
+  detached: true,
+  stdio: ["ignore", "pipe", "pipe"],
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_D1_WARNING: "true" },
+});
+
+// The Worker's log lines go through, minus wrangler's own noise about being offline.
+const quiet = /Request\.cf|cf object|telemetry|metrics|getaddrinfo|GetAddrInfoReqWrap|workers\.cloudflare\.com|\[wrangler:info\] (GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS) /i;
+for (const stream of [child.stdout, child.stderr]) {
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk) => {
+    for (const line of chunk.split("\n")) if (line.trim() && !quiet.test(line)) process.stdout.write(`[worker] ${line}\n`);
+  });
+}
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    /* already gone */
+  }
+  const force = setTimeout(() => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }, 5000);
+  child.once("exit", () => {
+    clearTimeout(force);
+    database.stop().finally(() => process.exit(code));
+  });
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+child.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`wrangler dev exited (${code}); stopping`);
+    database.stop().finally(() => process.exit(code ?? 1));
+  }
+});
+
+async function waitForHealth(timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/v1/health`);
+      await response.text();
+      if (response.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the Worker did not answer on ${baseUrl} within ${timeoutMs / 1000}s`);
+}
+
+try {
+  await waitForHealth();
+  const demo = await seedDemoData(baseUrl, secrets.ADMIN_TOKEN);
+  console.log(`
+edge-inventory is running (local mode, data in ${dataDir})
+
+  API          ${baseUrl}/v1
+  Dashboard    ${baseUrl}/   (sign in with the admin token, or mint a manager token on the page)
+  API docs     ${baseUrl}/docs
+  OpenAPI      ${baseUrl}/openapi.json
+  Health       ${baseUrl}/v1/health
+  Reports DB   ${database.kind}${process.env.DATABASE_URL ? "" : ` (${join(dataDir, "pglite")})`}
+
+  Admin token  ${secrets.ADMIN_TOKEN}
+  Demo data    ${demo.seeded ? `seeded: ${demo.stores} stores` : `already there (${demo.stores} stores)`}
+
+  Try:  curl -s '${baseUrl}/v1/availability?storeId=berlin-01&skus=milk-1l,eggs-12&channel=online'
+
+Press Ctrl-C to stop.
+`);
+} catch (error) {
+  console.error(String(error));
+  stop(1);
+}

@@ -1,0 +1,135 @@
+// Starts the local stack the way `npm start` does (node scripts/start.mjs: PGlite, wrangler
+// dev, demo data) on free ports with its data in a temporary folder, and stops it, with
+// every process it started, when the browser tests end.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+import { chromiumAvailable } from "./chromium";
+
+export interface Stack {
+  baseUrl: string;
+  adminToken: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: Stack | null;
+  }
+}
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port that is free, and whose inspector port (+1000) is free too. */
+async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await portIsFree(port)) && (await portIsFree(port + 1000))) return port;
+  }
+  throw new Error("no free port found");
+}
+
+/** Every process below `pid` (start.mjs runs wrangler in a process group of its own). */
+function descendants(pid: number): number[] {
+  let table: Array<[number, number]>;
+  try {
+    table = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const parent = queue.shift()!;
+    for (const [child, ppid] of table) if (ppid === parent) (found.push(child), queue.push(child));
+  }
+  return found;
+}
+
+function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once("exit", () => (clearTimeout(timer), resolve(true)));
+  });
+}
+
+export default async function setup(project: TestProject) {
+  if (!chromiumAvailable()) {
+    project.provide("stack", null);
+    return;
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
+  const adminToken = `test-admin-${randomBytes(12).toString("hex")}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    // Its own process group: the teardown stops it and everything it started together.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, DATABASE_URL: "" },
+  });
+  let output = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        output += chunk;
+        if (output.includes("Press Ctrl-C to stop.")) resolve();
+      });
+    }
+    child.once("exit", (code) => reject(new Error(`scripts/start.mjs exited (${code}) before it was ready:\n${output.slice(-4000)}`)));
+  });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the local stack was not ready within 150 s:\n${output.slice(-4000)}`)), 150_000).unref());
+
+  const teardown = async () => {
+    const stragglers = descendants(child.pid!);
+    try {
+      process.kill(-child.pid!, "SIGTERM"); // start.mjs stops wrangler and workerd, then the database
+    } catch {
+      /* already gone */
+    }
+    if (!(await exited(child, 20_000))) {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+    // Anything start.mjs could not stop (wrangler has a process group of its own).
+    for (const pid of [...stragglers, ...descendants(child.pid!)]) {
+      try {
+        process.kill(pid, 0);
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await Promise.race([ready, timeout]);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  project.provide("stack", { baseUrl, adminToken });
+  return teardown;
+}

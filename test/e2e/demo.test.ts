@@ -1,0 +1,42 @@
+// `npm run demo` against a running service (here the test kit's): it drives traffic for the
+// time it is given, stops by itself and prints what it did.
+import { execFile, execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startInventory, type Inventory } from "../kit";
+
+const root = join(import.meta.dirname, "..", "..");
+const skus = ["milk", "bread", "eggs"];
+let inventory: Inventory;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ["scripts/build-package.mjs", "--client-only"], { cwd: root });
+  const stores = [
+    { storeId: "berlin-01", name: "Berlin", region: "eu-central" as const, timezone: "Europe/Berlin" },
+    { storeId: "paris-01", name: "Paris", region: "eu-west" as const, timezone: "Europe/Paris" },
+    { storeId: "nyc-01", name: "New York", region: "na-east" as const, timezone: "America/New_York" },
+  ];
+  inventory = await startInventory({
+    reports: false,
+    seed: {
+      stores,
+      cells: stores.flatMap((store) => skus.map((sku) => ({ storeId: store.storeId, sku, onHand: 20, channels: { online: { quota: 8, weight: 1 }, pos: { quota: 8, weight: 1 } } }))),
+    },
+  });
+});
+afterAll(() => inventory?.stop());
+
+it("simulates shoppers and stores for the given time and reports what it did", { timeout: 120_000 }, async () => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["scripts/demo.mjs", "--url", inventory.url, "--token", inventory.adminToken, "--rate", "20", "--seconds", "6", "--seed", "e2e"],
+    { cwd: root, timeout: 110_000 },
+  );
+  expect(stdout).toMatch(/demo: 3 stores, 3 regions/);
+  const made = [...stdout.matchAll(/^\s+(\d+)\s+reservations made \(/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  expect(made).toBeGreaterThan(0);
+  expect(stdout).toMatch(/till sales applied/);
+  expect(stdout).not.toMatch(/failed:/);
+  expect(stdout).toMatch(/open oversells: \d+ before, \d+ after/);
+});

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { isInventoryApiError, startInventory, type Inventory } from "../kit";
+
+let inventory: Inventory;
+
+beforeAll(async () => {
+  inventory = await startInventory({
+    seed: {
+      stores: [
+        { storeId: "berlin-01", name: "Berlin", region: "eu-central", timezone: "Europe/Berlin" },
+        { storeId: "paris-01", name: "Paris", region: "eu-west", timezone: "Europe/Paris" },
+      ],
+      cells: [
+        { storeId: "berlin-01", sku: "milk", onHand: 10, channels: { online: { quota: 4, weight: 1 }, pos: { quota: 4, weight: 1 } } },
+        { storeId: "berlin-01", sku: "bread", onHand: 5 },
+        { storeId: "paris-01", sku: "milk", onHand: 3 },
+      ],
+    },
+  });
+});
+afterAll(() => inventory?.stop());
+
+describe("the test kit", () => {
+  it("boots the seeded service and answers the client", async () => {
+    const { client } = inventory;
+    expect((await client.health()).status).toBe("ok");
+    const stores = await client.stores.list();
+    expect(stores.items.map((store) => store.storeId).sort()).toEqual(["berlin-01", "paris-01"]);
+    const cell = await client.cells.get("berlin-01", "milk");
+    expect(cell).toMatchObject({ onHand: 10, reserved: 0 });
+    expect(cell.channels.online?.quota).toBe(4);
+  });
+
+  it("reserves and confirms: the units leave on hand", async () => {
+    const service = await inventory.clientFor("service");
+    const created = await service.reservations.create({ reservationId: "order-1", channel: "online", items: [{ storeId: "berlin-01", sku: "milk", qty: 2 }] });
+    expect(created.status).toBe("pending");
+    expect((await inventory.client.cells.get("berlin-01", "milk")).reserved).toBe(2);
+    expect(await service.reservations.confirm("order-1")).toEqual({ reservationId: "order-1", status: "confirmed" });
+    expect(await inventory.client.cells.get("berlin-01", "milk")).toMatchObject({ onHand: 8, reserved: 0 });
+  });
+
+  it("expires a reservation when the test makes its time to live pass, without sleeping", async () => {
+    const { client } = inventory;
+    await client.reservations.create({ reservationId: "order-2", channel: "online", ttlSeconds: 600, items: [{ storeId: "berlin-01", sku: "bread", qty: 3 }] });
+    expect((await client.cells.get("berlin-01", "bread")).reserved).toBe(3);
+
+    const early = await inventory.advanceTime(300);
+    expect(early.expired).not.toContain("order-2");
+    expect((await client.reservations.get("order-2")).status).toBe("pending");
+
+    const due = await inventory.advanceTime(301);
+    expect(due.expired).toContain("order-2");
+    expect(await client.cells.get("berlin-01", "bread")).toMatchObject({ onHand: 5, reserved: 0 });
+    expect((await client.reservations.get("order-2")).status).toBe("expired");
+    // Confirming after expiry is a conflict, as a typed error value.
+    const error = await client.reservations.confirm("order-2").catch((caught: unknown) => caught);
+    expect(isInventoryApiError(error, "conflict")).toBe(true);
+    expect(inventory.now().getTime()).toBeGreaterThan(Date.now() + 600_000);
+  });
+
+  it("lets only an admin move the clock, and only forward from real time", async () => {
+    const service = await inventory.clientFor("service");
+    const forbidden = await service.local.clock({ advanceSeconds: 1 }).catch((caught: unknown) => caught);
+    expect(isInventoryApiError(forbidden, "forbidden")).toBe(true);
+    const both = await inventory.client.local.clock({ advanceSeconds: 1, offsetSeconds: 1 }).catch((caught: unknown) => caught);
+    expect(isInventoryApiError(both, "invalid_request")).toBe(true);
+    await expect(inventory.advanceTime(-5)).rejects.toThrow(RangeError);
+  });
+
+  it("throws typed errors carrying the API's code and details", async () => {
+    const error = await inventory.client.reservations
+      .create({ reservationId: "order-3", channel: "online", items: [{ storeId: "paris-01", sku: "milk", qty: 4 }] })
+      .catch((caught: unknown) => caught);
+    expect(isInventoryApiError(error, "insufficient_stock")).toBe(true);
+    if (!isInventoryApiError(error)) throw error;
+    expect(error.status).toBe(409);
+    expect(error.details?.shortages).toEqual([expect.objectContaining({ storeId: "paris-01", sku: "milk", requested: 4, available: 3 })]);
+
+    const scoped = await inventory.clientFor("store", ["paris-01"]);
+    const forbidden = await scoped.cells.adjust("berlin-01", "milk", { delta: 1, reason: "receive" }).catch((caught: unknown) => caught);
+    expect(isInventoryApiError(forbidden, "forbidden")).toBe(true);
+  });
+
+  it("replays a store's offline sales in order; one too many is an oversell", async () => {
+    const pos = await inventory.goOffline("paris-01");
+    // While the store is offline, an online order holds 2 of its 3 units.
+    await inventory.client.reservations.create({ reservationId: "order-4", channel: "online", items: [{ storeId: "paris-01", sku: "milk", qty: 2 }] });
+    pos.sale("milk", 1).sale("milk", 1);
+    expect(pos.pending).toHaveLength(2);
+
+    const replayed = await pos.replay();
+    expect(replayed.results.map((result) => result.outcome)).toEqual(["applied", "applied"]);
+    expect(pos.pending).toHaveLength(0);
+    const cell = replayed.cells.find((candidate) => candidate.sku === "milk")!;
+    expect(cell).toMatchObject({ onHand: 1, reserved: 2, oversold: true });
+
+    // The cell delivers its oversell record to the chain-wide index moments later.
+    await expect.poll(async () => (await inventory.client.oversells.list({ storeId: "paris-01" })).items.length, { timeout: 30_000 }).toBeGreaterThan(0);
+  });
+
+  it("gives a live URL a store's till can open with its own token", async () => {
+    const till = await inventory.clientFor("store", ["berlin-01"]);
+    const socket = new WebSocket(till.stores.liveUrl("berlin-01", { after: 0 }));
+    const messages: Array<{ type: string; change?: { sku: string } }> = [];
+    socket.on("message", (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => (socket.once("open", resolve), socket.once("error", reject)));
+    try {
+      await expect.poll(() => messages.some((message) => message.type === "change" && message.change?.sku === "milk"), { timeout: 30_000 }).toBe(true);
+      expect(messages[0]?.type).toBe("hello");
+    } finally {
+      socket.close();
+    }
+  });
+
+  it("writes the reports through the queue into PGlite, as JSON and CSV", async () => {
+    await expect
+      .poll(async () => (await inventory.client.reports.movements({ storeId: "berlin-01", kind: "confirm" })).items.length, { timeout: 60_000, interval: 500 })
+      .toBeGreaterThan(0);
+    const csv = await inventory.client.reports.movements({ storeId: "berlin-01", format: "csv" });
+    expect(csv.split("\n")[0]).toContain("eventId");
+    expect(csv).toContain("order-1");
+  });
+});

@@ -1,0 +1,18 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { isInventoryApiError, startInventory, type Inventory } from "../kit";
+
+// The service clock is a local-mode convenience: with LOCAL_MODE other than "true" (production)
+// its routes do not exist, even for an admin.
+let inventory: Inventory;
+beforeAll(async () => {
+  inventory = await startInventory({ reports: false, bindings: { LOCAL_MODE: "false" } });
+});
+afterAll(() => inventory?.stop());
+
+it("answers 404 for the clock and the tick outside local mode", async () => {
+  const clock = await inventory.client.local.clock({ advanceSeconds: 60 }).catch((error: unknown) => error);
+  expect(isInventoryApiError(clock, "not_found")).toBe(true);
+  const tick = await inventory.client.local.tick().catch((error: unknown) => error);
+  expect(isInventoryApiError(tick, "not_found")).toBe(true);
+  await expect(inventory.advanceTime(60)).rejects.toMatchObject({ code: "not_found", status: 404 });
+});

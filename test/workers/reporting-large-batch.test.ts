@@ -1,0 +1,54 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import type { CellEvent } from "../../durable-objects/storage/cell-tables";
+import { cells, movements } from "../../schema/db/tables";
+import worker from "../../workers/index";
+import { withReportingDb } from "../../workers/reporting/db";
+import type { InventoryMessage } from "../../workers/reporting/messages";
+import { unique } from "./helpers";
+
+function receipt(storeId: string, sku: string, seq: number): CellEvent {
+  return {
+    eventId: `${storeId}/${sku}/${seq}`,
+    storeId,
+    sku,
+    seq,
+    kind: "adjust",
+    at: new Date(Date.UTC(2026, 10, 24, 10, 0, 0, seq)).toISOString(),
+    delta: 1,
+    reason: "receive",
+    onHandBefore: seq - 1,
+    onHandAfter: seq,
+    reservedBefore: 0,
+    reservedAfter: 0,
+    after: { onHand: seq, reserved: 0, soldOut: false, shared: seq, free: {}, quotas: {} },
+  };
+}
+
+describe("a full queue batch", () => {
+  // 100 messages of 100 events (the queue's max_batch_size × the outbox's events per
+  // message): more bind parameters than one Postgres statement may carry.
+  it("writes 10,000 events in one delivery, acknowledged, one movement each and the latest level", async () => {
+    const storeId = unique("bulk");
+    const bodies: InventoryMessage[] = Array.from({ length: 100 }, (_, m) => ({
+      kind: "cell-events",
+      events: Array.from({ length: 100 }, (_, e) => receipt(storeId, `s${m}`, e + 1)),
+    }));
+    const batch = createMessageBatch<InventoryMessage>(
+      "inventory-events",
+      bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.ackAll).toBe(true);
+    expect(result.retryBatch.retry).toBe(false);
+
+    const [moved] = await withReportingDb(env, (db) => db.select({ n: sql<number>`count(*)::int` }).from(movements).where(eq(movements.storeId, storeId)));
+    expect(moved!.n).toBe(10_000);
+    const levels = await withReportingDb(env, (db) => db.select({ version: cells.version, onHand: cells.onHand }).from(cells).where(eq(cells.storeId, storeId)));
+    expect(levels).toHaveLength(100);
+    expect(levels.every((level) => Number(level.version) === 100 && level.onHand === 100)).toBe(true);
+  });
+});

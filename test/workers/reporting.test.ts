@@ -1,0 +1,186 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { and, asc, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CellEvent } from "../../durable-objects/storage/cell-tables";
+import { cells, deadLetters, movements, reservations, stores } from "../../schema/db/tables";
+import worker from "../../workers/index";
+import { withReportingDb } from "../../workers/reporting/db";
+import type { InventoryMessage } from "../../workers/reporting/messages";
+import { ADMIN, api, databaseFaults, eventually, freshCell, minutesFromNow, readCell, reserve, sendEvents, unique } from "./helpers";
+
+const query = <T>(work: Parameters<typeof withReportingDb<T>>[1]) => withReportingDb(env, work);
+
+function movementsOf(storeId: string, sku: string) {
+  return query((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq)));
+}
+
+/** Waits until the reporting database holds every change of the cell (one movement per version). */
+async function settled(storeId: string, sku: string) {
+  const cell = await readCell(storeId, sku);
+  return eventually(() => movementsOf(storeId, sku), (rows) => rows.length === cell.version, 20_000);
+}
+
+function syntheticEvent(storeId: string, sku: string, seq: number, onHand: number): CellEvent {
+  return {
+    eventId: `${storeId}/${sku}/${seq}`,
+    storeId,
+    sku,
+    seq,
+    kind: "adjust",
+    at: new Date(Date.UTC(2026, 10, 24, 10, 0, seq)).toISOString(),
+    delta: 1,
+    reason: "receive",
+    onHandBefore: onHand - 1,
+    onHandAfter: onHand,
+    reservedBefore: 0,
+    reservedAfter: 0,
+    after: { onHand, reserved: 0, soldOut: false, shared: onHand, free: {}, quotas: {} },
+  };
+}
+
+async function deliver(queue: string, bodies: InventoryMessage[]) {
+  const batch = createMessageBatch<InventoryMessage>(
+    queue,
+    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+afterEach(async () => {
+  await databaseFaults({});
+});
+
+describe("outbox → queue → Postgres", () => {
+  it("writes every change of a cell as a movement, the latest level, the reservations and the store", async () => {
+    const { storeId, sku } = await freshCell();
+    const kept = unique("order");
+    const dropped = unique("order");
+    await reserve({ reservationId: kept, channel: "online", items: [{ storeId, sku, qty: 3 }] });
+    await api("POST", `/v1/reservations/${kept}/confirm`, { token: ADMIN });
+    await reserve({ reservationId: dropped, channel: "pos", items: [{ storeId, sku, qty: 2 }] });
+    await api("POST", `/v1/reservations/${dropped}/release`, { token: ADMIN });
+    await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: 5, reason: "receive" } });
+    await sendEvents(storeId, [{ eventId: unique("pos"), at: minutesFromNow(-1), type: "sale", sku, qty: 1 }]);
+
+    const rows = await settled(storeId, sku);
+    expect(rows.map((row) => [row.seq, row.kind, row.onHandAfter, row.reservedAfter])).toEqual([
+      [1, "allocate", 100, 0],
+      [2, "hold", 100, 3],
+      [3, "confirm", 97, 0],
+      [4, "hold", 97, 2],
+      [5, "release", 97, 0],
+      [6, "adjust", 102, 0],
+      [7, "adjust", 101, 0],
+    ]);
+    expect(rows[6]).toMatchObject({ reason: "sale", channel: "pos" });
+    expect(rows.every((row) => row.eventId === `${storeId}/${sku}/${row.seq}`)).toBe(true);
+
+    const cell = await readCell(storeId, sku);
+    const [snapshot] = await query((db) => db.select().from(cells).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
+    expect(snapshot).toMatchObject({ version: cell.version, onHand: 101, reserved: 0, soldOut: false, oversold: false, shared: cell.free.shared });
+    expect(snapshot!.quotas).toEqual({ online: 30, pos: 40 });
+
+    const reservationRows = await query((db) => db.select().from(reservations).where(eq(reservations.storeId, storeId)).orderBy(asc(reservations.createdAt)));
+    expect(reservationRows.map((row) => [row.reservationId, row.status, row.qty, row.channel])).toEqual([
+      [kept, "confirmed", 3, "online"],
+      [dropped, "released", 2, "pos"],
+    ]);
+    const storeRows = await eventually(() => query((db) => db.select().from(stores).where(eq(stores.storeId, storeId))), (found) => found.length === 1);
+    expect(storeRows[0]).toMatchObject({ region: "eu-central", timezone: "Europe/Berlin" });
+  });
+
+  it("applies a redelivered batch once, and never lets a late old event overwrite a newer level", async () => {
+    const storeId = unique("synthetic");
+    const sku = unique("sku");
+    const events = [1, 2, 3].map((seq) => syntheticEvent(storeId, sku, seq, 10 + seq));
+    const newestFirst = { kind: "cell-events", events: [events[2]!] } satisfies InventoryMessage;
+    const older = { kind: "cell-events", events: [events[0]!, events[1]!] } satisfies InventoryMessage;
+
+    expect((await deliver("inventory-events", [newestFirst])).ackAll).toBe(true);
+    expect((await deliver("inventory-events", [older, older])).ackAll).toBe(true);
+    expect((await deliver("inventory-events", [newestFirst, older])).ackAll).toBe(true);
+
+    const rows = await movementsOf(storeId, sku);
+    expect(rows.map((row) => row.seq)).toEqual([1, 2, 3]);
+    const [snapshot] = await query((db) => db.select().from(cells).where(eq(cells.storeId, storeId)));
+    expect(snapshot).toMatchObject({ version: 3, onHand: 13 });
+  });
+
+  it("retries a batch when Postgres fails, and applies it once it is back", async () => {
+    const storeId = unique("synthetic");
+    const sku = unique("sku");
+    const message = { kind: "cell-events", events: [syntheticEvent(storeId, sku, 1, 5)] } satisfies InventoryMessage;
+    await databaseFaults({ down: true });
+    const failed = await deliver("inventory-events", [message]);
+    expect(failed.ackAll).toBe(false);
+    expect(failed.retryBatch.retry).toBe(true);
+
+    await databaseFaults({});
+    expect((await deliver("inventory-events", [message])).ackAll).toBe(true);
+    expect(await movementsOf(storeId, sku)).toHaveLength(1);
+  });
+
+  it("keeps dead-lettered messages where an admin can see them", async () => {
+    const storeId = unique("dead");
+    const body = { kind: "cell-events", events: [syntheticEvent(storeId, "x", 1, 1)] } satisfies InventoryMessage;
+    expect((await deliver("inventory-events-dlq", [body])).ackAll).toBe(true);
+    const rows = await query((db) => db.select().from(deadLetters));
+    expect(rows.some((row) => JSON.stringify(row.body).includes(storeId))).toBe(true);
+    const report = await api("GET", "/v1/reports/dead-letters?limit=1000", { token: ADMIN });
+    expect(report.status).toBe(200);
+    expect(JSON.stringify(report.body.items)).toContain(storeId);
+  });
+});
+
+describe("with the reporting database down", () => {
+  it("keeps taking reservations and store events; when it returns every event arrives once and reconciliation is clean", async () => {
+    const { storeId, sku } = await freshCell();
+    await settled(storeId, sku);
+    await databaseFaults({ down: true });
+
+    const orders = Array.from({ length: 5 }, () => unique("order"));
+    for (const reservationId of orders) {
+      expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
+    }
+    expect((await api("POST", `/v1/reservations/${orders[0]}/confirm`, { token: ADMIN })).status).toBe(200);
+    const batch = await sendEvents(storeId, [{ eventId: unique("pos"), at: minutesFromNow(-2), type: "sale", sku, qty: 2 }]);
+    expect(batch.body.results[0].outcome).toBe("applied");
+    // Reports say the database is unavailable, in the API's error shape.
+    const unavailable = await api("GET", `/v1/reports/stock?storeId=${storeId}`, { token: ADMIN });
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.body.error.code).toBe("unavailable");
+
+    await databaseFaults({});
+    const rows = await settled(storeId, sku);
+    expect(new Set(rows.map((row) => row.eventId)).size).toBe(rows.length);
+    const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ clean: true, cellsChecked: 1, differences: [] });
+  });
+});
+
+describe("reconciliation", () => {
+  it("records every difference between a cell and the reporting database", async () => {
+    const { storeId, sku } = await freshCell();
+    await settled(storeId, sku);
+    await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: 1, reason: "receive" } });
+    await settled(storeId, sku);
+    const clean = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
+    expect(clean.body).toMatchObject({ clean: true, differences: [] });
+
+    // Damage the reporting side by hand: a wrong snapshot and a lost movement.
+    await query((db) => db.update(cells).set({ onHand: 7 }).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
+    await query((db) => db.delete(movements).where(eq(movements.eventId, `${storeId}/${sku}/2`)));
+
+    const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
+    expect(run.body.clean).toBe(false);
+    expect(run.body.differences).toEqual([
+      expect.objectContaining({ storeId, sku, kind: "snapshot_mismatch" }),
+      expect.objectContaining({ storeId, sku, kind: "ledger_gap", expected: "2 movements", actual: "1 movements" }),
+    ]);
+    const history = await api("GET", "/v1/reports/reconciliation?limit=5", { token: ADMIN });
+    expect(history.body.items.find((item: { id: string }) => item.id === run.body.runId)).toMatchObject({ clean: false, differences: 2 });
+  });
+});

@@ -1,0 +1,111 @@
+import { env } from "cloudflare:test";
+import { and, eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { cells, movements, stores } from "../../schema/db/tables";
+import { withReportingDb } from "../../workers/reporting/db";
+import { ADMIN, allocate, api, eventually, mint, putStore, readCell, reserve, unique } from "./helpers";
+
+/** Two stores in two regions, each with cells, all of it applied to the reporting database. */
+async function twoRegions() {
+  // Regions other test files leave alone; the reporting database is shared by every file.
+  const regionA = "oceania";
+  const regionB = "africa";
+  const storeA = unique("sa");
+  const storeB = unique("sb");
+  await putStore(storeA, regionA);
+  await putStore(storeB, regionB);
+  for (const [sku, onHand] of [["apples", 3], ["bread", 40], ["cheese", 0], ["dates", 12]] as const) {
+    await allocate(storeA, sku, { onHand, channels: { pos: { quota: Math.floor(onHand / 2), weight: 1 } } });
+  }
+  await allocate(storeB, "apples", { onHand: 50 });
+  await api("PUT", `/v1/stores/${storeA}/skus/dates/sold-out`, { token: ADMIN, body: { soldOut: true } });
+  await reserve({ reservationId: unique("o"), channel: "pos", items: [{ storeId: storeA, sku: "bread", qty: 5 }] });
+  const expected = [
+    [storeA, "apples"],
+    [storeA, "bread"],
+    [storeA, "cheese"],
+    [storeA, "dates"],
+    [storeB, "apples"],
+  ] as const;
+  const versions = await Promise.all(expected.map(async ([s, k]) => (await readCell(s, k)).version));
+  await eventually(
+    () =>
+      withReportingDb(env, async (db) => {
+        const storesFound = await db.select().from(stores).where(sql`${stores.storeId} in (${storeA}, ${storeB})`);
+        const found = await db.select({ count: sql<number>`count(*)::int` }).from(movements).where(sql`${movements.storeId} in (${storeA}, ${storeB})`);
+        return storesFound.length === 2 && found[0]!.count === versions.reduce((a, b) => a + b, 0);
+      }),
+    (ready) => ready,
+    20_000,
+  );
+  return { regionA, regionB, storeA, storeB };
+}
+
+describe("reports", () => {
+  it("scope a manager to its regions, filter, paginate and answer CSV", async () => {
+    const { regionA, regionB, storeA, storeB } = await twoRegions();
+    const managerA = await mint("manager", { regions: [regionA] });
+
+    // A manager sees its region only, whether it names it or not.
+    const mine = await api("GET", `/v1/reports/stock?limit=1000`, { token: managerA });
+    expect(mine.status).toBe(200);
+    const visible = new Set(mine.body.items.map((row: { storeId: string }) => row.storeId));
+    expect(visible.has(storeA)).toBe(true);
+    expect(visible.has(storeB)).toBe(false);
+    const admin = await api("GET", `/v1/reports/stock?region=${regionB}&limit=1000`, { token: ADMIN });
+    expect(admin.body.items.map((row: { storeId: string }) => row.storeId)).toContain(storeB);
+    expect((await api("GET", `/v1/reports/stock?region=${regionB}`, { token: managerA })).status).toBe(403);
+    expect((await api("GET", `/v1/reports/movements?storeId=${storeB}`, { token: managerA })).status).toBe(403);
+    const service = await mint("service");
+    expect((await api("GET", `/v1/reports/stock`, { token: service })).status).toBe(403);
+    expect((await api("GET", `/v1/reports/stock`)).status).toBe(401);
+
+    // Filters: low stock, sold out.
+    const low = await api("GET", `/v1/reports/stock?storeId=${storeA}&lowStockBelow=5`, { token: managerA });
+    expect(low.body.items.map((row: { sku: string }) => row.sku)).toEqual(["apples", "cheese"]);
+    const soldOut = await api("GET", `/v1/reports/stock?storeId=${storeA}&soldOut=true`, { token: managerA });
+    expect(soldOut.body.items.map((row: { sku: string }) => row.sku)).toEqual(["dates"]);
+
+    // Pagination walks every row once.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Array<{ sku: string }>; next: string | null } } = await api("GET", `/v1/reports/stock?storeId=${storeA}&limit=3${cursor ? `&cursor=${cursor}` : ""}`, { token: managerA });
+      seen.push(...page.body.items.map((row) => row.sku));
+      cursor = page.body.next;
+    } while (cursor);
+    expect(seen).toEqual(["apples", "bread", "cheese", "dates"]);
+
+    // Movements: newest first, ISO times, CSV with a header and one line per row.
+    const moves = await api("GET", `/v1/reports/movements?storeId=${storeA}&kind=allocate`, { token: managerA });
+    expect(moves.body.items).toHaveLength(4);
+    expect(moves.body.items[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const csv = await api("GET", `/v1/reports/movements?storeId=${storeA}&kind=allocate&format=csv`, { token: managerA });
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = (csv.body as string).trim().split("\r\n");
+    expect(lines[0]!.split(",").slice(0, 5)).toEqual(["eventId", "storeId", "sku", "seq", "kind"]);
+    expect(lines.slice(1).map((line) => line.split(",")[2]).sort()).toEqual(["apples", "bread", "cheese", "dates"]);
+
+    // Channel usage against quotas: bread's pos quota is 20, 5 of it reserved.
+    const usage = await api("GET", `/v1/reports/channel-usage?storeId=${storeA}`, { token: managerA });
+    expect(usage.body.items.find((row: { channel: string }) => row.channel === "pos")).toMatchObject({ quota: 1 + 20 + 0 + 6, used: 5 });
+
+    // Reservations by status.
+    const pending = await api("GET", `/v1/reports/reservations?storeId=${storeA}&status=pending`, { token: managerA });
+    expect(pending.body.items).toEqual([expect.objectContaining({ storeId: storeA, sku: "bread", qty: 5, status: "pending" })]);
+
+    // Queue lag: everything applied.
+    const lag = await api("GET", `/v1/reports/queue-lag?storeId=${storeA}`, { token: managerA });
+    expect(lag.body.items).toEqual([{ storeId: storeA, laggingSkus: 0, oldestUnappliedAt: null, lagSeconds: 0 }]);
+  });
+
+  it("shows queue lag when the reporting database is behind the cells", async () => {
+    const { storeA } = await twoRegions();
+    // Pretend the reports missed bread's last change.
+    await withReportingDb(env, (db) => db.update(cells).set({ version: sql`${cells.version} - 1` }).where(and(eq(cells.storeId, storeA), eq(cells.sku, "bread"))));
+    const admin = await api("GET", `/v1/reports/queue-lag?storeId=${storeA}`, { token: ADMIN });
+    expect(admin.body.items).toEqual([expect.objectContaining({ storeId: storeA, laggingSkus: 1 })]);
+    expect(admin.body.items[0].oldestUnappliedAt).toMatch(/Z$/);
+    expect(typeof admin.body.deadLetters).toBe("number");
+  });
+});

@@ -1,0 +1,172 @@
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import type { Reservation } from "../../durable-objects/reservation";
+import { reservationStub } from "../../durable-objects/stubs";
+import { describe, expect, it } from "vitest";
+import { ADMIN, api, eventually, freshCell, readCell, reserve, unique } from "./helpers";
+
+describe("reservations", () => {
+  it("holds units from the channel first, then the shared pool, and answers a repeat with the same body", async () => {
+    const { storeId, sku } = await freshCell();
+    const request = { reservationId: unique("order"), channel: "online", items: [{ storeId, sku, qty: 35 }] };
+
+    const created = await reserve(request);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      reservationId: request.reservationId,
+      status: "pending",
+      items: [{ storeId, sku, qty: 35, fromChannel: 30, fromShared: 5 }],
+    });
+    expect(Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt)).toBe(900_000);
+
+    const repeated = await reserve(request);
+    expect(repeated.status).toBe(200);
+    expect(repeated.body).toEqual(created.body);
+
+    const cell = await readCell(storeId, sku);
+    expect(cell).toMatchObject({ onHand: 100, reserved: 35, free: { shared: 25, channels: { online: 0, pos: 40 } } });
+  });
+
+  it("refuses the same id with other content, and changes nothing", async () => {
+    const { storeId, sku } = await freshCell();
+    const reservationId = unique("order");
+    expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
+    const conflict = await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 2 }] });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toMatchObject({ code: "conflict", details: { status: "pending" } });
+    expect((await readCell(storeId, sku)).reserved).toBe(1);
+  });
+
+  it("is all or nothing: one short item holds nothing anywhere and names every shortage", async () => {
+    const a = await freshCell();
+    const b = await freshCell({ onHand: 3 });
+    const c = await freshCell({ onHand: 1 });
+    const response = await reserve({
+      reservationId: unique("order"),
+      channel: "online",
+      items: [
+        { storeId: a.storeId, sku: a.sku, qty: 10 },
+        { storeId: b.storeId, sku: b.sku, qty: 5 },
+        { storeId: c.storeId, sku: c.sku, qty: 2 },
+      ],
+    });
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe("insufficient_stock");
+    expect(response.body.error.details.shortages).toEqual([
+      { storeId: b.storeId, sku: b.sku, qty: 5, requested: 5, available: 3 },
+      { storeId: c.storeId, sku: c.sku, qty: 2, requested: 2, available: 1 },
+    ]);
+    for (const cell of [a, b, c]) expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(0);
+    expect((await readCell(a.storeId, a.sku)).free).toEqual({ shared: 30, channels: { online: 30, pos: 40 } });
+  });
+
+  it("retries a failed reservation id once stock is back", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 1 });
+    const request = { reservationId: unique("order"), channel: "online", items: [{ storeId, sku, qty: 2 }] };
+    expect((await reserve(request)).status).toBe(409);
+    expect((await api("GET", `/v1/reservations/${request.reservationId}`, { token: ADMIN })).status).toBe(404);
+    await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: 1, reason: "receive" } });
+    expect((await reserve(request)).status).toBe(201);
+    expect((await readCell(storeId, sku)).reserved).toBe(2);
+  });
+
+  it("confirms once: units leave on hand; repeats answer the same; release after confirm is a 409", async () => {
+    const { storeId, sku } = await freshCell();
+    const reservationId = unique("order");
+    await reserve({ reservationId, channel: "pos", items: [{ storeId, sku, qty: 4 }] });
+
+    for (let i = 0; i < 2; i++) {
+      const confirmed = await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body).toEqual({ reservationId, status: "confirmed" });
+    }
+    const cell = await readCell(storeId, sku);
+    expect(cell).toMatchObject({ onHand: 96, reserved: 0, free: { shared: 30, channels: { pos: 36, online: 30 } } });
+
+    const release = await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN });
+    expect(release.status).toBe(409);
+    expect(release.body.error).toMatchObject({ code: "conflict", details: { status: "confirmed" } });
+    expect((await readCell(storeId, sku)).onHand).toBe(96);
+  });
+
+  it("releases once: units return to exactly their buckets; confirm after release is a 409", async () => {
+    const { storeId, sku } = await freshCell();
+    const reservationId = unique("order");
+    await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 33 }] });
+    expect((await readCell(storeId, sku)).free).toEqual({ shared: 27, channels: { online: 0, pos: 40 } });
+
+    for (let i = 0; i < 2; i++) {
+      const released = await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN });
+      expect(released.body).toEqual({ reservationId, status: "released" });
+    }
+    expect(await readCell(storeId, sku)).toMatchObject({ onHand: 100, reserved: 0, free: { shared: 30, channels: { online: 30, pos: 40 } } });
+    const confirm = await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN });
+    expect(confirm.status).toBe(409);
+    expect(confirm.body.error.details).toEqual({ status: "released" });
+  });
+
+  it("answers 404 for an unknown reservation on every route", async () => {
+    const reservationId = unique("missing");
+    for (const [method, suffix] of [["GET", ""], ["POST", "/confirm"], ["POST", "/release"]] as const) {
+      const response = await api(method, `/v1/reservations/${reservationId}${suffix}`, { token: ADMIN });
+      expect(response.status).toBe(404);
+      expect(response.body.error.code).toBe("not_found");
+    }
+  });
+
+  it("expires by its alarm: units go back, confirm is then a 409 and release is idempotent", async () => {
+    const { storeId, sku } = await freshCell();
+    const reservationId = unique("order");
+    await reserve({ reservationId, channel: "online", ttlSeconds: 60, items: [{ storeId, sku, qty: 31 }] });
+    expect((await readCell(storeId, sku)).reserved).toBe(31);
+
+    const stub = reservationStub(env, reservationId);
+    // The alarm is due in 60 s; running it early must not expire the reservation…
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.status).toBe("pending");
+
+    // …but once its time has passed, it does. An alarm already due may fire by itself as the
+    // object restarts; either way the units come back without anyone reading the reservation.
+    await runInObjectClock(stub, reservationId, Date.now() - 1);
+    await runDurableObjectAlarm(stub);
+    await eventually(() => readCell(storeId, sku), (cell) => cell.reserved === 0);
+    expect(await readCell(storeId, sku)).toMatchObject({ reserved: 0, free: { shared: 30, channels: { online: 30, pos: 40 } } });
+    const read = await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN });
+    expect(read.body.status).toBe("expired");
+
+    const confirm = await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN });
+    expect(confirm.status).toBe(409);
+    expect(confirm.body.error.details).toEqual({ status: "expired" });
+    const release = await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN });
+    expect(release.body).toEqual({ reservationId, status: "expired" });
+  });
+
+  it("keeps many reservations in one object, each expiring at its own time", async () => {
+    const { storeId, sku } = await freshCell();
+    // Two ids that hash to the same object.
+    const first = unique("order");
+    let second = unique("order");
+    while (reservationStub(env, second).id.toString() !== reservationStub(env, first).id.toString()) second = unique("order");
+    for (const reservationId of [first, second]) {
+      expect((await reserve({ reservationId, channel: "online", ttlSeconds: 600, items: [{ storeId, sku, qty: 5 }] })).status).toBe(201);
+    }
+    const stub = reservationStub(env, first);
+    await runInObjectClock(stub, first, Date.now() - 1);
+    await runDurableObjectAlarm(stub);
+    await eventually(() => readCell(storeId, sku), (cell) => cell.reserved === 5);
+    expect((await api("GET", `/v1/reservations/${first}`, { token: ADMIN })).body.status).toBe("expired");
+    expect((await api("GET", `/v1/reservations/${second}`, { token: ADMIN })).body.status).toBe("pending");
+    expect((await api("POST", `/v1/reservations/${second}/confirm`, { token: ADMIN })).body.status).toBe("confirmed");
+    expect(await readCell(storeId, sku)).toMatchObject({ onHand: 95, reserved: 0 });
+  });
+});
+
+/** Moves the reservation's expiry into the past and restarts the object (time cannot be faked inside workerd). */
+async function runInObjectClock(stub: DurableObjectStub<Reservation>, reservationId: string, expiresAt: number) {
+  await runInDurableObject(stub, async (_instance, state) => {
+    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record);
+    record.expiresAt = new Date(expiresAt).toISOString();
+    state.storage.sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), expiresAt, reservationId);
+    await state.storage.setAlarm(expiresAt);
+  });
+  await evictDurableObject(stub);
+}

@@ -1,0 +1,143 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ADMIN, allocate, api, eventually, freshCell, minutesFromNow, mint, putStore, reserve, sendEvents, unique } from "./helpers";
+
+interface LiveSocket {
+  messages: Array<{ type: string; cursor?: number; change?: { cursor: number; sku: string; kind: string; onHand: number; version: number } }>;
+  close(): void;
+}
+
+async function openLive(storeId: string, query: string, headers: Record<string, string> = { authorization: `Bearer ${ADMIN}` }) {
+  const response = await SELF.fetch(`http://inventory.test/v1/stores/${storeId}/live${query}`, { headers: { upgrade: "websocket", ...headers } });
+  return response;
+}
+
+async function connect(storeId: string, query = ""): Promise<LiveSocket> {
+  const response = await openLive(storeId, query);
+  expect(response.status).toBe(101);
+  const socket = response.webSocket!;
+  const messages: LiveSocket["messages"] = [];
+  socket.addEventListener("message", (event) => messages.push(JSON.parse(event.data as string)));
+  socket.accept();
+  return { messages, close: () => socket.close(1000, "done") };
+}
+
+const changesOf = (socket: LiveSocket) => socket.messages.filter((message) => message.type === "change").map((message) => message.change!);
+
+describe("changes down to stores", () => {
+  it("serves the whole store's stock in one call with the feed cursor", async () => {
+    const storeId = unique("store");
+    await putStore(storeId);
+    const skus = Array.from({ length: 12 }, (_, i) => `sku-${String(i).padStart(2, "0")}`);
+    for (const sku of skus) await allocate(storeId, sku, { onHand: 10 });
+    const stock = await eventually(
+      () => api("GET", `/v1/stores/${storeId}/stock`, { token: ADMIN }),
+      (response) => response.body.items?.length === skus.length,
+    );
+    expect(stock.body.items.map((cell: { sku: string }) => cell.sku)).toEqual(skus);
+    expect(stock.body.items[0]).toMatchObject({ storeId, onHand: 10, reserved: 0 });
+    expect(stock.body.cursor).toBeGreaterThanOrEqual(skus.length);
+  });
+
+  it("lists every change after a cursor in order, pages, and answers 410 for a cursor the feed no longer keeps", async () => {
+    const { storeId, sku } = await freshCell();
+    await sendEvents(storeId, [
+      { eventId: unique("e"), at: minutesFromNow(-3), type: "sale", sku, qty: 1 },
+      { eventId: unique("e"), at: minutesFromNow(-2), type: "sale", sku, qty: 2 },
+    ]);
+    const all = await eventually(
+      () => api("GET", `/v1/stores/${storeId}/changes?after=0`, { token: ADMIN }),
+      (response) => response.body.changes?.length === 3,
+    );
+    expect(all.body.changes.map((c: { kind: string; onHand: number }) => [c.kind, c.onHand])).toEqual([
+      ["allocate", 100],
+      ["adjust", 99],
+      ["adjust", 97],
+    ]);
+    const [first, second, third] = all.body.changes;
+    expect(first.cursor < second.cursor && second.cursor < third.cursor).toBe(true);
+
+    const page = await api("GET", `/v1/stores/${storeId}/changes?after=${first.cursor}&limit=1`, { token: ADMIN });
+    expect(page.body).toMatchObject({ changes: [{ cursor: second.cursor }], nextCursor: second.cursor, hasMore: true });
+    const rest = await api("GET", `/v1/stores/${storeId}/changes?after=${page.body.nextCursor}`, { token: ADMIN });
+    expect(rest.body).toMatchObject({ changes: [{ cursor: third.cursor }], hasMore: false });
+
+    // The test Worker keeps 100 changes per store: push the first ones out.
+    const events = Array.from({ length: 120 }, (_, i) => ({ eventId: unique(`bulk${i}`), at: minutesFromNow(-1), type: "adjust", sku, delta: 1, reason: "receive" }));
+    await sendEvents(storeId, events);
+    const gone = await eventually(
+      () => api("GET", `/v1/stores/${storeId}/changes?after=${first.cursor}`, { token: ADMIN }),
+      (response) => response.status === 410,
+    );
+    expect(gone.body.error.code).toBe("cursor_expired");
+    expect(gone.body.error.details.latestCursor).toBeGreaterThan(third.cursor);
+  });
+
+  it("checks scope on the feed and the stock", async () => {
+    const { storeId } = await freshCell();
+    const other = await mint("store", { stores: [unique("other")] });
+    const own = await mint("store", { stores: [storeId] });
+    const elsewhere = await mint("manager", { regions: ["na-east"] });
+    for (const path of [`/v1/stores/${storeId}/stock`, `/v1/stores/${storeId}/changes?after=0`]) {
+      expect((await api("GET", path, { token: other })).status).toBe(403);
+      expect((await api("GET", path, { token: elsewhere })).status).toBe(403);
+      expect((await api("GET", path)).status).toBe(401);
+      expect((await api("GET", path, { token: own })).status).toBe(200);
+    }
+    expect((await api("GET", `/v1/stores/${storeId}/changes?after=-1`, { token: own })).status).toBe(400);
+  });
+});
+
+describe("live push over WebSocket", () => {
+  it("pushes each change as it happens, and a reconnecting client resumes from its cursor without missing one", async () => {
+    const { storeId, sku } = await freshCell();
+    const first = await connect(storeId);
+    await eventually(async () => first.messages.length, (count) => count >= 1);
+    expect(first.messages[0]).toMatchObject({ type: "hello" });
+
+    const reservationId = unique("order");
+    expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 2 }] })).status).toBe(201);
+    await eventually(async () => changesOf(first), (changes) => changes.some((change) => change.kind === "hold"));
+    const seen = changesOf(first);
+    const cursor = seen.at(-1)!.cursor;
+    first.close();
+
+    // While disconnected: a confirmation and a POS sale.
+    await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN });
+    await sendEvents(storeId, [{ eventId: unique("e"), at: minutesFromNow(-1), type: "sale", sku, qty: 1 }]);
+    await eventually(
+      () => api("GET", `/v1/stores/${storeId}/changes?after=${cursor}`, { token: ADMIN }),
+      (response) => response.body.changes?.length === 2,
+    );
+
+    const resumed = await connect(storeId, `?after=${cursor}`);
+    await eventually(async () => changesOf(resumed), (changes) => changes.length >= 2);
+    expect(changesOf(resumed).map((change) => [change.kind, change.onHand])).toEqual([
+      ["confirm", 98],
+      ["adjust", 97],
+    ]);
+    // And it keeps receiving new ones live.
+    await api("PUT", `/v1/stores/${storeId}/skus/${sku}/sold-out`, { token: ADMIN, body: { soldOut: true } });
+    await eventually(async () => changesOf(resumed), (changes) => changes.some((change) => change.kind === "sold_out"));
+    resumed.close();
+  });
+
+  it("authorizes the socket like any other route, with a header or an access_token", async () => {
+    const { storeId } = await freshCell();
+    const other = await mint("store", { stores: [unique("other")] });
+    const own = await mint("store", { stores: [storeId] });
+    const none = await openLive(storeId, "", {});
+    expect(none.status).toBe(401);
+    await none.text();
+    const wrong = await openLive(storeId, `?access_token=${other}`, {});
+    expect(wrong.status).toBe(403);
+    await wrong.text();
+    const bad = await openLive(storeId, "?access_token=garbage", {});
+    expect(bad.status).toBe(401);
+    await bad.text();
+    const ok = await openLive(storeId, `?access_token=${own}`, {});
+    expect(ok.status).toBe(101);
+    ok.webSocket!.accept();
+    ok.webSocket!.close(1000, "done");
+  });
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { ADMIN, api, eventually, freshCell, minutesFromNow, mint, readCell, reserve, sendEvents, unique } from "./helpers";
+
+const sale = (sku: string, qty: number, at: string, eventId = unique("ev")) => ({ eventId, at, type: "sale", sku, qty });
+const adjust = (sku: string, delta: number, at: string, reason = "receive", eventId = unique("ev")) => ({ eventId, at, type: "adjust", sku, delta, reason });
+const count = (sku: string, onHand: number, at: string, eventId = unique("ev")) => ({ eventId, at, type: "set", sku, onHand });
+const soldOut = (sku: string, value: boolean, at: string, eventId = unique("ev")) => ({ eventId, at, type: "soldOut", sku, value });
+
+describe("offline replay (DOMAIN.md scenarios)", () => {
+  it("applies relative events in any order, and the answer says so in order with the cell after", async () => {
+    const { storeId, sku } = await freshCell();
+    const response = await sendEvents(storeId, [sale(sku, 3, minutesFromNow(-10)), adjust(sku, 7, minutesFromNow(-50)), sale(sku, 2, minutesFromNow(-30))]);
+    expect(response.status).toBe(200);
+    expect(response.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["applied", "applied", "applied"]);
+    expect(response.body.cells).toHaveLength(1);
+    expect(response.body.cells[0]).toMatchObject({ storeId, sku, onHand: 102 });
+    expect((await readCell(storeId, sku)).onHand).toBe(102);
+  });
+
+  it("treats the same batch sent twice as duplicates and changes nothing", async () => {
+    const { storeId, sku } = await freshCell();
+    const batch = [sale(sku, 4, minutesFromNow(-5)), adjust(sku, -1, minutesFromNow(-4), "damage"), count(sku, 90, minutesFromNow(-3))];
+    expect((await sendEvents(storeId, batch)).status).toBe(200);
+    const before = await readCell(storeId, sku);
+    const again = await sendEvents(storeId, batch);
+    expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["duplicate", "duplicate", "duplicate"]);
+    expect(await readCell(storeId, sku)).toEqual(before);
+  });
+
+  it("compensates a stocktake with online sales confirmed after its time", async () => {
+    const { storeId, sku } = await freshCell();
+    const countedAt = minutesFromNow(-10);
+    const reservationId = unique("order");
+    expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 5 }] })).status).toBe(201);
+    await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN });
+    expect((await readCell(storeId, sku)).onHand).toBe(95);
+
+    // The store counted 80 ten minutes ago, before the online sale was confirmed: 80 − 5.
+    const response = await sendEvents(storeId, [count(sku, 80, countedAt)]);
+    expect(response.body.results[0].outcome).toBe("applied");
+    expect((await readCell(storeId, sku)).onHand).toBe(75);
+  });
+
+  it("supersedes an older stocktake that arrives after a newer one, and sales the newer count already includes", async () => {
+    const { storeId, sku } = await freshCell();
+    await sendEvents(storeId, [count(sku, 60, minutesFromNow(-5))]);
+    const response = await sendEvents(storeId, [count(sku, 70, minutesFromNow(-20)), sale(sku, 2, minutesFromNow(-15)), sale(sku, 1, minutesFromNow(-1))]);
+    expect(response.body.results).toMatchObject([
+      { outcome: "superseded", reason: "older_than_last_count" },
+      { outcome: "superseded", reason: "counted_by_later_stocktake" },
+      { outcome: "applied" },
+    ]);
+    expect((await readCell(storeId, sku)).onHand).toBe(59);
+  });
+
+  it("lets the latest sold-out decision win, whatever order the toggles arrive in", async () => {
+    const { storeId, sku } = await freshCell();
+    const response = await sendEvents(storeId, [soldOut(sku, true, minutesFromNow(-2)), soldOut(sku, false, minutesFromNow(-6))]);
+    expect(response.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["applied", "superseded"]);
+    expect((await readCell(storeId, sku)).soldOut).toBe(true);
+    // Refused online from the moment the event is applied.
+    const refused = await reserve({ reservationId: unique("order"), channel: "online", items: [{ storeId, sku, qty: 1 }] });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.shortages[0]).toMatchObject({ available: 0, reason: "sold_out" });
+    await sendEvents(storeId, [soldOut(sku, false, minutesFromNow(-1))]);
+    expect((await readCell(storeId, sku)).soldOut).toBe(false);
+  });
+
+  it("rejects events from a clock too far ahead or older than the replay window, applying the rest", async () => {
+    const { storeId, sku } = await freshCell();
+    const response = await sendEvents(storeId, [sale(sku, 1, minutesFromNow(10)), sale(sku, 1, minutesFromNow(-8 * 24 * 60)), sale(sku, 1, minutesFromNow(-1))]);
+    expect(response.body.results).toMatchObject([
+      { outcome: "rejected", reason: "clock_skew" },
+      { outcome: "rejected", reason: "too_old" },
+      { outcome: "applied" },
+    ]);
+    expect((await readCell(storeId, sku)).onHand).toBe(99);
+  });
+
+  it("rejects events for a SKU the store never allocated", async () => {
+    const { storeId } = await freshCell();
+    const response = await sendEvents(storeId, [sale(unique("nosku"), 1, minutesFromNow(-1))]);
+    expect(response.body.results[0]).toMatchObject({ outcome: "rejected", reason: "not_allocated" });
+  });
+
+  it("records an oversell when a replay oversells, refuses reservations, heals on a stocktake, and is resolved by a person", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 10 });
+    const held = await reserve({ reservationId: unique("order"), channel: "online", items: [{ storeId, sku, qty: 8 }] });
+    expect(held.status).toBe(201);
+
+    const offlineSale = sale(sku, 5, minutesFromNow(-30));
+    await sendEvents(storeId, [offlineSale]);
+    expect(await readCell(storeId, sku)).toMatchObject({ onHand: 5, reserved: 8, oversold: true });
+
+    const refused = await reserve({ reservationId: unique("order"), channel: "pos", items: [{ storeId, sku, qty: 1 }] });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.shortages[0].reason).toBe("oversold");
+
+    const listed = await eventually(
+      () => api("GET", `/v1/oversells?storeId=${storeId}`, { token: ADMIN }),
+      (response) => response.body.items?.length === 1,
+    );
+    const record = listed.body.items[0];
+    expect(record).toMatchObject({ storeId, sku, shortfall: 3, status: "open", healedAt: null, region: "eu-central" });
+    expect(record.causes).toEqual([expect.objectContaining({ kind: "adjust", sourceEventId: offlineSale.eventId })]);
+
+    // A stocktake heals the cell; the record stays open for a person.
+    await sendEvents(storeId, [count(sku, 20, minutesFromNow(0))]);
+    expect(await readCell(storeId, sku)).toMatchObject({ onHand: 20, reserved: 8, oversold: false });
+    expect((await reserve({ reservationId: unique("order"), channel: "pos", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
+    await eventually(
+      () => api("GET", `/v1/oversells?storeId=${storeId}&status=open`, { token: ADMIN }),
+      (response) => response.body.items?.[0]?.healedAt !== null,
+    );
+
+    const manager = await mint("manager", { regions: ["eu-central"] });
+    const outsider = await mint("manager", { regions: ["na-east"] });
+    expect((await api("POST", `/v1/oversells/${record.id}/resolve`, { token: outsider, body: { note: "not mine" } })).status).toBe(404);
+    const resolved = await api("POST", `/v1/oversells/${record.id}/resolve`, { token: manager, body: { note: "counted again, shelf was mislabelled" } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ status: "resolved", note: "counted again, shelf was mislabelled" });
+    expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=open`, { token: manager })).body.items).toEqual([]);
+    expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=resolved`, { token: outsider })).body.items).toEqual([]);
+  });
+});
+
+describe("store event batches: bad input changes nothing", () => {
+  it("validates the whole batch before applying any event", async () => {
+    const { storeId, sku } = await freshCell();
+    const before = await readCell(storeId, sku);
+    const cases: Array<[string, unknown[]]> = [
+      ["one bad event among good ones", [sale(sku, 1, minutesFromNow(-1)), { ...sale(sku, 1, minutesFromNow(-1)), qty: -1 }]],
+      ["unknown type", [sale(sku, 1, minutesFromNow(-1)), { eventId: "x1", at: minutesFromNow(-1), type: "teleport", sku }]],
+      ["missing eventId", [{ at: minutesFromNow(-1), type: "sale", sku, qty: 1 }]],
+      ["bad time", [{ ...sale(sku, 1, "yesterday") }]],
+      ["extra field", [{ ...sale(sku, 1, minutesFromNow(-1)), price: 3 }]],
+      ["empty batch", []],
+      ["over the limit", Array.from({ length: 1001 }, () => sale(sku, 1, minutesFromNow(-1)))],
+    ];
+    for (const [name, events] of cases) {
+      const response = await sendEvents(storeId, events);
+      expect(response.status, name).toBe(400);
+      expect(response.body.error.code, name).toBe("invalid_request");
+    }
+    expect(await readCell(storeId, sku)).toEqual(before);
+  });
+
+  it("refuses a store token for another store, and managers", async () => {
+    const { storeId, sku } = await freshCell();
+    const other = await mint("store", { stores: [unique("other")] });
+    const manager = await mint("manager", { regions: ["eu-central"] });
+    for (const token of [other, manager]) {
+      const response = await sendEvents(storeId, [sale(sku, 1, minutesFromNow(-1))], token);
+      expect(response.status).toBe(403);
+    }
+    const own = await mint("store", { stores: [storeId] });
+    expect((await sendEvents(storeId, [sale(sku, 1, minutesFromNow(-1))], own)).status).toBe(200);
+    expect((await readCell(storeId, sku)).onHand).toBe(99);
+  });
+
+  it("takes a batch of 1,000 events across many SKUs", async () => {
+    const { storeId } = await freshCell();
+    const skus = Array.from({ length: 20 }, () => unique("sku"));
+    for (const sku of skus) await api("PUT", `/v1/stores/${storeId}/skus/${sku}`, { token: ADMIN, body: { onHand: 1000 } });
+    const events = Array.from({ length: 1000 }, (_, i) => sale(skus[i % skus.length]!, 1, minutesFromNow(-1)));
+    const response = await sendEvents(storeId, events);
+    expect(response.status).toBe(200);
+    expect(response.body.results).toHaveLength(1000);
+    expect(response.body.results.every((r: { outcome: string }) => r.outcome === "applied")).toBe(true);
+    expect(response.body.results.map((r: { eventId: string }) => r.eventId)).toEqual(events.map((e) => e.eventId));
+    for (const cell of response.body.cells) expect(cell.onHand).toBe(950);
+  });
+});

@@ -1,0 +1,1 @@
+export function startReceiver(): Promise<{ url: string; stop(): Promise<void> }>;

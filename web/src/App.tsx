@@ -1,0 +1,34 @@
+import { useState } from "preact/hooks";
+import { Header } from "./views/Header";
+import { Movements } from "./views/Movements";
+import { Overview } from "./views/Overview";
+import { Oversells } from "./views/Oversells";
+import { SignIn } from "./views/SignIn";
+import { StoreView } from "./views/StoreView";
+import { useRoute } from "./router";
+import { restoreSession, signOut, type Session } from "./session";
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(() => restoreSession());
+  const route = useRoute();
+  if (!session) return <SignIn onSignedIn={setSession} />;
+  const leave = () => {
+    signOut();
+    setSession(null);
+    location.hash = "";
+  };
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Header session={session} route={route} onSignOut={leave} />
+      <main id="main" tabIndex={-1}>
+        {route.view === "overview" && <Overview session={session} region={route.region ?? session.regions[0]} />}
+        {route.view === "store" && <StoreView session={session} storeId={route.storeId} />}
+        {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
+        {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
+      </main>
+    </>
+  );
+}

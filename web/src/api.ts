@@ -1,0 +1,174 @@
+// The dashboard's one door to the /v1 API, over the typed client of workers/client/. Every
+// call goes through here, with the signed-in token; a failure is always the client's
+// InventoryApiError (the API's code, message, details), so the views never look at HTTP.
+import { createClient, type AllocationBody, type InventoryClient, type OversellListQuery, type TokenRequestBody } from "../../workers/client";
+
+/** Errors are the typed client's: the API's {code, message, details}, the status and the request id. */
+export { InventoryApiError as ApiError, isInventoryApiError } from "../../workers/client";
+
+export interface Store {
+  storeId: string;
+  name: string;
+  region: string;
+  covers: string[];
+  timezone: string;
+  priority: number;
+  updatedAt: string;
+}
+
+export interface ChannelAllocation {
+  quota: number;
+  weight: number;
+  available: number;
+}
+
+export interface Cell {
+  storeId: string;
+  sku: string;
+  onHand: number;
+  reserved: number;
+  soldOut: boolean;
+  oversold: boolean;
+  sharedPolicy: "first-come" | "weighted";
+  free: { shared: number; channels: Record<string, number> };
+  channels: Record<string, ChannelAllocation>;
+  version: number;
+  updatedAt: string;
+  /** The cell's low-stock thresholds, when set (see low-stock.ts). */
+  lowStock?: { overall?: number; channels?: Record<string, number> };
+}
+
+export interface StoreStock {
+  storeId: string;
+  cursor: number;
+  items: Cell[];
+}
+
+export interface FeedChange {
+  cursor: number;
+  sku: string;
+  version: number;
+  kind: string;
+  at: string;
+  onHand: number;
+  reserved: number;
+  soldOut: boolean;
+  [key: string]: unknown;
+}
+
+export interface Allocation {
+  onHand: number;
+  channels: Record<string, { quota: number; weight: number }>;
+  sharedPolicy: "first-come" | "weighted";
+  lowStock?: { overall?: number; channels?: Record<string, number> };
+}
+
+export interface OversellCause {
+  seq: number;
+  kind: string;
+  at: string;
+  reservationId?: string;
+  sourceEventId?: string;
+}
+
+export interface Oversell {
+  id: string;
+  storeId: string;
+  sku: string;
+  region: string | null;
+  shortfall: number;
+  causes: OversellCause[];
+  openedAt: string;
+  healedAt: string | null;
+  status: "open" | "resolved";
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  note: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export type ReportName = "stock" | "movements" | "channel-usage" | "reservations" | "oversells" | "queue-lag";
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+let token: string | null = null;
+let client: InventoryClient = createClient({ baseUrl: location.origin });
+
+/** The token every following call carries (null: signed out). */
+export function setApiToken(value: string | null): void {
+  token = value;
+  client = clientFor(value);
+}
+
+function clientFor(bearer: string | null, onResponse?: (response: Response) => void): InventoryClient {
+  return createClient({
+    baseUrl: location.origin,
+    ...(bearer ? { token: bearer } : {}),
+    fetch: async (request) => {
+      const response = await fetch(request, { credentials: "omit" });
+      onResponse?.(response);
+      return response;
+    },
+  });
+}
+
+/** Drops empty filter values (the API takes absent, not empty, parameters). */
+function clean<Q extends Query>(query: Q): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== "") out[key] = value;
+  return out;
+}
+
+// The client's report methods type each report's query; the dashboard builds them from filters.
+type AnyReport = (query?: Record<string, unknown>) => Promise<unknown>;
+const reportMethod = (from: InventoryClient, name: ReportName): AnyReport => {
+  const reports = from.reports as unknown as Record<string, AnyReport>;
+  return reports[name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())]!;
+};
+
+export const api = {
+  /** A cheap call only admins and managers may make: checks a token before signing in with it. */
+  checkAccess: (candidate: string) => clientFor(candidate).oversells.list({ limit: 1 }),
+  mintToken: (adminToken: string, request: { role: "manager" | "admin"; regions?: string[]; ttlSeconds?: number }) =>
+    clientFor(adminToken).admin.mintToken(request as TokenRequestBody),
+
+  listStores: (region?: string) => client.stores.list(region ? { region: region as never } : {}) as Promise<{ items: Store[] }>,
+  getStore: (storeId: string) => client.stores.get(storeId) as Promise<Store>,
+  storeStock: (storeId: string) => client.stores.stock(storeId) as Promise<StoreStock>,
+  getCell: (storeId: string, sku: string) => client.cells.get(storeId, sku) as Promise<Cell>,
+  allocate: (storeId: string, sku: string, allocation: Allocation) => client.cells.allocate(storeId, sku, allocation as AllocationBody) as Promise<Cell>,
+  setSoldOut: (storeId: string, sku: string, soldOut: boolean) => client.cells.setSoldOut(storeId, sku, { soldOut }) as Promise<Cell>,
+
+  listOversells: (query: { region?: string | undefined; storeId?: string | undefined; status?: "open" | "resolved" | undefined; limit?: number; after?: string | undefined }) =>
+    client.oversells.list(clean(query) as OversellListQuery) as Promise<Page<Oversell>>,
+  resolveOversell: (id: string, note: string) => client.oversells.resolve(id, { note }) as Promise<Oversell>,
+
+  report: <T = Record<string, unknown>>(name: ReportName, query: Query = {}) =>
+    reportMethod(client, name)(clean(query)) as Promise<Page<T> & Record<string, unknown>>,
+  /** A report as CSV: the file's text and the next page's cursor (the x-next-cursor header). */
+  reportCsv: async (name: ReportName, query: Query = {}) => {
+    let next: string | null = null;
+    const csvClient = clientFor(token, (response) => (next = response.headers.get("x-next-cursor")));
+    const text = (await reportMethod(csvClient, name)({ ...clean(query), format: "csv" })) as string;
+    return { text, next: next as string | null };
+  },
+
+  /** The store's live feed (browsers cannot set headers on WebSockets: the client puts the token in the query). */
+  liveUrl: (storeId: string, after: number) => client.stores.liveUrl(storeId, { after }),
+};
+
+/** Every page of a report, up to `maxPages` (the overview's totals need whole regions). */
+export async function allPages<T>(name: ReportName, query: Query, maxPages = 20): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await api.report<T>(name, { ...query, limit: 1000, cursor });
+    items.push(...result.items);
+    if (!result.next) break;
+    cursor = result.next;
+  }
+  return items;
+}

@@ -1,0 +1,34 @@
+import type { ComponentChildren } from "preact";
+import type { AsyncState } from "../use-async";
+import { ErrorNote } from "./ErrorNote";
+
+interface PanelProps<T> {
+  title: string;
+  state: AsyncState<T> & { reload?: () => void };
+  /** True when the loaded data has nothing to show. */
+  isEmpty?: (data: T) => boolean;
+  empty?: ComponentChildren;
+  actions?: ComponentChildren;
+  class?: string;
+  children: (data: T) => ComponentChildren;
+}
+
+/** A titled panel with its loading, empty and error states; the last data stays visible while reloading. */
+export function Panel<T>({ title, state, isEmpty, empty, actions, children, class: className }: PanelProps<T>) {
+  const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  return (
+    <section class={`panel ${className ?? ""}`} aria-labelledby={id} aria-busy={state.status === "loading"} data-panel={title}>
+      <header class="panel-head">
+        <h2 id={id}>{title}</h2>
+        {actions}
+      </header>
+      {state.status === "error" && <ErrorNote error={state.error} {...(state.reload ? { onRetry: state.reload } : {})} />}
+      {state.status === "loading" && state.data === undefined && (
+        <p class="muted loading" role="status">
+          Loading…
+        </p>
+      )}
+      {state.data !== undefined && (isEmpty?.(state.data) ? <p class="muted empty">{empty ?? "Nothing to show."}</p> : children(state.data))}
+    </section>
+  );
+}

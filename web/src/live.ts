@@ -1,0 +1,141 @@
+// A store's cells, kept current over its WebSocket feed (GET /v1/stores/{id}/live): the
+// snapshot from /stock, then every change after its cursor. A change carries the SKU's
+// version and on-hand/reserved/sold-out after it; the per-channel buckets are read from the
+// cell right after. Reconnects resume from the last cursor, so nothing is missed.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, type Cell, type FeedChange } from "./api";
+
+export type LiveStatus = "connecting" | "live" | "reconnecting";
+
+export interface LiveStock {
+  status: "loading" | "ok" | "error";
+  error?: unknown;
+  cells: Map<string, Cell>;
+  live: LiveStatus;
+  /** SKUs changed over the feed in the last moments (the rows flash). */
+  recent: Set<string>;
+  lastChangeAt: string | null;
+  /** Put a cell this page changed itself (the API's answer). */
+  put: (cell: Cell) => void;
+  reload: () => void;
+}
+
+const PING_MS = 25_000;
+const FLASH_MS = 2_000;
+
+export function useLiveStock(storeId: string): LiveStock {
+  const [cells, setCells] = useState<Map<string, Cell>>(new Map());
+  const [status, setStatus] = useState<LiveStock["status"]>("loading");
+  const [error, setError] = useState<unknown>(undefined);
+  const [live, setLive] = useState<LiveStatus>("connecting");
+  const [recent, setRecent] = useState<Set<string>>(new Set());
+  const [lastChangeAt, setLastChangeAt] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const current = useRef(new Map<string, Cell>());
+
+  const put = (cell: Cell) => {
+    const held = current.current.get(cell.sku);
+    if (held && held.version > cell.version) return;
+    current.current = new Map(current.current).set(cell.sku, cell);
+    setCells(current.current);
+  };
+
+  useEffect(() => {
+    let closed = false;
+    let socket: WebSocket | null = null;
+    let cursor = 0;
+    let attempt = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let pingTimer: ReturnType<typeof setInterval> | undefined;
+    const flashTimers = new Set<ReturnType<typeof setTimeout>>();
+
+    const flash = (sku: string) => {
+      setRecent((previous) => new Set(previous).add(sku));
+      const timer = setTimeout(() => {
+        flashTimers.delete(timer);
+        setRecent((previous) => {
+          const next = new Set(previous);
+          next.delete(sku);
+          return next;
+        });
+      }, FLASH_MS);
+      flashTimers.add(timer);
+    };
+
+    const refreshCell = (sku: string) => {
+      api.getCell(storeId, sku).then(
+        (cell) => !closed && put(cell),
+        () => undefined, // the feed's numbers stay; the next change or reload brings the buckets
+      );
+    };
+
+    const apply = (change: FeedChange) => {
+      cursor = Math.max(cursor, change.cursor);
+      const held = current.current.get(change.sku);
+      if (held && change.version <= held.version) return;
+      if (held) put({ ...held, onHand: change.onHand, reserved: change.reserved, soldOut: change.soldOut, version: change.version, updatedAt: change.at });
+      setLastChangeAt(change.at);
+      flash(change.sku);
+      refreshCell(change.sku);
+    };
+
+    const loadSnapshot = async () => {
+      const stock = await api.storeStock(storeId);
+      cursor = stock.cursor;
+      current.current = new Map(stock.items.map((cell) => [cell.sku, cell]));
+      setCells(current.current);
+    };
+
+    const connect = () => {
+      if (closed) return;
+      setLive(attempt === 0 ? "connecting" : "reconnecting");
+      socket = new WebSocket(api.liveUrl(storeId, cursor));
+      socket.onopen = () => {
+        attempt = 0;
+        setLive("live");
+      };
+      socket.onmessage = (event) => {
+        if (typeof event.data !== "string" || event.data === "pong") return;
+        let message: { type?: string; change?: FeedChange };
+        try {
+          message = JSON.parse(event.data) as typeof message;
+        } catch {
+          return;
+        }
+        if (message.type === "change" && message.change) apply(message.change);
+        // The feed no longer holds our cursor: start again from a fresh snapshot.
+        if (message.type === "reset") void loadSnapshot().then(() => socket?.close(), () => socket?.close());
+      };
+      socket.onclose = () => {
+        if (closed) return;
+        setLive("reconnecting");
+        attempt++;
+        retryTimer = setTimeout(connect, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+      };
+    };
+
+    setStatus("loading");
+    loadSnapshot().then(
+      () => {
+        if (closed) return;
+        setStatus("ok");
+        connect();
+        pingTimer = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send("ping"), PING_MS);
+      },
+      (failure: unknown) => {
+        if (closed) return;
+        setError(failure);
+        setStatus("error");
+      },
+    );
+    return () => {
+      closed = true;
+      clearTimeout(retryTimer);
+      clearInterval(pingTimer);
+      for (const timer of flashTimers) clearTimeout(timer);
+      socket?.close();
+    };
+  }, [storeId, generation]);
+
+  return { status, error, cells, live, recent, lastChangeAt, put, reload: () => setGeneration((value) => value + 1) };
+}

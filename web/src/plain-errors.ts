@@ -1,0 +1,30 @@
+// API errors in plain words: what happened and what to do, with the API's own message after.
+import { ApiError } from "./api";
+
+const WORDS: Record<string, string> = {
+  network: "The inventory service could not be reached. Check the connection and try again.",
+  unauthorized: "Your sign-in is no longer valid (the token expired or was replaced). Sign out and sign in with a new token.",
+  forbidden: "Your token does not give access to this. Ask an admin for a token that covers it.",
+  not_found: "This does not exist (or is not visible to your token).",
+  invalid_request: "Some of the values were not accepted.",
+  malformed_json: "The request could not be read.",
+  conflict: "Someone changed this at the same time. Reload and try again.",
+  quota_exceeds_stock: "The channel quotas add up to more units than are on hand and not reserved. Lower the quotas or raise on hand.",
+  insufficient_stock: "There is not enough stock for that.",
+  cursor_expired: "That page is too old to continue from. Start again from the first page.",
+  payload_too_large: "That is too much to send at once.",
+  rate_limited: "Too many requests just now. Wait a moment and try again.",
+  unavailable: "Reports are unavailable right now (the reporting database does not answer). Stock levels in the store view are not affected.",
+};
+
+export function plainWords(error: unknown): { summary: string; detail: string | null } {
+  if (error instanceof ApiError) {
+    const summary = WORDS[error.code] ?? `The request failed (${error.status}).`;
+    const issues = (error.details as { issues?: Array<{ path?: unknown[]; message?: string }> } | undefined)?.issues;
+    const list = Array.isArray(issues) ? issues.map((issue) => `${(issue.path ?? []).join(".") || "value"}: ${issue.message ?? "invalid"}`).join("; ") : "";
+    return { summary, detail: [error.apiMessage, list].filter(Boolean).join(" — ") || null };
+  }
+  // fetch itself failed: the service or the network is down.
+  if (error instanceof TypeError) return { summary: WORDS.network!, detail: error.message };
+  return { summary: "Something went wrong in the page.", detail: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,121 @@
+// What the overview needs of a region, each loaded on its own so one slow or failing report
+// leaves the other panels working.
+import { allPages, api, type Oversell, type Store } from "./api";
+import { isLowStock, lowStockSource, type LowStockSource } from "./low-stock";
+
+export interface StockRow {
+  storeId: string;
+  sku: string;
+  onHand: number;
+  reserved: number;
+  soldOut: boolean;
+  oversold: boolean;
+  shared: number;
+  free: Record<string, number>;
+  quotas: Record<string, number>;
+  [key: string]: unknown;
+}
+
+export interface StoreHealth {
+  store: Store;
+  cells: number;
+  onHand: number;
+  reserved: number;
+  freeUnits: number;
+  soldOut: number;
+  lowStock: number;
+  oversold: number;
+  openOversells: number;
+}
+
+export const freeUnitsOf = (row: StockRow) => row.shared + Object.values(row.free ?? {}).reduce((sum, units) => sum + units, 0);
+
+export async function loadStockHealth(region: string): Promise<{ stores: StoreHealth[]; lowStockSource: LowStockSource }> {
+  const [stores, rows, open] = await Promise.all([
+    api.listStores(region),
+    allPages<StockRow>("stock", { region }),
+    api.listOversells({ region, status: "open", limit: 500 }),
+  ]);
+  // The report has no low-stock thresholds; each store's levels (/stock) carry them.
+  const thresholds = await thresholdsByCell(stores.items.filter((store) => store.region === region).map((store) => store.storeId));
+  const health = new Map<string, StoreHealth>();
+  // Stores this region serves from elsewhere (covers) are listed by /v1/stores too; keep the home ones.
+  for (const store of stores.items.filter((store) => store.region === region)) {
+    health.set(store.storeId, { store, cells: 0, onHand: 0, reserved: 0, freeUnits: 0, soldOut: 0, lowStock: 0, oversold: 0, openOversells: 0 });
+  }
+  for (const row of rows) {
+    const entry = health.get(row.storeId);
+    if (!entry) continue;
+    const free = freeUnitsOf(row);
+    const cellThresholds = thresholds.get(`${row.storeId}/${row.sku}`);
+    if (cellThresholds && row.lowStock === undefined) row.lowStock = cellThresholds;
+    entry.cells++;
+    entry.onHand += row.onHand;
+    entry.reserved += row.reserved;
+    entry.freeUnits += free;
+    if (row.soldOut) entry.soldOut++;
+    if (row.oversold) entry.oversold++;
+    if (isLowStock(row, free)) entry.lowStock++;
+  }
+  for (const record of open.items as Oversell[]) {
+    const entry = health.get(record.storeId);
+    if (entry) entry.openOversells++;
+  }
+  return { stores: [...health.values()], lowStockSource: lowStockSource(rows) };
+}
+
+/** Each cell's low-stock thresholds (`lowStock`), read from its store's levels, a few stores at a time. */
+async function thresholdsByCell(storeIds: string[]): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  const queue = [...storeIds];
+  await Promise.all(
+    Array.from({ length: Math.min(6, queue.length) }, async () => {
+      for (let storeId = queue.shift(); storeId; storeId = queue.shift()) {
+        const stock = await api.storeStock(storeId).catch(() => null); // unknown thresholds: the placeholder rule
+        for (const cell of stock?.items ?? []) if (cell.lowStock) found.set(`${storeId}/${cell.sku}`, cell.lowStock);
+      }
+    }),
+  );
+  return found;
+}
+
+export interface QueueLag {
+  items: Array<{ storeId: string; laggingSkus: number; oldestUnappliedAt: string | null; lagSeconds: number }>;
+  deadLetters?: number;
+}
+
+export const loadQueueLag = async (region: string) => (await api.report("queue-lag", { region })) as unknown as QueueLag;
+
+export async function loadExpiredLastDay(region: string): Promise<number> {
+  const from = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+  const rows = await allPages<{ reservationId: string }>("reservations", { region, status: "expired", from });
+  return new Set(rows.map((row) => row.reservationId)).size;
+}
+
+export interface ChannelUsage {
+  storeId: string;
+  channel: string;
+  quota: number;
+  used: number;
+  free: number;
+}
+
+export async function loadChannelUsage(region: string): Promise<ChannelUsage[]> {
+  return (await api.report<ChannelUsage>("channel-usage", { region })).items;
+}
+
+/** Movements of the last 24 hours, counted per hour and kind. */
+export async function loadMovementsByHour(region: string): Promise<{ hours: string[]; byKind: Record<string, number[]>; total: number; truncated: boolean }> {
+  const now = Date.now();
+  const start = Math.floor((now - 23 * 3600 * 1000) / 3_600_000) * 3_600_000;
+  const rows = await allPages<{ at: string; kind: string }>("movements", { region, from: new Date(start).toISOString() }, 10);
+  const hours = Array.from({ length: 24 }, (_, index) => new Date(start + index * 3_600_000).toISOString());
+  const byKind: Record<string, number[]> = {};
+  for (const row of rows) {
+    const slot = Math.floor((Date.parse(row.at) - start) / 3_600_000);
+    if (slot < 0 || slot > 23) continue;
+    const counts = (byKind[row.kind] ??= Array<number>(24).fill(0));
+    counts[slot] = (counts[slot] ?? 0) + 1;
+  }
+  return { hours, byKind, total: rows.length, truncated: rows.length >= 10_000 };
+}

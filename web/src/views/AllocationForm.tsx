@@ -1,0 +1,99 @@
+import { useState } from "preact/hooks";
+import { api, type Allocation, type Cell } from "../api";
+import { ErrorNote } from "../components/ErrorNote";
+import { formatNumber } from "../format";
+
+/** The channels the API knows (schema/ids.ts). */
+const CHANNELS = ["pos", "kiosk", "online", "marketplace", "app"] as const;
+
+/** Re-allocate a cell: on hand, each channel's quota and weight, the shared-pool policy. */
+export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSaved: (cell: Cell) => void; onCancel: () => void }) {
+  const [onHand, setOnHand] = useState(String(cell.onHand));
+  const [policy, setPolicy] = useState(cell.sharedPolicy);
+  const [channels, setChannels] = useState(() =>
+    Object.fromEntries(CHANNELS.map((name) => [name, { quota: String(cell.channels[name]?.quota ?? 0), weight: String(cell.channels[name]?.weight ?? 0) }])),
+  );
+  const [lowAt, setLowAt] = useState(cell.lowStock?.overall !== undefined ? String(cell.lowStock.overall) : "");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const id = (field: string) => `alloc-${cell.sku}-${field}`;
+
+  async function save(event: Event) {
+    event.preventDefault();
+    const allocation: Allocation = { onHand: Number(onHand), sharedPolicy: policy, channels: {} };
+    for (const name of CHANNELS) {
+      const entry = channels[name]!;
+      const quota = Number(entry.quota);
+      const weight = Number(entry.weight);
+      // A channel with neither quota nor weight is left out (it reads as 0/0 anyway).
+      if (quota || weight) allocation.channels[name] = { quota, weight };
+    }
+    // Thresholds go with the allocation: keep the channels' ones, set the overall one from the form.
+    const lowStock = { ...(cell.lowStock?.channels ? { channels: cell.lowStock.channels } : {}), ...(lowAt.trim() ? { overall: Number(lowAt) } : {}) };
+    if (lowStock.overall !== undefined || lowStock.channels) allocation.lowStock = lowStock;
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.allocate(cell.storeId, cell.sku, allocation));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const quotaSum = CHANNELS.reduce((sum, name) => sum + (Number(channels[name]!.quota) || 0), 0);
+  return (
+    <form class="allocation" onSubmit={save} aria-label={`Quotas of ${cell.sku}`}>
+      <div class="field">
+        <label for={id("onhand")}>On hand</label>
+        <input id={id("onhand")} type="number" min={0} step={1} value={onHand} onInput={(event) => setOnHand(event.currentTarget.value)} required />
+      </div>
+      <div class="field">
+        <label for={id("policy")}>Shared pool</label>
+        <select id={id("policy")} value={policy} onChange={(event) => setPolicy(event.currentTarget.value as Cell["sharedPolicy"])}>
+          <option value="first-come">first come</option>
+          <option value="weighted">weighted</option>
+        </select>
+      </div>
+      <div class="field">
+        <label for={id("low")}>Low stock at or below</label>
+        <input id={id("low")} type="number" min={0} step={1} value={lowAt} onInput={(event) => setLowAt(event.currentTarget.value)} placeholder="no threshold" />
+      </div>
+      <table class="compact">
+        <thead>
+          <tr>
+            <th scope="col">Channel</th>
+            <th scope="col">Quota</th>
+            <th scope="col">Weight</th>
+          </tr>
+        </thead>
+        <tbody>
+          {CHANNELS.map((name) => (
+            <tr>
+              <th scope="row">{name}</th>
+              <td>
+                <input aria-label={`${name} quota`} data-channel-quota={name} type="number" min={0} step={1} value={channels[name]!.quota} onInput={(event) => setChannels({ ...channels, [name]: { ...channels[name]!, quota: event.currentTarget.value } })} />
+              </td>
+              <td>
+                <input aria-label={`${name} weight`} type="number" min={0} step={1} value={channels[name]!.weight} onInput={(event) => setChannels({ ...channels, [name]: { ...channels[name]!, weight: event.currentTarget.value } })} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="note">
+        Quotas add up to {formatNumber(quotaSum)}; they must fit in on hand minus reserved ({formatNumber(Number(onHand) - cell.reserved)}). The rest is the shared pool.
+      </p>
+      {error !== null && <ErrorNote error={error} />}
+      <div class="buttons">
+        <button type="submit" disabled={busy}>
+          {busy ? "Saving…" : "Save quotas"}
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,221 @@
+import { useState } from "preact/hooks";
+import { api, type Query } from "../api";
+import { ErrorNote } from "../components/ErrorNote";
+import { Panel } from "../components/Panel";
+import { saveFile } from "../download";
+import { formatNumber, formatTime, utcTitle } from "../format";
+import type { Session } from "../session";
+import { timezoneOf, useSessionStores } from "../stores";
+import { useAsync } from "../use-async";
+
+const KINDS = ["allocate", "hold", "confirm", "release", "expire", "adjust", "set", "sold_out"];
+const PAGE = 50;
+/** CSV downloads follow the cursor for at most this many 1,000-row pages. */
+const CSV_MAX_PAGES = 20;
+
+interface Movement {
+  eventId: string;
+  storeId: string;
+  sku: string;
+  seq: number;
+  kind: string;
+  at: string;
+  qty: number | null;
+  delta: number | null;
+  channel: string | null;
+  reason: string | null;
+  reservationId: string | null;
+  sourceEventId: string | null;
+  onHandBefore: number;
+  onHandAfter: number;
+  reservedBefore: number;
+  reservedAfter: number;
+}
+
+interface Filters {
+  region: string;
+  storeId: string;
+  sku: string;
+  kind: string;
+  reason: string;
+  from: string;
+  to: string;
+}
+
+const EMPTY: Filters = { region: "", storeId: "", sku: "", kind: "", reason: "", from: "", to: "" };
+
+/** datetime-local values are the reader's local time; the API takes ISO 8601. */
+const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+
+function queryOf(filters: Filters): Query {
+  return { region: filters.region, storeId: filters.storeId, sku: filters.sku.trim(), kind: filters.kind, reason: filters.reason.trim(), from: toIso(filters.from), to: toIso(filters.to) };
+}
+
+/** The ledger: every change, newest first, with filters, pages and a CSV download. */
+export function Movements({ session, storeId }: { session: Session; storeId?: string | undefined }) {
+  const stores = useSessionStores(session);
+  const initial = { ...EMPTY, storeId: storeId ?? "" };
+  const [draft, setDraft] = useState<Filters>(initial);
+  const [filters, setFilters] = useState<Filters>(initial);
+  // Cursors of the pages before the current one, and the current page's cursor.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors.at(-1);
+  const page = useAsync(() => api.report<Movement>("movements", { ...queryOf(filters), limit: PAGE, cursor }), [filters, cursor]);
+  const [csv, setCsv] = useState<{ busy: boolean; error: unknown; rows: number | null }>({ busy: false, error: null, rows: null });
+
+  const field = (name: keyof Filters) => ({
+    value: draft[name],
+    onInput: (event: Event) => setDraft({ ...draft, [name]: (event.currentTarget as HTMLInputElement).value }),
+  });
+
+  async function downloadCsv() {
+    setCsv({ busy: true, error: null, rows: null });
+    try {
+      let text = "";
+      let next: string | undefined;
+      for (let index = 0; index < CSV_MAX_PAGES; index++) {
+        const part = await api.reportCsv("movements", { ...queryOf(filters), limit: 1000, cursor: next });
+        // Every page repeats the header line: keep the first one only.
+        text += index === 0 ? part.text : part.text.slice(part.text.indexOf("\n") + 1);
+        if (!part.next) break;
+        next = part.next;
+      }
+      saveFile(text, `movements-${new Date().toISOString().slice(0, 19).replace(/:/g, "")}.csv`);
+      setCsv({ busy: false, error: null, rows: Math.max(0, text.split("\r\n").filter(Boolean).length - 1) });
+    } catch (failure) {
+      setCsv({ busy: false, error: failure, rows: null });
+    }
+  }
+
+  return (
+    <div>
+      <div class="page-head">
+        <h1>Movements</h1>
+      </div>
+      <form
+        class="panel filters"
+        aria-label="Filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilters(draft);
+          setCursors([undefined]);
+        }}
+      >
+        {session.regions.length > 1 && (
+          <label>
+            Region
+            <select {...field("region")} onChange={field("region").onInput}>
+              <option value="">all of mine</option>
+              {session.regions.map((name) => (
+                <option value={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Store
+          <select {...field("storeId")} onChange={field("storeId").onInput} data-testid="movements-store">
+            <option value="">all</option>
+            {(stores.data ?? []).map((store) => (
+              <option value={store.storeId}>{store.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          SKU
+          <input {...field("sku")} placeholder="any" data-testid="movements-sku" />
+        </label>
+        <label>
+          Kind
+          <select {...field("kind")} onChange={field("kind").onInput}>
+            <option value="">any</option>
+            {KINDS.map((kind) => (
+              <option value={kind}>{kind}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Reason
+          <input {...field("reason")} placeholder="e.g. damage" pattern="[a-z_]*" />
+        </label>
+        <label>
+          From (your time)
+          <input type="datetime-local" {...field("from")} />
+        </label>
+        <label>
+          To (your time)
+          <input type="datetime-local" {...field("to")} />
+        </label>
+        <div class="buttons">
+          <button type="submit">Apply</button>
+          <button type="button" class="secondary" onClick={downloadCsv} disabled={csv.busy} data-testid="download-csv">
+            {csv.busy ? "Preparing CSV…" : "Download CSV"}
+          </button>
+        </div>
+        {csv.error !== null && <ErrorNote error={csv.error} />}
+        {csv.rows !== null && (
+          <p class="note" role="status">
+            Downloaded {formatNumber(csv.rows)} rows.
+          </p>
+        )}
+      </form>
+
+      <Panel title="Ledger" state={page} isEmpty={(data) => data.items.length === 0} empty="No movements match these filters." class="wide">
+        {(data) => (
+          <>
+            <div class="table-scroll">
+              <table data-testid="movements-table">
+                <caption class="sr-only">Movements, newest first; times in each store's time zone (UTC on hover)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">When (store time)</th>
+                    <th scope="col">Store</th>
+                    <th scope="col">SKU</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col" class="num">Change</th>
+                    <th scope="col">Channel</th>
+                    <th scope="col">Reason</th>
+                    <th scope="col" class="num">On hand</th>
+                    <th scope="col" class="num">Reserved</th>
+                    <th scope="col">Reference</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((row) => (
+                    <tr data-event={row.eventId}>
+                      <td title={utcTitle(row.at)}>
+                        <time dateTime={row.at}>{formatTime(row.at, timezoneOf(stores.data, row.storeId))}</time>
+                      </td>
+                      <td>{row.storeId}</td>
+                      <td>{row.sku}</td>
+                      <td>{row.kind}</td>
+                      <td class="num">{row.delta !== null ? `${row.delta > 0 ? "+" : ""}${formatNumber(row.delta)}` : row.qty !== null ? formatNumber(row.qty) : "–"}</td>
+                      <td>{row.channel ?? ""}</td>
+                      <td>{row.reason ?? ""}</td>
+                      <td class="num">
+                        {formatNumber(row.onHandBefore)} → {formatNumber(row.onHandAfter)}
+                      </td>
+                      <td class="num">
+                        {formatNumber(row.reservedBefore)} → {formatNumber(row.reservedAfter)}
+                      </td>
+                      <td class="small">{row.sourceEventId ?? row.reservationId ?? ""}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <nav class="pager" aria-label="Pages">
+              <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+                ← Newer
+              </button>
+              <span class="muted">Page {formatNumber(cursors.length)}</span>
+              <button type="button" disabled={!data.next} onClick={() => data.next && setCursors([...cursors, data.next])}>
+                Older →
+              </button>
+            </nav>
+          </>
+        )}
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import { useEffect, useRef } from "preact/hooks";
+import type { Session } from "../session";
+import { formatDuration, formatNumber } from "../format";
+import { href } from "../router";
+import { loadChannelUsage, loadExpiredLastDay, loadMovementsByHour, loadQueueLag, loadStockHealth } from "../region-data";
+import { useAsync } from "../use-async";
+import { Panel } from "../components/Panel";
+import { StoreHealthTable } from "./StoreHealthTable";
+import { KeyFigures } from "./KeyFigures";
+import { StockByStoreChart } from "./charts/StockByStoreChart";
+import { ChannelUsageChart } from "./charts/ChannelUsageChart";
+import { MovementsChart } from "./charts/MovementsChart";
+
+const REFRESH_MS = 60_000;
+
+/** A region at a glance: stock health per store, open oversells, expiries, queue lag, charts. */
+export function Overview({ session, region }: { session: Session; region: string | undefined }) {
+  if (!region) {
+    return (
+      <div class="panel">
+        <h1>Overview</h1>
+        <p class="empty">This token has no regions, and there are no stores yet.</p>
+      </div>
+    );
+  }
+  return <RegionOverview session={session} region={region} key={region} />;
+}
+
+function RegionOverview({ session, region }: { session: Session; region: string }) {
+  const health = useAsync(() => loadStockHealth(region), [region]);
+  const lag = useAsync(() => loadQueueLag(region), [region]);
+  const expired = useAsync(() => loadExpiredLastDay(region), [region]);
+  const usage = useAsync(() => loadChannelUsage(region), [region]);
+  const movements = useAsync(() => loadMovementsByHour(region), [region]);
+  const reloadAll = () => [health, lag, expired, usage, movements].forEach((state) => state.reload());
+  // Left open all morning, the overview keeps itself current (only while it is on screen).
+  const latest = useRef(reloadAll);
+  latest.current = reloadAll;
+  useEffect(() => {
+    const timer = setInterval(() => document.visibilityState === "visible" && latest.current(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+
+  return (
+    <div class="overview">
+      <div class="page-head">
+        <h1>
+          Overview: <span data-testid="region">{region}</span>
+        </h1>
+        {session.regions.length > 1 && (
+          <label class="inline">
+            Region{" "}
+            <select value={region} onChange={(event) => (location.hash = href({ view: "overview", region: event.currentTarget.value }))}>
+              {session.regions.map((name) => (
+                <option value={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button type="button" onClick={reloadAll}>
+          Refresh
+        </button>
+        <span class="muted small">refreshes every minute</span>
+      </div>
+      <KeyFigures health={health} lag={lag} expired={expired} />
+      <Panel title="Stores" state={health} isEmpty={(data) => data.stores.length === 0} empty={`No stores in ${region}.`} class="wide">
+        {(data) => <StoreHealthTable data={data} lag={lag.data} />}
+      </Panel>
+      <div class="grid">
+        <Panel title="Stock by store" state={health} isEmpty={(data) => data.stores.every((entry) => entry.cells === 0)} empty="No stock reported yet.">
+          {(data) => <StockByStoreChart stores={data.stores} />}
+        </Panel>
+        <Panel title="Channel usage against quotas" state={usage} isEmpty={(rows) => rows.length === 0} empty="No channel quotas in this region.">
+          {(rows) => <ChannelUsageChart rows={rows} />}
+        </Panel>
+        <Panel title="Movements, last 24 hours" state={movements} isEmpty={(data) => data.total === 0} empty="No movements in the last 24 hours." class="wide">
+          {(data) => <MovementsChart data={data} />}
+        </Panel>
+        <Panel title="Queue lag" state={lag} isEmpty={(data) => data.items.length === 0} empty="No stores to report on.">
+          {(data) => (
+            <table class="compact">
+              <caption class="sr-only">Per store: SKUs the reports are behind on, and for how long</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Store</th>
+                  <th scope="col" class="num">SKUs behind</th>
+                  <th scope="col" class="num">Behind by</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((item) => (
+                  <tr>
+                    <td>{item.storeId}</td>
+                    <td class="num">{formatNumber(item.laggingSkus)}</td>
+                    <td class="num">{item.laggingSkus ? formatDuration(item.lagSeconds) : "up to date"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Panel>
+      </div>
+    </div>
+  );
+}

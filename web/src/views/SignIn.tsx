@@ -1,0 +1,90 @@
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import { ErrorNote } from "../components/ErrorNote";
+import { signIn, SignInError, type Session } from "../session";
+
+const REGION_HINT = "eu-central, eu-west";
+
+/** Sign in with a pasted token, or (admins) mint a manager token for some regions and sign in with it. */
+export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+  const [token, setToken] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [adminToken, setAdminToken] = useState("");
+  const [regions, setRegions] = useState("");
+  const [minted, setMinted] = useState<{ token: string; expiresAt: string } | null>(null);
+
+  async function attempt(candidate: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await signIn(candidate));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function mint(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const list = regions.split(/[\s,]+/).filter(Boolean);
+      const result = await api.mintToken(adminToken.trim(), { role: "manager", regions: list, ttlSeconds: 7 * 24 * 3600 });
+      setMinted(result);
+      setToken(result.token);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main id="main" class="signin">
+      <h1>Regional stock dashboard</h1>
+      <form
+        class="panel"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void attempt(token);
+        }}
+      >
+        <h2>Sign in</h2>
+        <label for="token">Your token</label>
+        <textarea id="token" name="token" rows={4} value={token} onInput={(event) => setToken(event.currentTarget.value)} placeholder="Paste the token an admin gave you" spellcheck={false} autocomplete="off" required />
+        <button type="submit" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+        {error !== null &&
+          (error instanceof SignInError ? (
+            <div class="error" role="alert" data-testid="signin-error">
+              <strong>{error.message}</strong>
+            </div>
+          ) : (
+            <ErrorNote error={error} />
+          ))}
+      </form>
+
+      <details class="panel">
+        <summary>Admins: mint a manager token</summary>
+        <form onSubmit={mint}>
+          <label for="admin-token">Admin token</label>
+          <input id="admin-token" type="password" value={adminToken} onInput={(event) => setAdminToken(event.currentTarget.value)} autocomplete="off" required />
+          <label for="mint-regions">Regions (comma-separated)</label>
+          <input id="mint-regions" value={regions} onInput={(event) => setRegions(event.currentTarget.value)} placeholder={REGION_HINT} required />
+          <button type="submit" disabled={busy}>
+            Mint a 7-day manager token
+          </button>
+          {minted && (
+            <p class="note" role="status">
+              Minted a token valid until {new Date(minted.expiresAt).toLocaleString()}. It is in the sign-in box above: copy it for the manager, or sign in with it.
+            </p>
+          )}
+        </form>
+      </details>
+    </main>
+  );
+}

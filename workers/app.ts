@@ -1,0 +1,110 @@
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { ApiError } from "./errors";
+import { authenticate } from "./middleware/authenticate";
+import { jsonBodyOnly, limitBody } from "./middleware/json-body";
+import { corsForDashboard, securityHeaders } from "./middleware/browser";
+import { drainUnreadBody } from "./middleware/drain-body";
+import { rateLimit } from "./middleware/rate-limit";
+import { regionOnEveryAnswer, servedRegion } from "./middleware/region";
+import { requestLog } from "./middleware/request-log";
+import { newRouter } from "./router";
+import { admin } from "./routes/admin";
+import { availability } from "./routes/availability";
+import { bulk } from "./routes/bulk";
+import { cells } from "./routes/cells";
+import { docs } from "./routes/docs";
+import { health } from "./routes/health";
+import { local } from "./routes/local";
+import { reservations } from "./routes/reservations";
+import { returns } from "./routes/returns";
+import { transfers } from "./routes/transfers";
+import { webhooks } from "./routes/webhooks";
+import { lowStock } from "./routes/low-stock";
+import { oversells } from "./routes/oversells";
+import { reports } from "./routes/reports";
+import { storeSync } from "./routes/store-sync";
+import { stores } from "./routes/stores";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Any thrown value as an ApiError: ours as they are, Hono's by status, the rest as internal. */
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400) return new ApiError("malformed_json", error.message || "the body is not valid JSON");
+    if (error.status === 413) return new ApiError("payload_too_large", error.message);
+    if (error.status === 401) return new ApiError("unauthorized", error.message);
+  }
+  return new ApiError("internal", "internal error");
+}
+
+export function createApp() {
+  const app = newRouter();
+
+  app.use("*", drainUnreadBody);
+  app.use("*", requestId({ generator: () => crypto.randomUUID(), limitLength: 128 }), requestLog);
+  app.use("*", async (c, next) => {
+    // An incoming id with odd characters is replaced, never echoed.
+    if (!REQUEST_ID.test(c.get("requestId"))) {
+      c.set("requestId", crypto.randomUUID());
+      c.header("X-Request-Id", c.get("requestId"));
+    }
+    await next();
+  });
+  app.use("*", regionOnEveryAnswer, securityHeaders);
+  app.use("/v1/*", corsForDashboard, authenticate, rateLimit, servedRegion, jsonBodyOnly, limitBody);
+
+  app.route("/", health);
+  app.route("/", admin);
+  app.route("/", local);
+  app.route("/", stores);
+  app.route("/", bulk);
+  app.route("/", cells);
+  app.route("/", availability);
+  app.route("/", reservations);
+  app.route("/", storeSync);
+  app.route("/", oversells);
+  app.route("/", returns);
+  app.route("/", transfers);
+  app.route("/", webhooks);
+  app.route("/", lowStock);
+  app.route("/", reports);
+  app.route("/", docs);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "edge-inventory",
+      version: "1",
+      description: "Strongly consistent stock at the edge: cells, channels, reservations. Errors are {error: {code, message, details}}.",
+    },
+  });
+
+  // The dashboard and other static files: in production the platform serves them before the
+  // Worker runs; a request that still reaches the Worker (tests, run_worker_first paths) gets
+  // them from the assets binding.
+  app.get("*", async (c, next) => {
+    if (c.req.path.startsWith("/v1/") || !c.env.ASSETS) return next();
+    const response = await c.env.ASSETS.fetch(c.req.raw);
+    if (response.status === 404) return next();
+    return new Response(response.body, response);
+  });
+
+  app.notFound((c) => {
+    c.set("errorCode", "not_found");
+    return c.json(new ApiError("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404);
+  });
+
+  app.onError((error, c) => {
+    const apiError = asApiError(error);
+    c.set("errorCode", apiError.code);
+    if (apiError.code === "internal") {
+      console.error(JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: String(error), stack: (error as Error)?.stack }));
+    }
+    return c.json(apiError.toBody(), apiError.status);
+  });
+
+  return app;
+}

@@ -1,0 +1,83 @@
+import type { ErrorCode } from "../../schema/errors";
+import { InventoryApiError } from "./errors";
+
+export interface ClientOptions {
+  /** Where the service answers, e.g. `http://127.0.0.1:8787` (a trailing `/` is fine). */
+  baseUrl: string;
+  /** A bearer token (the admin token, or one minted by `admin.mintToken`). */
+  token?: string;
+  /** Another fetch (a service binding's, a test's); the global one by default. */
+  fetch?: (input: Request) => Promise<Response>;
+  /** Headers sent with every call (e.g. `x-inventory-region` in local mode). */
+  headers?: Record<string, string>;
+}
+
+type Query = Record<string, unknown> | undefined;
+
+export interface CallOptions {
+  query?: Query;
+  body?: unknown;
+  /** A body that is not JSON (a CSV or NDJSON file), sent as it is with its content type. */
+  text?: { body: string; contentType: string };
+  /** `text` answers the body as a string (CSV reports). */
+  as?: "json" | "text";
+}
+
+const KNOWN_CODES = new Set<string>([
+  "invalid_request", "malformed_json", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict",
+  "insufficient_stock", "quota_exceeds_stock", "cursor_expired", "payload_too_large", "unsupported_media_type",
+  "rate_limited", "internal", "unavailable",
+] satisfies ErrorCode[]);
+
+/** A path segment, encoded (ids are validated by the Worker; this only keeps the URL intact). */
+export const seg = (value: string) => encodeURIComponent(value);
+
+export function queryString(query: Query): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** The one place a call happens: fetch only (Node 18+, browsers, Workers), no Node APIs. */
+export function transport(options: ClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? ((request: Request) => fetch(request));
+
+  return async function call<T>(method: string, path: string, { query, body, text, as = "json" }: CallOptions = {}): Promise<T> {
+    const headers = new Headers(options.headers);
+    if (options.token) headers.set("authorization", `Bearer ${options.token}`);
+    if (body !== undefined) headers.set("content-type", "application/json");
+    if (text) headers.set("content-type", text.contentType);
+    const payload = text ? text.body : body !== undefined ? JSON.stringify(body) : undefined;
+    headers.set("accept", as === "text" ? "text/csv, application/json" : "application/json");
+    const url = `${base}${path}${queryString(query)}`;
+    const response = await doFetch(new Request(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) }));
+    const answer = await response.text();
+    if (!response.ok) throw errorOf(response, answer, method, path);
+    if (as === "text") return answer as T;
+    return (answer ? JSON.parse(answer) : undefined) as T;
+  };
+}
+
+function errorOf(response: Response, text: string, method: string, path: string): InventoryApiError {
+  const requestId = response.headers.get("x-request-id") ?? undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not the API's error body (a proxy's page, a crash): described below */
+  }
+  const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  if (error && typeof error.code === "string" && KNOWN_CODES.has(error.code)) {
+    const details = error.details && typeof error.details === "object" ? (error.details as Record<string, unknown>) : undefined;
+    return new InventoryApiError(response.status, error.code as ErrorCode, String(error.message ?? ""), details, requestId, method, path);
+  }
+  // Not the API's error shape: keep the status and a bit of the body.
+  const code: ErrorCode = response.status >= 500 ? "internal" : response.status === 404 ? "not_found" : "invalid_request";
+  return new InventoryApiError(response.status, code, `unexpected answer: ${text.slice(0, 200)}`, { body: text.slice(0, 2000) }, requestId, method, path);
+}

@@ -1,0 +1,52 @@
+import type { Directory } from "../durable-objects/directory";
+import type { Operation } from "../durable-objects/operation";
+import type { Transfer } from "../durable-objects/transfer";
+import type { Webhooks } from "../durable-objects/webhooks";
+import type { Reservation } from "../durable-objects/reservation";
+import type { StockCell } from "../durable-objects/stock-cell";
+import type { StoreHub } from "../durable-objects/store-hub";
+import type { InventoryMessage } from "./reporting/messages";
+
+/** The Worker's bindings (wrangler.toml), typed once. */
+export interface Env {
+  STOCK_CELL: DurableObjectNamespace<StockCell>;
+  RESERVATION: DurableObjectNamespace<Reservation>;
+  DIRECTORY: DurableObjectNamespace<Directory>;
+  STORE_HUB: DurableObjectNamespace<StoreHub>;
+  OPERATION: DurableObjectNamespace<Operation>;
+  TRANSFER: DurableObjectNamespace<Transfer>;
+  /** Webhook subscriptions and deliveries, one object per region (absent: no webhooks, e.g. the benchmark). */
+  WEBHOOKS?: DurableObjectNamespace<Webhooks>;
+  /** First webhook retry delay in ms (default 30 s; tests use less). */
+  WEBHOOK_RETRY_BASE_MS?: string;
+  /** Change events for the reporting database (absent where no queue is bound, e.g. the benchmark). */
+  INVENTORY_EVENTS?: Queue<InventoryMessage>;
+  /** Rate limits: anonymous callers per address, token holders per token (wrangler.toml). */
+  PUBLIC_LIMITER?: RateLimit;
+  TOKEN_LIMITER?: RateLimit;
+  /** Origins other than the dashboard's own that may call the API from a browser (comma-separated). */
+  ALLOWED_ORIGINS?: string;
+  /** The reporting Postgres (Neon in production; PGlite or any Postgres locally). */
+  DATABASE_URL?: string;
+  /** Local runs only: the WebSocket-to-TCP proxy the Neon driver connects through. */
+  NEON_WS_PROXY?: string;
+  ASSETS: Fetcher;
+  /** Bootstrap admin bearer token (a secret). */
+  ADMIN_TOKEN: string;
+  /** HS256 key for minted tokens (a secret). */
+  TOKEN_SECRET: string;
+  /** How many changes each store's feed keeps (default 20,000). */
+  FEED_RETENTION?: string;
+  /** The region of callers the edge cannot place (default eu-central). */
+  DEFAULT_REGION?: string;
+  /** "true" in local runs and tests. */
+  LOCAL_MODE?: string;
+}
+
+type AppEnv = Env;
+declare global {
+  namespace Cloudflare {
+    // Lets `cloudflare:test`'s `env` know the bindings.
+    interface Env extends AppEnv {}
+  }
+}

@@ -1,0 +1,35 @@
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import type { Env } from "../env";
+
+/** The content security policy of every page the Worker serves (the dashboard's is in web/public/_headers). */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  // Swagger UI and the charts set inline styles.
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "data:"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};
+
+export const securityHeaders = secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false, xFrameOptions: "DENY" });
+
+/**
+ * Browsers may call the API from the dashboard (same origin, no CORS needed) and from the
+ * origins listed in ALLOWED_ORIGINS; any other origin gets no CORS grant.
+ */
+export const corsForDashboard = cors({
+  origin: (origin, c) => {
+    const allowed = ((c.env as Env).ALLOWED_ORIGINS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    return allowed.includes(origin) ? origin : null;
+  },
+  allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+  allowHeaders: ["authorization", "content-type", "x-request-id"],
+  exposeHeaders: ["x-request-id", "x-inventory-region", "x-next-cursor", "retry-after"],
+  maxAge: 600,
+});

@@ -1,0 +1,47 @@
+import type { StoreRecord } from "../../durable-objects/directory";
+import type { CellEvent } from "../../durable-objects/storage/cell-tables";
+import { deadLetters } from "../../schema/db/tables";
+import type { Env } from "../env";
+import { withReportingDb, type ReportingDb } from "./db";
+import { DEAD_LETTER_QUEUE, type InventoryMessage } from "./messages";
+import { writeBatch } from "./write-batch";
+
+/** Backoff for a batch that failed: 2, 4, 8 … seconds, at most 5 minutes, with jitter. */
+export function retryDelaySeconds(attempts: number): number {
+  const base = Math.min(300, 2 ** Math.max(1, attempts));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+/**
+ * The reporting side of the outbox: each batch is written with one statement per table,
+ * idempotently, so redelivery changes nothing. A failure retries the whole batch with
+ * backoff; after the queue's max_retries the messages go to the dead-letter queue,
+ * whose consumer keeps them in `dead_letters` for the reports.
+ */
+export async function consumeBatch(batch: MessageBatch<InventoryMessage>, env: Env, _ctx?: ExecutionContext): Promise<void> {
+  const attempts = Math.max(...batch.messages.map((message) => message.attempts));
+  try {
+    await withReportingDb(env, (db) => writeMessages(db, batch));
+    batch.ackAll();
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "queue batch failed", queue: batch.queue, messages: batch.messages.length, attempts, error: String(error), cause: String((error as { cause?: unknown }).cause ?? "") }));
+    batch.retryAll({ delaySeconds: retryDelaySeconds(attempts) });
+  }
+}
+
+async function writeMessages(db: ReportingDb, batch: MessageBatch<InventoryMessage>): Promise<void> {
+    if (batch.queue === DEAD_LETTER_QUEUE) {
+      await db
+        .insert(deadLetters)
+        .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: message.body, attempts: message.attempts })))
+        .onConflictDoNothing();
+    } else {
+      const events: CellEvent[] = [];
+      const stores: StoreRecord[] = [];
+      for (const message of batch.messages) {
+        if (message.body.kind === "cell-events") events.push(...message.body.events);
+        else if (message.body.kind === "stores") stores.push(...message.body.stores);
+      }
+      await writeBatch(db, events, stores);
+    }
+}

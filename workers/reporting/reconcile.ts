@@ -1,0 +1,151 @@
+import { inArray, sql } from "drizzle-orm";
+import type { CellView } from "../../durable-objects/stock-cell";
+import { cellStub, directoryStub, hubStub } from "../../durable-objects/stubs";
+import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
+import { mapConcurrently } from "../concurrency";
+import type { Env } from "../env";
+import { withReportingDb, type ReportingDb } from "./db";
+
+export type DifferenceKind = "snapshot_missing" | "snapshot_behind" | "snapshot_mismatch" | "ledger_gap" | "ledger_mismatch" | "unknown_cell";
+
+export interface Difference {
+  storeId: string;
+  sku: string;
+  kind: DifferenceKind;
+  expected: string | null;
+  actual: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface ReconciliationResult {
+  runId: string;
+  trigger: string;
+  startedAt: string;
+  finishedAt: string;
+  cellsChecked: number;
+  clean: boolean;
+  differences: Difference[];
+  /** With `repair`: the cells asked to send their retained outbox again, and from which version. */
+  repairs?: Array<{ storeId: string; sku: string; resentFrom: number | null }>;
+}
+
+/** Differences a resend of the cell's outbox can mend (the consumer ignores what it already has). */
+const REPAIRABLE: ReadonlySet<DifferenceKind> = new Set(["snapshot_missing", "snapshot_behind", "ledger_gap"]);
+
+/**
+ * Compares every cell of the given stores (all stores when none are named) with the
+ * reporting database: the snapshot row (same version, same counts) and the ledger
+ * (one movement per version, and the movements' on-hand deltas adding up to on-hand).
+ * Records the run and each difference; a clean run is recorded as clean.
+ */
+export interface ReconcileOptions {
+  storeIds?: string[];
+  trigger: string;
+  /** Ask every cell with a repairable difference to send its retained outbox again. */
+  repair?: boolean;
+}
+
+export function reconcile(env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
+  return withReportingDb(env, (db) => reconcileWith(db, env, options));
+}
+
+async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
+  const startedAt = new Date().toISOString();
+  const storeIds = options.storeIds ?? (await directoryStub(env).listStores()).map((store) => store.storeId);
+
+  // The authority: every cell's current state, read from the cells themselves.
+  const perStore = await mapConcurrently(storeIds, 8, async (storeId) => {
+    const skus = await hubStub(env, storeId).skus();
+    return mapConcurrently(skus, 16, async (sku) => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null);
+  });
+  const truth = perStore.flat().filter((cell): cell is CellView => cell !== null);
+
+  const differences: Difference[] = [];
+  if (storeIds.length > 0) {
+    const snapshots = await db.select().from(cells).where(inArray(cells.storeId, storeIds));
+    const ledgers = await db
+      .select({
+        storeId: movements.storeId,
+        sku: movements.sku,
+        count: sql<number>`count(*)::int`,
+        maxSeq: sql<number>`max(${movements.seq})::int`,
+        onHand: sql<number>`coalesce(sum(${movements.onHandAfter} - ${movements.onHandBefore}), 0)::int`,
+      })
+      .from(movements)
+      .where(inArray(movements.storeId, storeIds))
+      .groupBy(movements.storeId, movements.sku);
+    const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
+    const snapshotOf = new Map(snapshots.map((row) => [key(row.storeId, row.sku), row]));
+    const ledgerOf = new Map(ledgers.map((row) => [key(row.storeId, row.sku), row]));
+
+    for (const cell of truth) {
+      const at = { storeId: cell.storeId, sku: cell.sku };
+      const snapshot = snapshotOf.get(key(cell.storeId, cell.sku));
+      snapshotOf.delete(key(cell.storeId, cell.sku));
+      if (!snapshot) {
+        differences.push({ ...at, kind: "snapshot_missing", expected: `version ${cell.version}`, actual: null });
+        continue;
+      }
+      if (snapshot.version < cell.version) {
+        differences.push({ ...at, kind: "snapshot_behind", expected: `version ${cell.version}`, actual: `version ${snapshot.version}` });
+      } else if (snapshot.onHand !== cell.onHand || snapshot.reserved !== cell.reserved || snapshot.soldOut !== cell.soldOut) {
+        differences.push({
+          ...at,
+          kind: "snapshot_mismatch",
+          expected: JSON.stringify({ onHand: cell.onHand, reserved: cell.reserved, soldOut: cell.soldOut }),
+          actual: JSON.stringify({ onHand: snapshot.onHand, reserved: snapshot.reserved, soldOut: snapshot.soldOut }),
+          details: { version: cell.version },
+        });
+      }
+      const ledger = ledgerOf.get(key(cell.storeId, cell.sku));
+      if (!ledger || ledger.count !== cell.version) {
+        differences.push({
+          ...at,
+          kind: "ledger_gap",
+          expected: `${cell.version} movements`,
+          actual: `${ledger?.count ?? 0} movements`,
+          details: { lastSeq: ledger?.maxSeq ?? null },
+        });
+      } else if (ledger.onHand !== cell.onHand) {
+        differences.push({ ...at, kind: "ledger_mismatch", expected: `on hand ${cell.onHand}`, actual: `movements add up to ${ledger.onHand}` });
+      }
+    }
+    // Snapshot rows with no cell behind them.
+    for (const orphan of snapshotOf.values()) {
+      differences.push({ storeId: orphan.storeId, sku: orphan.sku, kind: "unknown_cell", expected: null, actual: `version ${orphan.version}` });
+    }
+  }
+
+  const runId = crypto.randomUUID();
+  const finishedAt = new Date().toISOString();
+  await db.insert(reconciliationRuns).values({
+    id: runId,
+    startedAt,
+    finishedAt,
+    trigger: options.trigger,
+    cellsChecked: truth.length,
+    differences: differences.length,
+    clean: differences.length === 0,
+  });
+  if (differences.length > 0) {
+    await db.insert(reconciliationDifferences).values(differences.map((difference) => ({ runId, ...difference, details: difference.details ?? null })));
+  }
+  const result: ReconciliationResult = { runId, trigger: options.trigger, startedAt, finishedAt, cellsChecked: truth.length, clean: differences.length === 0, differences };
+  if (options.repair) result.repairs = await repair(env, differences);
+  return result;
+}
+
+async function repair(env: Env, differences: Difference[]) {
+  const seen = new Set<string>();
+  const cellsToResend = differences.filter((difference) => {
+    const name = `${difference.storeId}\u0000${difference.sku}`;
+    if (!REPAIRABLE.has(difference.kind) || seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
+  return mapConcurrently(cellsToResend, 16, async ({ storeId, sku }) => ({
+    storeId,
+    sku,
+    ...(await cellStub(env, { storeId, sku }).resendToReports({ storeId, sku })),
+  }));
+}

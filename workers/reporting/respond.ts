@@ -1,0 +1,53 @@
+import type { Context } from "hono";
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows as CSV: a header of `columns`, one line per row (RFC 4180 quoting). */
+export function toCsv(rows: Array<Record<string, unknown>>, columns: string[]): string {
+  return [columns.join(","), ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(","))].join("\r\n") + "\r\n";
+}
+
+const PG_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)\+00$/;
+
+/** Postgres prints timestamps as "2026-11-24 14:17:44.494+00"; the API speaks ISO 8601 UTC. */
+export function isoTimes<T extends Record<string, unknown>>(row: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    const match = typeof value === "string" ? PG_TIMESTAMP.exec(value) : null;
+    out[key] = match ? new Date(`${match[1]}T${match[2]}Z`).toISOString() : value;
+  }
+  return out as T;
+}
+
+/** A page of a report as JSON `{items, next}`, or as CSV with the next cursor in `x-next-cursor`. */
+export function respondPage(c: Context, format: "json" | "csv", raw: Array<Record<string, unknown>>, columns: string[], next: string | null, name: string) {
+  const rows = raw.map(isoTimes);
+  if (format === "csv") {
+    const headers: Record<string, string> = {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}.csv"`,
+    };
+    if (next) headers["x-next-cursor"] = next;
+    return c.body(toCsv(rows, columns), 200, headers);
+  }
+  return c.json({ items: rows, next }, 200);
+}
+
+/** Opaque cursors: the sort key of the last row, base64url-encoded JSON. */
+export function encodeCursor(key: unknown[]): string {
+  return btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string | undefined): unknown[] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Principal } from "../auth/principal";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import { requireStore } from "../stores";
+
+export interface ReportScope {
+  /** Regions to keep; undefined means every region (admins). */
+  regions?: string[];
+  storeId?: string;
+}
+
+/** What a caller may see in a report: a manager only its regions; naming another is a 403. */
+export async function reportScope(env: Env, principal: Principal, query: { region?: string | undefined; storeId?: string | undefined }): Promise<ReportScope> {
+  const scope: ReportScope = {};
+  if (query.storeId) scope.storeId = query.storeId;
+  if (principal.role === "admin") {
+    if (query.region) scope.regions = [query.region];
+    return scope;
+  }
+  if (principal.role !== "manager") throw new ApiError("forbidden", "reports are for managers and admins");
+  if (query.region && !principal.regions.includes(query.region)) throw new ApiError("forbidden", `this token is not scoped to region ${query.region}`);
+  scope.regions = query.region ? [query.region] : principal.regions;
+  if (query.storeId) {
+    const store = await requireStore(env, query.storeId).catch(() => null);
+    if (!store || !principal.regions.includes(store.region)) throw new ApiError("forbidden", `this token cannot see store ${query.storeId}`);
+  }
+  return scope;
+}

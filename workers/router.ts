@@ -1,0 +1,36 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { ErrorBody, ERROR_STATUS, type ErrorCode } from "../schema/errors";
+import { validationError } from "./errors";
+import type { AppBindings } from "./types";
+
+/** A router whose validation failures become the API's error body. */
+export function newRouter() {
+  return new OpenAPIHono<AppBindings>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+}
+
+const DESCRIPTIONS: Partial<Record<number, string>> = {
+  400: "Invalid request (see error.details.issues)",
+  401: "Missing or invalid bearer token",
+  403: "The token's role or scope does not allow this",
+  404: "Not found",
+  409: "Conflict with the current state",
+  413: "Body too large",
+  415: "Body is not application/json",
+};
+
+/** The error responses a route can give, for the OpenAPI document. */
+export function errorResponses(...codes: ErrorCode[]) {
+  const statuses = [...new Set(codes.map((code) => ERROR_STATUS[code]))];
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: DESCRIPTIONS[status] ?? "Error", content: { "application/json": { schema: ErrorBody } } },
+    ]),
+  );
+}
+
+export const bearer = [{ bearerAuth: [] }];

@@ -1,0 +1,56 @@
+import { createRoute } from "@hono/zod-openapi";
+import { LIMITS } from "../../schema/limits";
+import { TokenRequest, TokenResponse } from "../../schema/tokens";
+import { ReconcileInput } from "../../schema/reports";
+import { ReconcileResult } from "../../schema/service";
+import { ApiError } from "../errors";
+import { REPORTING_UNAVAILABLE_MESSAGE } from "../reporting/db";
+import { reconcile } from "../reporting/reconcile";
+import { mintToken } from "../auth/tokens";
+import { requireRole } from "../middleware/authenticate";
+import { bearer, errorResponses, newRouter } from "../router";
+
+const mint = createRoute({
+  method: "post",
+  path: "/v1/admin/tokens",
+  tags: ["admin"],
+  summary: "Mint a signed token for a role and its scope",
+  security: bearer,
+  middleware: [requireRole("admin")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: TokenRequest } } } },
+  responses: {
+    201: { description: "The token", content: { "application/json": { schema: TokenResponse } } },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden"),
+  },
+});
+
+const reconcileNow = createRoute({
+  method: "post",
+  path: "/v1/admin/reconcile",
+  tags: ["admin"],
+  summary: "Run reconciliation now (the cron runs it every 15 minutes)",
+  description: "Compares every cell of the named stores (all stores when none) with the reporting database's snapshot and ledger, records the run and every difference, and answers with them. With `repair: true`, every cell whose changes the reports lack sends its retained outbox (24 h) to the queue again; the consumer ignores what it already has.",
+  security: bearer,
+  middleware: [requireRole("admin")] as const,
+  request: { body: { required: false, content: { "application/json": { schema: ReconcileInput } } } },
+  responses: {
+    200: { description: "The run", content: { "application/json": { schema: ReconcileResult } } },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "unavailable"),
+  },
+});
+
+export const admin = newRouter()
+  .openapi(mint, async (c) => {
+    const request = c.req.valid("json");
+    const minted = await mintToken(c.env.TOKEN_SECRET, { ...request, ttlSeconds: request.ttlSeconds ?? LIMITS.defaultTokenTtlSeconds });
+    return c.json(minted, 201);
+  })
+  .openapi(reconcileNow, async (c) => {
+    const body = c.req.valid("json") ?? {};
+    const result = await reconcile(c.env, { ...(body.storeIds ? { storeIds: body.storeIds } : {}), repair: body.repair === true, trigger: "admin" }).catch((error: unknown) => {
+      if (error instanceof ApiError) throw error;
+      console.error(JSON.stringify({ msg: "reconciliation failed", requestId: c.get("requestId"), error: String(error) }));
+      throw new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE);
+    });
+    return c.json({ ...result, differences: result.differences.map((difference) => ({ ...difference })) }, 200);
+  });

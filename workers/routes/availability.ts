@@ -1,0 +1,72 @@
+import { createRoute, type z } from "@hono/zod-openapi";
+import type { StoreRecord } from "../../durable-objects/directory";
+import { cellStub, directoryStub } from "../../durable-objects/stubs";
+import { Availability, AvailabilityQuery } from "../../schema/cells";
+import type { Env } from "../env";
+import { mapConcurrently } from "../concurrency";
+import { errorResponses, newRouter } from "../router";
+import { requireStore } from "../stores";
+
+/** Availability answers may be served from the edge cache for this long (never a reservation's decision). */
+export const AVAILABILITY_CACHE_SECONDS = 2;
+/** Stores answered for one region at most. */
+const MAX_REGION_STORES = 50;
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/availability",
+  tags: ["shoppers"],
+  summary: "Units a channel can reserve now, per SKU (public)",
+  description: `With storeId: that store. Without: every store serving the caller's region (or \`region\`), in priority order. 0 for a cell that is sold out, oversold or not allocated. Anonymous answers may be cached at the edge for ${AVAILABILITY_CACHE_SECONDS} s; reservations always ask the cells.`,
+  request: { query: AvailabilityQuery },
+  responses: {
+    200: { description: "Availability per SKU", content: { "application/json": { schema: Availability } } },
+    ...errorResponses("invalid_request", "not_found"),
+  },
+});
+
+async function availableAt(env: Env, store: Pick<StoreRecord, "storeId">, skus: string[], channel: string) {
+  return Promise.all(
+    skus.map(async (sku) => {
+      const key = { storeId: store.storeId, sku };
+      const { available } = await cellStub(env, key).availability(key, channel);
+      return { storeId: store.storeId, sku, available };
+    }),
+  );
+}
+
+export const availability = newRouter().openapi(route, async (c) => {
+  const { storeId, skus, channel, region: asked } = c.req.valid("query");
+  const region = asked ?? c.get("region");
+  const anonymous = !c.get("principal");
+  const cacheKey = new Request(`${new URL(c.req.url).origin}/__availability?${new URLSearchParams({ storeId: storeId ?? "", skus: skus.join(","), channel, region })}`);
+  if (anonymous) {
+    const hit = await caches.default.match(cacheKey);
+    if (hit) {
+      const response = new Response(hit.body, hit);
+      response.headers.set("x-inventory-cache", "hit");
+      return response as never;
+    }
+  }
+
+  let body: z.infer<typeof Availability>;
+  if (storeId) {
+    const store = await requireStore(c.env, storeId);
+    body = { region, items: await availableAt(c.env, store, skus, channel) };
+  } else {
+    const stores = (await directoryStub(c.env).storesCovering(region)).slice(0, MAX_REGION_STORES);
+    const perStore = await mapConcurrently(stores, 8, async (store) => ({
+      storeId: store.storeId,
+      name: store.name,
+      priority: store.priority,
+      items: await availableAt(c.env, store, skus, channel),
+    }));
+    body = { region, items: perStore.flatMap((store) => store.items), stores: perStore };
+  }
+  const response = c.json(body, 200);
+  if (anonymous) {
+    response.headers.set("cache-control", `public, max-age=${AVAILABILITY_CACHE_SECONDS}`);
+    c.executionCtx.waitUntil(caches.default.put(cacheKey, response.clone()));
+  }
+  return response;
+});

@@ -1,0 +1,99 @@
+import { createRoute } from "@hono/zod-openapi";
+import { cellStub } from "../../durable-objects/stubs";
+import type { CellReply } from "../../durable-objects/stock-cell";
+import { AdjustInput, Allocation, CellParams, CellView, SoldOutInput } from "../../schema/cells";
+import { canAllocate, canChangeStock, canReadStore } from "../auth/principal";
+import { ApiError, fromDomain } from "../errors";
+import { requireRole } from "../middleware/authenticate";
+import { locationHintOf } from "../regions/resolve";
+import { bearer, errorResponses, newRouter } from "../router";
+import { storeInScope } from "../scope";
+
+const path = "/v1/stores/{storeId}/skus/{sku}";
+const cellResponse = { description: "The cell", content: { "application/json": { schema: CellView } } };
+
+const allocate = createRoute({
+  method: "put",
+  path,
+  tags: ["cells"],
+  summary: "Allocate a cell: on hand, channel quotas and weights, shared-pool policy",
+  description: "Quotas must fit in the units not reserved (Σ quota ≤ onHand − reserved); otherwise 409 quota_exceeds_stock and nothing changes.",
+  security: bearer,
+  middleware: [requireRole("admin", "manager")] as const,
+  request: { params: CellParams, body: { required: true, content: { "application/json": { schema: Allocation } } } },
+  responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "quota_exceeds_stock") },
+});
+
+const read = createRoute({
+  method: "get",
+  path,
+  tags: ["cells"],
+  summary: "Read a cell",
+  security: bearer,
+  middleware: [requireRole("admin", "manager", "store", "service")] as const,
+  request: { params: CellParams },
+  responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+});
+
+
+const adjust = createRoute({
+  method: "post",
+  path: `${path}/adjustments`,
+  tags: ["cells"],
+  summary: "Add or remove units by hand (receive, damage, return, correction)",
+  description: "A relative change: always applied. Removing more than is free leaves the cell oversold, which is recorded.",
+  security: bearer,
+  middleware: [requireRole("admin", "manager", "store")] as const,
+  request: { params: CellParams, body: { required: true, content: { "application/json": { schema: AdjustInput } } } },
+  responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+});
+
+const soldOut = createRoute({
+  method: "put",
+  path: `${path}/sold-out`,
+  tags: ["cells"],
+  summary: "Set or clear the hand-set sold-out flag",
+  security: bearer,
+  middleware: [requireRole("admin", "manager", "store")] as const,
+  request: {
+    params: CellParams,
+    body: { required: true, content: { "application/json": { schema: SoldOutInput } } },
+  },
+  responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+});
+
+function cellOrThrow(reply: CellReply) {
+  if (!reply.ok) throw fromDomain(reply.error);
+  return reply.cell;
+}
+
+export const cells = newRouter()
+  .openapi(allocate, async (c) => {
+    const key = c.req.valid("param");
+    const store = await storeInScope(c.env, c.get("principal"), key.storeId, canAllocate);
+    const allocation = c.req.valid("json");
+    const channels: Record<string, { quota: number; weight: number }> = {};
+    for (const [name, bucket] of Object.entries(allocation.channels)) if (bucket) channels[name] = bucket;
+    const reply = await cellStub(c.env, key, locationHintOf(store.region)).execute(key, { type: "allocate", onHand: allocation.onHand, channels, sharedPolicy: allocation.sharedPolicy, ...(allocation.lowStock ? { lowStock: allocation.lowStock } : {}) });
+    return c.json(cellOrThrow(reply), 200);
+  })
+  .openapi(read, async (c) => {
+    const key = c.req.valid("param");
+    await storeInScope(c.env, c.get("principal"), key.storeId, canReadStore);
+    const cell = await cellStub(c.env, key).read(key);
+    if (!cell) throw new ApiError("not_found", `${key.sku} has not been allocated at ${key.storeId}`);
+    return c.json(cell, 200);
+  })
+  .openapi(adjust, async (c) => {
+    const key = c.req.valid("param");
+    await storeInScope(c.env, c.get("principal"), key.storeId, canChangeStock);
+    const input = c.req.valid("json");
+    const reply = await cellStub(c.env, key).execute(key, { type: "adjust", ...input });
+    return c.json(cellOrThrow(reply), 200);
+  })
+  .openapi(soldOut, async (c) => {
+    const key = c.req.valid("param");
+    await storeInScope(c.env, c.get("principal"), key.storeId, canChangeStock);
+    const reply = await cellStub(c.env, key).execute(key, { type: "soldOut", value: c.req.valid("json").soldOut });
+    return c.json(cellOrThrow(reply), 200);
+  });

@@ -1,0 +1,66 @@
+// Local mode only (LOCAL_MODE "true": `npm start`, tests, the test kit): move the service's
+// clock and settle what is then due, so tests make time pass without sleeping. Elsewhere
+// these routes answer 404 like any unknown route.
+import { createRoute } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { clockOffsetMs, now, nowIso, setClockOffsetMs } from "../../durable-objects/clock";
+import { cellStub, directoryStub, hubStub, reservationStub } from "../../durable-objects/stubs";
+import { ClockInput, ClockState, TickResult } from "../../schema/local";
+import { mapConcurrently } from "../concurrency";
+import { ApiError } from "../errors";
+import { requireRole } from "../middleware/authenticate";
+import { bearer, errorResponses, newRouter } from "../router";
+import type { AppBindings } from "../types";
+
+const localOnly = createMiddleware<AppBindings>(async (c, next) => {
+  if (c.env.LOCAL_MODE !== "true") throw new ApiError("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`);
+  await next();
+});
+
+const clock = createRoute({
+  method: "post",
+  path: "/v1/admin/local/clock",
+  tags: ["local"],
+  summary: "Local mode: move the service's clock forward (or back to real time)",
+  security: bearer,
+  middleware: [localOnly, requireRole("admin")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: ClockInput } } } },
+  responses: {
+    200: { description: "The clock now", content: { "application/json": { schema: ClockState } } },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found"),
+  },
+});
+
+const tick = createRoute({
+  method: "post",
+  path: "/v1/admin/local/tick",
+  tags: ["local"],
+  summary: "Local mode: settle every reservation that is due by the service's clock",
+  description: "Walks every store (Directory), its SKUs (StoreHub) and the reservations holding units in each cell, and settles the due ones (they expire) instead of waiting for their alarms.",
+  security: bearer,
+  middleware: [localOnly, requireRole("admin")] as const,
+  responses: {
+    200: { description: "What was due", content: { "application/json": { schema: TickResult } } },
+    ...errorResponses("unauthorized", "forbidden", "not_found"),
+  },
+});
+
+export const local = newRouter()
+  .openapi(clock, async (c) => {
+    const input = c.req.valid("json");
+    setClockOffsetMs(input.offsetSeconds !== undefined ? input.offsetSeconds * 1000 : clockOffsetMs() + input.advanceSeconds! * 1000);
+    return c.json({ offsetMs: clockOffsetMs(), now: nowIso() }, 200);
+  })
+  .openapi(tick, async (c) => {
+    const stores = await directoryStub(c.env).listStores();
+    const cells = (await mapConcurrently(stores, 8, async (store) => (await hubStub(c.env, store.storeId).skus()).map((sku) => ({ storeId: store.storeId, sku })))).flat();
+    const held = (await mapConcurrently(cells, 16, (key) => cellStub(c.env, key).heldReservations(key))).flat();
+    const due = [...new Set(held.filter((hold) => Date.parse(hold.expiresAt) <= now()).map((hold) => hold.reservationId))];
+    const settled = await mapConcurrently(due, 16, async (reservationId) => {
+      // Reading a reservation settles it: a pending one past its time expires.
+      const reply = await reservationStub(c.env, reservationId).get(reservationId);
+      return reply.ok && reply.reservation.status === "expired" ? reservationId : undefined;
+    });
+    const expired = settled.filter((id): id is string => id !== undefined);
+    return c.json({ stores: stores.length, cells: cells.length, reservations: new Set(held.map((hold) => hold.reservationId)).size, expired, now: nowIso() }, 200);
+  });

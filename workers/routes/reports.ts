@@ -1,0 +1,208 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { ZodObject } from "zod";
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { hubStub } from "../../durable-objects/stubs";
+import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
+import { MovementsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, ScopeQuery, StockReportQuery } from "../../schema/reports";
+import { mapConcurrently } from "../concurrency";
+import { ApiError } from "../errors";
+import { requireRole } from "../middleware/authenticate";
+import { openReportingDb, REPORTING_UNAVAILABLE_MESSAGE, type ReportingDb } from "../reporting/db";
+import { decodeCursor, encodeCursor, respondPage } from "../reporting/respond";
+import { reportScope, type ReportScope } from "../reporting/scope";
+import { bearer, errorResponses, newRouter } from "../router";
+import type { AppBindings } from "../types";
+import { createMiddleware } from "hono/factory";
+
+function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
+  return createRoute({
+    method: "get",
+    path: `/v1/reports/${path}`,
+    tags: ["reports"],
+    summary,
+    description: "Managers see their regions; admins everything. JSON {items, next} or CSV (format=csv; the next cursor in x-next-cursor).",
+    security: bearer,
+    middleware: [requireRole("admin", "manager")] as const,
+    request: { query },
+    responses: {
+      200: {
+        description: "A page of the report",
+        content: { "application/json": { schema: ReportPage }, "text/csv": { schema: { type: "string" } } },
+      },
+      ...errorResponses("invalid_request", "unauthorized", "forbidden", "unavailable"),
+    },
+  });
+}
+
+/** Conditions keeping rows of the caller's scope (`storeColumn` joined to stores for regions). */
+function scopeConditions(scope: ReportScope, storeColumn: typeof cells.storeId | typeof movements.storeId | typeof reservations.storeId | typeof oversells.storeId): SQL[] {
+  const conditions: SQL[] = [];
+  if (scope.storeId) conditions.push(eq(storeColumn, scope.storeId));
+  if (scope.regions) conditions.push(inArray(storeColumn, sql`(SELECT ${stores.storeId} FROM ${stores} WHERE ${inArray(stores.region, scope.regions)})`));
+  return conditions;
+}
+
+function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]): { items: T[]; next: string | null } {
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? encodeCursor(keyOf(items.at(-1)!)) : null };
+}
+
+const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "version", "updatedAt"];
+const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"];
+const RESERVATION_COLUMNS = ["reservationId", "storeId", "sku", "channel", "qty", "status", "createdAt", "expiresAt", "endedAt"];
+
+/** The reporting database being unreachable is a 503 that says the stock API is unaffected. */
+const unavailableWhenDatabaseFails = createMiddleware<AppBindings>(async (c, next) => {
+  await next();
+  const close = dbClosers.get(c.req.raw);
+  if (close) c.executionCtx.waitUntil(close());
+  // Hono has already turned a thrown error into a response; a database failure becomes a 503.
+  if (c.error && !(c.error instanceof ApiError)) {
+    const error = new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE);
+    c.set("errorCode", error.code);
+    c.res = c.json(error.toBody(), error.status);
+  }
+});
+
+/** One database client per request, opened on first use and closed after the response. */
+const dbClosers = new WeakMap<Request, () => Promise<void>>();
+function reportingDb(c: { env: AppBindings["Bindings"]; req: { raw: Request } }): ReportingDb {
+  const { db, close } = openReportingDb(c.env);
+  dbClosers.set(c.req.raw, close);
+  return db;
+}
+
+export const reports = newRouter();
+reports.use("/v1/reports/*", unavailableWhenDatabaseFails);
+reports
+  .openapi(report("stock", "Stock levels by region, store and SKU; low-stock, sold-out and oversold filters", StockReportQuery), async (c) => {
+    const query = c.req.valid("query");
+    const scope = await reportScope(c.env, c.get("principal")!, query);
+    const db = reportingDb(c);
+    const conditions = scopeConditions(scope, cells.storeId);
+    if (query.sku) conditions.push(eq(cells.sku, query.sku));
+    if (query.lowStockBelow !== undefined) conditions.push(lt(cells.onHand, query.lowStockBelow));
+    if (query.soldOut) conditions.push(eq(cells.soldOut, query.soldOut === "true"));
+    if (query.oversold) conditions.push(eq(cells.oversold, query.oversold === "true"));
+    const after = decodeCursor(query.cursor);
+    if (after) conditions.push(sql`(${cells.storeId}, ${cells.sku}) > (${String(after[0])}, ${String(after[1])})`);
+    const rows = await db.select().from(cells).where(and(...conditions)).orderBy(cells.storeId, cells.sku).limit(query.limit + 1);
+    const page = pageOf(rows, query.limit, (row) => [row.storeId, row.sku]);
+    return respondPage(c, query.format, page.items, STOCK_COLUMNS, page.next, "stock");
+  })
+  .openapi(report("movements", "The ledger: every change, newest first, with filters", MovementsQuery), async (c) => {
+    const query = c.req.valid("query");
+    const scope = await reportScope(c.env, c.get("principal")!, query);
+    const db = reportingDb(c);
+    const conditions = scopeConditions(scope, movements.storeId);
+    if (query.sku) conditions.push(eq(movements.sku, query.sku));
+    if (query.kind) conditions.push(eq(movements.kind, query.kind));
+    if (query.reason) conditions.push(eq(movements.reason, query.reason));
+    if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
+    if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
+    const after = decodeCursor(query.cursor);
+    if (after) {
+      const [at, eventId] = [String(after[0]), String(after[1])];
+      conditions.push(or(lt(movements.at, at), and(eq(movements.at, at), lt(movements.eventId, eventId)))!);
+    }
+    const rows = await db
+      .select()
+      .from(movements)
+      .where(and(...conditions))
+      .orderBy(desc(movements.at), desc(movements.eventId))
+      .limit(query.limit + 1);
+    const page = pageOf(rows, query.limit, (row) => [row.at, row.eventId]);
+    return respondPage(c, query.format, page.items, MOVEMENT_COLUMNS, page.next, "movements");
+  })
+  .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopeQuery), async (c) => {
+    const query = c.req.valid("query");
+    const scope = await reportScope(c.env, c.get("principal")!, query);
+    const db = reportingDb(c);
+    const rows = await db.execute<{ storeId: string; channel: string; quota: number; free: number; used: number; cells: number }>(sql`
+      SELECT ${cells.storeId} AS "storeId", q.key AS channel, SUM(q.value::int)::int AS quota,
+             SUM(COALESCE((${cells.free} ->> q.key)::int, 0))::int AS free,
+             SUM(GREATEST(q.value::int - COALESCE((${cells.free} ->> q.key)::int, 0), 0))::int AS used,
+             COUNT(*)::int AS cells
+      FROM ${cells}, jsonb_each_text(${cells.quotas}) AS q
+      WHERE ${and(sql`true`, ...scopeConditions(scope, cells.storeId))}
+      GROUP BY ${cells.storeId}, q.key ORDER BY ${cells.storeId}, q.key`);
+    const items = rows.rows.map((row) => ({ ...row, utilization: row.quota > 0 ? Math.round((row.used / row.quota) * 1000) / 1000 : null }));
+    return respondPage(c, query.format, items, ["storeId", "channel", "quota", "used", "free", "utilization", "cells"], null, "channel-usage");
+  })
+  .openapi(report("reservations", "Reservations by status (pending, confirmed, released, expired)", ReservationsReportQuery), async (c) => {
+    const query = c.req.valid("query");
+    const scope = await reportScope(c.env, c.get("principal")!, query);
+    const db = reportingDb(c);
+    const conditions = scopeConditions(scope, reservations.storeId);
+    if (query.status) conditions.push(eq(reservations.status, query.status));
+    if (query.from) conditions.push(gte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.from).toISOString()));
+    if (query.to) conditions.push(lte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.to).toISOString()));
+    const after = decodeCursor(query.cursor);
+    if (after) conditions.push(sql`(${reservations.reservationId}, ${reservations.storeId}, ${reservations.sku}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`);
+    const rows = await db
+      .select()
+      .from(reservations)
+      .where(and(...conditions))
+      .orderBy(reservations.reservationId, reservations.storeId, reservations.sku)
+      .limit(query.limit + 1);
+    const page = pageOf(rows, query.limit, (row) => [row.reservationId, row.storeId, row.sku]);
+    return respondPage(c, query.format, page.items, RESERVATION_COLUMNS, page.next, "reservations");
+  })
+  .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed", ScopedListQuery), async (c) => {
+    const query = c.req.valid("query");
+    const scope = await reportScope(c.env, c.get("principal")!, query);
+    const db = reportingDb(c);
+    const conditions = scopeConditions(scope, oversells.storeId);
+    const after = decodeCursor(query.cursor);
+    if (after) conditions.push(sql`${oversells.id} > ${String(after[0])}`);
+    const rows = await db.select().from(oversells).where(and(...conditions)).orderBy(oversells.id).limit(query.limit + 1);
+    const page = pageOf(rows, query.limit, (row) => [row.id]);
+    return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
+  })
+  .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopeQuery), async (c) => {
+    const query = c.req.valid("query");
+    const scope = await reportScope(c.env, c.get("principal")!, query);
+    const db = reportingDb(c);
+    const storeIds = scope.storeId
+      ? [scope.storeId]
+      : (await db.select({ storeId: stores.storeId }).from(stores).where(scope.regions ? inArray(stores.region, scope.regions) : undefined)).map((row) => row.storeId);
+    if (storeIds.length > 500) throw new ApiError("invalid_request", "too many stores: narrow the report to a region or a store");
+    const applied = storeIds.length
+      ? await db.select({ storeId: cells.storeId, sku: cells.sku, version: cells.version }).from(cells).where(inArray(cells.storeId, storeIds))
+      : [];
+    const now = Date.now();
+    const items = await mapConcurrently(storeIds, 16, async (storeId) => {
+      const versions: Record<string, number> = {};
+      for (const row of applied) if (row.storeId === storeId) versions[row.sku] = row.version;
+      const lag = await hubStub(c.env, storeId).lagBehind(versions);
+      return { storeId, ...lag, lagSeconds: lag.oldestUnappliedAt ? Math.max(0, Math.round((now - Date.parse(lag.oldestUnappliedAt)) / 1000)) : 0 };
+    });
+    const [dead] = await db.select({ count: sql<number>`count(*)::int` }).from(deadLetters);
+    if (query.format === "csv") return respondPage(c, "csv", items, ["storeId", "laggingSkus", "oldestUnappliedAt", "lagSeconds"], null, "queue-lag");
+    return c.json({ items, deadLetters: dead?.count ?? 0, next: null }, 200);
+  })
+  .openapi(report("dead-letters", "Queue messages that kept failing (admins)", ScopedListQuery), async (c) => {
+    const query = c.req.valid("query");
+    if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "dead letters are for admins");
+    const db = reportingDb(c);
+    const after = decodeCursor(query.cursor);
+    const rows = await db
+      .select()
+      .from(deadLetters)
+      .where(after ? sql`${deadLetters.id} > ${String(after[0])}` : undefined)
+      .orderBy(deadLetters.id)
+      .limit(query.limit + 1);
+    const page = pageOf(rows, query.limit, (row) => [row.id]);
+    return respondPage(c, query.format, page.items, ["id", "queue", "attempts", "receivedAt", "body"], page.next, "dead-letters");
+  })
+  .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ScopedListQuery), async (c) => {
+    const query = c.req.valid("query");
+    if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
+    const db = reportingDb(c);
+    const runs = await db.select().from(reconciliationRuns).orderBy(desc(reconciliationRuns.startedAt)).limit(query.limit);
+    const differences = runs.length
+      ? await db.select().from(reconciliationDifferences).where(inArray(reconciliationDifferences.runId, runs.map((run) => run.id)))
+      : [];
+    const items = runs.map((run) => ({ ...run, details: differences.filter((difference) => difference.runId === run.id) }));
+    return respondPage(c, query.format, items, ["id", "trigger", "startedAt", "finishedAt", "cellsChecked", "differences", "clean"], null, "reconciliation");
+  });

@@ -1,0 +1,143 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { ReplayOutcome, StoreEvent } from "../../durable-objects/core";
+import type { CellReply, CellView } from "../../durable-objects/stock-cell";
+import { cellStub, hubStub } from "../../durable-objects/stubs";
+import { LIMITS } from "../../schema/limits";
+import { StoreParams } from "../../schema/stores";
+import { ChangesPage, ChangesQuery, LiveQuery, StoreEventBatch, StoreEventResults, StoreStock } from "../../schema/store-sync";
+import { canReadStore, type Principal } from "../auth/principal";
+import { principalOf } from "../auth/tokens";
+import { mapConcurrently } from "../concurrency";
+import { ApiError } from "../errors";
+import { requireRole } from "../middleware/authenticate";
+import { bearer, errorResponses, newRouter } from "../router";
+import { storeInScope } from "../scope";
+
+/** Cells called at once for one batch. */
+const CELL_CONCURRENCY = 32;
+
+const isTheStore = (principal: Principal, store: { storeId: string }) =>
+  principal.role === "admin" || (principal.role === "store" && principal.stores.includes(store.storeId));
+
+const events = createRoute({
+  method: "post",
+  path: "/v1/stores/{storeId}/events",
+  tags: ["stores"],
+  summary: "Sync a POS's events (offline replay), in the order it recorded them",
+  description: `Up to ${LIMITS.maxStoreEvents} events across any SKUs. The batch is validated whole before anything is applied. Each event's outcome is applied, duplicate, superseded or rejected (with a reason); the answer also carries every touched cell after the batch.`,
+  security: bearer,
+  middleware: [requireRole("admin", "store")] as const,
+  request: { params: StoreParams, body: { required: true, content: { "application/json": { schema: StoreEventBatch } } } },
+  responses: {
+    200: { description: "Each event's outcome, in order, and the touched cells", content: { "application/json": { schema: StoreEventResults } } },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "payload_too_large"),
+  },
+});
+
+const stock = createRoute({
+  method: "get",
+  path: "/v1/stores/{storeId}/stock",
+  tags: ["stores"],
+  summary: "Every SKU's current level at a store, in one call, with the feed cursor to continue from",
+  security: bearer,
+  middleware: [requireRole("admin", "manager", "store", "service")] as const,
+  request: { params: StoreParams },
+  responses: {
+    200: { description: "The store's levels", content: { "application/json": { schema: StoreStock } } },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found"),
+  },
+});
+
+const changes = createRoute({
+  method: "get",
+  path: "/v1/stores/{storeId}/changes",
+  tags: ["stores"],
+  summary: "What changed at a store after a cursor, in order",
+  description: "Each change carries the SKU's version and its levels after the change; ignore changes at or below the version you hold. A cursor older than the feed keeps answers 410 cursor_expired: fetch /stock and continue from its cursor.",
+  security: bearer,
+  middleware: [requireRole("admin", "manager", "store", "service")] as const,
+  request: { params: StoreParams, query: ChangesQuery },
+  responses: {
+    200: { description: "A page of changes", content: { "application/json": { schema: ChangesPage } } },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "cursor_expired"),
+  },
+});
+
+const live = createRoute({
+  method: "get",
+  path: "/v1/stores/{storeId}/live",
+  tags: ["stores"],
+  summary: "WebSocket: the changes after `after`, then every change as it happens",
+  description: "Send the token as a bearer header, or as `access_token` (browsers cannot set headers on WebSockets). Messages: {type:'hello', cursor}, {type:'change', change}, {type:'reset', cursor} when `after` is too old. Send 'ping' to get 'pong'.",
+  request: { params: StoreParams, query: LiveQuery },
+  responses: {
+    101: { description: "Switching to the WebSocket protocol" },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found"),
+  },
+});
+
+export const storeSync = newRouter()
+  .openapi(events, async (c) => {
+    const { storeId } = c.req.valid("param");
+    await storeInScope(c.env, c.get("principal"), storeId, isTheStore);
+    const batch = c.req.valid("json").events as StoreEvent[];
+
+    // One call per SKU, with that SKU's events in the order the POS recorded them.
+    const bySku = new Map<string, StoreEvent[]>();
+    for (const event of batch) {
+      const list = bySku.get(event.sku);
+      if (list) list.push(event);
+      else bySku.set(event.sku, [event]);
+    }
+    const replies = await mapConcurrently([...bySku.entries()], CELL_CONCURRENCY, async ([sku, skuEvents]) => {
+      const key = { storeId, sku };
+      return cellStub(c.env, key).execute(key, { type: "replay", events: skuEvents });
+    });
+
+    const outcomes = new Map<string, ReplayOutcome[]>();
+    const cells: CellView[] = [];
+    const skus = [...bySku.keys()];
+    (replies as CellReply[]).forEach((reply, index) => {
+      if (!reply.ok) throw new ApiError("internal", `replay failed at ${skus[index]}: ${reply.error.message}`);
+      outcomes.set(skus[index]!, [...(reply.outcomes ?? [])]);
+      if (reply.cell) cells.push(reply.cell);
+    });
+    // Outcomes in the order of the batch (each SKU's list is already in that order).
+    const results = batch.map((event) => outcomes.get(event.sku)!.shift()!);
+    return c.json({ results, cells }, 200);
+  })
+  .openapi(stock, async (c) => {
+    const { storeId } = c.req.valid("param");
+    await storeInScope(c.env, c.get("principal"), storeId, canReadStore);
+    return c.json(await hubStub(c.env, storeId).stock(storeId), 200);
+  })
+  .openapi(changes, async (c) => {
+    const { storeId } = c.req.valid("param");
+    await storeInScope(c.env, c.get("principal"), storeId, canReadStore);
+    const { after, limit } = c.req.valid("query");
+    const page = await hubStub(c.env, storeId).changesAfter(after, limit);
+    if (!page.ok) {
+      throw new ApiError("cursor_expired", "that cursor is older than the feed keeps: fetch /stock and continue from its cursor", {
+        oldestCursor: page.oldestCursor,
+        latestCursor: page.latestCursor,
+      });
+    }
+    return c.json({ changes: page.changes, nextCursor: page.nextCursor, hasMore: page.hasMore }, 200);
+  })
+  .openapi(live, async (c) => {
+    const { storeId } = c.req.valid("param");
+    const { after, access_token: accessToken } = c.req.valid("query");
+    let principal = c.get("principal");
+    if (!principal && accessToken) {
+      principal = await principalOf(accessToken, c.env);
+      if (!principal) throw new ApiError("unauthorized", "the token is not valid or has expired");
+      c.set("principal", principal);
+    }
+    await storeInScope(c.env, principal, storeId, canReadStore);
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError("invalid_request", "this route is a WebSocket: send Upgrade: websocket");
+    }
+    const url = new URL("https://hub/live");
+    if (after !== undefined) url.searchParams.set("after", String(after));
+    return hubStub(c.env, storeId).fetch(new Request(url, c.req.raw)) as unknown as never;
+  });

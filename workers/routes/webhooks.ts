@@ -1,0 +1,136 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { WebhookView } from "../../durable-objects/webhooks";
+import { webhooksStub } from "../../durable-objects/stubs";
+import { REGION_NAMES } from "../../schema/regions";
+import { DeliveriesQuery, Delivery, DeliveryPage, DeliveryParams, Webhook, WebhookInput, WebhookList, WebhookListQuery, WebhookParams } from "../../schema/webhooks";
+import { canAllocate, type Principal } from "../auth/principal";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import { requireRole } from "../middleware/authenticate";
+import { bearer, errorResponses, newRouter } from "../router";
+import { storeInScope } from "../scope";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+
+
+const register = createRoute({
+  method: "post",
+  path: "/v1/webhooks",
+  tags: ["webhooks"],
+  summary: "Subscribe a URL to a region's or a store's threshold events",
+  description:
+    "Events: low_stock, back_in_stock, sold_out, oversold. Each delivery is a JSON POST signed with `x-inventory-signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + '.' + body)>`, retried with exponential backoff (30 s doubling, at most 1 h apart) for 24 hours, and delivered once per event id. The URL must be https (plain http only in local mode).",
+  security: bearer,
+  middleware: [requireRole("admin", "manager")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: WebhookInput } } } },
+  responses: { 201: json(Webhook, "Registered"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/webhooks",
+  tags: ["webhooks"],
+  summary: "The webhooks of the caller's regions (admins: every region, or ?region=)",
+  security: bearer,
+  middleware: [requireRole("admin", "manager")] as const,
+  request: { query: WebhookListQuery },
+  responses: { 200: json(WebhookList, "Webhooks"), ...errorResponses("invalid_request", "unauthorized", "forbidden") },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/v1/webhooks/{id}",
+  tags: ["webhooks"],
+  summary: "Remove a webhook (its pending deliveries are dropped)",
+  security: bearer,
+  middleware: [requireRole("admin", "manager")] as const,
+  request: { params: WebhookParams },
+  responses: { 204: { description: "Removed" }, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+});
+
+const deliveries = createRoute({
+  method: "get",
+  path: "/v1/webhooks/{id}/deliveries",
+  tags: ["webhooks"],
+  summary: "The delivery log, newest first",
+  security: bearer,
+  middleware: [requireRole("admin", "manager")] as const,
+  request: { params: WebhookParams, query: DeliveriesQuery },
+  responses: { 200: json(DeliveryPage, "Deliveries"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+});
+
+const replay = createRoute({
+  method: "post",
+  path: "/v1/webhooks/{id}/deliveries/{deliveryId}/replay",
+  tags: ["webhooks"],
+  summary: "Send one delivery again now (whatever its status); answers the delivery after the attempt",
+  security: bearer,
+  middleware: [requireRole("admin", "manager")] as const,
+  request: { params: DeliveryParams },
+  responses: { 200: json(Delivery, "The delivery after the attempt"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+});
+
+const regionOfId = (id: string) => /^wh_([a-z-]+)_/.exec(id)![1]!;
+
+function mayManage(principal: Principal, region: string): boolean {
+  return principal.role === "admin" || (principal.role === "manager" && principal.regions.includes(region));
+}
+
+/** A webhook outside the caller's regions answers like a missing one. */
+async function scopedHook(env: Env, principal: Principal, id: string): Promise<WebhookView> {
+  const region = regionOfId(id);
+  const hook = (REGION_NAMES as readonly string[]).includes(region) && mayManage(principal, region) ? await webhooksStub(env, region).get(id) : null;
+  if (!hook) throw new ApiError("not_found", `no webhook ${id}`);
+  return hook;
+}
+
+/** Receivers must be reachable public https endpoints; local runs may use http (a test's receiver). */
+function checkUrl(env: Env, url: string): void {
+  const parsed = new URL(url);
+  const local = env.LOCAL_MODE === "true";
+  if (parsed.protocol !== "https:" && !(local && parsed.protocol === "http:")) throw new ApiError("invalid_request", "the webhook url must be https", { issues: [{ path: "json.url", message: "must be https", code: "invalid_format" }] });
+  const host = parsed.hostname;
+  const privateHost = /^(localhost|127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|0\.)/i.test(host);
+  if (privateHost && !local) throw new ApiError("invalid_request", "the webhook url must not point at a private address", { issues: [{ path: "json.url", message: "private address", code: "invalid_format" }] });
+  if (parsed.username || parsed.password) throw new ApiError("invalid_request", "put no credentials in the webhook url (the signature authenticates deliveries)");
+}
+
+export const webhooks = newRouter()
+  .openapi(register, async (c) => {
+    const input = c.req.valid("json");
+    const principal = c.get("principal")!;
+    checkUrl(c.env, input.url);
+    let region: string | undefined = input.region;
+    if (input.storeId) region = (await storeInScope(c.env, principal, input.storeId, canAllocate)).region;
+    if (!region || !mayManage(principal, region)) throw new ApiError("forbidden", `this token is not scoped to region ${region}`);
+    const hook = await webhooksStub(c.env, region).register({ url: input.url, events: input.events, secret: input.secret, region, ...(input.storeId ? { storeId: input.storeId } : {}) });
+    return c.json(hook, 201);
+  })
+  .openapi(list, async (c) => {
+    const principal = c.get("principal")!;
+    const { region } = c.req.valid("query");
+    if (region && !mayManage(principal, region)) throw new ApiError("forbidden", `this token is not scoped to region ${region}`);
+    const regions = region ? [region] : principal.role === "manager" ? principal.regions : [...REGION_NAMES];
+    const lists = await Promise.all(regions.map((name) => webhooksStub(c.env, name).list()));
+    return c.json({ items: lists.flat() }, 200);
+  })
+  .openapi(remove, async (c) => {
+    const { id } = c.req.valid("param");
+    await scopedHook(c.env, c.get("principal")!, id);
+    await webhooksStub(c.env, regionOfId(id)).remove(id);
+    return c.body(null, 204);
+  })
+  .openapi(deliveries, async (c) => {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    await scopedHook(c.env, c.get("principal")!, id);
+    const items = await webhooksStub(c.env, regionOfId(id)).deliveries(id, query.limit, query.before ? Number(query.before.slice(1)) : undefined);
+    return c.json({ items, next: items.length === query.limit ? items.at(-1)!.deliveryId : null }, 200);
+  })
+  .openapi(replay, async (c) => {
+    const { id, deliveryId } = c.req.valid("param");
+    await scopedHook(c.env, c.get("principal")!, id);
+    const delivery = await webhooksStub(c.env, regionOfId(id)).replay(id, deliveryId);
+    if (!delivery) throw new ApiError("not_found", `no delivery ${deliveryId} for webhook ${id}`);
+    return c.json(delivery, 200);
+  });

@@ -1,0 +1,24 @@
+import type { StoreRecord } from "../durable-objects/directory";
+import type { Env } from "./env";
+import { ApiError } from "./errors";
+import type { Principal } from "./auth/principal";
+import { requireStore } from "./stores";
+
+/**
+ * Loads the store and checks the caller may act on it. A store the caller may not see
+ * answers 403 whether or not it exists, so scope never leaks which stores exist.
+ */
+export async function storeInScope(
+  env: Pick<Env, "DIRECTORY">,
+  principal: Principal | undefined,
+  storeId: string,
+  allowed: (principal: Principal, store: StoreRecord) => boolean,
+): Promise<StoreRecord> {
+  if (!principal) throw new ApiError("unauthorized", "this route needs a bearer token");
+  if (principal.role === "store" && !principal.stores.includes(storeId)) {
+    throw new ApiError("forbidden", `this token is not scoped to store ${storeId}`);
+  }
+  const store = await requireStore(env, storeId);
+  if (!allowed(principal, store)) throw new ApiError("forbidden", `this token cannot do this at store ${storeId}`);
+  return store;
+}
