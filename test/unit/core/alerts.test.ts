@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { adjust, alertTransition, allocate, emptyCell, nextBand, rearmMargin, type AlertBands, type CellState } from "../../../durable-objects/core";
+import { adjust, alertTransition, allocate, emptyCell, isOversold, nextBand, rearmMargin, type AlertBands, type CellState } from "../../../durable-objects/core";
 
 const NOW = "2026-11-27T08:00:00.000Z";
 
@@ -11,6 +11,8 @@ function cell(onHand: number, lowStock: CellState["lowStock"]): CellState {
 }
 
 let lastBands: string[] = [];
+/** For each change: whether the cell was oversold before and after it, and whether an oversold event fired. */
+let oversoldSteps: Array<{ before: boolean; after: boolean; fired: boolean }> = [];
 
 /** Applies deltas one by one and collects the overall events, as the cell does per change. */
 function run(onHand: number, threshold: number, deltas: number[]) {
@@ -18,12 +20,15 @@ function run(onHand: number, threshold: number, deltas: number[]) {
   let { bands, alerts } = alertTransition(undefined, state, "e0", NOW);
   const events: string[] = alerts.map((alert) => alert.type);
   const bandsSeen: string[] = alerts.map((alert) => alert.band);
+  oversoldSteps = [];
   deltas.forEach((delta, index) => {
+    const wasOversold = isOversold(state);
     state = adjust(state, { delta, reason: "x" }, NOW).state;
     const step = alertTransition(bands, state, `e${index + 1}`, NOW);
     bands = step.bands;
     events.push(...step.alerts.map((alert) => alert.type));
     bandsSeen.push(...step.alerts.map((alert) => alert.band));
+    oversoldSteps.push({ before: wasOversold, after: isOversold(state), fired: step.alerts.some((alert) => alert.type === "oversold") });
   });
   lastBands = bandsSeen;
   return events;
@@ -45,11 +50,26 @@ describe("threshold events", () => {
     expect(lastBands).toEqual(["low", "out", "low", "ok"]);
   });
 
-  it("property: every event is a real band change (never the same band twice in a row)", () => {
+  it("property: every level event is a real band change (never the same band twice in a row)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 30 }), fc.array(fc.integer({ min: -15, max: 15 }), { maxLength: 40 }), (onHand, threshold, deltas) => {
         run(onHand, threshold, deltas.filter((d) => d !== 0));
-        for (let i = 1; i < lastBands.length; i++) expect(lastBands[i]).not.toBe(lastBands[i - 1]);
+        // Oversold is not a level band: it fires once per episode (below), and an episode
+        // ends silently when the cell is healthy again, so two may follow each other.
+        const levelBands = lastBands.filter((band) => band !== "oversold");
+        for (let i = 1; i < levelBands.length; i++) expect(levelBands[i]).not.toBe(levelBands[i - 1]);
+      }),
+    );
+  });
+
+  it("property: an oversold event fires exactly when a change makes a healthy cell oversold", () => {
+    // Found by the property above: 0 units, -5 (oversold), -6, +11 (healthy at 0), -1 (oversold again).
+    run(0, 0, [-5, -6, 11, -1]);
+    expect(oversoldSteps.map((step) => step.fired)).toEqual([true, false, false, true]);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 30 }), fc.array(fc.integer({ min: -15, max: 15 }), { maxLength: 40 }), (onHand, threshold, deltas) => {
+        run(onHand, threshold, deltas.filter((d) => d !== 0));
+        for (const step of oversoldSteps) expect(step.fired).toBe(step.after && !step.before);
       }),
     );
   });
