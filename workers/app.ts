@@ -1,6 +1,7 @@
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { ApiError } from "./errors";
+import type { ErrorCode } from "../schema/errors";
 import { authenticate } from "./middleware/authenticate";
 import { jsonBodyOnly, limitBody } from "./middleware/json-body";
 import { corsForDashboard, securityHeaders } from "./middleware/browser";
@@ -28,13 +29,28 @@ import { stores } from "./routes/stores";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The error code for each status Hono's own middleware throws (validators, body limit, media-type gate). */
+const HONO_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: "malformed_json",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+};
+
 /** Any thrown value as an ApiError: ours as they are, Hono's by status, the rest as internal. */
 function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof HTTPException) {
-    if (error.status === 400) return new ApiError("malformed_json", error.message || "the body is not valid JSON");
-    if (error.status === 413) return new ApiError("payload_too_large", error.message);
-    if (error.status === 401) return new ApiError("unauthorized", error.message);
+    const code = HONO_STATUS_CODES[error.status];
+    if (code === "malformed_json") return new ApiError(code, error.message || "the body is not valid JSON");
+    if (code === "unsupported_media_type") return new ApiError(code, "send the body as application/json");
+    if (code) return new ApiError(code, error.message || code);
+    // Any other 4xx from Hono is still the caller's mistake, never a 500.
+    if (error.status < 500) return new ApiError("invalid_request", error.message || `request refused (${error.status})`, { status: error.status });
   }
   return new ApiError("internal", "internal error");
 }

@@ -111,4 +111,34 @@ describe("hostile input", () => {
     // Nothing that was refused left a trace on the cell.
     if (!sentinelWritten) expect(await readCell(sentinel.storeId, sentinel.sku)).toEqual(before);
   });
+
+  it("a body that is not JSON (empty or not, any content type) is a 4xx with the error body on every route", async () => {
+    // Found by the property above: an empty text/plain body on a route whose JSON body is
+    // required made Hono's own media-type check throw a 415 that surfaced as a 500.
+    const cell = await freshCell();
+    const before = await readCell(cell.storeId, cell.sku);
+    const bodies: Array<{ type?: string; text: string }> = [
+      { type: "text/plain", text: "" },
+      { type: "text/plain", text: "x" },
+      { type: "application/x-www-form-urlencoded", text: "a=1" },
+      { type: "multipart/form-data; boundary=x", text: "--x--" },
+      { text: "" },
+    ];
+    for (const [method, template] of ROUTES) {
+      if (method === "GET") continue;
+      const path = template.replace("{store}", cell.storeId).replace("{sku}", cell.sku).replace(/\{id\}/g, "anything");
+      for (const { type, text } of bodies) {
+        const headers: Record<string, string> = { authorization: `Bearer ${ADMIN}` };
+        if (type) headers["content-type"] = type;
+        const response = await SELF.fetch(`http://inventory.test${path}`, { method, headers, body: type ? text : undefined });
+        const answer = await response.text();
+        const label = `${method} ${path} (${type ?? "no body"}) → ${response.status} ${answer.slice(0, 200)}`;
+        expect(response.status, label).toBeGreaterThanOrEqual(200);
+        expect(response.status, label).toBeLessThan(500);
+        if (response.status >= 400) expect(typeof JSON.parse(answer).error.code, label).toBe("string");
+      }
+    }
+    // Refused everywhere, so the cell the routes named is as it was.
+    expect(await readCell(cell.storeId, cell.sku)).toEqual(before);
+  });
 });

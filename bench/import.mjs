@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm run bench:import`: how long a 10,000-line stock import takes (issue 9: "well under a
+// minute locally"). The real Worker and Durable Objects on workerd (the bench's runtime:
+// storage on local disk, the outbox draining to the queue), one store, every line a new
+// cell, one request; the reports on the embedded default (an in-memory PGlite, as
+// `npm start` has); then checks its own result (every line applied, a sample of cells).
+//
+//   node bench/import.mjs [--lines 10000] [--runs 1]
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startDatabase } from "../scripts/lib/database.mjs";
+import { buildWorker, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+
+const { values: args } = parseArgs({ options: { lines: { type: "string", default: "10000" }, runs: { type: "string", default: "1" } } });
+const lineCount = Number(args.lines);
+const runs = Number(args.runs);
+
+const work = mkdtempSync(join(tmpdir(), "edge-inventory-import-"));
+const admin = "import-bench-admin";
+const database = await startDatabase({});
+const runtime = await startRuntime({
+  storageDir: join(work, "do"),
+  scriptPath: buildWorker(join(work, "bundle")),
+  queue: true,
+  bindings: { ADMIN_TOKEN: admin, TOKEN_SECRET: "import-bench-secret-import-bench-0", DATABASE_URL: database.databaseUrl, NEON_WS_PROXY: database.wsProxy },
+});
+
+async function call(method, path, body, contentType = "application/json") {
+  const response = await fetch(runtime.url + path, {
+    method,
+    headers: { authorization: `Bearer ${admin}`, "content-type": contentType },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 500)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** The same file shape as the import test: quotas on two channels where they fit, a low-stock threshold. */
+function csv(lines) {
+  const rows = ["sku,onHand"];
+  for (let i = 0; i < lines; i++) {
+    const onHand = i % 50;
+    const pos = i % 7;
+    const online = i % 5;
+    rows.push(pos + online <= onHand ? `sku-${i},${onHand},pos:${pos}:1,online:${online}:2,low=3` : `sku-${i},${onHand},low=3`);
+  }
+  return rows.join("\n");
+}
+
+let failed = false;
+try {
+  const body = csv(lineCount);
+  console.log(`import bench: ${lineCount.toLocaleString("en")} lines (${(body.length / 1024).toFixed(0)} KiB), every line a new cell; workerd pid ${runtime.pid}; load average ${loadavg()[0].toFixed(1)}`);
+  for (let run = 1; run <= runs; run++) {
+    const storeId = `import-${run}`;
+    await call("PUT", `/v1/stores/${storeId}`, { name: storeId, region: "eu-central", timezone: "Europe/Berlin" });
+    const started = performance.now();
+    const result = await call("POST", `/v1/stores/${storeId}/skus:import?importId=bench-${run}`, body, "text/csv");
+    const seconds = (performance.now() - started) / 1000;
+    // The bench's own check: every line applied, and the cells hold what the file said.
+    const sample = [0, 49, Math.floor(lineCount / 2), lineCount - 1];
+    const cells = await Promise.all(sample.map((i) => call("GET", `/v1/stores/${storeId}/skus/sku-${i}`)));
+    const wrong = cells.filter((cell, index) => cell.onHand !== sample[index] % 50 || cell.lowStock?.overall !== 3);
+    const ok = result.applied === lineCount && result.failed === 0 && result.invalid === 0 && wrong.length === 0;
+    failed ||= !ok;
+    console.log(
+      `run ${run}: ${seconds.toFixed(1)} s  (${Math.round(lineCount / seconds)} lines/s)  applied ${result.applied}/${lineCount}, failed ${result.failed}, invalid ${result.invalid}` +
+        `${ok ? "" : `  CHECK FAILED: ${wrong.length} sampled cells differ`}  load average ${loadavg()[0].toFixed(1)}`,
+    );
+  }
+} finally {
+  await runtime.stop();
+  await database.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
