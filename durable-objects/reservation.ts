@@ -24,6 +24,13 @@ import { clockOffsetMs, now as clockNow } from "./clock";
 
 /** How long an unfinished step waits before the alarm drives it to its end. */
 const RECOVERY_DELAY_MS = 10_000;
+/** Recovery times are rounded up to this step, so the reservations of one moment share one alarm time. */
+const RECOVERY_STEP_MS = 5_000;
+
+/** When an unfinished step is picked up if nothing finishes it first (10–15 s from now). */
+function recoveryTime(): number {
+  return Math.ceil((Date.now() + RECOVERY_DELAY_MS) / RECOVERY_STEP_MS) * RECOVERY_STEP_MS;
+}
 
 export interface ReservationView {
   reservationId: string;
@@ -133,7 +140,7 @@ class ReservationBook {
           updatedAt: new Date(now).toISOString(),
           held: [],
         };
-        await this.save(record, Date.now() + RECOVERY_DELAY_MS);
+        await this.save(record, recoveryTime());
         const reply = await this.hold(record, true);
         if (reply === ATTEMPT_ENDED) throw new Error(`a fresh attempt ${holdIdOf(record)} found its hold already ended`);
         if (reply.ok || !candidate || reply.error.code !== "insufficient_stock") return reply;
@@ -268,14 +275,14 @@ class ReservationBook {
 
   /** Gives back every hold of this attempt; the phase is durable before the first release. */
   private async abandon(record: ReservationRecord): Promise<void> {
-    if (this.record?.phase !== "abandoning") await this.save({ ...record, phase: "abandoning" }, Date.now() + RECOVERY_DELAY_MS);
+    if (this.record?.phase !== "abandoning") await this.save({ ...record, phase: "abandoning" }, recoveryTime());
     await this.releaseAll(record, "released");
     await this.save({ ...record, phase: "failed", held: [], updatedAt: new Date().toISOString() }, null);
   }
 
   /** Runs confirming / releasing / expiring to its end on every cell, then settles the record. */
   private async runStep(record: ReservationRecord & { phase: StepPhase }): Promise<void> {
-    if (this.record?.phase !== record.phase) await this.save(record, Date.now() + RECOVERY_DELAY_MS);
+    if (this.record?.phase !== record.phase) await this.save(record, recoveryTime());
     const holdId = holdIdOf(record);
     const command: CellCommand =
       record.phase === "confirming" ? { type: "confirm", holdId } : { type: "release", holdId, reason: record.phase === "expiring" ? "expired" : "released" };
@@ -367,11 +374,11 @@ export class Reservation extends DurableObject<Env> {
       due.map(({ id }) =>
         this.with(id, (book) => book.due()).then(
           // A row still due after its step (there should be none) waits instead of looping.
-          () => void this.sql.exec("UPDATE reservations SET due = ? WHERE id = ? AND due <= ?", Date.now() + RECOVERY_DELAY_MS, id, Date.now()),
+          () => void this.sql.exec("UPDATE reservations SET due = ? WHERE id = ? AND due <= ?", recoveryTime(), id, Date.now()),
           (error: unknown) => {
             // Try this one again later; the others go on.
             console.warn(JSON.stringify({ msg: "reservation step failed; retrying", reservationId: id, error: String(error) }));
-            this.sql.exec("UPDATE reservations SET due = ? WHERE id = ?", Date.now() + RECOVERY_DELAY_MS, id);
+            this.sql.exec("UPDATE reservations SET due = ? WHERE id = ?", recoveryTime(), id);
           },
         ),
       ),
@@ -399,18 +406,23 @@ export class Reservation extends DurableObject<Env> {
     return new ReservationBook(record, this.env, (next, alarmAt) => this.save(reservationId, next, alarmAt));
   }
 
-  private async save(reservationId: string, record: ReservationRecord, alarmAt: number | null): Promise<void> {
+  private async save(reservationId: string, record: ReservationRecord, due: number | null): Promise<void> {
     this.sql.exec(
       "INSERT INTO reservations (id, record, due) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record, due = excluded.due",
-      reservationId, JSON.stringify(record), alarmAt,
+      reservationId, JSON.stringify(record), due,
     );
     await this.reschedule();
     await this.ctx.storage.sync();
   }
 
-  /** The object's alarm goes off at the earliest due reservation. */
+  /**
+   * The object's alarm goes off no later than the earliest due reservation. It only ever
+   * moves earlier here: an alarm that finds nothing due just sets the next one, which is
+   * cheaper than moving the alarm (a durable write of its own) twice per reservation.
+   */
   private async reschedule(): Promise<void> {
     const next = this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM reservations WHERE due IS NOT NULL").one().due;
+    if (this.alarmAt !== undefined && this.alarmAt !== null && (next === null || next >= this.alarmAt)) return;
     if (next === this.alarmAt) return;
     this.alarmAt = next;
     if (next === null) await this.ctx.storage.deleteAlarm();
