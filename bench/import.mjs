@@ -24,6 +24,7 @@ const runtime = await startRuntime({
   storageDir: join(work, "do"),
   scriptPath: buildWorker(join(work, "bundle")),
   queue: true,
+  log: process.env.BENCH_LOG === "1",
   bindings: { ADMIN_TOKEN: admin, TOKEN_SECRET: "import-bench-secret-import-bench-0", DATABASE_URL: database.databaseUrl, NEON_WS_PROXY: database.wsProxy },
 });
 

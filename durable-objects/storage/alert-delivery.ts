@@ -27,20 +27,31 @@ export class AlertDelivery {
     return this.env.WEBHOOKS ? deliveredUpTo(this.sql, ALERTS) : Number.MAX_SAFE_INTEGER;
   }
 
-  async deliver(storeId: string, last: number): Promise<void> {
-    if (!this.env.WEBHOOKS) return;
-    for (;;) {
-      const from = deliveredUpTo(this.sql, ALERTS);
-      if (from >= last) return;
+  /**
+   * Sends every alert up to outbox row `last` and answers the cursor to record (undefined:
+   * nothing to record). The caller writes it with the other cursors in one commit; after a
+   * failure the alerts are sent again, and the webhooks ignore the repeats.
+   */
+  async deliver(storeId: string, last: number): Promise<number | undefined> {
+    if (!this.env.WEBHOOKS) return undefined;
+    let from = deliveredUpTo(this.sql, ALERTS);
+    if (from >= last) return undefined;
+    while (from < last) {
       const rows = this.sql
-        .exec<{ seq: number; event: string }>(`SELECT seq, event FROM outbox WHERE seq > ? AND event LIKE '%"alerts":%' ORDER BY seq LIMIT ?`, from, PAGE)
+        .exec<{ seq: number; event: string }>(`SELECT seq, event FROM outbox WHERE seq > ? AND seq <= ? AND event LIKE '%"alerts":%' ORDER BY seq LIMIT ?`, from, last, PAGE)
         .toArray();
       const alerts = rows.flatMap((row) => (JSON.parse(row.event) as { alerts?: Alert[] }).alerts ?? []);
       if (alerts.length > 0) {
         this.region ??= (await directoryStub(this.env).getStore(storeId))?.region ?? null;
         if (this.region) await webhooksStub(this.env, this.region).receive(alerts);
       }
-      markDelivered(this.sql, ALERTS, rows.length === PAGE ? rows.at(-1)!.seq : last);
+      from = rows.length === PAGE ? rows.at(-1)!.seq : last;
     }
+    return from;
+  }
+
+  /** Records how far the alerts went (inside the caller's transaction). */
+  record(seq: number): void {
+    markDelivered(this.sql, ALERTS, seq);
   }
 }

@@ -95,37 +95,49 @@ export class OutboxDelivery {
     }
   }
 
+  /**
+   * One round per page: the hub and the queue are sent to side by side, then the oversells
+   * and the alerts, and every cursor that moved is written in one commit (each write after
+   * an await would otherwise be a commit of its own).
+   */
   private async deliverAll(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const state = this.currentState();
     if (!state) return;
-    for (;;) {
-      const events = outboxAfter(sql, deliveredUpTo(sql, HUB), PAGE);
-      if (events.length === 0) break;
-      await hubStub(this.env, state.storeId).receive(events, viewOf(this.currentState()!));
-      markDelivered(sql, HUB, events[events.length - 1]!.seq);
-    }
     const queue = this.env.INVENTORY_EVENTS;
-    if (queue) {
-      for (;;) {
-        const events = outboxAfter(sql, deliveredUpTo(sql, QUEUE), PAGE);
-        if (events.length === 0) break;
-        const messages: MessageSendRequest<CellEventsMessage>[] = [];
-        for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) {
-          messages.push({ body: { kind: "cell-events", events: events.slice(i, i + EVENTS_PER_MESSAGE) }, contentType: "json" });
+    for (;;) {
+      const toHub = outboxAfter(sql, deliveredUpTo(sql, HUB), PAGE);
+      const toQueue = queue ? outboxAfter(sql, deliveredUpTo(sql, QUEUE), PAGE) : [];
+      const oversells = undeliveredOversells(sql, state.storeId, state.sku);
+      const last = lastOutboxSeq(sql);
+      const [hub, reports, directory, alerts] = await Promise.allSettled([
+        toHub.length > 0 ? hubStub(this.env, state.storeId).receive(toHub, viewOf(this.currentState()!)) : undefined,
+        queue && toQueue.length > 0 ? queue.sendBatch(messagesOf(toQueue)) : undefined,
+        oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
+        // Threshold events to the region's webhooks (see alert-delivery.ts).
+        this.alerts.deliver(state.storeId, last),
+      ]);
+      this.ctx.storage.transactionSync(() => {
+        if (toHub.length > 0 && hub.status === "fulfilled") markDelivered(sql, HUB, toHub.at(-1)!.seq);
+        if (toQueue.length > 0 && reports.status === "fulfilled") markDelivered(sql, QUEUE, toQueue.at(-1)!.seq);
+        if (directory.status === "fulfilled") for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
+        if (alerts.status === "fulfilled" && alerts.value !== undefined) this.alerts.record(alerts.value);
+        if (hub.status === "fulfilled" && reports.status === "fulfilled") {
+          const everywhere = Math.min(deliveredUpTo(sql, HUB), queue ? deliveredUpTo(sql, QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
+          pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
         }
-        await queue.sendBatch(messages);
-        markDelivered(sql, QUEUE, events[events.length - 1]!.seq);
-      }
+      });
+      for (const sent of [hub, reports, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
+      // A full page means more may wait; otherwise this round caught up.
+      if (toHub.length < PAGE && toQueue.length < PAGE) return;
     }
-    const oversells = undeliveredOversells(sql, state.storeId, state.sku);
-    if (oversells.length > 0) {
-      await directoryStub(this.env).upsertOversells(oversells);
-      for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
-    }
-    // Threshold events to the region's webhooks (see alert-delivery.ts).
-    await this.alerts.deliver(state.storeId, lastOutboxSeq(sql));
-    const everywhere = Math.min(queue ? Math.min(deliveredUpTo(sql, HUB), deliveredUpTo(sql, QUEUE)) : deliveredUpTo(sql, HUB), this.alerts.cursor());
-    pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
   }
+}
+
+function messagesOf(events: CellEvent[]): MessageSendRequest<CellEventsMessage>[] {
+  const messages: MessageSendRequest<CellEventsMessage>[] = [];
+  for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) {
+    messages.push({ body: { kind: "cell-events", events: events.slice(i, i + EVENTS_PER_MESSAGE) }, contentType: "json" });
+  }
+  return messages;
 }

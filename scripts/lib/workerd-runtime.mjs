@@ -105,6 +105,20 @@ async function startMiniflare(options, port) {
 }
 
 /**
+ * The Durable Object bindings wrangler.toml declares, read from it so that this runtime
+ * never lags behind the Worker (a hand-kept list once missed the objects added later).
+ */
+function durableObjectBindings() {
+  const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
+  const blocks = toml.split(/^\[\[durable_objects\.bindings\]\]\s*$/m).slice(1);
+  const entries = blocks.map((block) => [/^name\s*=\s*"([^"]+)"/m.exec(block)?.[1], /^class_name\s*=\s*"([^"]+)"/m.exec(block)?.[1]]);
+  if (entries.length === 0 || entries.some(([name, className]) => !name || !className)) {
+    throw new Error("could not read the [[durable_objects.bindings]] of wrangler.toml");
+  }
+  return Object.fromEntries(entries.map(([name, className]) => [name, { className, useSQLite: true }]));
+}
+
+/**
  * Starts the real Worker (the deploy bundle at `scriptPath`, built if absent) with its
  * Durable Objects on disk in `storageDir` and the queue broker, serving on 127.0.0.1:`port`
  * (a free one if 0). `bindings` are plain-text vars (ADMIN_TOKEN, TOKEN_SECRET, DATABASE_URL,
@@ -139,12 +153,7 @@ export async function startRuntime({ storageDir, port = 0, bindings = {}, script
       bindings: { LOCAL_MODE: "true", ...bindings },
       // The API never reaches for the dashboard's assets; anything that does gets a 404.
       serviceBindings: { ASSETS: () => new Response("not found", { status: 404 }) },
-      durableObjects: Object.fromEntries(
-        Object.entries({ STOCK_CELL: "StockCell", RESERVATION: "Reservation", DIRECTORY: "Directory", STORE_HUB: "StoreHub" }).map(([binding, className]) => [
-          binding,
-          { className, useSQLite: true },
-        ]),
-      ),
+      durableObjects: durableObjectBindings(),
       durableObjectsPersist: join(storageDir, "do"),
       ...queueOptions,
       unsafeDirectSockets: [{ host: "127.0.0.1", port: listenPort }],
