@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
-import type { CellCommand, DomainError } from "./core";
+import { withRetries, type CellCommand, type DomainError } from "./core";
 import type { CellReply } from "./stock-cell";
 import { cellStub } from "./stubs";
 import { migrate } from "./storage/migrate";
@@ -88,7 +88,20 @@ export class Operation extends DurableObject<Env> {
         await this.ctx.storage.setAlarm(Date.now() + RECOVERY_DELAY_MS);
         await this.ctx.storage.sync();
       }
-      await this.finish(request.concurrency);
+      try {
+        await this.finish(request.concurrency);
+      } catch (error) {
+        // The items left are retried by the alarm; the caller learns the outcome by repeating.
+        const left = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM items WHERE outcome IS NULL").one().n;
+        return {
+          ok: false,
+          error: {
+            code: "unavailable",
+            message: `${left} of ${request.items.length} items could not be applied yet (${String(error)}); they are retried in the background: repeat the same request for the outcome`,
+            details: { pending: left, retryAfterSeconds: RECOVERY_DELAY_MS / 1000 },
+          },
+        };
+      }
       return this.reply(created);
     });
   }
@@ -119,7 +132,11 @@ export class Operation extends DurableObject<Env> {
         const row = pending[next++]!;
         const key = { storeId: row.store_id, sku: row.sku };
         try {
-          const reply = (await cellStub(this.env, key, (row.hint ?? undefined) as DurableObjectLocationHint | undefined).execute(key, JSON.parse(row.command) as CellCommand)) as CellReply;
+          // Each item is applied once per operation id, so a call that failed may be repeated
+          // (a fresh stub each time: one that threw may be broken).
+          const reply = (await withRetries(() =>
+            cellStub(this.env, key, (row.hint ?? undefined) as DurableObjectLocationHint | undefined).execute(key, JSON.parse(row.command) as CellCommand),
+          )) as CellReply;
           const outcome: ItemOutcome = reply.ok
             ? { ok: true, ...(reply.cell ? { version: reply.cell.version } : {}) }
             : { ok: false, error: reply.error };

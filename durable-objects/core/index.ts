@@ -15,3 +15,4 @@ export * from "./operations";
 export * from "./alerts";
 export * from "./transfer";
 export * from "./webhook-policy";
+export * from "./retry";

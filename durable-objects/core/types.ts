@@ -137,7 +137,9 @@ export type DomainErrorCode =
   | "not_found"
   | "conflict"
   | "insufficient_stock"
-  | "quota_exceeds_stock";
+  | "quota_exceeds_stock"
+  /** Not done yet for a transient reason; repeating the same request finishes it. */
+  | "unavailable";
 
 export interface DomainError {
   code: DomainErrorCode;

@@ -31,7 +31,7 @@ const importBody = {
 const importResponses = {
   200: { description: "Already imported by an earlier identical request", content: { "application/json": { schema: ImportResult } } },
   201: { description: "Imported: counts and every line's outcome", content: { "application/json": { schema: ImportResult } } },
-  ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "unsupported_media_type"),
+  ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "unsupported_media_type", "unavailable"),
 };
 
 const storeImport = createRoute({

@@ -24,7 +24,7 @@ const create = createRoute({
   responses: {
     200: returnResponse("Already applied by an earlier identical request"),
     201: returnResponse("Applied"),
-    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict"),
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict", "unavailable"),
   },
 });
 
