@@ -1,6 +1,7 @@
 import { allocate, type AllocationRequest } from "./allocation";
 import { changeOnHand, freeTarget, removeFree } from "./buckets";
 import { cloneCell, isOversold } from "./state";
+import { changeOf } from "./stock-changes";
 import type { CellChange, CellState, DomainError, LowStock } from "./types";
 
 /**
@@ -43,18 +44,6 @@ function bump(next: CellState, now: string): CellState {
   next.version += 1;
   next.updatedAt = now;
   return next;
-}
-
-function changeOf(kind: CellChange["kind"], before: CellState, after: CellState, now: string, extra: Partial<CellChange>): CellChange {
-  return {
-    kind,
-    at: now,
-    ...extra,
-    onHandBefore: before.onHand,
-    onHandAfter: after.onHand,
-    reservedBefore: before.reserved,
-    reservedAfter: after.reserved,
-  };
 }
 
 /** A stable text of what was asked: equal requests give equal fingerprints. */

@@ -17,7 +17,8 @@ export interface StockChangeOutcome {
   change?: CellChange;
 }
 
-function changeOf(kind: CellChange["kind"], before: CellState, after: CellState, now: string, extra: Partial<CellChange>): CellChange {
+/** The ledger entry of one change: its kind, when, what caused it, and the levels before and after. */
+export function changeOf(kind: CellChange["kind"], before: CellState, after: CellState, now: string, extra: Partial<CellChange>): CellChange {
   return {
     kind,
     at: now,
