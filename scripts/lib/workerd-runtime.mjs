@@ -19,8 +19,13 @@ const require = createRequire(import.meta.url);
 const fromWrangler = createRequire(require.resolve("wrangler/package.json"));
 const { Miniflare } = fromWrangler("miniflare");
 
-const COMPATIBILITY_DATE = "2026-04-20";
-const COMPATIBILITY_FLAGS = ["nodejs_compat"];
+// The Worker's own configuration (as `npm run build` reads it): this runtime never lags
+// behind wrangler.toml (a hand-kept list of objects once missed the ones added later).
+const { unstable_readConfig } = fromWrangler("wrangler");
+const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
+const COMPATIBILITY_DATE = config.compatibility_date;
+const COMPATIBILITY_FLAGS = config.compatibility_flags;
+const DURABLE_OBJECTS = Object.fromEntries(config.durable_objects.bindings.map(({ name, class_name }) => [name, { className: class_name, useSQLite: true }]));
 
 /** Bundles the Worker exactly as a deploy would (`wrangler deploy --dry-run`); returns the script path. */
 export function buildWorker(outdir = join(root, ".wrangler", "dry-run")) {
@@ -105,20 +110,6 @@ async function startMiniflare(options, port) {
 }
 
 /**
- * The Durable Object bindings wrangler.toml declares, read from it so that this runtime
- * never lags behind the Worker (a hand-kept list once missed the objects added later).
- */
-function durableObjectBindings() {
-  const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
-  const blocks = toml.split(/^\[\[durable_objects\.bindings\]\]\s*$/m).slice(1);
-  const entries = blocks.map((block) => [/^name\s*=\s*"([^"]+)"/m.exec(block)?.[1], /^class_name\s*=\s*"([^"]+)"/m.exec(block)?.[1]]);
-  if (entries.length === 0 || entries.some(([name, className]) => !name || !className)) {
-    throw new Error("could not read the [[durable_objects.bindings]] of wrangler.toml");
-  }
-  return Object.fromEntries(entries.map(([name, className]) => [name, { className, useSQLite: true }]));
-}
-
-/**
  * Starts the real Worker (the deploy bundle at `scriptPath`, built if absent) with its
  * Durable Objects on disk in `storageDir` and the queue broker, serving on 127.0.0.1:`port`
  * (a free one if 0). `bindings` are plain-text vars (ADMIN_TOKEN, TOKEN_SECRET, DATABASE_URL,
@@ -153,7 +144,7 @@ export async function startRuntime({ storageDir, port = 0, bindings = {}, script
       bindings: { LOCAL_MODE: "true", ...bindings },
       // The API never reaches for the dashboard's assets; anything that does gets a 404.
       serviceBindings: { ASSETS: () => new Response("not found", { status: 404 }) },
-      durableObjects: durableObjectBindings(),
+      durableObjects: DURABLE_OBJECTS,
       durableObjectsPersist: join(storageDir, "do"),
       ...queueOptions,
       unsafeDirectSockets: [{ host: "127.0.0.1", port: listenPort }],
