@@ -1,8 +1,11 @@
+import { nextAttemptAt } from "./webhook-policy";
+
 /**
- * Calls `attempt` until it resolves, at most `attempts` times, waiting an exponential,
- * jittered delay between tries. For calls that are safe to repeat (idempotent by an id)
- * and whose failures are often transient: an object reset, or a local runtime briefly out
- * of memory for SQLite (`SQLITE_NOMEM`) while thousands of new objects are open.
+ * Calls `attempt` until it resolves, at most `attempts` times, waiting between tries as the
+ * project's one backoff rule says (`nextAttemptAt`: doubling from `baseDelayMs`, ±20 %
+ * jitter). For calls that are safe to repeat (idempotent by an id) and whose failures are
+ * often transient: an object reset, or a local runtime briefly out of memory for SQLite
+ * (`SQLITE_NOMEM`) while thousands of new objects are open.
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
@@ -13,7 +16,7 @@ export async function withRetries<T>(
       return await attempt();
     } catch (error) {
       if (tried >= attempts) throw error;
-      await sleep(Math.round(baseDelayMs * 2 ** (tried - 1) * (0.5 + random())));
+      await sleep(nextAttemptAt(0, tried, random(), baseDelayMs));
     }
   }
 }

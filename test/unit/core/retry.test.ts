@@ -26,7 +26,7 @@ describe("withRetries", () => {
     expect(calls).toBe(4);
   });
 
-  it("waits exponentially longer between tries, with jitter around the base", async () => {
+  it("waits exponentially longer between tries, with the project's jitter (nextAttemptAt: ±20 %)", async () => {
     const waits: number[] = [];
     await expect(
       withRetries(async () => Promise.reject(new Error("down")), { attempts: 4, baseDelayMs: 100, sleep: async (ms) => void waits.push(ms), random: () => 0.5 }),
@@ -34,6 +34,6 @@ describe("withRetries", () => {
     expect(waits).toEqual([100, 200, 400]);
     const jittered: number[] = [];
     await withRetries(async () => (jittered.length < 1 ? Promise.reject(new Error("x")) : "ok"), { baseDelayMs: 100, sleep: async (ms) => void jittered.push(ms), random: () => 0 });
-    expect(jittered).toEqual([50]);
+    expect(jittered).toEqual([80]);
   });
 });
