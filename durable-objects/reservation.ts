@@ -383,6 +383,8 @@ export class Reservation extends DurableObject<Env> {
         ),
       ),
     );
+    // Rows were moved above without a save: the next alarm time comes from the table.
+    this.alarmAt = undefined;
     await this.reschedule();
   }
 
@@ -411,21 +413,27 @@ export class Reservation extends DurableObject<Env> {
       "INSERT INTO reservations (id, record, due) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record, due = excluded.due",
       reservationId, JSON.stringify(record), due,
     );
-    await this.reschedule();
+    await this.reschedule(due);
     await this.ctx.storage.sync();
   }
 
   /**
-   * The object's alarm goes off no later than the earliest due reservation. It only ever
-   * moves earlier here: an alarm that finds nothing due just sets the next one, which is
-   * cheaper than moving the alarm (a durable write of its own) twice per reservation.
+   * Keeps the object's alarm no later than the earliest due reservation. After a save (`due`:
+   * the row just written) it only ever moves earlier, without a query: an alarm that finds
+   * nothing due sets the next one, which is cheaper than moving the alarm (a durable write
+   * of its own) twice per reservation. When the alarm time is unknown (the alarm fired, or
+   * the object started) it is set from the table.
    */
-  private async reschedule(): Promise<void> {
-    const next = this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM reservations WHERE due IS NOT NULL").one().due;
-    if (this.alarmAt !== undefined && this.alarmAt !== null && (next === null || next >= this.alarmAt)) return;
-    if (next === this.alarmAt) return;
-    this.alarmAt = next;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
+  private async reschedule(due: number | null = null): Promise<void> {
+    if (this.alarmAt === undefined) {
+      const next = this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM reservations WHERE due IS NOT NULL").one().due;
+      this.alarmAt = next;
+      if (next === null) await this.ctx.storage.deleteAlarm();
+      else await this.ctx.storage.setAlarm(next);
+      return;
+    }
+    if (due === null || (this.alarmAt !== null && due >= this.alarmAt)) return;
+    this.alarmAt = due;
+    await this.ctx.storage.setAlarm(due);
   }
 }
