@@ -93,11 +93,12 @@ export class Operation extends DurableObject<Env> {
       } catch (error) {
         // The items left are retried by the alarm; the caller learns the outcome by repeating.
         const left = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM items WHERE outcome IS NULL").one().n;
+        console.warn(JSON.stringify({ msg: "operation items not applied yet", pending: left, error: String(error) }));
         return {
           ok: false,
           error: {
             code: "unavailable",
-            message: `${left} of ${request.items.length} items could not be applied yet (${String(error)}); they are retried in the background: repeat the same request for the outcome`,
+            message: `${left} of ${request.items.length} items could not be applied yet; they are retried in the background: repeat the same request for the outcome`,
             details: { pending: left, retryAfterSeconds: RECOVERY_DELAY_MS / 1000 },
           },
         };
@@ -131,12 +132,12 @@ export class Operation extends DurableObject<Env> {
       while (next < pending.length) {
         const row = pending[next++]!;
         const key = { storeId: row.store_id, sku: row.sku };
+        const command = JSON.parse(row.command) as CellCommand;
+        const hint = (row.hint ?? undefined) as DurableObjectLocationHint | undefined;
         try {
           // Each item is applied once per operation id, so a call that failed may be repeated
           // (a fresh stub each time: one that threw may be broken).
-          const reply = (await withRetries(() =>
-            cellStub(this.env, key, (row.hint ?? undefined) as DurableObjectLocationHint | undefined).execute(key, JSON.parse(row.command) as CellCommand),
-          )) as CellReply;
+          const reply = (await withRetries(() => cellStub(this.env, key, hint).execute(key, command))) as CellReply;
           const outcome: ItemOutcome = reply.ok
             ? { ok: true, ...(reply.cell ? { version: reply.cell.version } : {}) }
             : { ok: false, error: reply.error };

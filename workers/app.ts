@@ -29,16 +29,12 @@ import { stores } from "./routes/stores";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The error code for each status Hono's own middleware throws (validators, body limit, media-type gate). */
+/** The error code for each status Hono's own middleware throws (validator, bearer auth, body limit, media-type gate). */
 const HONO_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   400: "malformed_json",
   401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  405: "method_not_allowed",
   413: "payload_too_large",
   415: "unsupported_media_type",
-  429: "rate_limited",
 };
 
 /** Any thrown value as an ApiError: ours as they are, Hono's by status, the rest as internal. */

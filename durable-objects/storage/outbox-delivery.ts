@@ -122,10 +122,9 @@ export class OutboxDelivery {
         if (toQueue.length > 0 && reports.status === "fulfilled") markDelivered(sql, QUEUE, toQueue.at(-1)!.seq);
         if (directory.status === "fulfilled") for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
         if (alerts.status === "fulfilled" && alerts.value !== undefined) this.alerts.record(alerts.value);
-        if (hub.status === "fulfilled" && reports.status === "fulfilled") {
-          const everywhere = Math.min(deliveredUpTo(sql, HUB), queue ? deliveredUpTo(sql, QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
-          pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
-        }
+        // Only what every destination has (by the cursors just written) may go.
+        const everywhere = Math.min(deliveredUpTo(sql, HUB), queue ? deliveredUpTo(sql, QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
+        pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
       });
       for (const sent of [hub, reports, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
       // A full page means more may wait; otherwise this round caught up.
