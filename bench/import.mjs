@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startDatabase } from "../scripts/lib/database.mjs";
 import { buildWorker, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { call as callApi } from "./lib/api.mjs";
 
 const { values: args } = parseArgs({ options: { lines: { type: "string", default: "10000" }, runs: { type: "string", default: "1" } } });
 const lineCount = Number(args.lines);
@@ -28,16 +29,7 @@ const runtime = await startRuntime({
   bindings: { ADMIN_TOKEN: admin, TOKEN_SECRET: "import-bench-secret-import-bench-0", DATABASE_URL: database.databaseUrl, NEON_WS_PROXY: database.wsProxy },
 });
 
-async function call(method, path, body, contentType = "application/json") {
-  const response = await fetch(runtime.url + path, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, "content-type": contentType },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : null;
-}
+const call = (method, path, body, contentType) => callApi(runtime.url, admin, method, path, body, contentType);
 
 /** The same file shape as the import test: quotas on two channels where they fit, a low-stock threshold. */
 function csv(lines) {
@@ -69,10 +61,9 @@ try {
         result = await call("POST", `/v1/stores/${storeId}/skus:import?importId=bench-${run}`, body, "text/csv");
         break;
       } catch (error) {
-        const unavailable = /→ 503 (.*)$/s.exec(String(error?.message));
-        if (!unavailable || repeats >= 10) throw error;
+        if (error.status !== 503 || repeats >= 10) throw error;
         repeats += 1;
-        const details = JSON.parse(unavailable[1]).error.details ?? {};
+        const details = error.body.error.details ?? {};
         console.log(`  503 unavailable: ${details.pending} lines pending; repeating in ${details.retryAfterSeconds ?? 10} s`);
         await new Promise((resolve) => setTimeout(resolve, (details.retryAfterSeconds ?? 10) * 1000));
       }

@@ -1,12 +1,21 @@
 // Small HTTP helpers for setting up and checking the product through its real API.
-export async function call(baseUrl, token, method, path, body) {
+/**
+ * One API call; JSON unless `contentType` names another type for a text body (a CSV
+ * import). A non-2xx answer throws an error carrying `status` and the parsed `body`.
+ */
+export async function call(baseUrl, token, method, path, body, contentType = "application/json") {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": contentType },
+    body: body === undefined ? undefined : contentType === "application/json" ? JSON.stringify(body) : body,
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 500)}`);
+  if (!response.ok) {
+    const error = new Error(`${method} ${path} → ${response.status} ${text.slice(0, 500)}`);
+    error.status = response.status;
+    error.body = text.startsWith("{") ? JSON.parse(text) : text;
+    throw error;
+  }
   return text ? JSON.parse(text) : undefined;
 }
 
