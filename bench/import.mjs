@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startDatabase } from "../scripts/lib/database.mjs";
-import { buildWorker, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
 import { call as callApi } from "./lib/api.mjs";
 
 const { values: args } = parseArgs({ options: { lines: { type: "string", default: "10000" }, runs: { type: "string", default: "1" } } });
@@ -51,6 +51,7 @@ try {
     const storeId = `import-${run}`;
     await call("PUT", `/v1/stores/${storeId}`, { name: storeId, region: "eu-central", timezone: "Europe/Berlin" });
     const started = performance.now();
+    const cpuAtStart = cpuMsOf(runtime.pid);
     // As a client should: a 503 `unavailable` (some cells could not be written yet, e.g. the
     // local runtime briefly out of memory for SQLite) is repeated with the same import id
     // after the time it names; the time below includes those waits.
@@ -69,6 +70,7 @@ try {
       }
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuPerLine = (cpuMsOf(runtime.pid) - cpuAtStart) / lineCount;
     // The bench's own check: every line applied, and the cells hold what the file said.
     const sample = [0, 49, Math.floor(lineCount / 2), lineCount - 1];
     const cells = await Promise.all(sample.map((i) => call("GET", `/v1/stores/${storeId}/skus/sku-${i}`)));
@@ -76,7 +78,7 @@ try {
     const ok = result.applied === lineCount && result.failed === 0 && result.invalid === 0 && wrong.length === 0;
     failed ||= !ok;
     console.log(
-      `run ${run}: ${seconds.toFixed(1)} s  (${Math.round(lineCount / seconds)} lines/s)  applied ${result.applied}/${lineCount}, failed ${result.failed}, invalid ${result.invalid}, repeats after 503: ${repeats}` +
+      `run ${run}: ${seconds.toFixed(1)} s  (${Math.round(lineCount / seconds)} lines/s, workerd CPU ${cpuPerLine.toFixed(2)} ms/line)  applied ${result.applied}/${lineCount}, failed ${result.failed}, invalid ${result.invalid}, repeats after 503: ${repeats}` +
         `${ok ? "" : `  CHECK FAILED: ${wrong.length} sampled cells differ`}  load average ${loadavg()[0].toFixed(1)}`,
     );
   }

@@ -5,10 +5,10 @@
 // `--strace`, the fsync/openat calls per request (strace slows workerd: its req/s are then
 // not comparable). 8 requests in flight, on a fresh storage dir.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildWorker, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "edge-inventory-profile-"));
 const haveStrace = process.argv.includes("--strace") && spawnSync("strace", ["-V"]).status === 0;
@@ -20,11 +20,7 @@ async function call(method, path, body) {
   if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
 }
-const cpuMs = () => {
-  const stat = readFileSync(`/proc/${runtime.pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
-};
+const cpuMs = () => cpuMsOf(runtime.pid);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
 async function measure(label, n, request) {

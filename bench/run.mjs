@@ -4,13 +4,13 @@
 // side by side with Node+Hono+Redis Lua, Node+Hono+PostgreSQL and a trivial Worker, all
 // driven by the same autocannon settings in one run. Prints a table, writes bench/results/latest.json.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { startDatabase } from "../scripts/lib/database.mjs";
-import { buildWorker, startRuntime, startTrivialRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { buildWorker, cpuMsOf, startRuntime, startTrivialRuntime } from "../scripts/lib/workerd-runtime.mjs";
 import { startNodeServer } from "./baselines/node-server.mjs";
 import { startRedis } from "./baselines/redis-process.mjs";
 import { call, waitFor } from "./lib/api.mjs";
@@ -61,17 +61,6 @@ process.on("exit", () => {
   }
   rmSync(work, { recursive: true, force: true });
 });
-
-/** workerd CPU ms so far (utime + stime from /proc, 10 ms ticks). */
-function cpuMsOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * Waits (up to maxMs) until the runtime is idle: each scenario's writes leave outbox work

@@ -29,6 +29,11 @@ const DURABLE_OBJECTS = Object.fromEntries(config.durable_objects.bindings.map((
 
 /** Bundles the Worker exactly as a deploy would (`wrangler deploy --dry-run`); returns the script path. */
 export function buildWorker(outdir = join(root, ".wrangler", "dry-run")) {
+  // The deploy bundle names the dashboard's built assets: a fresh clone has none yet.
+  if (!existsSync(join(root, "web", "dist"))) {
+    const web = spawnSync(process.execPath, [join(root, "scripts", "build-web.mjs")], { cwd: root, stdio: "inherit" });
+    if (web.status !== 0) throw new Error("building the dashboard (scripts/build-web.mjs) failed");
+  }
   const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
   const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
     cwd: root,
@@ -37,6 +42,17 @@ export function buildWorker(outdir = join(root, ".wrangler", "dry-run")) {
   });
   if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
   return join(outdir, "index.js");
+}
+
+/** A process's CPU time so far in ms (utime + stime from /proc, 10 ms ticks); 0 once it is gone. */
+export function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 /** A free loopback port (bound and released; fine for a harness on one machine). */
