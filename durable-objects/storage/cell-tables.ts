@@ -117,8 +117,20 @@ export interface CellEvent extends CellChange {
 /** Outbox rows every destination has taken and older than this are deleted (the ledger keeps them). */
 export const OUTBOX_RETENTION_MS = 24 * 3_600_000;
 
+/**
+ * Deletes delivered outbox rows older than `olderThan`. Runs after every delivery round, so
+ * the usual case (the oldest row still young) costs one lookup, not a scan of the ledger.
+ * Rows are kept at least that long: one that is old behind a younger one waits for it.
+ */
 export function pruneOutbox(sql: SqlStorage, deliveredEverywhere: number, olderThan: string): void {
-  sql.exec("DELETE FROM outbox WHERE seq <= ? AND seq IN (SELECT seq FROM ledger WHERE at < ?)", deliveredEverywhere, olderThan);
+  const oldest = sql
+    .exec<{ seq: number; at: string }>("SELECT outbox.seq AS seq, ledger.at AS at FROM outbox JOIN ledger ON ledger.seq = outbox.seq ORDER BY outbox.seq LIMIT 1")
+    .toArray()[0];
+  if (!oldest || oldest.seq > deliveredEverywhere || oldest.at >= olderThan) return;
+  sql.exec(
+    "DELETE FROM outbox WHERE seq IN (SELECT seq FROM ledger WHERE seq BETWEEN ? AND ? AND at < ?)",
+    oldest.seq, deliveredEverywhere, olderThan,
+  );
 }
 
 export function appendChange(sql: SqlStorage, event: CellEvent): void {
