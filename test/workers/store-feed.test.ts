@@ -1,5 +1,8 @@
-import { SELF } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { StockCell } from "../../durable-objects/stock-cell";
+import { outboxAfter } from "../../durable-objects/storage/cell-tables";
+import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, eventually, freshCell, minutesFromNow, mint, putStore, reserve, sendEvents, unique } from "./helpers";
 
 interface LiveSocket {
@@ -71,6 +74,32 @@ describe("changes down to stores", () => {
     );
     expect(gone.body.error.code).toBe("cursor_expired");
     expect(gone.body.error.details.latestCursor).toBeGreaterThan(third.cursor);
+  });
+
+  it("takes each change once when a cell sends it again (at least once), in one call or across calls", async () => {
+    const storeId = unique("store");
+    await putStore(storeId);
+    const [a, b] = [unique("sku"), unique("sku")];
+    for (const sku of [a, b]) {
+      await allocate(storeId, sku, { onHand: 10 });
+      for (let i = 0; i < 2; i++) expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
+    }
+    const feedOf = async () => {
+      const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
+      return (response.body.changes as Array<{ sku: string; version: number }>).map((change) => `${change.sku}@${change.version}`);
+    };
+    const feed = await eventually(feedOf, (changes) => changes.length === 6);
+    const outbox = (sku: string) => runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxAfter(state.storage.sql, 0, 100));
+    const [eventsA, eventsB] = [await outbox(a), await outbox(b)];
+    const cellA = (await api("GET", `/v1/stores/${storeId}/skus/${a}`, { token: ADMIN })).body;
+    const hub = hubStub(env, storeId);
+    // Everything again, each SKU's changes twice over within one call: nothing is new.
+    expect(await hub.receive([...eventsA, ...eventsB, ...eventsA], cellA)).toBe(0);
+    expect(await feedOf()).toEqual(feed);
+    // A repeat followed by a change the hub has not seen: only that one is added.
+    const next = { ...eventsA.at(-1)!, seq: eventsA.at(-1)!.seq + 1, eventId: `${storeId}/${a}/${eventsA.at(-1)!.seq + 1}` };
+    expect(await hub.receive([...eventsA, next, next], cellA)).toBe(1);
+    expect(await feedOf()).toEqual([...feed, `${a}@${next.seq}`]);
   });
 
   it("checks scope on the feed and the stock", async () => {
