@@ -11,7 +11,8 @@ import { adminClient, eventually, launch, mint, newPage, pageProblems, parseCsv,
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
-const screenshots = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+// A test run leaves the tracked README images alone unless asked to refresh them.
+const screenshots = fileURLToPath(new URL(process.env.UPDATE_SCREENSHOTS === "1" ? "../../docs/screenshots/" : "../../test-results/screenshots/", import.meta.url));
 const DEMO_SKUS = ["milk-1l", "bread-sourdough", "coffee-beans-500g", "olive-oil-750ml", "eggs-12"];
 const run = `${Date.now().toString(36)}`;
 
