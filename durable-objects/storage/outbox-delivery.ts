@@ -1,6 +1,6 @@
 import type { Env } from "../../workers/env";
 import type { CellState } from "../core";
-import { viewOf } from "../core";
+import { nextAttemptAt, viewOf } from "../core";
 import { directoryStub, hubStub } from "../stubs";
 import { OUTBOX_RETENTION_MS, deliveredUpTo, firstOutboxSeq, lastOutboxSeq, markDelivered, outboxAfter, pruneOutbox, rewindDelivery, type CellEvent } from "./cell-tables";
 import { markOversellDelivered, undeliveredOversells } from "./oversell-records";
@@ -87,9 +87,10 @@ export class OutboxDelivery {
       this.failures = 0;
     } catch (error) {
       this.failures += 1;
-      const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (this.failures - 1));
-      console.warn(JSON.stringify({ msg: "outbox delivery failed", failures: this.failures, retryInMs: delay, error: String(error) }));
-      await this.ctx.storage.setAlarm(Date.now() + Math.round(delay * (0.5 + Math.random())));
+      const now = Date.now();
+      const retryAt = nextAttemptAt(now, this.failures, Math.random(), BASE_DELAY_MS, MAX_DELAY_MS);
+      console.warn(JSON.stringify({ msg: "outbox delivery failed", failures: this.failures, retryInMs: retryAt - now, error: String(error) }));
+      await this.ctx.storage.setAlarm(retryAt);
     } finally {
       this.running = undefined;
     }

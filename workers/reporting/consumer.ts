@@ -1,3 +1,4 @@
+import { nextAttemptAt } from "../../durable-objects/core";
 import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { deadLetters } from "../../schema/db/tables";
@@ -6,10 +7,9 @@ import { withReportingDb, type ReportingDb } from "./db";
 import { DEAD_LETTER_QUEUE, type InventoryMessage } from "./messages";
 import { writeBatch } from "./write-batch";
 
-/** Backoff for a batch that failed: 2, 4, 8 … seconds, at most 5 minutes, with jitter. */
-export function retryDelaySeconds(attempts: number): number {
-  const base = Math.min(300, 2 ** Math.max(1, attempts));
-  return Math.round(base * (0.75 + Math.random() * 0.5));
+/** Backoff for a batch that failed: 2, 4, 8 … seconds, at most 5 minutes, by the project's one rule (with its jitter). */
+export function retryDelaySeconds(attempts: number, random = Math.random()): number {
+  return Math.round(nextAttemptAt(0, attempts, random, 2_000, 300_000) / 1000);
 }
 
 /**
