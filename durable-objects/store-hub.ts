@@ -88,26 +88,19 @@ export class StoreHub extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       // A cell sends its own SKU's changes: each SKU's position is read and written once per call.
       const positions = new Map<string, number>();
-      const moved = new Set<string>();
-      const positionOf = (sku: string) => {
-        let version = positions.get(sku);
-        if (version === undefined) {
-          version = this.sql.exec<{ version: number }>("SELECT version FROM feed_position WHERE sku = ?", sku).toArray()[0]?.version ?? 0;
-          positions.set(sku, version);
-        }
-        return version;
-      };
+      for (const sku of new Set(events.map((event) => event.sku))) {
+        positions.set(sku, this.sql.exec<{ version: number }>("SELECT version FROM feed_position WHERE sku = ?", sku).toArray()[0]?.version ?? 0);
+      }
       for (const event of events) {
-        if (event.seq <= positionOf(event.sku)) continue;
+        if (event.seq <= positions.get(event.sku)!) continue;
         const body = feedChangeOf(event);
         const stored = this.sql
           .exec<{ cursor: number }>("INSERT INTO changes (sku, version, at, change) VALUES (?, ?, ?, ?) RETURNING cursor", body.sku, body.version, body.at, JSON.stringify(body))
           .one();
         fresh.push({ cursor: stored.cursor, ...body });
         positions.set(event.sku, event.seq);
-        moved.add(event.sku);
       }
-      for (const sku of moved) {
+      for (const sku of new Set(fresh.map((change) => change.sku))) {
         this.sql.exec("INSERT INTO feed_position (sku, version) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET version = excluded.version", sku, positions.get(sku)!);
       }
       this.sql.exec(
