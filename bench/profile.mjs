@@ -9,17 +9,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { call as callApi } from "./lib/api.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "edge-inventory-profile-"));
 const haveStrace = process.argv.includes("--strace") && spawnSync("strace", ["-V"]).status === 0;
 const runtime = await startRuntime({ storageDir: join(work, "do"), scriptPath: buildWorker(join(work, "bundle")), bindings: { ADMIN_TOKEN: "profile-admin", TOKEN_SECRET: "profile-secret-profile-secret-00" } });
-const headers = { authorization: "Bearer profile-admin", "content-type": "application/json" };
-async function call(method, path, body) {
-  const response = await fetch(runtime.url + path, { method, headers, body: body && JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+// Admin first; the reservation rows below switch to a service token.
+let token = "profile-admin";
+const call = (method, path, body) => callApi(runtime.url, token, method, path, body);
 const cpuMs = () => cpuMsOf(runtime.pid);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
@@ -55,13 +52,13 @@ async function measure(label, n, request) {
 try {
   await call("PUT", "/v1/stores/p", { name: "p", region: "eu-central", timezone: "Europe/Berlin" });
   await call("PUT", "/v1/stores/p/skus/hot", { onHand: 10_000_000 });
-  const { token } = await call("POST", "/v1/admin/tokens", { role: "service" });
+  const service = await call("POST", "/v1/admin/tokens", { role: "service" });
   console.log(`workerd pid ${runtime.pid}; 8 in flight; strace ${haveStrace ? "on" : "off"}`);
   await measure("GET /v1/health (no object)", 400, () => fetch(`${runtime.url}/v1/health`).then((r) => r.text()));
   await measure("GET cell (Directory + StockCell read)", 200, () => call("GET", "/v1/stores/p/skus/hot"));
   await measure("adjustment on one cell (existing object)", 200, () => call("POST", "/v1/stores/p/skus/hot/adjustments", { delta: -1, reason: "damage" }));
   await measure("allocate a new cell (creates an object)", 100, (i) => call("PUT", `/v1/stores/p/skus/new${i}`, { onHand: 100 }));
-  headers.authorization = `Bearer ${token}`;
+  token = service.token;
   // The first reservations also create the RESERVATION_SHARDS objects they live in.
   await measure("reservation, 1 item (shards created)", 200, (i) => call("POST", "/v1/reservations", { reservationId: `p${i}`, channel: "online", items: [{ storeId: "p", sku: "hot", qty: 1 }] }));
   await measure("reservation, 1 item (warm shards)", 400, (i) => call("POST", "/v1/reservations", { reservationId: `w${i}`, channel: "online", items: [{ storeId: "p", sku: "hot", qty: 1 }] }));
