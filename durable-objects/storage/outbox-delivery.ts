@@ -123,7 +123,8 @@ export class OutboxDelivery {
         if (toQueue.length > 0 && reports.status === "fulfilled") markDelivered(sql, QUEUE, toQueue.at(-1)!.seq);
         if (directory.status === "fulfilled") for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
         if (alerts.status === "fulfilled" && alerts.value !== undefined) this.alerts.record(alerts.value);
-        // Only what every destination has (by the cursors just written) may go.
+        // Only what every destination has may go, by the cursors as stored: they are read
+        // back because a resend to the reports may have rewound the queue's during the sends.
         const everywhere = Math.min(deliveredUpTo(sql, HUB), queue ? deliveredUpTo(sql, QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
         pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
       });
