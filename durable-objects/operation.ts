@@ -2,11 +2,22 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { withRetries, type CellCommand, type DomainError } from "./core";
 import type { CellReply } from "./stock-cell";
-import { cellStub } from "./stubs";
+import type { StageAnswer } from "./store-hub";
+import { cellStub, hubStub } from "./stubs";
 import { migrate } from "./storage/migrate";
 
 /** How long an interrupted operation waits before its alarm finishes it. */
 const RECOVERY_DELAY_MS = 10_000;
+/** Import lines sent to a store's hub in one call (one commit there). */
+const STAGE_CHUNK = 2_000;
+
+interface PendingRow extends Record<string, SqlStorageValue> {
+  idx: number;
+  store_id: string;
+  sku: string;
+  command: string;
+  hint: string | null;
+}
 
 export interface OperationItem {
   storeId: string;
@@ -119,15 +130,15 @@ export class Operation extends DurableObject<Env> {
 
   /** Applies every item without an outcome yet; a failed call leaves the item for the alarm to retry. */
   private async finish(concurrency: number): Promise<void> {
-    const pending = this.sql
-      .exec<{ idx: number; store_id: string; sku: string; command: string; hint: string | null }>("SELECT idx, store_id, sku, command, hint FROM items WHERE outcome IS NULL ORDER BY idx")
-      .toArray();
-    let failure: unknown;
-    let next = 0;
+    const rows = this.sql.exec<PendingRow>("SELECT idx, store_id, sku, command, hint FROM items WHERE outcome IS NULL ORDER BY idx").toArray();
     // Outcomes are kept in memory and written once at the end: a write between calls would
     // hold every further call behind the output gate until it is durable. A restart before
-    // the end re-applies every item, which the cells answer as repeats.
+    // the end re-applies every item, which the cells and hubs answer as repeats.
     const outcomes: Array<{ idx: number; outcome: ItemOutcome }> = [];
+    const staging = await this.stageImports(rows, outcomes);
+    let failure = staging.failure;
+    const pending = staging.forCells;
+    let next = 0;
     const worker = async () => {
       while (next < pending.length) {
         const row = pending[next++]!;
@@ -159,6 +170,44 @@ export class Operation extends DurableObject<Env> {
       this.sql.exec("UPDATE operation SET phase = 'done', completed_at = ? WHERE id = 1", new Date().toISOString());
       await this.ctx.storage.deleteAlarm();
     }
+  }
+
+  /**
+   * Import lines for SKUs that have no cell yet are staged in their store's hub, many lines
+   * per commit, instead of creating one object per line (see StoreHub.stage); the lines the
+   * hubs hand back, and every other item, go to the cells. Lines of a hub that fails stay
+   * pending, as a failed cell call does.
+   */
+  private async stageImports(rows: PendingRow[], outcomes: Array<{ idx: number; outcome: ItemOutcome }>): Promise<{ forCells: PendingRow[]; failure: unknown }> {
+    const forCells: PendingRow[] = [];
+    const byStore = new Map<string, PendingRow[]>();
+    for (const row of rows) {
+      if ((JSON.parse(row.command) as CellCommand).type !== "import") forCells.push(row);
+      else if (byStore.has(row.store_id)) byStore.get(row.store_id)!.push(row);
+      else byStore.set(row.store_id, [row]);
+    }
+    let failure: unknown;
+    for (const [storeId, storeRows] of byStore) {
+      for (let start = 0; start < storeRows.length; start += STAGE_CHUNK) {
+        const chunk = storeRows.slice(start, start + STAGE_CHUNK);
+        const lines = chunk.map((row) => ({
+          sku: row.sku,
+          command: JSON.parse(row.command) as Extract<CellCommand, { type: "import" }>,
+          ...(row.hint ? { locationHint: row.hint as DurableObjectLocationHint } : {}),
+        }));
+        try {
+          const answers = (await withRetries(() => hubStub(this.env, storeId).stage(storeId, lines))) as StageAnswer[];
+          answers.forEach((answer, index) => {
+            const row = chunk[index]!;
+            if (!answer.staged) forCells.push(row);
+            else outcomes.push({ idx: row.idx, outcome: answer.ok ? { ok: true, version: answer.version } : { ok: false, error: answer.error } });
+          });
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    }
+    return { forCells, failure };
   }
 
   private reply(created: boolean): OperationReply {

@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import {
-  alertTransition,
   applyCommand,
   availableFor,
   emptyCell,
@@ -36,6 +35,9 @@ import {
 } from "./storage/cell-tables";
 import { recordOversell } from "./storage/oversell-records";
 import { OutboxDelivery } from "./storage/outbox-delivery";
+import { eventWithAlerts } from "./storage/cell-events";
+import type { StagedCell } from "./storage/staged-cells";
+import { hubStub } from "./stubs";
 import { nowIso } from "./clock";
 
 export interface CellKey {
@@ -71,27 +73,6 @@ export function cellName(key: CellKey): string {
   return `${key.storeId}\u0000${key.sku}`;
 }
 
-function eventOf(state: CellState, change: CellChange): CellEvent {
-  const free: Record<string, number> = {};
-  const quotas: Record<string, number> = {};
-  for (const name in state.channels) {
-    free[name] = state.channels[name]!.free;
-    quotas[name] = state.channels[name]!.quota;
-  }
-  return {
-    ...change,
-    eventId: `${state.storeId}/${state.sku}/${state.version}`,
-    storeId: state.storeId,
-    sku: state.sku,
-    seq: state.version,
-    after: {
-      onHand: state.onHand, reserved: state.reserved, soldOut: state.soldOut, shared: state.shared, free, quotas,
-      ...(state.inTransit ? { inTransit: state.inTransit } : {}),
-      ...(state.incoming ? { incoming: state.incoming } : {}),
-    },
-  };
-}
-
 /**
  * One stock cell: the only writer of its state. A thin adapter around the rules in
  * ./core: requests that arrive together are applied in order inside one SQLite
@@ -106,6 +87,9 @@ export class StockCell extends DurableObject<Env> {
   private readonly held = new Map<string, Hold>();
   private queue: Pending[] = [];
   private readonly delivery: OutboxDelivery;
+  /** Set once the hub knows this SKU has a cell (see claim): only a cell without state asks. */
+  private claimed = false;
+  private claiming: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -119,7 +103,8 @@ export class StockCell extends DurableObject<Env> {
   }
 
   /** Applies one request; resolves once it is committed together with whatever arrived alongside it. */
-  execute(key: CellKey, request: CellRequest): Promise<CellReply> {
+  async execute(key: CellKey, request: CellRequest): Promise<CellReply> {
+    if (!this.state && !this.claimed) await this.claim(key, true);
     return new Promise((resolve, reject) => {
       this.queue.push({ key, request, resolve, reject });
       // Let every request that is already waiting join this commit.
@@ -127,19 +112,27 @@ export class StockCell extends DurableObject<Env> {
     });
   }
 
-  read(key: CellKey): CellView | null {
+  /** Takes over what the store hub staged for this SKU, if anything (the hub's alarm calls this). */
+  async materialize(key: CellKey): Promise<void> {
+    await this.claim(key, true);
+  }
+
+  async read(key: CellKey): Promise<CellView | null> {
+    if (!this.state && !this.claimed) await this.claim(key, false);
     const state = this.stateFor(key);
     return state.allocated ? viewOf(state) : null;
   }
 
-  availability(key: CellKey, channel: string): CellAvailability {
+  async availability(key: CellKey, channel: string): Promise<CellAvailability> {
+    if (!this.state && !this.claimed) await this.claim(key, false);
     const state = this.stateFor(key);
     const reason = unavailableReason(state);
     return reason ? { available: 0, reason } : { available: availableFor(state, channel) };
   }
 
   /** Reconciliation's repair: the retained outbox goes to the reporting queue again. */
-  resendToReports(key: CellKey): { resentFrom: number | null } {
+  async resendToReports(key: CellKey): Promise<{ resentFrom: number | null }> {
+    if (!this.state && !this.claimed) await this.claim(key, false);
     this.stateFor(key);
     return this.delivery.resendToReports();
   }
@@ -153,6 +146,45 @@ export class StockCell extends DurableObject<Env> {
   /** Retries delivery of the outbox after a failure (and after a restart). */
   override async alarm(): Promise<void> {
     await this.delivery.run();
+  }
+
+  /**
+   * Before its first use a cell without state asks its store's hub for a staged cell (an
+   * import recorded there before this object existed) and adopts it: ledger, outbox and
+   * operations in one commit; the outbox then delivers its changes like any others. A write
+   * also marks the SKU as having a cell (`mark`), so later imports come here; a read of an
+   * unknown SKU does not, and asks again next time.
+   */
+  private async claim(key: CellKey, mark: boolean): Promise<void> {
+    while (!this.state && !this.claimed) {
+      const asking = this.claiming;
+      if (asking) {
+        // Another call is asking already (a read's, maybe without the mark): a write asks again after it.
+        await asking;
+        if (!mark) return;
+        continue;
+      }
+      this.claiming = this.adoptFromHub(key, mark).finally(() => (this.claiming = undefined));
+      await this.claiming;
+      return;
+    }
+  }
+
+  private async adoptFromHub(key: CellKey, mark: boolean): Promise<void> {
+    const staged = (await hubStub(this.env, key.storeId).claim(key, mark)) as StagedCell | null;
+    if (this.state) return;
+    if (staged) {
+      this.ctx.storage.transactionSync(() => {
+        for (const event of staged.events) appendChange(this.sql, event);
+        for (const op of staged.ops) saveOp(this.sql, op);
+        saveCellState(this.sql, staged.state);
+      });
+      this.state = staged.state;
+      this.claimed = true;
+      this.delivery.soon();
+    } else if (mark) {
+      this.claimed = true;
+    }
   }
 
   private stateFor(key: CellKey): CellState {
@@ -178,11 +210,10 @@ export class StockCell extends DurableObject<Env> {
       // Threshold bands move with each change, so every crossing is seen once (see core/alerts.ts).
       let bands = state.alertBands;
       const commit = (change: CellChange, oversell: OversellTransition | undefined, after: CellState, hold?: Hold) => {
-        const event = eventOf(after, change);
+        const made = eventWithAlerts(bands, after, change);
+        const event = made.event;
+        bands = made.bands;
         if (hold && change.kind === "hold") event.expiresAt = hold.expiresAt;
-        const alerts = alertTransition(bands, after, event.eventId, change.at);
-        bands = alerts.bands;
-        if (alerts.alerts.length > 0) event.alerts = alerts.alerts;
         if (oversell) {
           const id = recordOversell(this.sql, oversell, event);
           if (id) event.oversell = { id, transition: oversell, shortfall: Math.max(0, after.reserved - after.onHand) };

@@ -1,8 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
-import type { CellView } from "./stock-cell";
+import { mapConcurrently } from "../workers/concurrency";
+import { viewOf, withRetries, type DomainError } from "./core";
+import { nowIso } from "./clock";
+import type { CellKey, CellView } from "./stock-cell";
 import type { CellEvent } from "./storage/cell-tables";
 import { migrate } from "./storage/migrate";
+import { stageImport, type ImportCommand, type StagedCell } from "./storage/staged-cells";
+import { cellStub } from "./stubs";
 
 /** How many changes a store's feed keeps by default; a cursor older than that answers 410. */
 export const FEED_RETENTION = 20_000;
@@ -30,6 +35,21 @@ export interface FeedChange {
 export type ChangesPage =
   | { ok: true; changes: FeedChange[]; nextCursor: number; hasMore: boolean }
   | { ok: false; oldestCursor: number; latestCursor: number };
+
+/** One import line for a SKU of this store. */
+export interface StageLine {
+  sku: string;
+  command: ImportCommand;
+  locationHint?: DurableObjectLocationHint;
+}
+
+/** Staged here (with the line's outcome), or the SKU has a cell that must apply the line itself. */
+export type StageAnswer = { staged: true; ok: true; version: number } | { staged: true; ok: false; error: DomainError } | { staged: false };
+
+/** Staged cells created per alarm run, and at once. */
+const CREATE_PER_RUN = 1_000;
+const CREATE_CONCURRENCY = 32;
+const CREATE_RETRY_MS = 5_000;
 
 export interface StoreStock {
   storeId: string;
@@ -77,6 +97,9 @@ export class StoreHub extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS changes (cursor INTEGER PRIMARY KEY AUTOINCREMENT, sku TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, change TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS changes_by_sku_version ON changes (sku, version);
     `,
+      // SKUs whose cell has been used (claimed = 1) and staged cells waiting for their object.
+      `CREATE TABLE IF NOT EXISTS cells (sku TEXT PRIMARY KEY, claimed INTEGER NOT NULL, store_id TEXT NOT NULL, hint TEXT, staged TEXT);
+       CREATE INDEX IF NOT EXISTS cells_staged ON cells (sku) WHERE staged IS NOT NULL;`,
     ]);
     // Pings are answered without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -84,34 +107,138 @@ export class StoreHub extends DurableObject<Env> {
 
   /** Takes a cell's changes (at least once, in order per cell) and the cell's latest view. */
   receive(events: CellEvent[], cell: CellView): number {
-    const fresh: FeedChange[] = [];
+    const fresh = this.ctx.storage.transactionSync(() => this.record(events, [cell]));
+    if (fresh.length > 0) this.broadcast(fresh);
+    return fresh.length;
+  }
+
+  /**
+   * Applies import lines to SKUs that have no cell yet, in one commit: each becomes a
+   * staged cell (its changes enter the feed and the levels at once), and the alarm creates
+   * the objects afterwards. A SKU whose cell has been used answers `staged: false`: the
+   * caller sends that line to the cell.
+   */
+  async stage(storeId: string, lines: StageLine[]): Promise<StageAnswer[]> {
+    const now = nowIso();
+    let staged = 0;
+    const { answers, fresh } = this.ctx.storage.transactionSync(() => {
+      const answers: StageAnswer[] = [];
+      const events: CellEvent[] = [];
+      const views = new Map<string, CellView>();
+      for (const line of lines) {
+        const row = this.cellRow(line.sku);
+        const hasCell = row ? row.claimed === 1 : this.sql.exec("SELECT 1 FROM feed_position WHERE sku = ?", line.sku).toArray().length > 0;
+        if (hasCell) {
+          answers.push({ staged: false });
+          continue;
+        }
+        const result = stageImport(row?.staged ? (JSON.parse(row.staged) as StagedCell) : undefined, { storeId, sku: line.sku }, line.command, now);
+        if (!result.ok) {
+          answers.push({ staged: true, ok: false, error: result.error });
+          continue;
+        }
+        this.sql.exec(
+          `INSERT INTO cells (sku, claimed, store_id, hint, staged) VALUES (?, 0, ?, ?, ?)
+           ON CONFLICT (sku) DO UPDATE SET staged = excluded.staged, hint = COALESCE(cells.hint, excluded.hint)`,
+          line.sku, storeId, line.locationHint ?? null, JSON.stringify(result.staged),
+        );
+        staged += 1;
+        if (result.event) {
+          events.push(result.event);
+          views.set(line.sku, viewOf(result.staged.state));
+        }
+        answers.push({ staged: true, ok: true, version: result.staged.state.version });
+      }
+      return { answers, fresh: this.record(events, [...views.values()]) };
+    });
+    if (fresh.length > 0) this.broadcast(fresh);
+    if (staged > 0) await this.ctx.storage.setAlarm(Date.now());
+    return answers;
+  }
+
+  /**
+   * A cell with no state asks here before its first use. A staged cell is handed over (and
+   * kept until the alarm has seen the cell take it, in case the cell fails before its
+   * commit). `mark` records that the SKU has a cell, so later imports go to it.
+   */
+  claim(key: CellKey, mark: boolean): StagedCell | null {
+    const row = this.cellRow(key.sku);
+    if (row?.staged) {
+      if (row.claimed === 0) this.sql.exec("UPDATE cells SET claimed = 1 WHERE sku = ?", key.sku);
+      return JSON.parse(row.staged) as StagedCell;
+    }
+    if (mark && row?.claimed !== 1) {
+      this.sql.exec(
+        "INSERT INTO cells (sku, claimed, store_id) VALUES (?, 1, ?) ON CONFLICT (sku) DO UPDATE SET claimed = 1",
+        key.sku, key.storeId,
+      );
+    }
+    return null;
+  }
+
+  /** Creates the objects of staged cells (each takes its staged state), then forgets what they took. */
+  override async alarm(): Promise<void> {
+    const rows = this.sql
+      .exec<{ sku: string; store_id: string; hint: string | null }>("SELECT sku, store_id, hint FROM cells WHERE staged IS NOT NULL ORDER BY sku LIMIT ?", CREATE_PER_RUN)
+      .toArray();
+    if (rows.length === 0) return;
+    // Marked as having a cell first, in one commit (the cells' claims then write nothing);
+    // what is staged stays until each cell has taken it.
     this.ctx.storage.transactionSync(() => {
-      // A cell sends its own SKU's changes: each SKU's position is read and written once per call.
-      const positions = new Map<string, number>();
-      for (const sku of new Set(events.map((event) => event.sku))) {
-        positions.set(sku, this.sql.exec<{ version: number }>("SELECT version FROM feed_position WHERE sku = ?", sku).toArray()[0]?.version ?? 0);
+      for (const row of rows) this.sql.exec("UPDATE cells SET claimed = 1 WHERE sku = ? AND claimed = 0", row.sku);
+    });
+    const created: string[] = [];
+    let failure: unknown;
+    await mapConcurrently(rows, CREATE_CONCURRENCY, async (row) => {
+      const key = { storeId: row.store_id, sku: row.sku };
+      try {
+        // Answers once the cell holds the staged state durably.
+        await withRetries(() => cellStub(this.env, key, (row.hint ?? undefined) as DurableObjectLocationHint | undefined).materialize(key));
+        created.push(row.sku);
+      } catch (error) {
+        failure ??= error;
       }
-      for (const event of events) {
-        if (event.seq <= positions.get(event.sku)!) continue;
-        const body = feedChangeOf(event);
-        const stored = this.sql
-          .exec<{ cursor: number }>("INSERT INTO changes (sku, version, at, change) VALUES (?, ?, ?, ?) RETURNING cursor", body.sku, body.version, body.at, JSON.stringify(body))
-          .one();
-        fresh.push({ cursor: stored.cursor, ...body });
-        positions.set(event.sku, event.seq);
-      }
-      for (const sku of new Set(fresh.map((change) => change.sku))) {
-        this.sql.exec("INSERT INTO feed_position (sku, version) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET version = excluded.version", sku, positions.get(sku)!);
-      }
+    });
+    this.ctx.storage.transactionSync(() => {
+      for (const sku of created) this.sql.exec("UPDATE cells SET staged = NULL WHERE sku = ?", sku);
+    });
+    if (failure !== undefined) console.warn(JSON.stringify({ msg: "staged cells not created yet", failed: rows.length - created.length, error: String(failure) }));
+    const more = this.sql.exec("SELECT 1 FROM cells WHERE staged IS NOT NULL LIMIT 1").toArray().length > 0;
+    if (more) await this.ctx.storage.setAlarm(Date.now() + (failure === undefined ? 0 : CREATE_RETRY_MS));
+  }
+
+  private cellRow(sku: string) {
+    return this.sql.exec<{ claimed: number; staged: string | null }>("SELECT claimed, staged FROM cells WHERE sku = ?", sku).toArray()[0];
+  }
+
+  /** Writes changes to the feed (each SKU's once) and the cells' latest views to the levels; inside a transaction. */
+  private record(events: CellEvent[], cells: CellView[]): FeedChange[] {
+    const fresh: FeedChange[] = [];
+    const positions = new Map<string, number>();
+    for (const sku of new Set(events.map((event) => event.sku))) {
+      positions.set(sku, this.sql.exec<{ version: number }>("SELECT version FROM feed_position WHERE sku = ?", sku).toArray()[0]?.version ?? 0);
+    }
+    for (const event of events) {
+      if (event.seq <= positions.get(event.sku)!) continue;
+      const body = feedChangeOf(event);
+      const stored = this.sql
+        .exec<{ cursor: number }>("INSERT INTO changes (sku, version, at, change) VALUES (?, ?, ?, ?) RETURNING cursor", body.sku, body.version, body.at, JSON.stringify(body))
+        .one();
+      fresh.push({ cursor: stored.cursor, ...body });
+      positions.set(event.sku, event.seq);
+    }
+    for (const sku of new Set(fresh.map((change) => change.sku))) {
+      this.sql.exec("INSERT INTO feed_position (sku, version) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET version = excluded.version", sku, positions.get(sku)!);
+    }
+    for (const cell of cells) {
       this.sql.exec(
         `INSERT INTO levels (sku, version, cell) VALUES (?, ?, ?)
          ON CONFLICT (sku) DO UPDATE SET version = excluded.version, cell = excluded.cell WHERE excluded.version > levels.version`,
         cell.sku, cell.version, JSON.stringify(cell),
       );
-      if (fresh.length > 0) this.sql.exec("DELETE FROM changes WHERE cursor <= ?", fresh.at(-1)!.cursor - this.retention);
-    });
-    if (fresh.length > 0) this.broadcast(fresh);
-    return fresh.length;
+    }
+    if (fresh.length > 0) this.sql.exec("DELETE FROM changes WHERE cursor <= ?", fresh.at(-1)!.cursor - this.retention);
+    return fresh;
   }
 
   stock(storeId: string): StoreStock {

@@ -4,11 +4,20 @@
  * import). A non-2xx answer throws an error carrying `status` and the parsed `body`.
  */
 export async function call(baseUrl, token, method, path, body, contentType = "application/json") {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": contentType },
-    body: body === undefined ? undefined : contentType === "application/json" ? JSON.stringify(body) : body,
-  });
+  const send = () =>
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": contentType },
+      body: body === undefined ? undefined : contentType === "application/json" ? JSON.stringify(body) : body,
+    });
+  let response;
+  try {
+    response = await send();
+  } catch (error) {
+    // A kept-alive connection the server closed as it was reused: a read is safe to send again.
+    if (method !== "GET" || error.cause?.code !== "UND_ERR_SOCKET") throw error;
+    response = await send();
+  }
   const text = await response.text();
   if (!response.ok) {
     const error = new Error(`${method} ${path} → ${response.status} ${text.slice(0, 500)}`);
