@@ -46,7 +46,7 @@ function csv(lines) {
 let failed = false;
 try {
   const body = csv(lineCount);
-  console.log(`import bench: ${lineCount.toLocaleString("en")} lines (${(body.length / 1024).toFixed(0)} KiB), every line a new cell; workerd pid ${runtime.pid}; load average ${loadavg()[0].toFixed(1)}`);
+  console.log(`import bench: ${lineCount.toLocaleString("en")} lines (${(body.length / 1024).toFixed(0)} KiB), every line a new SKU; workerd pid ${runtime.pid}; load average ${loadavg()[0].toFixed(1)}`);
   for (let run = 1; run <= runs; run++) {
     const storeId = `import-${run}`;
     await call("PUT", `/v1/stores/${storeId}`, { name: storeId, region: "eu-central", timezone: "Europe/Berlin" });

@@ -320,7 +320,7 @@ export class StoreHub extends DurableObject<Env> {
     return { laggingSkus, oldestUnappliedAt: oldest };
   }
 
-  /** The SKUs this store has cells for, as the hub has seen them. */
+  /** The SKUs this store has cells for (or staged cells), as the hub has seen them. */
   skus(): string[] {
     return this.sql.exec<{ sku: string }>("SELECT sku FROM feed_position ORDER BY sku").toArray().map((row) => row.sku);
   }
