@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { withRetries, type CellCommand, type DomainError } from "./core";
 import type { CellReply } from "./stock-cell";
-import type { StageAnswer } from "./store-hub";
+import type { StageAnswer, StageLine } from "./store-hub";
 import { cellStub, hubStub } from "./stubs";
 import { migrate } from "./storage/migrate";
 
@@ -180,27 +180,27 @@ export class Operation extends DurableObject<Env> {
    */
   private async stageImports(rows: PendingRow[], outcomes: Array<{ idx: number; outcome: ItemOutcome }>): Promise<{ forCells: PendingRow[]; failure: unknown }> {
     const forCells: PendingRow[] = [];
-    const byStore = new Map<string, PendingRow[]>();
+    const byStore = new Map<string, Array<{ row: PendingRow; line: StageLine }>>();
     for (const row of rows) {
-      if ((JSON.parse(row.command) as CellCommand).type !== "import") forCells.push(row);
-      else if (byStore.has(row.store_id)) byStore.get(row.store_id)!.push(row);
-      else byStore.set(row.store_id, [row]);
+      const command = JSON.parse(row.command) as CellCommand;
+      if (command.type !== "import") {
+        forCells.push(row);
+        continue;
+      }
+      const line = { sku: row.sku, command, ...(row.hint ? { locationHint: row.hint as DurableObjectLocationHint } : {}) };
+      if (byStore.has(row.store_id)) byStore.get(row.store_id)!.push({ row, line });
+      else byStore.set(row.store_id, [{ row, line }]);
     }
     let failure: unknown;
-    for (const [storeId, storeRows] of byStore) {
-      for (let start = 0; start < storeRows.length; start += STAGE_CHUNK) {
-        const chunk = storeRows.slice(start, start + STAGE_CHUNK);
-        const lines = chunk.map((row) => ({
-          sku: row.sku,
-          command: JSON.parse(row.command) as Extract<CellCommand, { type: "import" }>,
-          ...(row.hint ? { locationHint: row.hint as DurableObjectLocationHint } : {}),
-        }));
+    for (const [storeId, items] of byStore) {
+      for (let start = 0; start < items.length; start += STAGE_CHUNK) {
+        const chunk = items.slice(start, start + STAGE_CHUNK);
         try {
-          const answers = (await withRetries(() => hubStub(this.env, storeId).stage(storeId, lines))) as StageAnswer[];
-          answers.forEach((answer, index) => {
-            const row = chunk[index]!;
-            if (!answer.staged) forCells.push(row);
-            else outcomes.push({ idx: row.idx, outcome: answer.ok ? { ok: true, version: answer.version } : { ok: false, error: answer.error } });
+          const answers = (await withRetries(() => hubStub(this.env, storeId).stage(storeId, chunk.map((item) => item.line)))) as StageAnswer[];
+          answers.forEach((outcome, index) => {
+            const { row } = chunk[index]!;
+            if (outcome === null) forCells.push(row);
+            else outcomes.push({ idx: row.idx, outcome });
           });
         } catch (error) {
           failure ??= error;

@@ -171,8 +171,8 @@ export class StockCell extends DurableObject<Env> {
   }
 
   private async adoptFromHub(key: CellKey, mark: boolean): Promise<void> {
+    // Nothing else sets the state meanwhile: writes wait for this claim (see execute).
     const staged = (await hubStub(this.env, key.storeId).claim(key, mark)) as StagedCell | null;
-    if (this.state) return;
     if (staged) {
       this.ctx.storage.transactionSync(() => {
         for (const event of staged.events) appendChange(this.sql, event);

@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { mapConcurrently } from "../workers/concurrency";
-import { viewOf, withRetries, type DomainError } from "./core";
+import { viewOf, withRetries } from "./core";
 import { nowIso } from "./clock";
+import type { ItemOutcome } from "./operation";
 import type { CellKey, CellView } from "./stock-cell";
 import type { CellEvent } from "./storage/cell-tables";
 import { migrate } from "./storage/migrate";
@@ -43,8 +44,8 @@ export interface StageLine {
   locationHint?: DurableObjectLocationHint;
 }
 
-/** Staged here (with the line's outcome), or the SKU has a cell that must apply the line itself. */
-export type StageAnswer = { staged: true; ok: true; version: number } | { staged: true; ok: false; error: DomainError } | { staged: false };
+/** The line's outcome once staged here, or null: the SKU has a cell, which must apply the line itself. */
+export type StageAnswer = ItemOutcome | null;
 
 /** Staged cells created per alarm run, and at once. */
 const CREATE_PER_RUN = 1_000;
@@ -115,8 +116,8 @@ export class StoreHub extends DurableObject<Env> {
   /**
    * Applies import lines to SKUs that have no cell yet, in one commit: each becomes a
    * staged cell (its changes enter the feed and the levels at once), and the alarm creates
-   * the objects afterwards. A SKU whose cell has been used answers `staged: false`: the
-   * caller sends that line to the cell.
+   * the objects afterwards. A SKU whose cell has been used answers null: the caller sends
+   * that line to the cell.
    */
   async stage(storeId: string, lines: StageLine[]): Promise<StageAnswer[]> {
     const now = nowIso();
@@ -127,14 +128,15 @@ export class StoreHub extends DurableObject<Env> {
       const views = new Map<string, CellView>();
       for (const line of lines) {
         const row = this.cellRow(line.sku);
+        // A SKU without a row here that the feed has seen got its cell before this table existed.
         const hasCell = row ? row.claimed === 1 : this.sql.exec("SELECT 1 FROM feed_position WHERE sku = ?", line.sku).toArray().length > 0;
         if (hasCell) {
-          answers.push({ staged: false });
+          answers.push(null);
           continue;
         }
         const result = stageImport(row?.staged ? (JSON.parse(row.staged) as StagedCell) : undefined, { storeId, sku: line.sku }, line.command, now);
         if (!result.ok) {
-          answers.push({ staged: true, ok: false, error: result.error });
+          answers.push({ ok: false, error: result.error });
           continue;
         }
         this.sql.exec(
@@ -147,7 +149,7 @@ export class StoreHub extends DurableObject<Env> {
           events.push(result.event);
           views.set(line.sku, viewOf(result.staged.state));
         }
-        answers.push({ staged: true, ok: true, version: result.staged.state.version });
+        answers.push({ ok: true, version: result.staged.state.version });
       }
       return { answers, fresh: this.record(events, [...views.values()]) };
     });
