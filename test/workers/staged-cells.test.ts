@@ -7,18 +7,22 @@ function importCsv(storeId: string, csv: string, importId = unique("imp")) {
   return api("POST", `/v1/stores/${storeId}/skus:import?importId=${importId}`, { token: ADMIN, rawBody: csv, headers: { "content-type": "text/csv" } });
 }
 
-/** The store hub's row for a SKU: whether it has a cell, and whether something is staged for it. */
-function hubRow(storeId: string, sku: string) {
-  return runInDurableObject(hubStub(env, storeId), (_instance, state) =>
-    state.storage.sql.exec<{ claimed: number; staged: string | null }>("SELECT claimed, staged FROM cells WHERE sku = ?", sku).toArray()[0] ?? null,
-  );
+async function newStore(): Promise<string> {
+  const storeId = unique("store");
+  await putStore(storeId);
+  return storeId;
 }
 
-function stagedCount(storeId: string) {
-  return runInDurableObject(hubStub(env, storeId), (_instance, state) =>
-    state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM cells WHERE staged IS NOT NULL").one().n,
-  );
+/** Runs `work` on the store hub's own SQLite. */
+function onHubSql<T>(storeId: string, work: (sql: SqlStorage) => T): Promise<T> {
+  return runInDurableObject(hubStub(env, storeId), (_instance, state) => work(state.storage.sql));
 }
+
+/** The store hub's row for a SKU: whether it has a cell, and whether something is staged for it. */
+const hubRow = (storeId: string, sku: string) =>
+  onHubSql(storeId, (sql) => sql.exec<{ claimed: number; staged: string | null }>("SELECT claimed, staged FROM cells WHERE sku = ?", sku).toArray()[0] ?? null);
+
+const stagedCount = (storeId: string) => onHubSql(storeId, (sql) => sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM cells WHERE staged IS NOT NULL").one().n);
 
 async function feedVersions(storeId: string, sku: string): Promise<number[]> {
   const page = await api("GET", `/v1/stores/${storeId}/changes?after=0`, { token: ADMIN });
@@ -28,8 +32,7 @@ async function feedVersions(storeId: string, sku: string): Promise<number[]> {
 
 describe("imports into SKUs that have no cell yet (staged in the store's hub)", () => {
   it("answers with every line applied; the first use adopts the import, and the hub creates the other cells", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
+    const storeId = await newStore();
     const response = await importCsv(storeId, "sku,onHand\na,10,low=3\nb,20\nc,0");
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     expect(response.body.outcomes.map((o: { sku: string; outcome: string; version: number }) => [o.sku, o.outcome, o.version])).toEqual([
@@ -54,8 +57,7 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
   });
 
   it("the reports receive a staged import's changes without anyone reading the cells", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
+    const storeId = await newStore();
     expect((await importCsv(storeId, "sku,onHand\nr1,4\nr2,5")).status).toBe(201);
     const lag = await eventually(
       () => api("GET", `/v1/reports/queue-lag?storeId=${storeId}`, { token: ADMIN }),
@@ -66,8 +68,7 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
   });
 
   it("a second import before the cell exists applies on top of the first, and the cell keeps both", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
+    const storeId = await newStore();
     const first = await importCsv(storeId, "sku,onHand\nx,5");
     const second = await importCsv(storeId, "sku,onHand\nx,8,low=2");
     expect(first.body.outcomes[0]).toMatchObject({ outcome: "applied", version: 1 });
@@ -77,8 +78,7 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
   });
 
   it("repeating an import after its cells were created answers as before and applies nothing again", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
+    const storeId = await newStore();
     const importId = unique("imp");
     expect((await importCsv(storeId, "sku,onHand\ny,3", importId)).status).toBe(201);
     expect(await readCell(storeId, "y")).toMatchObject({ onHand: 3, version: 1 });
@@ -89,8 +89,7 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
   });
 
   it("an import into a SKU whose cell exists goes to the cell", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
+    const storeId = await newStore();
     await allocate(storeId, "z", { onHand: 4 });
     const response = await importCsv(storeId, "sku,onHand\nz,7");
     expect(response.body.outcomes[0]).toMatchObject({ outcome: "applied", version: 2 });
@@ -99,8 +98,7 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
   });
 
   it("a write to a SKU without a cell marks it, so a later import goes to that cell; a read does not", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
+    const storeId = await newStore();
     expect((await api("GET", `/v1/stores/${storeId}/skus/read-only`, { token: ADMIN })).status).toBe(404);
     expect(await hubRow(storeId, "read-only")).toBeNull();
     const refused = await reserve({ reservationId: unique("o"), channel: "online", items: [{ storeId, sku: "w", qty: 1 }] });
@@ -113,8 +111,7 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
   });
 
   it("reservations racing an import on new SKUs never take more than was imported", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
+    const storeId = await newStore();
     const skus = ["p", "q", "s"];
     const orders = Array.from({ length: 12 }, (_, i) => reserve({ reservationId: unique("o"), channel: "online", items: [{ storeId, sku: skus[i % 3]!, qty: 1 }] }));
     const imported = importCsv(storeId, ["sku,onHand", ...skus.map((sku) => `${sku},2`)].join("\n"));
