@@ -36,28 +36,57 @@ async function digest(value: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
 }
 
+/** The admin token's digest, computed once per isolate (per value, so a changed secret is seen). */
+let adminDigest: { secret: string; digest: Promise<ArrayBuffer> } | undefined;
+
 /** Compares in constant time (hashing first makes the lengths equal). */
-async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+async function sameAsAdminToken(given: string, adminToken: string): Promise<boolean> {
+  if (adminDigest?.secret !== adminToken) adminDigest = { secret: adminToken, digest: digest(adminToken) };
+  const [a, b] = await Promise.all([digest(given), adminDigest.digest]);
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
 /** Is this the bootstrap admin credential? */
 export async function isBootstrapAdmin(token: string, env: { ADMIN_TOKEN: string }): Promise<boolean> {
-  return Boolean(env.ADMIN_TOKEN) && (await sameSecret(token, env.ADMIN_TOKEN));
+  return Boolean(env.ADMIN_TOKEN) && (await sameAsAdminToken(token, env.ADMIN_TOKEN));
 }
 
-/** The principal a bearer token stands for, or undefined when it is not valid. */
-export async function principalOf(token: string, env: { ADMIN_TOKEN: string; TOKEN_SECRET: string }): Promise<Principal | undefined> {
-  if (await isBootstrapAdmin(token, env)) return { role: "admin" };
-  if (!env.TOKEN_SECRET) return undefined;
+/** Tokens already verified, per signing secret, kept until they expire (at most this many). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+const verified = new Map<string, Map<string, { principal: Principal; exp: number }>>();
+
+/**
+ * The principal of a signed token, or undefined. Verifying (HMAC key import, signature,
+ * claims) is the costliest step of a small request and every request of a client repeats
+ * it with the same token, so a verified token is remembered until its `exp`. Only valid
+ * tokens are kept: a flood of bad ones cannot evict the good.
+ */
+async function verifiedPrincipal(token: string, secret: string, nowSeconds: number): Promise<Principal | undefined> {
+  let known = verified.get(secret);
+  if (!known) verified.set(secret, (known = new Map()));
+  const hit = known.get(token);
+  if (hit) {
+    if (hit.exp > nowSeconds) return hit.principal;
+    known.delete(token);
+    return undefined; // expired
+  }
   let claims: z.infer<typeof Claims>;
   try {
     // The algorithm is fixed: a token that names another (or `none`) fails here.
-    claims = Claims.parse(await verify(token, env.TOKEN_SECRET, { alg: "HS256", iss: ISSUER }));
+    claims = Claims.parse(await verify(token, secret, { alg: "HS256", iss: ISSUER }));
   } catch {
     return undefined;
   }
+  const principal = principalOfClaims(claims);
+  if (principal) {
+    // Oldest first out (a Map keeps insertion order).
+    if (known.size >= VERIFIED_TOKENS_KEPT) known.delete(known.keys().next().value!);
+    known.set(token, { principal, exp: claims.exp });
+  }
+  return principal;
+}
+
+function principalOfClaims(claims: z.infer<typeof Claims>): Principal | undefined {
   switch (claims.role) {
     case "manager":
       return claims.regions?.length ? { role: "manager", regions: claims.regions } : undefined;
@@ -66,4 +95,21 @@ export async function principalOf(token: string, env: { ADMIN_TOKEN: string; TOK
     default:
       return { role: claims.role };
   }
+}
+
+/** What a bearer token stands for, and whether it is the bootstrap admin credential; undefined when it is not valid. */
+export async function authenticateToken(
+  token: string,
+  env: { ADMIN_TOKEN: string; TOKEN_SECRET: string },
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<{ principal: Principal; bootstrap: boolean } | undefined> {
+  if (await isBootstrapAdmin(token, env)) return { principal: { role: "admin" }, bootstrap: true };
+  if (!env.TOKEN_SECRET) return undefined;
+  const principal = await verifiedPrincipal(token, env.TOKEN_SECRET, nowSeconds);
+  return principal ? { principal, bootstrap: false } : undefined;
+}
+
+/** The principal a bearer token stands for, or undefined when it is not valid. */
+export async function principalOf(token: string, env: { ADMIN_TOKEN: string; TOKEN_SECRET: string }): Promise<Principal | undefined> {
+  return (await authenticateToken(token, env))?.principal;
 }

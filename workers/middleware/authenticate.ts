@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { isBootstrapAdmin, principalOf } from "../auth/tokens";
+import { authenticateToken } from "../auth/tokens";
 import type { Role } from "../auth/principal";
 import { ApiError } from "../errors";
 import type { AppBindings } from "../types";
@@ -14,11 +14,10 @@ export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match) throw new ApiError("unauthorized", "the Authorization header must be 'Bearer <token>'");
     const token = match[1]!;
-    const bootstrap = await isBootstrapAdmin(token, c.env);
-    const principal = bootstrap ? ({ role: "admin" } as const) : await principalOf(token, c.env);
-    if (!principal) throw new ApiError("unauthorized", "the token is not valid or has expired");
-    c.set("principal", principal);
-    c.set("bootstrapAdmin", bootstrap);
+    const authenticated = await authenticateToken(token, c.env);
+    if (!authenticated) throw new ApiError("unauthorized", "the token is not valid or has expired");
+    c.set("principal", authenticated.principal);
+    c.set("bootstrapAdmin", authenticated.bootstrap);
   }
   await next();
 });
