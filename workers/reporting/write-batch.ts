@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cells, movements, oversells, reservations, stores } from "../../schema/db/tables";
@@ -6,98 +7,80 @@ import type { ReportingDb } from "./db";
 import { cellRows, movementRows, oversellRows, reservationRows, storeRows } from "./rows";
 
 /**
- * Rows per statement. Postgres binds at most 65,535 parameters per statement (a 16-bit
- * count), and a queue batch can carry 100 messages of 100 events: 10,000 movements of ~20
- * columns would overflow it. 1,000 rows of up to 65 columns stay under the limit.
+ * `INSERT … SELECT … FROM jsonb_populate_recordset`: the rows travel as one JSON parameter.
+ * Binding every value (rows × columns, each typed by the query builder) cost the consumer
+ * more CPU than anything else it does, and a large batch would overflow Postgres' 65,535
+ * bind parameters; one JSON document has neither problem. Columns are the ones the rows
+ * carry (defaults such as `applied_at` stay the database's).
  */
-const ROWS_PER_STATEMENT = 1_000;
-
-/** Runs `write` over slices of `rows` small enough for one statement each. */
-async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) await write(rows.slice(start, start + ROWS_PER_STATEMENT));
+async function insertRows<T extends PgTable>(db: ReportingDb, table: T, rows: Array<T["$inferInsert"]>, onConflict: SQL): Promise<Array<Record<string, unknown>>> {
+  if (rows.length === 0) return [];
+  const columns = getTableColumns(table) as Record<string, { name: string }>;
+  // The table's columns that the rows carry (a row may hold more, e.g. a store's `covers`).
+  const keys = Object.keys(columns).filter((key) => key in rows[0]!);
+  const names = keys.map((key) => columns[key]!.name);
+  const documents = rows.map((row) => {
+    const document: Record<string, unknown> = {};
+    keys.forEach((key, index) => (document[names[index]!] = (row as Record<string, unknown>)[key]));
+    return document;
+  });
+  const list = sql.join(names.map((name) => sql.identifier(name)), sql`, `);
+  const result = await db.execute(
+    sql`INSERT INTO ${table} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${table}, ${JSON.stringify(documents)}::jsonb) ${onConflict}`,
+  );
+  return result.rows;
 }
 
 /**
- * Writes a batch with one statement per table (one per slice when it is too large to bind
- * in one), each idempotent: movements by event id,
+ * Writes a batch with one statement per table, each idempotent: movements by event id,
  * the snapshot only from a newer version, reservations and oversells by monotone merges.
  * Returns how many movements were new.
  */
 export async function writeBatch(db: ReportingDb, events: CellEvent[], storeRecords: StoreRecord[]): Promise<number> {
-  let inserted = 0;
-  const storeList = storeRows(storeRecords);
-  if (storeList.length > 0) {
-    await db
-      .insert(stores)
-      .values(storeList)
-      .onConflictDoUpdate({
-        target: stores.storeId,
-        set: { name: sql`excluded.name`, region: sql`excluded.region`, timezone: sql`excluded.timezone`, priority: sql`excluded.priority`, updatedAt: sql`excluded.updated_at` },
-        setWhere: sql`${stores.updatedAt} < excluded.updated_at`,
-      });
-  }
+  await insertRows(
+    db,
+    stores,
+    storeRows(storeRecords),
+    sql`ON CONFLICT (store_id) DO UPDATE SET name = excluded.name, region = excluded.region, timezone = excluded.timezone,
+        priority = excluded.priority, updated_at = excluded.updated_at
+        WHERE stores.updated_at < excluded.updated_at`,
+  );
   if (events.length === 0) return 0;
 
-  await inChunks(movementRows(events), async (chunk) => {
-    const moved = await db.insert(movements).values(chunk).onConflictDoNothing().returning({ eventId: movements.eventId });
-    inserted += moved.length;
-  });
+  const inserted = await insertRows(db, movements, movementRows(events), sql`ON CONFLICT DO NOTHING RETURNING event_id`);
 
-  await inChunks(cellRows(events), (chunk) =>
-    db
-    .insert(cells)
-    .values(chunk)
-    .onConflictDoUpdate({
-      target: [cells.storeId, cells.sku],
-      set: {
-        version: sql`excluded.version`,
-        onHand: sql`excluded.on_hand`,
-        reserved: sql`excluded.reserved`,
-        soldOut: sql`excluded.sold_out`,
-        oversold: sql`excluded.oversold`,
-        shared: sql`excluded.shared`,
-        free: sql`excluded.free`,
-        quotas: sql`excluded.quotas`,
-        inTransit: sql`excluded.in_transit`,
-        incoming: sql`excluded.incoming`,
-        updatedAt: sql`excluded.updated_at`,
-      },
-      // An old event arriving late never overwrites a newer level.
-      setWhere: sql`${cells.version} < excluded.version`,
-    }),
+  await insertRows(
+    db,
+    cells,
+    cellRows(events),
+    // An old event arriving late never overwrites a newer level.
+    sql`ON CONFLICT (store_id, sku) DO UPDATE SET version = excluded.version, on_hand = excluded.on_hand, reserved = excluded.reserved,
+        sold_out = excluded.sold_out, oversold = excluded.oversold, shared = excluded.shared, free = excluded.free,
+        quotas = excluded.quotas, in_transit = excluded.in_transit, incoming = excluded.incoming, updated_at = excluded.updated_at
+        WHERE cells.version < excluded.version`,
   );
 
-  const reservationList = reservationRows(events);
-  await inChunks(reservationList, (chunk) =>
-    db
-      .insert(reservations)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: [reservations.reservationId, reservations.storeId, reservations.sku],
-        set: {
-          status: sql`CASE WHEN ${reservations.status} = 'pending' THEN excluded.status ELSE ${reservations.status} END`,
-          channel: sql`COALESCE(${reservations.channel}, excluded.channel)`,
-          createdAt: sql`COALESCE(${reservations.createdAt}, excluded.created_at)`,
-          expiresAt: sql`COALESCE(${reservations.expiresAt}, excluded.expires_at)`,
-          endedAt: sql`COALESCE(${reservations.endedAt}, excluded.ended_at)`,
-        },
-      }),
+  await insertRows(
+    db,
+    reservations,
+    reservationRows(events),
+    sql`ON CONFLICT (reservation_id, store_id, sku) DO UPDATE SET
+        status = CASE WHEN reservations.status = 'pending' THEN excluded.status ELSE reservations.status END,
+        channel = COALESCE(reservations.channel, excluded.channel),
+        created_at = COALESCE(reservations.created_at, excluded.created_at),
+        expires_at = COALESCE(reservations.expires_at, excluded.expires_at),
+        ended_at = COALESCE(reservations.ended_at, excluded.ended_at)`,
   );
 
-  const oversellList = oversellRows(events);
-  await inChunks(oversellList, (chunk) =>
-    db
-      .insert(oversells)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: oversells.id,
-        set: {
-          shortfall: sql`GREATEST(${oversells.shortfall}, excluded.shortfall)`,
-          openedAt: sql`LEAST(${oversells.openedAt}, excluded.opened_at)`,
-          healedAt: sql`COALESCE(excluded.healed_at, ${oversells.healedAt})`,
-          causes: sql`(SELECT COALESCE(jsonb_agg(DISTINCT c), '[]'::jsonb) FROM jsonb_array_elements(${oversells.causes} || excluded.causes) AS c)`,
-        },
-      }),
+  await insertRows(
+    db,
+    oversells,
+    oversellRows(events),
+    sql`ON CONFLICT (id) DO UPDATE SET
+        shortfall = GREATEST(oversells.shortfall, excluded.shortfall),
+        opened_at = LEAST(oversells.opened_at, excluded.opened_at),
+        healed_at = COALESCE(excluded.healed_at, oversells.healed_at),
+        causes = (SELECT COALESCE(jsonb_agg(DISTINCT c), '[]'::jsonb) FROM jsonb_array_elements(oversells.causes || excluded.causes) AS c)`,
   );
-  return inserted;
+  return inserted.length;
 }
