@@ -11,7 +11,7 @@ export const requestLog = createMiddleware<AppBindings>(async (c, next) => {
       requestId: c.get("requestId"),
       method: c.req.method,
       route: c.req.routePath,
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       role: c.get("principal")?.role ?? "anonymous",
