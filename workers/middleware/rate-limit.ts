@@ -23,7 +23,7 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
   if (!principal) {
     limiter = c.env.PUBLIC_LIMITER;
     key = c.req.header("cf-connecting-ip");
-  } else if (!c.get("bootstrapAdmin")) {
+  } else if (!c.get("bootstrapAdmin") && c.env.TOKEN_LIMITER) {
     limiter = c.env.TOKEN_LIMITER;
     const token = c.req.header("authorization") ?? c.req.query("access_token") ?? "";
     key = `token:${await digest(token)}`;
