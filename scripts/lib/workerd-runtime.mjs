@@ -133,7 +133,7 @@ async function startMiniflare(options, port) {
  * benchmark must not be throttled. `queue: false` leaves INVENTORY_EVENTS unbound.
  * Returns { url, port, pid, stop() }; SIGKILL `pid` to crash it, then start again on the same dir.
  */
-export async function startRuntime({ storageDir, port = 0, bindings = {}, scriptPath, queue = true, log = false } = {}) {
+export async function startRuntime({ storageDir, port = 0, bindings = {}, scriptPath, queue = true, log = false, inspectorPort } = {}) {
   if (!storageDir) throw new Error("startRuntime needs a storageDir");
   mkdirSync(storageDir, { recursive: true });
   const script = scriptPath ?? join(root, ".wrangler", "dry-run", "index.js");
@@ -165,6 +165,7 @@ export async function startRuntime({ storageDir, port = 0, bindings = {}, script
       ...queueOptions,
       unsafeDirectSockets: [{ host: "127.0.0.1", port: listenPort }],
       handleRuntimeStdio: log ? undefined : drain,
+      ...(inspectorPort ? { inspectorPort } : {}),
     },
     listenPort,
   );

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// `npm run bench:cpu -- [hot|adjust|spread|pos] [seconds] [--no-profile]`: a V8 CPU profile
+// of workerd (through its inspector) while the bench's load runs one scenario on the real
+// Worker, queue consumer included (the Postgres named by DATABASE_URL, else an in-memory
+// PGlite). Prints workerd CPU per request, the functions and the source modules with the
+// most self time (native calls count to the module that made them), and writes the
+// .cpuprofile (for DevTools) to bench/results/. `--no-profile` runs the same load without
+// the inspector (which makes console.log dearer): for A/B comparisons of CPU per request.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { startDatabase } from "../scripts/lib/database.mjs";
+import { buildWorker, cpuMsOf, freePort, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { call } from "./lib/api.mjs";
+import { drive, nextId } from "./lib/load.mjs";
+
+const here = join(fileURLToPath(import.meta.url), "..");
+const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const scenario = args[0] ?? "hot";
+const seconds = Number(args[1] ?? 8);
+// --no-profile: the same load without the inspector attached (which makes console.log dearer), for CPU per request alone.
+const profiling = !process.argv.includes("--no-profile");
+const work = mkdtempSync(join(tmpdir(), "edge-inventory-cpuprofile-"));
+const adminToken = randomBytes(18).toString("base64url");
+const inspectorPort = await freePort();
+const database = await startDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {});
+const scriptPath = buildWorker(join(work, "bundle"));
+const runtime = await startRuntime({
+  storageDir: join(work, "do"),
+  scriptPath,
+  ...(profiling ? { inspectorPort } : {}),
+  bindings: { ADMIN_TOKEN: adminToken, TOKEN_SECRET: randomBytes(32).toString("base64url"), DATABASE_URL: database.databaseUrl, NEON_WS_PROXY: database.wsProxy },
+});
+
+/** The inspector session of the user worker (workerd lists one target per service). */
+async function inspect() {
+  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
+  const target = targets.find((entry) => entry.title?.includes("edge-inventory")) ?? targets[0];
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  let id = 0;
+  const waiting = new Map();
+  socket.on("message", (data) => {
+    const message = JSON.parse(String(data));
+    if (message.id && waiting.has(message.id)) waiting.get(message.id)(message);
+  });
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      waiting.set(++id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  return { send, close: () => socket.close() };
+}
+
+/** Samples per profile node, and each node's parent. */
+function sampled(profile) {
+  const counts = new Map();
+  for (const sample of profile.samples) counts.set(sample, (counts.get(sample) ?? 0) + 1);
+  const parents = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node);
+  return { counts, parents, total: profile.samples.length };
+}
+
+const percent = (count, total) => `${((100 * count) / total).toFixed(1).padStart(5)}%`;
+const top = (map, total, n) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, count]) => `${percent(count, total)}  ${key}`);
+
+/** Self time per function. */
+function byFunction(profile) {
+  const { counts, total } = sampled(profile);
+  const self = new Map();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (counts.get(node.id) ?? 0));
+  }
+  return top(self, total, 30);
+}
+
+/** Self time per source module of the bundle (esbuild marks each with a `// path` line); native frames count to their JS caller. */
+function byModule(profile, bundle) {
+  const starts = [];
+  bundle.split("\n").forEach((line, index) => {
+    const match = /^\/\/ (\S+\.m?[jt]s)$/.exec(line);
+    if (match) starts.push([index, match[1]]);
+  });
+  const moduleAt = (line) => {
+    let found = "(bundle)";
+    for (const [start, path] of starts) if (start <= line) found = path;
+    return found;
+  };
+  const { counts, parents, total } = sampled(profile);
+  const self = new Map();
+  for (const node of profile.nodes) {
+    const count = counts.get(node.id) ?? 0;
+    if (!count) continue;
+    let frame = node;
+    while (frame && !frame.callFrame.url) frame = parents.get(frame.id);
+    const key = frame ? moduleAt(frame.callFrame.lineNumber) : node.callFrame.functionName;
+    self.set(key, (self.get(key) ?? 0) + count);
+  }
+  return top(self, total, 25);
+}
+
+try {
+  const { token } = await call(runtime.url, adminToken, "POST", "/v1/admin/tokens", { role: "service", ttlSeconds: 86_400 });
+  await call(runtime.url, adminToken, "PUT", "/v1/stores/prof", { name: "prof", region: "eu-central", timezone: "Europe/Berlin" });
+  await call(runtime.url, adminToken, "PUT", "/v1/stores/prof/skus/hot", { onHand: 100_000_000, channels: {}, sharedPolicy: "first-come" });
+  const cells = scenario === "spread" ? 300 : scenario === "pos" ? 100 : 0;
+  for (let i = 0; i < cells; i++) await call(runtime.url, adminToken, "PUT", `/v1/stores/prof/skus/c${i}`, { onHand: 100_000_000 });
+  let n = 0;
+  const request = {
+    hot: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: "hot", qty: 1 }] }) }) },
+    spread: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: `c${n++ % cells}`, qty: 1 }] }) }) },
+    adjust: { method: "POST", path: "/v1/stores/prof/skus/hot/adjustments", body: JSON.stringify({ delta: -1, reason: "damage" }) },
+    // As the bench's POS batches: 1,000 sales over 100 SKUs, one batch at a time.
+    pos: {
+      method: "POST",
+      path: "/v1/stores/prof/events",
+      setupRequest: (r) => {
+        const prefix = nextId("pos");
+        const at = new Date().toISOString();
+        return { ...r, body: JSON.stringify({ events: Array.from({ length: 1000 }, (_, i) => ({ eventId: `${prefix}-${i}`, at, type: "sale", sku: `c${i % cells}`, qty: 1 })) }) };
+      },
+    },
+  }[scenario];
+  const connections = scenario === "pos" ? 1 : 32;
+  const auth = scenario === "adjust" || scenario === "pos" ? adminToken : token;
+  // Warm up (shards, connections), then profile.
+  await drive({ url: runtime.url, connections, duration: 2, requests: [request], headers: { authorization: `Bearer ${auth}` } });
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const inspector = profiling ? await inspect() : undefined;
+  await inspector?.send("Profiler.enable");
+  await inspector?.send("Profiler.setSamplingInterval", { interval: 200 });
+  await inspector?.send("Profiler.start");
+  const cpu0 = cpuMsOf(runtime.pid);
+  const result = await drive({ url: runtime.url, connections, duration: seconds, requests: [request], headers: { authorization: `Bearer ${auth}` } });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const cpu = cpuMsOf(runtime.pid) - cpu0;
+  console.log(`${scenario}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${JSON.stringify(result.statuses)}; workerd CPU ${(cpu / result.requests).toFixed(2)} ms/request`);
+  if (inspector) {
+    const { result: { profile } } = await inspector.send("Profiler.stop");
+    inspector.close();
+    mkdirSync(join(here, "results"), { recursive: true });
+    const file = join(here, "results", `${scenario}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`\nself time by function:\n${byFunction(profile).join("\n")}`);
+    console.log(`\nself time by module:\n${byModule(profile, readFileSync(scriptPath, "utf8")).join("\n")}`);
+    console.log(`profile: ${file}`);
+  }
+} finally {
+  await runtime.stop();
+  await database.stop();
+  rmSync(work, { recursive: true, force: true });
+}
