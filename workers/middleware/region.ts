@@ -28,7 +28,8 @@ export const servedRegion = createMiddleware<AppBindings>(async (c, next) => {
   c.set("region", resolution.region);
   c.header(REGION_HEADER, resolution.region);
   await next();
-  c.header(REGION_HEADER, resolution.region);
+  // Most answers carry it already; setting a header on a finished answer makes Hono copy the Response.
+  if (c.res.headers.get(REGION_HEADER) !== resolution.region) c.header(REGION_HEADER, resolution.region);
 });
 
 /**
