@@ -4,6 +4,7 @@ import { withRetries, type CellCommand, type DomainError } from "./core";
 import type { CellReply } from "./stock-cell";
 import type { StageAnswer, StageLine } from "./store-hub";
 import { cellStub, hubStub } from "./stubs";
+import { mapConcurrently } from "../workers/concurrency";
 import { migrate } from "./storage/migrate";
 
 /** How long an interrupted operation waits before its alarm finishes it. */
@@ -17,6 +18,12 @@ interface PendingRow extends Record<string, SqlStorageValue> {
   sku: string;
   command: string;
   hint: string | null;
+}
+
+/** An item for a cell, its command parsed once. */
+interface CellItem {
+  row: PendingRow;
+  command: CellCommand;
 }
 
 export interface OperationItem {
@@ -137,28 +144,21 @@ export class Operation extends DurableObject<Env> {
     const outcomes: Array<{ idx: number; outcome: ItemOutcome }> = [];
     const staging = await this.stageImports(rows, outcomes);
     let failure = staging.failure;
-    const pending = staging.forCells;
-    let next = 0;
-    const worker = async () => {
-      while (next < pending.length) {
-        const row = pending[next++]!;
-        const key = { storeId: row.store_id, sku: row.sku };
-        const command = JSON.parse(row.command) as CellCommand;
-        const hint = (row.hint ?? undefined) as DurableObjectLocationHint | undefined;
-        try {
-          // Each item is applied once per operation id, so a call that failed may be repeated
-          // (a fresh stub each time: one that threw may be broken).
-          const reply = (await withRetries(() => cellStub(this.env, key, hint).execute(key, command))) as CellReply;
-          const outcome: ItemOutcome = reply.ok
-            ? { ok: true, ...(reply.cell ? { version: reply.cell.version } : {}) }
-            : { ok: false, error: reply.error };
-          outcomes.push({ idx: row.idx, outcome });
-        } catch (error) {
-          failure ??= error;
-        }
+    await mapConcurrently(staging.forCells, Math.max(1, concurrency), async ({ row, command }) => {
+      const key = { storeId: row.store_id, sku: row.sku };
+      const hint = (row.hint ?? undefined) as DurableObjectLocationHint | undefined;
+      try {
+        // Each item is applied once per operation id, so a call that failed may be repeated
+        // (a fresh stub each time: one that threw may be broken).
+        const reply = (await withRetries(() => cellStub(this.env, key, hint).execute(key, command))) as CellReply;
+        const outcome: ItemOutcome = reply.ok
+          ? { ok: true, ...(reply.cell ? { version: reply.cell.version } : {}) }
+          : { ok: false, error: reply.error };
+        outcomes.push({ idx: row.idx, outcome });
+      } catch (error) {
+        failure ??= error;
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, pending.length)) }, worker));
+    });
     this.ctx.storage.transactionSync(() => {
       for (const { idx, outcome } of outcomes) this.sql.exec("UPDATE items SET outcome = ? WHERE idx = ?", JSON.stringify(outcome), idx);
     });
@@ -178,13 +178,13 @@ export class Operation extends DurableObject<Env> {
    * hubs hand back, and every other item, go to the cells. Lines of a hub that fails stay
    * pending, as a failed cell call does.
    */
-  private async stageImports(rows: PendingRow[], outcomes: Array<{ idx: number; outcome: ItemOutcome }>): Promise<{ forCells: PendingRow[]; failure: unknown }> {
-    const forCells: PendingRow[] = [];
+  private async stageImports(rows: PendingRow[], outcomes: Array<{ idx: number; outcome: ItemOutcome }>): Promise<{ forCells: CellItem[]; failure: unknown }> {
+    const forCells: CellItem[] = [];
     const byStore = new Map<string, Array<{ row: PendingRow; line: StageLine }>>();
     for (const row of rows) {
       const command = JSON.parse(row.command) as CellCommand;
       if (command.type !== "import") {
-        forCells.push(row);
+        forCells.push({ row, command });
         continue;
       }
       const line = { sku: row.sku, command, ...(row.hint ? { locationHint: row.hint as DurableObjectLocationHint } : {}) };
@@ -198,8 +198,8 @@ export class Operation extends DurableObject<Env> {
         try {
           const answers = (await withRetries(() => hubStub(this.env, storeId).stage(storeId, chunk.map((item) => item.line)))) as StageAnswer[];
           answers.forEach((outcome, index) => {
-            const { row } = chunk[index]!;
-            if (outcome === null) forCells.push(row);
+            const { row, line } = chunk[index]!;
+            if (outcome === null) forCells.push({ row, command: line.command });
             else outcomes.push({ idx: row.idx, outcome });
           });
         } catch (error) {
