@@ -39,16 +39,12 @@ async function digest(value: string): Promise<ArrayBuffer> {
 /** The admin token's digest, computed once per isolate (per value, so a changed secret is seen). */
 let adminDigest: { secret: string; digest: Promise<ArrayBuffer> } | undefined;
 
-/** Compares in constant time (hashing first makes the lengths equal). */
-async function sameAsAdminToken(given: string, adminToken: string): Promise<boolean> {
+/** Is this the bootstrap admin credential? Compared in constant time (hashing first makes the lengths equal). */
+async function isBootstrapAdmin(token: string, adminToken: string): Promise<boolean> {
+  if (!adminToken) return false;
   if (adminDigest?.secret !== adminToken) adminDigest = { secret: adminToken, digest: digest(adminToken) };
-  const [a, b] = await Promise.all([digest(given), adminDigest.digest]);
+  const [a, b] = await Promise.all([digest(token), adminDigest.digest]);
   return crypto.subtle.timingSafeEqual(a, b);
-}
-
-/** Is this the bootstrap admin credential? */
-export async function isBootstrapAdmin(token: string, env: { ADMIN_TOKEN: string }): Promise<boolean> {
-  return Boolean(env.ADMIN_TOKEN) && (await sameAsAdminToken(token, env.ADMIN_TOKEN));
 }
 
 /** Tokens already verified, per signing secret, kept until they expire (at most this many). */
@@ -103,7 +99,7 @@ export async function authenticateToken(
   env: { ADMIN_TOKEN: string; TOKEN_SECRET: string },
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ principal: Principal; bootstrap: boolean } | undefined> {
-  if (await isBootstrapAdmin(token, env)) return { principal: { role: "admin" }, bootstrap: true };
+  if (await isBootstrapAdmin(token, env.ADMIN_TOKEN)) return { principal: { role: "admin" }, bootstrap: true };
   if (!env.TOKEN_SECRET) return undefined;
   const principal = await verifiedPrincipal(token, env.TOKEN_SECRET, nowSeconds);
   return principal ? { principal, bootstrap: false } : undefined;
