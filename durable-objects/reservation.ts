@@ -18,7 +18,7 @@ import {
   type ReservationRequest,
   type StepPhase,
 } from "./core";
-import type { CellReply } from "./stock-cell";
+import type { CellKey, CellReply } from "./stock-cell";
 import { migrate } from "./storage/migrate";
 import { clockOffsetMs, now as clockNow } from "./clock";
 
@@ -43,6 +43,12 @@ export interface ReservationView {
   items: HeldItem[];
 }
 
+/** A hold a cell keeps for a reservation, to be checked against that reservation's record. */
+export interface UnownedHoldCandidate extends CellKey {
+  reservationId: string;
+  holdId: string;
+}
+
 export interface Shortage extends ReservationItem {
   requested: number;
   available: number;
@@ -65,6 +71,28 @@ function viewOf(record: ReservationRecord): ReservationView {
   };
 }
 
+/** How many more attempt numbers a creation tries when its hold id is already used (see create). */
+const MAX_EXTRA_ATTEMPTS = 8;
+
+/** One attempt to hold a request's items at one candidate store (any store named on the items when none). */
+function attemptRecord(request: ReservationRequest, candidate: string | undefined, attempt: number): ReservationRecord {
+  const now = clockNow();
+  return {
+    reservationId: request.reservationId,
+    channel: request.channel,
+    ttlSeconds: request.ttlSeconds,
+    requested: request.items,
+    items: request.items.map((item) => ({ storeId: candidate ?? item.storeId!, sku: item.sku, qty: item.qty })),
+    ...(candidate ? { chosenStoreId: candidate } : {}),
+    phase: "holding",
+    attempt,
+    expiresAt: new Date(now + request.ttlSeconds * 1000).toISOString(),
+    createdAt: new Date(now).toISOString(),
+    updatedAt: new Date(now).toISOString(),
+    held: [],
+  };
+}
+
 /** What `hold` answers when a cell had already ended this attempt's hold: the attempt is over. */
 const ATTEMPT_ENDED = Symbol("attempt ended");
 
@@ -78,9 +106,12 @@ type SaveRecord = (record: ReservationRecord, alarmAt: number | null) => Promise
 
 /**
  * One reservation (one order): all-or-nothing over any number of stock cells, with its
- * time to live kept by an alarm. Every step is written down before the cells are called,
- * so a restart halfway is finished by the alarm (or by the next call). The Reservation
- * object it lives in runs one call per reservation at a time.
+ * time to live kept by an alarm. A creation is written down once, when every cell held
+ * (before that nothing was answered, and a restart halfway leaves holds that no record
+ * owns: the client's retry takes them as its own, or `sweep` releases them). Every later
+ * step is written down before the cells are called, so a restart halfway is finished by
+ * the alarm (or by the next call). The Reservation object it lives in runs one call per
+ * reservation at a time.
  */
 class ReservationBook {
   constructor(
@@ -124,25 +155,16 @@ class ReservationBook {
       const shortagesByStore: Array<{ storeId: string; shortages: unknown }> = [];
       let attempt = existing?.attempt ?? 0;
       for (const candidate of candidates) {
-        const now = clockNow();
         attempt += 1;
-        const record: ReservationRecord = {
-          reservationId: request.reservationId,
-          channel: request.channel,
-          ttlSeconds: request.ttlSeconds,
-          requested: request.items,
-          items: request.items.map((item) => ({ storeId: candidate ?? item.storeId!, sku: item.sku, qty: item.qty })),
-          ...(candidate ? { chosenStoreId: candidate } : {}),
-          phase: "holding",
-          attempt,
-          expiresAt: new Date(now + request.ttlSeconds * 1000).toISOString(),
-          createdAt: new Date(now).toISOString(),
-          updatedAt: new Date(now).toISOString(),
-          held: [],
-        };
-        await this.save(record, recoveryTime());
-        const reply = await this.hold(record, true);
-        if (reply === ATTEMPT_ENDED) throw new Error(`a fresh attempt ${holdIdOf(record)} found its hold already ended`);
+        let reply = await this.hold(attemptRecord(request, candidate, attempt), true);
+        // A fresh attempt meets its hold id already used only when an earlier attempt was
+        // never recorded (its answer was lost): that hold ended or holds other content. The
+        // next attempt number is a fresh hold id.
+        for (let extra = 0; reply === ATTEMPT_ENDED && extra < MAX_EXTRA_ATTEMPTS; extra++) {
+          attempt += 1;
+          reply = await this.hold(attemptRecord(request, candidate, attempt), true);
+        }
+        if (reply === ATTEMPT_ENDED) throw new Error(`reservation ${request.reservationId}: ${MAX_EXTRA_ATTEMPTS} fresh attempts found their holds already used`);
         if (reply.ok || !candidate || reply.error.code !== "insufficient_stock") return reply;
         shortagesByStore.push({ storeId: candidate, shortages: reply.error.details?.shortages ?? [] });
       }
@@ -173,6 +195,25 @@ class ReservationBook {
 
   release(reservationId: string): Promise<ReservationReply> {
     return this.transition(reservationId, "release");
+  }
+
+  /**
+   * A hold of this reservation found in a cell: kept when the record owns it (and settled,
+   * like any read), released when no record does: it is left from an attempt whose answer
+   * was lost. Calls for one reservation run one at a time, so a creation still holding
+   * cannot be swept: the sweep waits for its end, and its record.
+   */
+  sweep(holdId: string, cell: CellKey): Promise<"kept" | "released"> {
+    return this.serialized(async () => {
+      const record = this.record;
+      if (record && record.phase !== "failed" && holdIdOf(record) === holdId) {
+        await this.settle(record);
+        return "kept";
+      }
+      const reply = (await cellStub(this.env, cell).execute(cell, { type: "release", holdId, reason: "released" })) as CellReply;
+      if (!reply.ok && reply.error.code !== "not_found") throw new Error(`sweep of ${holdId}: ${reply.error.code} ${reply.error.message}`);
+      return "released";
+    });
   }
 
   /** Expiry when pending; otherwise the recovery of any step a restart interrupted. */
@@ -239,8 +280,9 @@ class ReservationBook {
     replies.forEach((reply, index) => {
       const item = record.items[index]!;
       if (reply.status === "rejected") failure ??= reply.reason;
-      else if (reply.value.ok && reply.value.hold && reply.value.hold.status !== "held") {
-        // This attempt's hold already ended in the cell: never count it as held.
+      else if ((reply.value.ok && reply.value.hold && reply.value.hold.status !== "held") || (!reply.value.ok && reply.value.error.code === "conflict")) {
+        // This attempt's hold id already ended in the cell, or holds an unrecorded attempt's
+        // other content: never count it as held.
         ended = true;
       } else if (reply.value.ok && reply.value.hold) {
         held.push({ ...item, fromChannel: reply.value.hold.fromChannel, fromShared: reply.value.hold.fromShared });
@@ -251,7 +293,7 @@ class ReservationBook {
     });
 
     if (ended) {
-      await this.abandon(record);
+      await this.giveBack(record);
       return ATTEMPT_ENDED;
     }
     if (shortages.length === 0 && failure === undefined) {
@@ -261,7 +303,7 @@ class ReservationBook {
       return { ok: true, created, reservation: viewOf(pending) };
     }
     // All or nothing: give back what was held before answering.
-    await this.abandon(record);
+    await this.giveBack(record);
     if (failure !== undefined) throw failure;
     return {
       ok: false,
@@ -271,6 +313,17 @@ class ReservationBook {
         details: { shortages },
       },
     };
+  }
+
+  /**
+   * Gives back every hold of this attempt. An attempt on record (a creation cut off by a
+   * restart) is abandoned through its durable phases; an attempt never written down only
+   * releases: nothing about it was answered, and a sweep releases what a restart cut off.
+   */
+  private async giveBack(record: ReservationRecord): Promise<void> {
+    const recorded = this.record !== undefined && this.record.phase !== "failed" && this.record.attempt === record.attempt;
+    if (recorded) await this.abandon(record);
+    else await this.releaseAll(record, "released");
   }
 
   /** Gives back every hold of this attempt; the phase is durable before the first release. */
@@ -364,6 +417,13 @@ export class Reservation extends DurableObject<Env> {
 
   release(reservationId: string): Promise<ReservationReply> {
     return this.with(reservationId, (book) => book.release(reservationId));
+  }
+
+  /** Each hold found in a cell (see ReservationBook.sweep); answers how many were released. */
+  async sweep(holds: UnownedHoldCandidate[]): Promise<{ kept: number; released: number }> {
+    const verdicts = await Promise.all(holds.map((hold) => this.with(hold.reservationId, (book) => book.sweep(hold.holdId, { storeId: hold.storeId, sku: hold.sku }))));
+    const released = verdicts.filter((verdict) => verdict === "released").length;
+    return { kept: verdicts.length - released, released };
   }
 
   /** Settles every reservation whose time came (expiry, or recovery of an interrupted step). */

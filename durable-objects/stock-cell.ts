@@ -137,10 +137,10 @@ export class StockCell extends DurableObject<Env> {
     return this.delivery.resendToReports();
   }
 
-  /** The reservations holding units here now (local mode's tick settles the ones that are due). */
-  heldReservations(key: CellKey): Array<{ reservationId: string; expiresAt: string }> {
+  /** The holds keeping units here now (local mode's tick settles the due ones; the sweep checks each has an owner). */
+  heldReservations(key: CellKey): Array<{ reservationId: string; holdId: string; expiresAt: string; createdAt: string }> {
     this.stateFor(key);
-    return [...this.held.values()].map((hold) => ({ reservationId: hold.reservationId, expiresAt: hold.expiresAt }));
+    return [...this.held.values()].map((hold) => ({ reservationId: hold.reservationId, holdId: hold.holdId, expiresAt: hold.expiresAt, createdAt: hold.createdAt }));
   }
 
   /** Retries delivery of the outbox after a failure (and after a restart). */

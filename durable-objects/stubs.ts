@@ -37,9 +37,18 @@ export function webhooksStub(env: Pick<Env, "WEBHOOKS">, region: string) {
 /** How many objects keep the reservations (changing it orphans the reservations kept so far). */
 export const RESERVATION_SHARDS = 64;
 
-/** The object that keeps a reservation: one of RESERVATION_SHARDS, by a hash of its id (FNV-1a). */
-export function reservationStub(env: Pick<Env, "RESERVATION">, reservationId: string) {
+/** Which of the RESERVATION_SHARDS objects keeps a reservation: a hash of its id (FNV-1a). */
+export function reservationShardOf(reservationId: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < reservationId.length; i++) hash = Math.imul(hash ^ reservationId.charCodeAt(i), 0x01000193);
-  return env.RESERVATION.get(env.RESERVATION.idFromName(`reservations-${(hash >>> 0) % RESERVATION_SHARDS}`));
+  return (hash >>> 0) % RESERVATION_SHARDS;
+}
+
+/** The object that keeps a reservation (see reservationShardOf). */
+export function reservationStub(env: Pick<Env, "RESERVATION">, reservationId: string) {
+  return reservationShardStub(env, reservationShardOf(reservationId));
+}
+
+export function reservationShardStub(env: Pick<Env, "RESERVATION">, shard: number) {
+  return env.RESERVATION.get(env.RESERVATION.idFromName(`reservations-${shard}`));
 }

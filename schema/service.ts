@@ -8,3 +8,16 @@ export const ReconcileResult = z
   .object({ runId: z.string(), clean: z.boolean(), cellsChecked: z.number(), differences: z.array(z.record(z.string(), z.unknown())) })
   .passthrough()
   .openapi("ReconcileResult");
+
+/** `POST /v1/admin/holds/sweep`: release holds no reservation owns (left by creations whose answer was lost). */
+export const SweepInput = z
+  .object({
+    /** Only holds at least this old (the cron: 60 s); 0 checks every hold. */
+    olderThanSeconds: z.number().int().min(0).max(86_400).optional(),
+  })
+  .strict()
+  .openapi("SweepRequest");
+
+export const SweepResult = z
+  .object({ cellsChecked: z.number(), holdsChecked: z.number(), released: z.number() })
+  .openapi("SweepResult");

@@ -12,6 +12,7 @@ const CALLS: Record<string, Call> = {
   "GET /v1/health": (c) => c.health(),
   "POST /v1/admin/tokens": (c) => c.admin.mintToken(body),
   "POST /v1/admin/reconcile": (c) => c.admin.reconcile(),
+  "POST /v1/admin/holds/sweep": (c) => c.admin.sweepHolds(),
   "POST /v1/admin/local/clock": (c) => c.local.clock(body),
   "POST /v1/admin/local/tick": (c) => c.local.tick(),
   "PUT /v1/stores/{storeId}": (c) => c.stores.put("{storeId}", body),

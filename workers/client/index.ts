@@ -34,6 +34,8 @@ export function createClient(options: ClientOptions) {
       mintToken: (body: T.TokenRequestBody) => call<T.TokenResponseBody>("POST", "/v1/admin/tokens", { body }),
       /** `POST /v1/admin/reconcile` (admin): compare cells with the reporting database now. */
       reconcile: (body: T.ReconcileRequestBody = {}) => call<T.ReconcileResponse>("POST", "/v1/admin/reconcile", { body }),
+      /** `POST /v1/admin/holds/sweep` (admin): release holds no reservation owns now. */
+      sweepHolds: (body: T.SweepRequestBody = {}) => call<T.SweepResponse>("POST", "/v1/admin/holds/sweep", { body }),
     },
 
     stores: {

@@ -10,7 +10,7 @@ import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery } 
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
 import type { MovementsQuery, ReconcileInput, ReportPage, ReservationsReportQuery, ScopedListQuery, ScopeQuery, StockReportQuery } from "../../schema/reports";
 import type { Reservation, ReservationInput, ReservationTransition } from "../../schema/reservations";
-import type { Health, ReconcileResult } from "../../schema/service";
+import type { Health, ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import type { ChangesPage, ChangesQuery, LiveQuery, Oversell, OversellList, OversellQuery, ResolveInput, StoreEventBatch, StoreEventInput, StoreEventResults, StoreStock } from "../../schema/store-sync";
 import type { Store, StoreInput, StoreList, StoreQuery } from "../../schema/stores";
 import type { TokenRequest, TokenResponse } from "../../schema/tokens";
@@ -34,6 +34,8 @@ export type TokenRequestBody = In<typeof TokenRequest>;
 export type TokenResponseBody = Out<typeof TokenResponse>;
 export type ReconcileRequestBody = In<typeof ReconcileInput>;
 export type ReconcileResponse = Out<typeof ReconcileResult>;
+export type SweepRequestBody = In<typeof SweepInput>;
+export type SweepResponse = Out<typeof SweepResult>;
 
 export type StoreBody = In<typeof StoreInput>;
 export type StoreResponse = Out<typeof Store>;

@@ -2,10 +2,11 @@ import { createRoute } from "@hono/zod-openapi";
 import { LIMITS } from "../../schema/limits";
 import { TokenRequest, TokenResponse } from "../../schema/tokens";
 import { ReconcileInput } from "../../schema/reports";
-import { ReconcileResult } from "../../schema/service";
+import { ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import { ApiError } from "../errors";
 import { REPORTING_UNAVAILABLE_MESSAGE } from "../reporting/db";
 import { reconcile } from "../reporting/reconcile";
+import { SWEEP_AGE_MS, sweepUnownedHolds } from "../holds";
 import { mintToken } from "../auth/tokens";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
@@ -39,6 +40,21 @@ const reconcileNow = createRoute({
   },
 });
 
+const sweepNow = createRoute({
+  method: "post",
+  path: "/v1/admin/holds/sweep",
+  tags: ["admin"],
+  summary: "Release holds no reservation owns now (the cron does it every 15 minutes)",
+  description: "A reservation is written down once every cell held; a restart in between leaves holds whose creation was never answered. The client's retry takes them as its own; otherwise this sweep (and the cron's) releases them. Every hold at least `olderThanSeconds` old (default 60) is checked by its reservation's object; one still being created is never swept.",
+  security: bearer,
+  middleware: [requireRole("admin")] as const,
+  request: { body: { required: false, content: { "application/json": { schema: SweepInput } } } },
+  responses: {
+    200: { description: "What was checked and released", content: { "application/json": { schema: SweepResult } } },
+    ...errorResponses("invalid_request", "unauthorized", "forbidden"),
+  },
+});
+
 export const admin = newRouter()
   .openapi(mint, async (c) => {
     const request = c.req.valid("json");
@@ -53,4 +69,8 @@ export const admin = newRouter()
       throw new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE);
     });
     return c.json({ ...result, differences: result.differences.map((difference) => ({ ...difference })) }, 200);
+  })
+  .openapi(sweepNow, async (c) => {
+    const body = c.req.valid("json") ?? {};
+    return c.json(await sweepUnownedHolds(c.env, body.olderThanSeconds !== undefined ? body.olderThanSeconds * 1000 : SWEEP_AGE_MS), 200);
   });

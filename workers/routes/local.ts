@@ -4,10 +4,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { clockOffsetMs, now, nowIso, setClockOffsetMs } from "../../durable-objects/clock";
-import { cellStub, directoryStub, hubStub, reservationStub } from "../../durable-objects/stubs";
+import { reservationStub } from "../../durable-objects/stubs";
 import { ClockInput, ClockState, TickResult } from "../../schema/local";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
+import { heldHolds } from "../holds";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
 import type { AppBindings } from "../types";
@@ -52,9 +53,7 @@ export const local = newRouter()
     return c.json({ offsetMs: clockOffsetMs(), now: nowIso() }, 200);
   })
   .openapi(tick, async (c) => {
-    const stores = await directoryStub(c.env).listStores();
-    const cells = (await mapConcurrently(stores, 8, async (store) => (await hubStub(c.env, store.storeId).skus()).map((sku) => ({ storeId: store.storeId, sku })))).flat();
-    const held = (await mapConcurrently(cells, 16, (key) => cellStub(c.env, key).heldReservations(key))).flat();
+    const { stores, cells, holds: held } = await heldHolds(c.env);
     const due = [...new Set(held.filter((hold) => Date.parse(hold.expiresAt) <= now()).map((hold) => hold.reservationId))];
     const settled = await mapConcurrently(due, 16, async (reservationId) => {
       // Reading a reservation settles it: a pending one past its time expires.
@@ -62,5 +61,5 @@ export const local = newRouter()
       return reply.ok && reply.reservation.status === "expired" ? reservationId : undefined;
     });
     const expired = settled.filter((id): id is string => id !== undefined);
-    return c.json({ stores: stores.length, cells: cells.length, reservations: new Set(held.map((hold) => hold.reservationId)).size, expired, now: nowIso() }, 200);
+    return c.json({ stores, cells, reservations: new Set(held.map((hold) => hold.reservationId)).size, expired, now: nowIso() }, 200);
   });

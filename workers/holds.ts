@@ -1,0 +1,54 @@
+import { now } from "../durable-objects/clock";
+import { cellStub, directoryStub, hubStub, reservationShardOf, reservationShardStub } from "../durable-objects/stubs";
+import type { UnownedHoldCandidate } from "../durable-objects/reservation";
+import { mapConcurrently } from "./concurrency";
+import type { Env } from "./env";
+
+export interface HeldHold extends UnownedHoldCandidate {
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** Every hold keeping units in any cell of any store (stores from the Directory, SKUs from each store's hub). */
+export async function heldHolds(env: Env): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
+  const stores = await directoryStub(env).listStores();
+  const cells = (await mapConcurrently(stores, 8, async (store) => (await hubStub(env, store.storeId).skus()).map((sku) => ({ storeId: store.storeId, sku })))).flat();
+  const holds = (await mapConcurrently(cells, 16, async (key) => (await cellStub(env, key).heldReservations(key)).map((hold) => ({ ...key, ...hold })))).flat();
+  return { stores: stores.length, cells: cells.length, holds };
+}
+
+/** The cron's sweep leaves holds younger than this (their creation may be under way; checking them is harmless, only wasted). */
+export const SWEEP_AGE_MS = 60_000;
+
+export interface SweepResult {
+  cellsChecked: number;
+  holdsChecked: number;
+  released: number;
+}
+
+/**
+ * Releases the holds no reservation record owns: a creation writes its record only once
+ * every cell held, so a restart in between (its answer lost) leaves holds behind unless
+ * the client retries. Each hold is checked by the reservation's own object, which runs
+ * one call per reservation at a time, so a creation under way is never swept. Holds
+ * younger than `olderThanMs` are left for the next sweep (the cron's, every 15 minutes).
+ */
+export async function sweepUnownedHolds(env: Env, olderThanMs: number): Promise<SweepResult> {
+  const { cells, holds } = await heldHolds(env);
+  // Holds are stamped on the service clock (local mode can move it).
+  const before = now() - olderThanMs;
+  const byShard = new Map<number, UnownedHoldCandidate[]>();
+  for (const hold of holds) {
+    if (Date.parse(hold.createdAt) > before) continue;
+    const shard = reservationShardOf(hold.reservationId);
+    const list = byShard.get(shard) ?? [];
+    list.push({ storeId: hold.storeId, sku: hold.sku, reservationId: hold.reservationId, holdId: hold.holdId });
+    byShard.set(shard, list);
+  }
+  const verdicts = await mapConcurrently([...byShard], 8, ([shard, list]) => reservationShardStub(env, shard).sweep(list));
+  return {
+    cellsChecked: cells,
+    holdsChecked: verdicts.reduce((sum, verdict) => sum + verdict.kept + verdict.released, 0),
+    released: verdicts.reduce((sum, verdict) => sum + verdict.released, 0),
+  };
+}
