@@ -23,6 +23,8 @@ const HOT_CLIENTS = 6;
 const MAX_HOT_OPS = Number(process.env.CRASH_HOT_OPS ?? 300);
 /** How long a client that lost its answer stays away (a crashed checkout restarting). */
 const PAUSE_AFTER_LOSS_MS = Number(process.env.CRASH_PAUSE_MS ?? 500);
+/** A hot client's pause between reservations (random, up to this): spreads the bounded hot history over the kills. */
+const HOT_PAUSE_MS = KILLS * 200;
 const ADMIN_TOKEN = "crash-admin-token";
 const STORES = ["crash-a", "crash-b", "crash-c"];
 const SKUS = ["k1", "k2", "k3", "k4"];
@@ -163,6 +165,7 @@ describe("killed with SIGKILL under load, restarted on the same storage", () => 
         return answer;
       };
       while (!stopping && history.length < MAX_HOT_OPS) {
+        await sleep(Math.random() * HOT_PAUSE_MS);
         const reservationId = `h${client}-${serial++}`;
         const channel = pick(["online", "pos"]);
         const qty = 1 + Math.floor(Math.random() * 2);
