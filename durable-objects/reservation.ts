@@ -101,8 +101,14 @@ const notFound = (reservationId: string): ReservationReply => ({
   error: { code: "not_found", message: `no reservation ${reservationId}` },
 });
 
-/** Writes a reservation's record and when its alarm is due (null: none), durably. */
-type SaveRecord = (record: ReservationRecord, alarmAt: number | null) => Promise<void>;
+/**
+ * What follows a write: cells are called (the write is durable before they are), or only
+ * the answer goes out (the output gate holds it until the write is durable).
+ */
+type Next = "cells" | "answer";
+
+/** Writes a reservation's record and when its alarm is due (null: none). */
+type SaveRecord = (record: ReservationRecord, alarmAt: number | null, next: Next) => Promise<void>;
 
 /**
  * One reservation (one order): all-or-nothing over any number of stock cells, with its
@@ -299,7 +305,7 @@ class ReservationBook {
     if (shortages.length === 0 && failure === undefined) {
       const pending: ReservationRecord = { ...record, phase: "pending", held, updatedAt: new Date().toISOString() };
       // expiresAt is on the service clock; the alarm runs on real time.
-      await this.save(pending, Date.parse(record.expiresAt) - clockOffsetMs());
+      await this.save(pending, Date.parse(record.expiresAt) - clockOffsetMs(), "answer");
       return { ok: true, created, reservation: viewOf(pending) };
     }
     // All or nothing: give back what was held before answering.
@@ -328,14 +334,14 @@ class ReservationBook {
 
   /** Gives back every hold of this attempt; the phase is durable before the first release. */
   private async abandon(record: ReservationRecord): Promise<void> {
-    if (this.record?.phase !== "abandoning") await this.save({ ...record, phase: "abandoning" }, recoveryTime());
+    if (this.record?.phase !== "abandoning") await this.save({ ...record, phase: "abandoning" }, recoveryTime(), "cells");
     await this.releaseAll(record, "released");
-    await this.save({ ...record, phase: "failed", held: [], updatedAt: new Date().toISOString() }, null);
+    await this.save({ ...record, phase: "failed", held: [], updatedAt: new Date().toISOString() }, null, "answer");
   }
 
   /** Runs confirming / releasing / expiring to its end on every cell, then settles the record. */
   private async runStep(record: ReservationRecord & { phase: StepPhase }): Promise<void> {
-    if (this.record?.phase !== record.phase) await this.save(record, recoveryTime());
+    if (this.record?.phase !== record.phase) await this.save(record, recoveryTime(), "cells");
     const holdId = holdIdOf(record);
     const command: CellCommand =
       record.phase === "confirming" ? { type: "confirm", holdId } : { type: "release", holdId, reason: record.phase === "expiring" ? "expired" : "released" };
@@ -347,7 +353,7 @@ class ReservationBook {
         throw new Error(`${record.phase} ${item.storeId}/${item.sku}: ${reply.value.error.code} ${reply.value.error.message}`);
       }
     });
-    await this.save({ ...record, phase: STEP_TARGET[record.phase], updatedAt: new Date().toISOString() }, null);
+    await this.save({ ...record, phase: STEP_TARGET[record.phase], updatedAt: new Date().toISOString() }, null, "answer");
   }
 
   /** Releases this attempt's hold in every cell of the order; a cell that never held it has nothing to do. */
@@ -368,9 +374,8 @@ class ReservationBook {
     );
   }
 
-  /** Writes the record and its alarm, and waits until both are durable before any cell is called. */
-  private async save(record: ReservationRecord, alarmAt: number | null): Promise<void> {
-    await this.write(record, alarmAt);
+  private async save(record: ReservationRecord, alarmAt: number | null, next: Next): Promise<void> {
+    await this.write(record, alarmAt, next);
     this.record = record;
   }
 
@@ -465,16 +470,21 @@ export class Reservation extends DurableObject<Env> {
   private bookFor(reservationId: string): ReservationBook {
     const row = this.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).toArray()[0];
     const record = row ? (JSON.parse(row.record) as ReservationRecord) : undefined;
-    return new ReservationBook(record, this.env, (next, alarmAt) => this.save(reservationId, next, alarmAt));
+    return new ReservationBook(record, this.env, (written, alarmAt, next) => this.save(reservationId, written, alarmAt, next));
   }
 
-  private async save(reservationId: string, record: ReservationRecord, due: number | null): Promise<void> {
+  /**
+   * Writes the row and its alarm. Before cells are called both are durable first; before an
+   * answer only, the output gate holds the answer until they are, and not waiting here lets
+   * the writes of other calls join the same commit.
+   */
+  private async save(reservationId: string, record: ReservationRecord, due: number | null, next: Next): Promise<void> {
     this.sql.exec(
       "INSERT INTO reservations (id, record, due) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record, due = excluded.due",
       reservationId, JSON.stringify(record), due,
     );
     await this.reschedule(due);
-    await this.ctx.storage.sync();
+    if (next === "cells") await this.ctx.storage.sync();
   }
 
   /**
