@@ -1,7 +1,13 @@
 import type { Env } from "../../workers/env";
 import type { Alert } from "../core";
 import { directoryStub, webhooksStub } from "../stubs";
-import { deliveredUpTo, markDelivered } from "./cell-tables";
+import { deliveredUpTo, markDelivered, type CellEvent } from "./cell-tables";
+
+/** Outbox rows the caller already read: every row after `after`, in order. */
+export interface RowsRead {
+  after: number;
+  events: CellEvent[];
+}
 
 export const ALERTS = "alerts";
 const PAGE = 500;
@@ -32,22 +38,29 @@ export class AlertDelivery {
    * nothing to record). The caller writes it with the other cursors in one commit; after a
    * failure the alerts are sent again, and the webhooks ignore the repeats.
    */
-  async deliver(storeId: string, last: number): Promise<number | undefined> {
+  async deliver(storeId: string, last: number, read?: RowsRead): Promise<number | undefined> {
     if (!this.env.WEBHOOKS) return undefined;
     let from = deliveredUpTo(this.sql, ALERTS);
     if (from >= last) return undefined;
+    // The caller has usually just read exactly these rows for the hub: no second read.
+    if (read && read.after === from && read.events.at(-1)?.seq === last) {
+      await this.send(storeId, read.events.flatMap((event) => event.alerts ?? []));
+      return last;
+    }
     while (from < last) {
       const rows = this.sql
         .exec<{ seq: number; event: string }>(`SELECT seq, event FROM outbox WHERE seq > ? AND seq <= ? AND event LIKE '%"alerts":%' ORDER BY seq LIMIT ?`, from, last, PAGE)
         .toArray();
-      const alerts = rows.flatMap((row) => (JSON.parse(row.event) as { alerts?: Alert[] }).alerts ?? []);
-      if (alerts.length > 0) {
-        this.region ??= (await directoryStub(this.env).getStore(storeId))?.region ?? null;
-        if (this.region) await webhooksStub(this.env, this.region).receive(alerts);
-      }
+      await this.send(storeId, rows.flatMap((row) => (JSON.parse(row.event) as { alerts?: Alert[] }).alerts ?? []));
       from = rows.length === PAGE ? rows.at(-1)!.seq : last;
     }
     return from;
+  }
+
+  private async send(storeId: string, alerts: Alert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    this.region ??= (await directoryStub(this.env).getStore(storeId))?.region ?? null;
+    if (this.region) await webhooksStub(this.env, this.region).receive(alerts);
   }
 
   /** Records how far the alerts went (inside the caller's transaction). */

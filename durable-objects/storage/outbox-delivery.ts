@@ -107,8 +107,11 @@ export class OutboxDelivery {
     if (!state) return;
     const queue = this.env.INVENTORY_EVENTS;
     for (;;) {
-      const toHub = outboxAfter(sql, deliveredUpTo(sql, HUB), PAGE);
-      const toQueue = queue ? outboxAfter(sql, deliveredUpTo(sql, QUEUE), PAGE) : [];
+      const hubCursor = deliveredUpTo(sql, HUB);
+      const toHub = outboxAfter(sql, hubCursor, PAGE);
+      const queueCursor = queue ? deliveredUpTo(sql, QUEUE) : undefined;
+      // The two cursors are usually level: then the rows are read once.
+      const toQueue = queueCursor === undefined ? [] : queueCursor === hubCursor ? toHub : outboxAfter(sql, queueCursor, PAGE);
       const oversells = undeliveredOversells(sql, state.storeId, state.sku);
       const last = lastOutboxSeq(sql);
       const [hub, reports, directory, alerts] = await Promise.allSettled([
@@ -116,7 +119,7 @@ export class OutboxDelivery {
         queue && toQueue.length > 0 ? queue.sendBatch(messagesOf(toQueue)) : undefined,
         oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
         // Threshold events to the region's webhooks (see alert-delivery.ts).
-        this.alerts.deliver(state.storeId, last),
+        this.alerts.deliver(state.storeId, last, { after: hubCursor, events: toHub }),
       ]);
       this.ctx.storage.transactionSync(() => {
         if (toHub.length > 0 && hub.status === "fulfilled") markDelivered(sql, HUB, toHub.at(-1)!.seq);
