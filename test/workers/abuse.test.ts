@@ -50,6 +50,22 @@ describe("abuse controls", () => {
     await evil.text();
   });
 
+  it("answers a request without an Origin with no CORS grant, only Vary: Origin; an allowed origin gets the grant", async () => {
+    const plain = await api("GET", "/v1/stores", { token: ADMIN });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("vary")).toBe("Origin");
+    expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+    expect(plain.headers.get("access-control-expose-headers")).toBeNull();
+    expect(plain.headers.get("x-request-id")).toBeTruthy();
+    expect(plain.headers.get("x-inventory-region")).toBeTruthy();
+    const partner = await SELF.fetch("http://inventory.test/v1/stores", { headers: { origin: "https://partner.example" } });
+    expect(partner.status).toBe(200);
+    expect(partner.headers.get("access-control-allow-origin")).toBe("https://partner.example");
+    expect(partner.headers.get("access-control-expose-headers")).toContain("x-request-id");
+    expect(partner.headers.get("vary")).toBe("Origin");
+    await partner.text();
+  });
+
   it("sends security headers and a content security policy on pages and API answers", async () => {
     const docs = await SELF.fetch("http://inventory.test/docs");
     expect(docs.headers.get("content-security-policy")).toContain("default-src 'self'");

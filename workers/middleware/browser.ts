@@ -1,6 +1,8 @@
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
+import { createMiddleware } from "hono/factory";
 import type { Env } from "../env";
+import type { AppBindings } from "../types";
 
 /** The content security policy of every page the Worker serves (the dashboard's is in web/public/_headers). */
 export const CONTENT_SECURITY_POLICY = {
@@ -23,7 +25,7 @@ export const securityHeaders = secureHeaders({ contentSecurityPolicy: CONTENT_SE
  * Browsers may call the API from the dashboard (same origin, no CORS needed) and from the
  * origins listed in ALLOWED_ORIGINS; any other origin gets no CORS grant.
  */
-export const corsForDashboard = cors({
+const honoCors = cors({
   origin: (origin, c) => {
     const allowed = ((c.env as Env).ALLOWED_ORIGINS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
     return allowed.includes(origin) ? origin : null;
@@ -32,4 +34,16 @@ export const corsForDashboard = cors({
   allowHeaders: ["authorization", "content-type", "x-request-id"],
   exposeHeaders: ["x-request-id", "x-inventory-region", "x-next-cursor", "retry-after"],
   maxAge: 600,
+});
+
+/**
+ * A request without an Origin (a checkout backend, a POS terminal, a same-origin GET) gets
+ * no CORS grant, only `Vary: Origin` for caches, set before the handler. Hono's cors would
+ * set its headers on a placeholder response and `Vary` on the finished one, and each makes
+ * Hono copy the Response: three copies per request on the hot path.
+ */
+export const corsForDashboard = createMiddleware<AppBindings>((c, next) => {
+  if (c.req.header("origin") !== undefined) return honoCors(c, next);
+  c.header("Vary", "Origin");
+  return next();
 });
