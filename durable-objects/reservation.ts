@@ -424,11 +424,18 @@ export class Reservation extends DurableObject<Env> {
     return this.with(reservationId, (book) => book.release(reservationId));
   }
 
-  /** Each hold found in a cell (see ReservationBook.sweep); answers how many were released. */
-  async sweep(holds: UnownedHoldCandidate[]): Promise<{ kept: number; released: number }> {
-    const verdicts = await Promise.all(holds.map((hold) => this.with(hold.reservationId, (book) => book.sweep(hold.holdId, { storeId: hold.storeId, sku: hold.sku }))));
-    const released = verdicts.filter((verdict) => verdict === "released").length;
-    return { kept: verdicts.length - released, released };
+  /** Each hold found in a cell (see ReservationBook.sweep); a hold that could not be checked waits for the next sweep. */
+  async sweep(holds: UnownedHoldCandidate[]): Promise<{ kept: number; released: number; failed: number }> {
+    const verdicts = await Promise.allSettled(holds.map((hold) => this.with(hold.reservationId, (book) => book.sweep(hold.holdId, { storeId: hold.storeId, sku: hold.sku }))));
+    const count = { kept: 0, released: 0, failed: 0 };
+    verdicts.forEach((verdict, index) => {
+      if (verdict.status === "fulfilled") count[verdict.value] += 1;
+      else {
+        count.failed += 1;
+        console.warn(JSON.stringify({ msg: "hold sweep failed; the next sweep tries again", holdId: holds[index]!.holdId, error: String(verdict.reason) }));
+      }
+    });
+    return count;
   }
 
   /** Settles every reservation whose time came (expiry, or recovery of an interrupted step). */

@@ -19,5 +19,5 @@ export const SweepInput = z
   .openapi("SweepRequest");
 
 export const SweepResult = z
-  .object({ cellsChecked: z.number(), holdsChecked: z.number(), released: z.number() })
+  .object({ cellsChecked: z.number(), holdsChecked: z.number(), released: z.number(), failed: z.number() })
   .openapi("SweepResult");

@@ -24,6 +24,8 @@ export interface SweepResult {
   cellsChecked: number;
   holdsChecked: number;
   released: number;
+  /** Holds that could not be checked now (a cell or object unreachable): the next sweep tries again. */
+  failed: number;
 }
 
 /**
@@ -46,9 +48,6 @@ export async function sweepUnownedHolds(env: Env, olderThanMs: number): Promise<
     byShard.set(shard, list);
   }
   const verdicts = await mapConcurrently([...byShard], 8, ([shard, list]) => reservationShardStub(env, shard).sweep(list));
-  return {
-    cellsChecked: cells,
-    holdsChecked: verdicts.reduce((sum, verdict) => sum + verdict.kept + verdict.released, 0),
-    released: verdicts.reduce((sum, verdict) => sum + verdict.released, 0),
-  };
+  const total = (key: "kept" | "released" | "failed") => verdicts.reduce((sum, verdict) => sum + verdict[key], 0);
+  return { cellsChecked: cells, holdsChecked: total("kept") + total("released") + total("failed"), released: total("released"), failed: total("failed") };
 }

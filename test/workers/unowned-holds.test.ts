@@ -47,6 +47,7 @@ describe("holds no reservation owns", () => {
     const swept = await sweep();
     expect(swept.status).toBe(200);
     expect(swept.body.released).toBeGreaterThanOrEqual(1);
+    expect(swept.body.failed).toBe(0);
     expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(2);
     expect((await api("GET", `/v1/reservations/${lost}`, { token: ADMIN })).status).toBe(404);
     expect((await api("GET", `/v1/reservations/${owned}`, { token: ADMIN })).body.status).toBe("pending");
