@@ -5,9 +5,11 @@
 
 /**
  * `holding`, `abandoning`, `confirming`, `releasing` and `expiring` are steps under way; the
- * rest are settled. `abandoning` is written before an attempt's holds are given back (a
- * shortage, or a creation cut off before it answered), so that a retry after a crash never
- * mistakes an attempt whose holds were already released for one still holding.
+ * rest are settled. A creation is no longer written down before its cells hold (it is first
+ * written as `pending`), so `holding` is only found in records written by an earlier
+ * version; such a record, cut off before it answered, is abandoned: `abandoning` is written
+ * before its holds are given back, so that a retry after a crash never mistakes an attempt
+ * whose holds were already released for one still holding.
  */
 export type ReservationPhase =
   | "holding"
