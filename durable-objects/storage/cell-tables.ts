@@ -190,6 +190,19 @@ export function outboxAfter(sql: SqlStorage, seq: number, limit: number): CellEv
     .map((row) => JSON.parse(row.event) as CellEvent);
 }
 
+/** A reader of outbox pages (`outboxAfter`) that reads each cursor's page once. */
+export type OutboxPages = (after: number) => CellEvent[];
+
+/** For one delivery round: the destinations that stand at the same cursor (nearly always) share one read. */
+export function outboxPages(sql: SqlStorage, limit: number): OutboxPages {
+  const pages = new Map<number, CellEvent[]>();
+  return (after) => {
+    let page = pages.get(after);
+    if (!page) pages.set(after, (page = outboxAfter(sql, after, limit)));
+    return page;
+  };
+}
+
 export function lastOutboxSeq(sql: SqlStorage): number {
   return sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM outbox").one().seq ?? 0;
 }

@@ -2,7 +2,7 @@ import type { Env } from "../../workers/env";
 import type { CellState } from "../core";
 import { nextAttemptAt, viewOf } from "../core";
 import { directoryStub, hubStub } from "../stubs";
-import { OUTBOX_RETENTION_MS, deliveredUpTo, firstOutboxSeq, lastOutboxSeq, markDelivered, outboxAfter, pruneOutbox, rewindDelivery, type CellEvent } from "./cell-tables";
+import { OUTBOX_RETENTION_MS, deliveredUpTo, firstOutboxSeq, lastOutboxSeq, markDelivered, outboxPages, pruneOutbox, rewindDelivery, type CellEvent } from "./cell-tables";
 import { markOversellDelivered, undeliveredOversells } from "./oversell-records";
 import { AlertDelivery } from "./alert-delivery";
 
@@ -107,11 +107,9 @@ export class OutboxDelivery {
     if (!state) return;
     const queue = this.env.INVENTORY_EVENTS;
     for (;;) {
-      const hubCursor = deliveredUpTo(sql, HUB);
-      const toHub = outboxAfter(sql, hubCursor, PAGE);
-      const queueCursor = queue ? deliveredUpTo(sql, QUEUE) : undefined;
-      // The two cursors are usually level: then the rows are read once.
-      const toQueue = queueCursor === undefined ? [] : queueCursor === hubCursor ? toHub : outboxAfter(sql, queueCursor, PAGE);
+      const pages = outboxPages(sql, PAGE);
+      const toHub = pages(deliveredUpTo(sql, HUB));
+      const toQueue = queue ? pages(deliveredUpTo(sql, QUEUE)) : [];
       const oversells = undeliveredOversells(sql, state.storeId, state.sku);
       const last = lastOutboxSeq(sql);
       const [hub, reports, directory, alerts] = await Promise.allSettled([
@@ -119,7 +117,7 @@ export class OutboxDelivery {
         queue && toQueue.length > 0 ? queue.sendBatch(messagesOf(toQueue)) : undefined,
         oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
         // Threshold events to the region's webhooks (see alert-delivery.ts).
-        this.alerts.deliver(state.storeId, last, { after: hubCursor, events: toHub }),
+        this.alerts.deliver(state.storeId, last, pages),
       ]);
       this.ctx.storage.transactionSync(() => {
         if (toHub.length > 0 && hub.status === "fulfilled") markDelivered(sql, HUB, toHub.at(-1)!.seq);
