@@ -71,7 +71,7 @@ function viewOf(record: ReservationRecord): ReservationView {
   };
 }
 
-/** How many more attempt numbers a creation tries when its hold id is already used (see create). */
+/** How many more attempt numbers a creation tries when its hold id is already used (see holdFresh). */
 const MAX_EXTRA_ATTEMPTS = 8;
 
 /** One attempt to hold a request's items at one candidate store (any store named on the items when none). */
@@ -161,16 +161,9 @@ class ReservationBook {
       const shortagesByStore: Array<{ storeId: string; shortages: unknown }> = [];
       let attempt = existing?.attempt ?? 0;
       for (const candidate of candidates) {
-        attempt += 1;
-        let reply = await this.hold(attemptRecord(request, candidate, attempt), true);
-        // A fresh attempt meets its hold id already used only when an earlier attempt was
-        // never recorded (its answer was lost): that hold ended or holds other content. The
-        // next attempt number is a fresh hold id.
-        for (let extra = 0; reply === ATTEMPT_ENDED && extra < MAX_EXTRA_ATTEMPTS; extra++) {
-          attempt += 1;
-          reply = await this.hold(attemptRecord(request, candidate, attempt), true);
-        }
-        if (reply === ATTEMPT_ENDED) throw new Error(`reservation ${request.reservationId}: ${MAX_EXTRA_ATTEMPTS} fresh attempts found their holds already used`);
+        const tried = await this.holdFresh(request, candidate, attempt + 1);
+        attempt = tried.attempt;
+        const reply = tried.reply;
         if (reply.ok || !candidate || reply.error.code !== "insufficient_stock") return reply;
         shortagesByStore.push({ storeId: candidate, shortages: reply.error.details?.shortages ?? [] });
       }
@@ -183,6 +176,20 @@ class ReservationBook {
         },
       };
     });
+  }
+
+  /**
+   * Holds the request at one candidate under the first attempt number from `attempt` on
+   * whose hold id is unused. A fresh attempt meets its hold id used only when an earlier
+   * attempt was never recorded (its answer was lost): that hold ended, or holds other
+   * content; the next number is a fresh hold id.
+   */
+  private async holdFresh(request: ReservationRequest, candidate: string | undefined, attempt: number): Promise<{ reply: ReservationReply; attempt: number }> {
+    for (const last = attempt + MAX_EXTRA_ATTEMPTS; attempt <= last; attempt++) {
+      const reply = await this.hold(attemptRecord(request, candidate, attempt), true);
+      if (reply !== ATTEMPT_ENDED) return { reply, attempt };
+    }
+    throw new Error(`reservation ${request.reservationId}: ${MAX_EXTRA_ATTEMPTS + 1} fresh attempts found their hold ids used`);
   }
 
   get(reservationId: string): Promise<ReservationReply> {
@@ -216,8 +223,7 @@ class ReservationBook {
         await this.settle(record);
         return "kept";
       }
-      const reply = (await cellStub(this.env, cell).execute(cell, { type: "release", holdId, reason: "released" })) as CellReply;
-      if (!reply.ok && reply.error.code !== "not_found") throw new Error(`sweep of ${holdId}: ${reply.error.code} ${reply.error.message}`);
+      await this.releaseHold(holdId, [cell]);
       return "released";
     });
   }
@@ -329,13 +335,13 @@ class ReservationBook {
   private async giveBack(record: ReservationRecord): Promise<void> {
     const recorded = this.record !== undefined && this.record.phase !== "failed" && this.record.attempt === record.attempt;
     if (recorded) await this.abandon(record);
-    else await this.releaseAll(record, "released");
+    else await this.releaseHold(holdIdOf(record), record.items);
   }
 
   /** Gives back every hold of this attempt; the phase is durable before the first release. */
   private async abandon(record: ReservationRecord): Promise<void> {
     if (this.record?.phase !== "abandoning") await this.save({ ...record, phase: "abandoning" }, recoveryTime(), "cells");
-    await this.releaseAll(record, "released");
+    await this.releaseHold(holdIdOf(record), record.items);
     await this.save({ ...record, phase: "failed", held: [], updatedAt: new Date().toISOString() }, null, "answer");
   }
 
@@ -356,19 +362,18 @@ class ReservationBook {
     await this.save({ ...record, phase: STEP_TARGET[record.phase], updatedAt: new Date().toISOString() }, null, "answer");
   }
 
-  /** Releases this attempt's hold in every cell of the order; a cell that never held it has nothing to do. */
-  private async releaseAll(record: ReservationRecord, reason: "released" | "expired"): Promise<void> {
-    const holdId = holdIdOf(record);
-    const replies = await this.callCells(record.items, () => ({ type: "release", holdId, reason }));
+  /** Releases a hold in each of these cells; a cell that never held it has nothing to do. */
+  private async releaseHold(holdId: string, cells: CellKey[]): Promise<void> {
+    const replies = await this.callCells(cells, () => ({ type: "release", holdId, reason: "released" }));
     for (const reply of replies) {
       if (reply.status === "rejected") throw reply.reason;
       if (!reply.value.ok && reply.value.error.code !== "not_found") {
-        throw new Error(`release failed: ${reply.value.error.code} ${reply.value.error.message}`);
+        throw new Error(`release of ${holdId} failed: ${reply.value.error.code} ${reply.value.error.message}`);
       }
     }
   }
 
-  private callCells(items: ReservationItem[], commandFor: (item: ReservationItem) => CellCommand): Promise<PromiseSettledResult<CellReply>[]> {
+  private callCells<T extends CellKey>(items: T[], commandFor: (item: T) => CellCommand): Promise<PromiseSettledResult<CellReply>[]> {
     return Promise.allSettled(
       items.map((item) => cellStub(this.env, item).execute({ storeId: item.storeId, sku: item.sku }, commandFor(item))),
     );
