@@ -1,20 +1,20 @@
 import { now } from "../durable-objects/clock";
-import { cellStub, directoryStub, hubStub, reservationShardOf, reservationShardStub } from "../durable-objects/stubs";
+import { cellStub, reservationShardOf, reservationShardStub } from "../durable-objects/stubs";
 import type { UnownedHoldCandidate } from "../durable-objects/reservation";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
+import { cellKeysOf } from "./stores";
 
 export interface HeldHold extends UnownedHoldCandidate {
   expiresAt: string;
   createdAt: string;
 }
 
-/** Every hold keeping units in any cell of any store (stores from the Directory, SKUs from each store's hub). */
+/** Every hold keeping units in any cell of any store. */
 export async function heldHolds(env: Env): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
-  const stores = await directoryStub(env).listStores();
-  const cells = (await mapConcurrently(stores, 8, async (store) => (await hubStub(env, store.storeId).skus()).map((sku) => ({ storeId: store.storeId, sku })))).flat();
-  const holds = (await mapConcurrently(cells, 16, async (key) => (await cellStub(env, key).heldReservations(key)).map((hold) => ({ ...key, ...hold })))).flat();
-  return { stores: stores.length, cells: cells.length, holds };
+  const { storeIds, cells } = await cellKeysOf(env);
+  const holds = (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).heldReservations(key)).map((hold) => ({ ...key, ...hold })))).flat();
+  return { stores: storeIds.length, cells: cells.length, holds };
 }
 
 /** The cron's sweep leaves holds younger than this (their creation may be under way; checking them is harmless, only wasted). */
@@ -44,7 +44,7 @@ export async function sweepUnownedHolds(env: Env, olderThanMs: number): Promise<
     if (Date.parse(hold.createdAt) > before) continue;
     const shard = reservationShardOf(hold.reservationId);
     const list = byShard.get(shard) ?? [];
-    list.push({ storeId: hold.storeId, sku: hold.sku, reservationId: hold.reservationId, holdId: hold.holdId });
+    list.push(hold);
     byShard.set(shard, list);
   }
   const verdicts = await mapConcurrently([...byShard], 8, ([shard, list]) => reservationShardStub(env, shard).sweep(list));

@@ -1,5 +1,7 @@
 import type { StoreRecord } from "../durable-objects/directory";
-import { directoryStub } from "../durable-objects/stubs";
+import type { CellKey } from "../durable-objects/stock-cell";
+import { directoryStub, hubStub } from "../durable-objects/stubs";
+import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
 
@@ -25,4 +27,11 @@ export async function requireStore(env: Pick<Env, "DIRECTORY">, storeId: string)
 
 export function remember(storeId: string, store: StoreRecord | null): void {
   cache.set(storeId, { store, at: Date.now() });
+}
+
+/** Every cell of the named stores (all stores when none are named): SKUs from each store's hub. */
+export async function cellKeysOf(env: Pick<Env, "DIRECTORY" | "STORE_HUB">, storeIds?: string[]): Promise<{ storeIds: string[]; cells: CellKey[] }> {
+  const ids = storeIds ?? (await directory(env).listStores()).map((store) => store.storeId);
+  const perStore = await mapConcurrently(ids, 8, async (storeId) => (await hubStub(env, storeId).skus()).map((sku) => ({ storeId, sku })));
+  return { storeIds: ids, cells: perStore.flat() };
 }

@@ -1,9 +1,10 @@
 import { inArray, sql } from "drizzle-orm";
 import type { CellView } from "../../durable-objects/stock-cell";
-import { cellStub, directoryStub, hubStub } from "../../durable-objects/stubs";
+import { cellStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
 import type { Env } from "../env";
+import { cellKeysOf } from "../stores";
 import { withReportingDb, type ReportingDb } from "./db";
 
 export type DifferenceKind = "snapshot_missing" | "snapshot_behind" | "snapshot_mismatch" | "ledger_gap" | "ledger_mismatch" | "unknown_cell";
@@ -51,14 +52,11 @@ export function reconcile(env: Env, options: ReconcileOptions): Promise<Reconcil
 
 async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
   const startedAt = new Date().toISOString();
-  const storeIds = options.storeIds ?? (await directoryStub(env).listStores()).map((store) => store.storeId);
+  const { storeIds, cells: keys } = await cellKeysOf(env, options.storeIds);
 
   // The authority: every cell's current state, read from the cells themselves.
-  const perStore = await mapConcurrently(storeIds, 8, async (storeId) => {
-    const skus = await hubStub(env, storeId).skus();
-    return mapConcurrently(skus, 16, async (sku) => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null);
-  });
-  const truth = perStore.flat().filter((cell): cell is CellView => cell !== null);
+  const read = await mapConcurrently(keys, 32, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
+  const truth = read.filter((cell): cell is CellView => cell !== null);
 
   const differences: Difference[] = [];
   if (storeIds.length > 0) {
