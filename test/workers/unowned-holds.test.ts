@@ -1,5 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { holdIdOf } from "../../durable-objects/core";
 import { cellStub, reservationStub } from "../../durable-objects/stubs";
 import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
 
@@ -14,7 +15,7 @@ type Key = { storeId: string; sku: string };
 async function holdWithoutRecord(key: Key, reservationId: string, qty: number, attempt = 1) {
   const reply = await cellStub(env, key).execute(key, {
     type: "hold",
-    holdId: `${reservationId}#${attempt}`,
+    holdId: holdIdOf({ reservationId, attempt }),
     reservationId,
     channel: "online",
     qty,
