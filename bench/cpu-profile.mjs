@@ -68,8 +68,7 @@ const percent = (count, total) => `${((100 * count) / total).toFixed(1).padStart
 const top = (map, total, n) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, count]) => `${percent(count, total)}  ${key}`);
 
 /** Self time per function. */
-function byFunction(profile) {
-  const { counts, total } = sampled(profile);
+function byFunction(profile, { counts, total }) {
   const self = new Map();
   for (const node of profile.nodes) {
     const { functionName, url, lineNumber } = node.callFrame;
@@ -80,7 +79,7 @@ function byFunction(profile) {
 }
 
 /** Self time per source module of the bundle (esbuild marks each with a `// path` line); native frames count to their JS caller. */
-function byModule(profile, bundle) {
+function byModule(profile, bundle, { counts, parents, total }) {
   const starts = [];
   bundle.split("\n").forEach((line, index) => {
     const match = /^\/\/ (\S+\.m?[jt]s)$/.exec(line);
@@ -91,7 +90,6 @@ function byModule(profile, bundle) {
     for (const [start, path] of starts) if (start <= line) found = path;
     return found;
   };
-  const { counts, parents, total } = sampled(profile);
   const self = new Map();
   for (const node of profile.nodes) {
     const count = counts.get(node.id) ?? 0;
@@ -146,8 +144,9 @@ try {
     mkdirSync(join(here, "results"), { recursive: true });
     const file = join(here, "results", `${scenario}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
-    console.log(`\nself time by function:\n${byFunction(profile).join("\n")}`);
-    console.log(`\nself time by module:\n${byModule(profile, readFileSync(scriptPath, "utf8")).join("\n")}`);
+    const samples = sampled(profile);
+    console.log(`\nself time by function:\n${byFunction(profile, samples).join("\n")}`);
+    console.log(`\nself time by module:\n${byModule(profile, readFileSync(scriptPath, "utf8"), samples).join("\n")}`);
     console.log(`profile: ${file}`);
   }
 } finally {
