@@ -16,7 +16,8 @@ import { cellRows, movementRows, oversellRows, reservationRows, storeRows } from
 async function insertRows<T extends PgTable>(db: ReportingDb, table: T, rows: Array<T["$inferInsert"]>, onConflict: SQL): Promise<Array<Record<string, unknown>>> {
   if (rows.length === 0) return [];
   const columns = getTableColumns(table) as Record<string, { name: string }>;
-  // The table's columns that the rows carry (a row may hold more, e.g. a store's `covers`).
+  // The table's columns that the rows carry (a row may hold more, e.g. a store's `covers`);
+  // rows.ts builds every row of a table whole, so the first row names them all.
   const keys = Object.keys(columns).filter((key) => key in rows[0]!);
   const names = keys.map((key) => columns[key]!.name);
   const documents = rows.map((row) => {
