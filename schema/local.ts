@@ -22,6 +22,8 @@ export const TickResult = z
     cells: z.number().int(),
     reservations: z.number().int(),
     expired: z.array(z.string()),
+    /** Holds no reservation owns (a creation cut off before its record), released as the cron's sweep would. */
+    unownedHoldsReleased: z.number().int(),
     now: z.string(),
   })
   .openapi("TickResult");

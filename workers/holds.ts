@@ -37,6 +37,11 @@ export interface SweepResult {
  */
 export async function sweepUnownedHolds(env: Env, olderThanMs: number): Promise<SweepResult> {
   const { cells, holds } = await heldHolds(env);
+  return { cellsChecked: cells, ...(await sweepHolds(env, holds, olderThanMs)) };
+}
+
+/** The sweep of holds already listed (local mode's tick lists them once for its two jobs). */
+export async function sweepHolds(env: Env, holds: HeldHold[], olderThanMs: number): Promise<Omit<SweepResult, "cellsChecked">> {
   // Holds are stamped on the service clock (local mode can move it).
   const before = now() - olderThanMs;
   const byShard = new Map<number, UnownedHoldCandidate[]>();
@@ -49,5 +54,5 @@ export async function sweepUnownedHolds(env: Env, olderThanMs: number): Promise<
   }
   const verdicts = await mapConcurrently([...byShard], 8, ([shard, list]) => reservationShardStub(env, shard).sweep(list));
   const total = (key: "kept" | "released" | "failed") => verdicts.reduce((sum, verdict) => sum + verdict[key], 0);
-  return { cellsChecked: cells, holdsChecked: total("kept") + total("released") + total("failed"), released: total("released"), failed: total("failed") };
+  return { holdsChecked: total("kept") + total("released") + total("failed"), released: total("released"), failed: total("failed") };
 }

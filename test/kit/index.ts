@@ -55,7 +55,8 @@ export interface Inventory {
   clientFor(role: Role, scope?: string[]): Promise<InventoryClient>;
   /**
    * Makes `seconds` pass for the service without sleeping, then settles what is due at once:
-   * reservations past their time to live expire. Answers what the tick found.
+   * reservations past their time to live expire, and holds no reservation owns (a creation
+   * cut off by a restart) are released once 60 s old. Answers what the tick found.
    */
   advanceTime(seconds: number): Promise<TickResponse>;
   /** The service's clock now (real time plus every advanceTime). */

@@ -134,4 +134,28 @@ describe("holds no reservation owns", () => {
     await sweep();
     expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(24);
   });
+
+  it("local mode's tick releases them too, once they are older than the cron's sweep age by the service's clock", async () => {
+    const cell = await freshCell();
+    const owned = unique("tick-owned");
+    expect((await reserve({ reservationId: owned, channel: "online", items: [{ ...cell, qty: 1 }] })).status).toBe(201);
+    await holdWithoutRecord(cell, unique("tick-lost"), 4);
+    const tick = () => api("POST", "/v1/admin/local/tick", { token: ADMIN });
+    const clock = (body: object) => api("POST", "/v1/admin/local/clock", { token: ADMIN, body });
+
+    const young = await tick();
+    expect(young.status).toBe(200);
+    expect(young.body.unownedHoldsReleased).toBe(0);
+    expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(5);
+    try {
+      expect((await clock({ advanceSeconds: 61 })).status).toBe(200);
+      const old = await tick();
+      expect(old.body.unownedHoldsReleased).toBeGreaterThanOrEqual(1);
+      expect(old.body.expired).toEqual([]);
+      expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(1);
+      expect((await api("GET", `/v1/reservations/${owned}`, { token: ADMIN })).body.status).toBe("pending");
+    } finally {
+      await clock({ offsetSeconds: 0 });
+    }
+  });
 });

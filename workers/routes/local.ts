@@ -8,7 +8,7 @@ import { reservationStub } from "../../durable-objects/stubs";
 import { ClockInput, ClockState, TickResult } from "../../schema/local";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
-import { heldHolds } from "../holds";
+import { SWEEP_AGE_MS, heldHolds, sweepHolds } from "../holds";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
 import type { AppBindings } from "../types";
@@ -36,8 +36,8 @@ const tick = createRoute({
   method: "post",
   path: "/v1/admin/local/tick",
   tags: ["local"],
-  summary: "Local mode: settle every reservation that is due by the service's clock",
-  description: "Walks every store (Directory), its SKUs (StoreHub) and the reservations holding units in each cell, and settles the due ones (they expire) instead of waiting for their alarms.",
+  summary: "Local mode: settle every reservation that is due by the service's clock, and sweep holds no reservation owns",
+  description: `Walks every store (Directory), its SKUs (StoreHub) and the reservations holding units in each cell, and settles the due ones (they expire) instead of waiting for their alarms. Then does what the cron's sweep does: releases holds older than ${SWEEP_AGE_MS / 1000} s (by the service's clock) that no reservation owns.`,
   security: bearer,
   middleware: [localOnly, requireRole("admin")] as const,
   responses: {
@@ -61,5 +61,8 @@ export const local = newRouter()
       return reply.ok && reply.reservation.status === "expired" ? reservationId : undefined;
     });
     const expired = settled.filter((id): id is string => id !== undefined);
-    return c.json({ stores, cells, reservations: new Set(held.map((hold) => hold.reservationId)).size, expired, now: nowIso() }, 200);
+    const dueIds = new Set(due);
+    const swept = await sweepHolds(c.env, held.filter((hold) => !dueIds.has(hold.reservationId)), SWEEP_AGE_MS);
+    const reservations = new Set(held.map((hold) => hold.reservationId)).size;
+    return c.json({ stores, cells, reservations, expired, unownedHoldsReleased: swept.released, now: nowIso() }, 200);
   });
