@@ -221,7 +221,9 @@ class ReservationBook {
       const record = this.record;
       if (record && record.phase !== "failed" && holdIdOf(record) === holdId) {
         await this.settle(record);
-        return "kept";
+        // A `holding` record (written before creations were written once) is a creation
+        // never answered: settling abandons it, so its hold went back as an unowned one would.
+        return this.record?.phase === "failed" ? "released" : "kept";
       }
       await this.releaseHold(holdId, [cell]);
       return "released";

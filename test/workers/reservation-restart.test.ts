@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { cellStub, reservationStub } from "../../durable-objects/stubs";
+import { cellStub, reservationShardOf, reservationShardStub, reservationStub } from "../../durable-objects/stubs";
 import type { ReservationRecord } from "../../durable-objects/core";
 import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
 
@@ -70,6 +70,19 @@ describe("a Reservation object restarted halfway", () => {
     expect(await runAlarmNow(stub, reservationId)).toBe(true);
     expect((await readCell(a.storeId, a.sku)).reserved).toBe(0);
     expect((await readCell(b.storeId, b.sku)).reserved).toBe(0);
+    expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).status).toBe(404);
+  });
+
+  it("an interrupted creation met by the sweep is abandoned, and counted as a released hold", async () => {
+    const a = await freshCell();
+    const reservationId = unique("order");
+    const items = [{ storeId: a.storeId, sku: a.sku, qty: 3 }];
+    await crashHalfway(reservationId, recordOf(reservationId, "holding", items), items);
+    expect((await readCell(a.storeId, a.sku)).reserved).toBe(3);
+
+    const verdict = await reservationShardStub(env, reservationShardOf(reservationId)).sweep([{ storeId: a.storeId, sku: a.sku, reservationId, holdId: `${reservationId}#1` }]);
+    expect(verdict).toEqual({ kept: 0, released: 1, failed: 0 });
+    expect((await readCell(a.storeId, a.sku)).reserved).toBe(0);
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).status).toBe(404);
   });
 
