@@ -104,7 +104,7 @@ export class StockCell extends DurableObject<Env> {
 
   /** Applies one request; resolves once it is committed together with whatever arrived alongside it. */
   async execute(key: CellKey, request: CellRequest): Promise<CellReply> {
-    if (!this.state && !this.claimed) await this.claim(key, true);
+    if (this.unclaimed) await this.claim(key, true);
     return new Promise((resolve, reject) => {
       this.queue.push({ key, request, resolve, reject });
       // Let every request that is already waiting join this commit.
@@ -118,13 +118,13 @@ export class StockCell extends DurableObject<Env> {
   }
 
   async read(key: CellKey): Promise<CellView | null> {
-    if (!this.state && !this.claimed) await this.claim(key, false);
+    if (this.unclaimed) await this.claim(key, false);
     const state = this.stateFor(key);
     return state.allocated ? viewOf(state) : null;
   }
 
   async availability(key: CellKey, channel: string): Promise<CellAvailability> {
-    if (!this.state && !this.claimed) await this.claim(key, false);
+    if (this.unclaimed) await this.claim(key, false);
     const state = this.stateFor(key);
     const reason = unavailableReason(state);
     return reason ? { available: 0, reason } : { available: availableFor(state, channel) };
@@ -132,7 +132,7 @@ export class StockCell extends DurableObject<Env> {
 
   /** Reconciliation's repair: the retained outbox goes to the reporting queue again. */
   async resendToReports(key: CellKey): Promise<{ resentFrom: number | null }> {
-    if (!this.state && !this.claimed) await this.claim(key, false);
+    if (this.unclaimed) await this.claim(key, false);
     this.stateFor(key);
     return this.delivery.resendToReports();
   }
@@ -155,8 +155,13 @@ export class StockCell extends DurableObject<Env> {
    * also marks the SKU as having a cell (`mark`), so later imports come here; a read of an
    * unknown SKU does not, and asks again next time.
    */
+  /** No state yet and not asked the hub: checked before awaiting `claim`, so a used cell pays no await. */
+  private get unclaimed(): boolean {
+    return !this.state && !this.claimed;
+  }
+
   private async claim(key: CellKey, mark: boolean): Promise<void> {
-    while (!this.state && !this.claimed) {
+    while (this.unclaimed) {
       const asking = this.claiming;
       if (asking) {
         // Another call is asking already (a read's, maybe without the mark): a write asks again after it.
