@@ -138,7 +138,7 @@ export class StockCell extends DurableObject<Env> {
   }
 
   /** The holds keeping units here now (local mode's tick settles the due ones; the sweep checks each has an owner). */
-  heldReservations(key: CellKey): Array<{ reservationId: string; holdId: string; expiresAt: string; createdAt: string }> {
+  holds(key: CellKey): Array<{ reservationId: string; holdId: string; expiresAt: string; createdAt: string }> {
     this.stateFor(key);
     return [...this.held.values()].map((hold) => ({ reservationId: hold.reservationId, holdId: hold.holdId, expiresAt: hold.expiresAt, createdAt: hold.createdAt }));
   }
@@ -148,6 +148,11 @@ export class StockCell extends DurableObject<Env> {
     await this.delivery.run();
   }
 
+  /** No state yet and not asked the hub: checked before awaiting `claim`, so a used cell pays no await. */
+  private get unclaimed(): boolean {
+    return !this.state && !this.claimed;
+  }
+
   /**
    * Before its first use a cell without state asks its store's hub for a staged cell (an
    * import recorded there before this object existed) and adopts it: ledger, outbox and
@@ -155,11 +160,6 @@ export class StockCell extends DurableObject<Env> {
    * also marks the SKU as having a cell (`mark`), so later imports come here; a read of an
    * unknown SKU does not, and asks again next time.
    */
-  /** No state yet and not asked the hub: checked before awaiting `claim`, so a used cell pays no await. */
-  private get unclaimed(): boolean {
-    return !this.state && !this.claimed;
-  }
-
   private async claim(key: CellKey, mark: boolean): Promise<void> {
     while (this.unclaimed) {
       const asking = this.claiming;

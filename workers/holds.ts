@@ -13,7 +13,7 @@ export interface HeldHold extends UnownedHoldCandidate {
 /** Every hold keeping units in any cell of any store. */
 export async function heldHolds(env: Env): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
   const { storeIds, cells } = await cellKeysOf(env);
-  const holds = (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).heldReservations(key)).map((hold) => ({ ...key, ...hold })))).flat();
+  const holds = (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold })))).flat();
   return { stores: storeIds.length, cells: cells.length, holds };
 }
 
