@@ -221,8 +221,9 @@ class ReservationBook {
       const record = this.record;
       if (record && record.phase !== "failed" && holdIdOf(record) === holdId) {
         await this.settle(record);
-        // A `holding` record (written before creations were written once) is a creation
-        // never answered: settling abandons it, so its hold went back as an unowned one would.
+        // A creation never answered (a `holding` record, written before creations were written
+        // once, or one cut off while `abandoning` it) is abandoned by settling: its hold went
+        // back as an unowned one would.
         return this.record?.phase === "failed" ? "released" : "kept";
       }
       await this.releaseHold(holdId, [cell]);
