@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { cellStub, reservationShardOf, reservationShardStub, reservationStub } from "../../durable-objects/stubs";
-import type { ReservationRecord } from "../../durable-objects/core";
+import { holdIdOf, type ReservationRecord } from "../../durable-objects/core";
 import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
 
 /**
@@ -12,7 +12,7 @@ import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
 async function crashHalfway(reservationId: string, record: ReservationRecord, cellsDone: Array<{ storeId: string; sku: string; qty: number }>) {
   for (const item of cellsDone) {
     const key = { storeId: item.storeId, sku: item.sku };
-    const holdId = `${reservationId}#${record.attempt}`;
+    const holdId = holdIdOf(record);
     const command =
       record.phase === "holding"
         ? ({ type: "hold", holdId, reservationId, channel: record.channel, qty: item.qty, expiresAt: record.expiresAt } as const)
@@ -80,7 +80,7 @@ describe("a Reservation object restarted halfway", () => {
     await crashHalfway(reservationId, recordOf(reservationId, "holding", items), items);
     expect((await readCell(a.storeId, a.sku)).reserved).toBe(3);
 
-    const verdict = await reservationShardStub(env, reservationShardOf(reservationId)).sweep([{ storeId: a.storeId, sku: a.sku, reservationId, holdId: `${reservationId}#1` }]);
+    const verdict = await reservationShardStub(env, reservationShardOf(reservationId)).sweep([{ storeId: a.storeId, sku: a.sku, reservationId, holdId: holdIdOf({ reservationId, attempt: 1 }) }]);
     expect(verdict).toEqual({ kept: 0, released: 1, failed: 0 });
     expect((await readCell(a.storeId, a.sku)).reserved).toBe(0);
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).status).toBe(404);
@@ -118,7 +118,7 @@ describe("a Reservation object restarted halfway", () => {
     await crashHalfway(reservationId, recordOf(reservationId, phase, items), []);
     for (const item of items) {
       const key = { storeId: item.storeId, sku: item.sku };
-      const holdId = `${reservationId}#1`;
+      const holdId = holdIdOf({ reservationId, attempt: 1 });
       expect((await cellStub(env, key).execute(key, { type: "hold", holdId, reservationId, channel: "online", qty: item.qty, expiresAt: new Date(Date.now() + 900_000).toISOString() })).ok).toBe(true);
       expect((await cellStub(env, key).execute(key, { type: "release", holdId, reason: "released" })).ok).toBe(true);
     }
