@@ -86,6 +86,8 @@ function feedChangeOf(event: CellEvent): Omit<FeedChange, "cursor"> {
 export class StoreHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly retention: number;
+  /** Deliveries waiting for the next shared transaction (see receive). */
+  private received: Array<{ events: CellEvent[]; cell: CellView; resolve: (fresh: number) => void; reject: (error: unknown) => void }> = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -108,11 +110,29 @@ export class StoreHub extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
-  /** Takes a cell's changes (at least once, in order per cell) and the cell's latest view. */
-  receive(events: CellEvent[], cell: CellView): number {
-    const fresh = this.ctx.storage.transactionSync(() => this.record(events, [cell]));
-    if (fresh.length > 0) this.broadcast(fresh);
-    return fresh.length;
+  /**
+   * Takes a cell's changes (at least once, in order per cell) and the cell's latest view;
+   * answers how many were new. Deliveries that arrive together are written in one
+   * transaction, so they share one commit (a store's cells deliver at once after a POS batch).
+   */
+  receive(events: CellEvent[], cell: CellView): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.received.push({ events, cell, resolve, reject });
+      if (this.received.length === 1) setTimeout(() => this.recordReceived(), 0);
+    });
+  }
+
+  private recordReceived(): void {
+    const batch = this.received;
+    this.received = [];
+    try {
+      const fresh = this.ctx.storage.transactionSync(() => batch.map((item) => this.record(item.events, [item.cell])));
+      const all = fresh.flat();
+      if (all.length > 0) this.broadcast(all);
+      batch.forEach((item, index) => item.resolve(fresh[index]!.length));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
   }
 
   /**

@@ -102,6 +102,35 @@ describe("changes down to stores", () => {
     expect(await feedOf()).toEqual([...feed, `${a}@${next.seq}`]);
   });
 
+  it("takes deliveries that arrive together in one transaction, each answered with its own count", async () => {
+    const storeId = unique("store");
+    await putStore(storeId);
+    const [a, b] = [unique("sku"), unique("sku")];
+    for (const sku of [a, b]) {
+      await allocate(storeId, sku, { onHand: 10 });
+      expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
+    }
+    const feedOf = async () => {
+      const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
+      return (response.body.changes as Array<{ sku: string; version: number }>).map((change) => `${change.sku}@${change.version}`);
+    };
+    const feed = await eventually(feedOf, (changes) => changes.length === 4);
+    const outbox = (sku: string) => runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxAfter(state.storage.sql, 0, 100));
+    const [eventsA, eventsB] = [await outbox(a), await outbox(b)];
+    const cellA = (await api("GET", `/v1/stores/${storeId}/skus/${a}`, { token: ADMIN })).body;
+    const cellB = (await api("GET", `/v1/stores/${storeId}/skus/${b}`, { token: ADMIN })).body;
+    const later = (events: typeof eventsA, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ...events.at(-1)!, seq: events.at(-1)!.seq + 1 + i, eventId: `${storeId}/${events.at(-1)!.sku}/${events.at(-1)!.seq + 1 + i}` }));
+    const [newA, newB] = [later(eventsA, 2), later(eventsB, 1)];
+    const hub = hubStub(env, storeId);
+    // Sent at once: the second call for A repeats the first's changes, which land just before it.
+    const counts = await Promise.all([hub.receive([...eventsA, ...newA], cellA), hub.receive(newB, cellB), hub.receive(newA, cellA)]);
+    expect(counts).toEqual([2, 1, 0]);
+    const after = await feedOf();
+    expect(after.slice(0, 4)).toEqual(feed);
+    expect(after.slice(4).sort()).toEqual([...newA, ...newB].map((event) => `${event.sku}@${event.seq}`).sort());
+  });
+
   it("checks scope on the feed and the stock", async () => {
     const { storeId } = await freshCell();
     const other = await mint("store", { stores: [unique("other")] });
