@@ -227,6 +227,7 @@ export class StockCell extends DurableObject<Env> {
         dirty = true;
       };
 
+      let cursorsSaved: (() => void) | undefined;
       // Rows are written as each request is applied, so a later request in the batch
       // (a stocktake's compensation, a duplicate check) sees the earlier ones.
       const outcomes = this.ctx.storage.transactionSync(() => {
@@ -269,9 +270,12 @@ export class StockCell extends DurableObject<Env> {
         if (dirty) {
           state = { ...state, alertBands: bands ?? state.alertBands };
           saveCellState(this.sql, state);
+          // The outbox's cursors ride along with this commit (they are written lazily).
+          cursorsSaved = this.delivery.cursors.write();
         }
         return results;
       });
+      cursorsSaved?.();
 
       // Only now, with the transaction written, does memory move on.
       this.state = state;

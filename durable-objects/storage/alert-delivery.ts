@@ -1,7 +1,8 @@
 import type { Env } from "../../workers/env";
 import type { Alert } from "../core";
 import { directoryStub, webhooksStub } from "../stubs";
-import { deliveredUpTo, markDelivered, type OutboxPages } from "./cell-tables";
+import type { OutboxPages } from "./cell-tables";
+import type { DeliveryCursors } from "./delivery-cursors";
 
 export const ALERTS = "alerts";
 
@@ -15,44 +16,38 @@ export class AlertDelivery {
   private region: string | null | undefined;
 
   constructor(
-    private readonly sql: SqlStorage,
+    private readonly cursors: DeliveryCursors,
     private readonly env: Env,
   ) {}
 
   behind(last: number): boolean {
-    return this.env.WEBHOOKS !== undefined && last > deliveredUpTo(this.sql, ALERTS);
+    return this.env.WEBHOOKS !== undefined && last > this.cursors.get(ALERTS);
   }
 
   cursor(): number {
-    return this.env.WEBHOOKS ? deliveredUpTo(this.sql, ALERTS) : Number.MAX_SAFE_INTEGER;
+    return this.env.WEBHOOKS ? this.cursors.get(ALERTS) : Number.MAX_SAFE_INTEGER;
   }
 
   /**
-   * Sends every alert up to outbox row `last` and answers the cursor to record (undefined:
-   * nothing to record). The caller writes it with the other cursors in one commit; after a
+   * Sends every alert up to outbox row `last` and moves the cursor past them; after a
    * failure the alerts are sent again, and the webhooks ignore the repeats.
    */
-  async deliver(storeId: string, last: number, pages: OutboxPages): Promise<number | undefined> {
-    if (!this.env.WEBHOOKS) return undefined;
-    let from = deliveredUpTo(this.sql, ALERTS);
-    if (from >= last) return undefined;
+  async deliver(storeId: string, last: number, pages: OutboxPages): Promise<void> {
+    if (!this.env.WEBHOOKS) return;
+    const generation = this.cursors.generation;
+    let from = this.cursors.get(ALERTS);
     while (from < last) {
       // Usually the page the hub and the queue were sent from: read once for all three.
       const rows = pages(from).filter((event) => event.seq <= last);
       await this.send(storeId, rows.flatMap((event) => event.alerts ?? []));
       from = rows.at(-1)?.seq ?? last;
+      this.cursors.advance(ALERTS, from, generation);
     }
-    return from;
   }
 
   private async send(storeId: string, alerts: Alert[]): Promise<void> {
     if (alerts.length === 0) return;
     this.region ??= (await directoryStub(this.env).getStore(storeId))?.region ?? null;
     if (this.region) await webhooksStub(this.env, this.region).receive(alerts);
-  }
-
-  /** Records how far the alerts went (inside the caller's transaction). */
-  record(seq: number): void {
-    markDelivered(this.sql, ALERTS, seq);
   }
 }

@@ -167,16 +167,8 @@ export function deliveredUpTo(sql: SqlStorage, destination: string): number {
   return sql.exec<{ seq: number }>("SELECT seq FROM delivery WHERE destination = ?", destination).toArray()[0]?.seq ?? 0;
 }
 
-export function markDelivered(sql: SqlStorage, destination: string, seq: number): void {
-  sql.exec(
-    "INSERT INTO delivery (destination, seq) VALUES (?, ?) ON CONFLICT (destination) DO UPDATE SET seq = MAX(seq, excluded.seq)",
-    destination, seq,
-  );
-}
-
-/** Moves a destination's cursor back so everything after `seq` is sent again (receivers ignore repeats). */
-export function rewindDelivery(sql: SqlStorage, destination: string, seq: number): void {
-  sql.exec("UPDATE delivery SET seq = MIN(seq, ?) WHERE destination = ?", seq, destination);
+export function saveDeliveryCursor(sql: SqlStorage, destination: string, seq: number): void {
+  sql.exec("INSERT INTO delivery (destination, seq) VALUES (?, ?) ON CONFLICT (destination) DO UPDATE SET seq = excluded.seq", destination, seq);
 }
 
 export function firstOutboxSeq(sql: SqlStorage): number | null {

@@ -2,7 +2,8 @@ import type { Env } from "../../workers/env";
 import type { CellState } from "../core";
 import { nextAttemptAt, viewOf } from "../core";
 import { directoryStub, hubStub } from "../stubs";
-import { OUTBOX_RETENTION_MS, deliveredUpTo, firstOutboxSeq, lastOutboxSeq, markDelivered, outboxPages, pruneOutbox, rewindDelivery, type CellEvent } from "./cell-tables";
+import { OUTBOX_RETENTION_MS, firstOutboxSeq, lastOutboxSeq, outboxPages, pruneOutbox, type CellEvent } from "./cell-tables";
+import { DeliveryCursors } from "./delivery-cursors";
 import { markOversellDelivered, undeliveredOversells } from "./oversell-records";
 import { AlertDelivery } from "./alert-delivery";
 
@@ -19,18 +20,24 @@ export interface CellEventsMessage {
 }
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 60_000;
+/** Cursors that moved are written this long after a delivery if no commit of the cell carried them first. */
+const SAVE_CURSORS_AFTER_MS = 1_000;
 
 /**
  * Hands a cell's committed changes on, at least once and in order: every outbox row to
  * the store's hub (levels, changes feed, live push) and to the reporting queue (many
- * events per message), and every oversell record to the chain's directory. A cursor advances only after a send succeeded; a failure retries
- * from the cell's alarm with exponential backoff and jitter. Receivers ignore repeats.
+ * events per message), and every oversell record to the chain's directory. A cursor
+ * advances only after a send succeeded (and is written lazily, see DeliveryCursors); a
+ * failure retries from the cell's alarm with exponential backoff and jitter. Receivers
+ * ignore repeats.
  */
 export class OutboxDelivery {
   private running: Promise<void> | undefined;
   private wanted = false;
   private failures = 0;
+  private saving: ReturnType<typeof setTimeout> | undefined;
 
+  readonly cursors: DeliveryCursors;
   private readonly alerts: AlertDelivery;
 
   constructor(
@@ -38,7 +45,8 @@ export class OutboxDelivery {
     private readonly env: Env,
     private readonly currentState: () => CellState | undefined,
   ) {
-    this.alerts = new AlertDelivery(ctx.storage.sql, env);
+    this.cursors = new DeliveryCursors(ctx.storage.sql);
+    this.alerts = new AlertDelivery(this.cursors, env);
   }
 
   /** Asks for a delivery after a commit; one runs at a time and picks up whatever is new. */
@@ -58,8 +66,8 @@ export class OutboxDelivery {
     if (!state) return;
     const last = lastOutboxSeq(this.ctx.storage.sql);
     const behind =
-      last > deliveredUpTo(this.ctx.storage.sql, HUB) ||
-      (this.env.INVENTORY_EVENTS !== undefined && last > deliveredUpTo(this.ctx.storage.sql, QUEUE)) ||
+      last > this.cursors.get(HUB) ||
+      (this.env.INVENTORY_EVENTS !== undefined && last > this.cursors.get(QUEUE)) ||
       undeliveredOversells(this.ctx.storage.sql, state.storeId, state.sku).length > 0 ||
       this.alerts.behind(last);
     if (behind) await this.ctx.storage.setAlarm(Date.now());
@@ -73,7 +81,7 @@ export class OutboxDelivery {
   resendToReports(): { resentFrom: number | null } {
     const first = firstOutboxSeq(this.ctx.storage.sql);
     if (first === null || !this.env.INVENTORY_EVENTS) return { resentFrom: null };
-    rewindDelivery(this.ctx.storage.sql, QUEUE, first - 1);
+    this.cursors.rewind(QUEUE, first - 1);
     this.soon();
     return { resentFrom: first };
   }
@@ -97,42 +105,63 @@ export class OutboxDelivery {
   }
 
   /**
-   * One round per page: the hub and the queue are sent to side by side, then the oversells
-   * and the alerts, and every cursor that moved is written in one commit (each write after
-   * an await would otherwise be a commit of its own).
+   * One round per page: the hub, the queue, the directory (oversells) and the webhooks
+   * (alerts) are sent to side by side; the cursors move in memory and are written later
+   * (see saveCursorsSoon), so a round commits nothing unless it delivered oversell records.
    */
   private async deliverAll(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const state = this.currentState();
     if (!state) return;
     const queue = this.env.INVENTORY_EVENTS;
-    for (;;) {
-      const pages = outboxPages(sql, PAGE);
-      const toHub = pages(deliveredUpTo(sql, HUB));
-      const toQueue = queue ? pages(deliveredUpTo(sql, QUEUE)) : [];
-      const oversells = undeliveredOversells(sql, state.storeId, state.sku);
-      const last = lastOutboxSeq(sql);
-      const [hub, reports, directory, alerts] = await Promise.allSettled([
-        toHub.length > 0 ? hubStub(this.env, state.storeId).receive(toHub, viewOf(this.currentState()!)) : undefined,
-        queue && toQueue.length > 0 ? queue.sendBatch(messagesOf(toQueue)) : undefined,
-        oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
-        // Threshold events to the region's webhooks (see alert-delivery.ts).
-        this.alerts.deliver(state.storeId, last, pages),
-      ]);
-      this.ctx.storage.transactionSync(() => {
-        if (toHub.length > 0 && hub.status === "fulfilled") markDelivered(sql, HUB, toHub.at(-1)!.seq);
-        if (toQueue.length > 0 && reports.status === "fulfilled") markDelivered(sql, QUEUE, toQueue.at(-1)!.seq);
-        if (directory.status === "fulfilled") for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
-        if (alerts.status === "fulfilled" && alerts.value !== undefined) this.alerts.record(alerts.value);
-        // Only what every destination has may go, by the cursors as stored: they are read
-        // back because a resend to the reports may have rewound the queue's during the sends.
-        const everywhere = Math.min(deliveredUpTo(sql, HUB), queue ? deliveredUpTo(sql, QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
-        pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
-      });
-      for (const sent of [hub, reports, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
-      // A full page means more may wait; otherwise this round caught up.
-      if (toHub.length < PAGE && toQueue.length < PAGE) return;
+    try {
+      for (;;) {
+        const generation = this.cursors.generation;
+        const pages = outboxPages(sql, PAGE);
+        const toHub = pages(this.cursors.get(HUB));
+        const toQueue = queue ? pages(this.cursors.get(QUEUE)) : [];
+        const oversells = undeliveredOversells(sql, state.storeId, state.sku);
+        const last = lastOutboxSeq(sql);
+        const [hub, reports, directory, alerts] = await Promise.allSettled([
+          toHub.length > 0 ? hubStub(this.env, state.storeId).receive(toHub, viewOf(this.currentState()!)) : undefined,
+          queue && toQueue.length > 0 ? queue.sendBatch(messagesOf(toQueue)) : undefined,
+          oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
+          // Threshold events to the region's webhooks (see alert-delivery.ts).
+          this.alerts.deliver(state.storeId, last, pages),
+        ]);
+        if (toHub.length > 0 && hub.status === "fulfilled") this.cursors.advance(HUB, toHub.at(-1)!.seq, generation);
+        if (toQueue.length > 0 && reports.status === "fulfilled") this.cursors.advance(QUEUE, toQueue.at(-1)!.seq, generation);
+        if (oversells.length > 0 && directory.status === "fulfilled") {
+          this.ctx.storage.transactionSync(() => {
+            for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
+          });
+        }
+        for (const sent of [hub, reports, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
+        // A full page means more may wait; otherwise this round caught up.
+        if (toHub.length < PAGE && toQueue.length < PAGE) return;
+      }
+    } finally {
+      this.saveCursorsSoon();
     }
+  }
+
+  /**
+   * Writes the cursors a while after a delivery, unless a commit of the cell carried them
+   * first (see StockCell.flush), and deletes the outbox rows every destination has taken
+   * once they are old enough.
+   */
+  private saveCursorsSoon(): void {
+    this.saving ??= setTimeout(() => {
+      this.saving = undefined;
+      const sql = this.ctx.storage.sql;
+      const saved = this.ctx.storage.transactionSync(() => {
+        const saved = this.cursors.write();
+        const everywhere = Math.min(this.cursors.get(HUB), this.env.INVENTORY_EVENTS ? this.cursors.get(QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
+        pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
+        return saved;
+      });
+      saved();
+    }, SAVE_CURSORS_AFTER_MS);
   }
 }
 
