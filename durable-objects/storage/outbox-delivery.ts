@@ -165,10 +165,15 @@ export class OutboxDelivery {
   }
 }
 
+/**
+ * `v8` (structured clone, the Queues default) rather than `json`: the local queue broker
+ * parses and re-encodes a JSON body per message, about 7 % of a POS batch's CPU here; the
+ * consumer reads `message.body` the same either way.
+ */
 function messagesOf(events: CellEvent[]): MessageSendRequest<CellEventsMessage>[] {
   const messages: MessageSendRequest<CellEventsMessage>[] = [];
   for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) {
-    messages.push({ body: { kind: "cell-events", events: events.slice(i, i + EVENTS_PER_MESSAGE) }, contentType: "json" });
+    messages.push({ body: { kind: "cell-events", events: events.slice(i, i + EVENTS_PER_MESSAGE) }, contentType: "v8" });
   }
   return messages;
 }
