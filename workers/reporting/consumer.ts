@@ -1,4 +1,4 @@
-import { nextAttemptAt } from "../../durable-objects/core";
+import { nextAttemptAt, withRetries } from "../../durable-objects/core";
 import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { deadLetters } from "../../schema/db/tables";
@@ -21,7 +21,9 @@ export function retryDelaySeconds(attempts: number, random = Math.random()): num
 export async function consumeBatch(batch: MessageBatch<InventoryMessage>, env: Env, _ctx?: ExecutionContext): Promise<void> {
   const attempts = Math.max(...batch.messages.map((message) => message.attempts));
   try {
-    await withReportingDb(env, (db) => writeMessages(db, batch));
+    // A connection dropped on the way (a restarted proxy or pooler) is tried again at once on
+    // a fresh one before the whole batch waits for the queue's backoff; the writes are idempotent.
+    await withRetries(() => withReportingDb(env, (db) => writeMessages(db, batch)), { attempts: 2, baseDelayMs: 100 });
     batch.ackAll();
   } catch (error) {
     console.warn(JSON.stringify({ msg: "queue batch failed", queue: batch.queue, messages: batch.messages.length, attempts, error: String(error), cause: String((error as { cause?: unknown }).cause ?? "") }));
