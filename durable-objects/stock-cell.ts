@@ -39,6 +39,7 @@ import { eventWithAlerts } from "./storage/cell-events";
 import type { StagedCell } from "./storage/staged-cells";
 import { hubStub } from "./stubs";
 import { nowIso } from "./clock";
+import { TurnBatch } from "./turn-batch";
 
 export interface CellKey {
   storeId: string;
@@ -62,8 +63,6 @@ export interface CellAvailability {
 interface Pending {
   key: CellKey;
   request: CellRequest;
-  resolve: (reply: CellReply) => void;
-  reject: (error: unknown) => void;
 }
 
 type Outcome = { ok: true; hold?: Hold; outcomes?: ReplayOutcome[] } | { ok: false; error: DomainError };
@@ -85,7 +84,8 @@ export class StockCell extends DurableObject<Env> {
   private state: CellState | undefined;
   /** Holds still `held`: the hot path looks these up without touching SQLite. */
   private readonly held = new Map<string, Hold>();
-  private queue: Pending[] = [];
+  /** Requests that arrive together are applied in one transaction (see flush). */
+  private readonly commits = new TurnBatch<Pending, CellReply>((batch) => this.flush(batch));
   private readonly delivery: OutboxDelivery;
   /** Set once the hub knows this SKU has a cell (see claim): only a cell without state asks. */
   private claimed = false;
@@ -105,11 +105,7 @@ export class StockCell extends DurableObject<Env> {
   /** Applies one request; resolves once it is committed together with whatever arrived alongside it. */
   async execute(key: CellKey, request: CellRequest): Promise<CellReply> {
     if (this.unclaimed) await this.claim(key, true);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ key, request, resolve, reject });
-      // Let every request that is already waiting join this commit.
-      if (this.queue.length === 1) setTimeout(() => this.flush(), 0);
-    });
+    return this.commits.add({ key, request });
   }
 
   /** Takes over what the store hub staged for this SKU, if anything (the hub's alarm calls this). */
@@ -200,98 +196,88 @@ export class StockCell extends DurableObject<Env> {
     return this.state;
   }
 
-  private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
-    try {
-      const first = batch[0]!;
-      const now = nowIso();
-      let state = this.state ?? emptyCell(first.key.storeId, first.key.sku, now);
-      let dirty = false;
-      const changedHolds = new Map<string, Hold>();
-      const lookup = (holdId: string) => changedHolds.get(holdId) ?? this.held.get(holdId) ?? findHold(this.sql, holdId);
-      const changedOps = new Map<string, CellOp>();
-      const opLookup = (opId: string) => changedOps.get(opId) ?? findOp(this.sql, opId);
-      // Threshold bands move with each change, so every crossing is seen once (see core/alerts.ts).
-      let bands = state.alertBands;
-      const commit = (change: CellChange, oversell: OversellTransition | undefined, after: CellState, hold?: Hold) => {
-        const made = eventWithAlerts(bands, after, change);
-        const event = made.event;
-        bands = made.bands;
-        if (hold && change.kind === "hold") event.expiresAt = hold.expiresAt;
-        if (oversell) {
-          const id = recordOversell(this.sql, oversell, event);
-          if (id) event.oversell = { id, transition: oversell, shortfall: Math.max(0, after.reserved - after.onHand) };
-        }
-        appendChange(this.sql, event);
-        dirty = true;
-      };
-
-      let cursorsSaved: (() => void) | undefined;
-      // Rows are written as each request is applied, so a later request in the batch
-      // (a stocktake's compensation, a duplicate check) sees the earlier ones.
-      const outcomes = this.ctx.storage.transactionSync(() => {
-        const results: Outcome[] = [];
-        for (const item of batch) {
-          this.stateFor(item.key);
-          if (item.request.type === "replay") {
-            const replay = replayEvents(
-              state,
-              { seen: (eventId) => storeEventSeen(this.sql, eventId), relativeAfter: (at) => relativeDeltaAfter(this.sql, at) },
-              item.request.events,
-              now,
-            );
-            for (const { change, oversell, after } of replay.changes) commit(change, oversell, after);
-            for (const seen of replay.seen) rememberStoreEvent(this.sql, seen.eventId, seen.at, seen.outcome);
-            state = replay.state;
-            dirty ||= replay.dirty;
-            results.push({ ok: true, outcomes: replay.outcomes });
-            continue;
-          }
-          const result = applyCommand(state, lookup, item.request, now, opLookup);
-          if (!result.ok) {
-            results.push(result);
-            continue;
-          }
-          state = result.state;
-          if (result.op) {
-            changedOps.set(result.op.opId, result.op);
-            saveOp(this.sql, result.op);
-          }
-          if (result.change) {
-            commit(result.change, result.oversell, state, result.hold);
-            if (result.hold) {
-              changedHolds.set(result.hold.holdId, result.hold);
-              saveHold(this.sql, result.hold);
-            }
-          }
-          results.push({ ok: true, ...(result.hold ? { hold: result.hold } : {}) });
-        }
-        if (dirty) {
-          state = { ...state, alertBands: bands ?? state.alertBands };
-          saveCellState(this.sql, state);
-          // The outbox's cursors ride along with this commit (they are written lazily).
-          cursorsSaved = this.delivery.cursors.write();
-        }
-        return results;
-      });
-      cursorsSaved?.();
-
-      // Only now, with the transaction written, does memory move on.
-      this.state = state;
-      for (const hold of changedHolds.values()) {
-        if (hold.status === "held") this.held.set(hold.holdId, hold);
-        else this.held.delete(hold.holdId);
+  private flush(batch: Pending[]): CellReply[] {
+    const first = batch[0]!;
+    const now = nowIso();
+    let state = this.state ?? emptyCell(first.key.storeId, first.key.sku, now);
+    let dirty = false;
+    const changedHolds = new Map<string, Hold>();
+    const lookup = (holdId: string) => changedHolds.get(holdId) ?? this.held.get(holdId) ?? findHold(this.sql, holdId);
+    const changedOps = new Map<string, CellOp>();
+    const opLookup = (opId: string) => changedOps.get(opId) ?? findOp(this.sql, opId);
+    // Threshold bands move with each change, so every crossing is seen once (see core/alerts.ts).
+    let bands = state.alertBands;
+    const commit = (change: CellChange, oversell: OversellTransition | undefined, after: CellState, hold?: Hold) => {
+      const made = eventWithAlerts(bands, after, change);
+      const event = made.event;
+      bands = made.bands;
+      if (hold && change.kind === "hold") event.expiresAt = hold.expiresAt;
+      if (oversell) {
+        const id = recordOversell(this.sql, oversell, event);
+        if (id) event.oversell = { id, transition: oversell, shortfall: Math.max(0, after.reserved - after.onHand) };
       }
-      const cell = state.allocated ? viewOf(state) : undefined;
-      batch.forEach((item, index) => {
-        const outcome = outcomes[index]!;
-        if (outcome.ok) item.resolve({ ...outcome, cell: cell! });
-        else item.resolve({ ok: false, error: outcome.error, ...(cell ? { cell } : {}) });
-      });
-      if (dirty) this.delivery.soon();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
+      appendChange(this.sql, event);
+      dirty = true;
+    };
+
+    let cursorsSaved: (() => void) | undefined;
+    // Rows are written as each request is applied, so a later request in the batch
+    // (a stocktake's compensation, a duplicate check) sees the earlier ones.
+    const outcomes = this.ctx.storage.transactionSync(() => {
+      const results: Outcome[] = [];
+      for (const item of batch) {
+        this.stateFor(item.key);
+        if (item.request.type === "replay") {
+          const replay = replayEvents(
+            state,
+            { seen: (eventId) => storeEventSeen(this.sql, eventId), relativeAfter: (at) => relativeDeltaAfter(this.sql, at) },
+            item.request.events,
+            now,
+          );
+          for (const { change, oversell, after } of replay.changes) commit(change, oversell, after);
+          for (const seen of replay.seen) rememberStoreEvent(this.sql, seen.eventId, seen.at, seen.outcome);
+          state = replay.state;
+          dirty ||= replay.dirty;
+          results.push({ ok: true, outcomes: replay.outcomes });
+          continue;
+        }
+        const result = applyCommand(state, lookup, item.request, now, opLookup);
+        if (!result.ok) {
+          results.push(result);
+          continue;
+        }
+        state = result.state;
+        if (result.op) {
+          changedOps.set(result.op.opId, result.op);
+          saveOp(this.sql, result.op);
+        }
+        if (result.change) {
+          commit(result.change, result.oversell, state, result.hold);
+          if (result.hold) {
+            changedHolds.set(result.hold.holdId, result.hold);
+            saveHold(this.sql, result.hold);
+          }
+        }
+        results.push({ ok: true, ...(result.hold ? { hold: result.hold } : {}) });
+      }
+      if (dirty) {
+        state = { ...state, alertBands: bands ?? state.alertBands };
+        saveCellState(this.sql, state);
+        // The outbox's cursors ride along with this commit (they are written lazily).
+        cursorsSaved = this.delivery.cursors.write();
+      }
+      return results;
+    });
+    cursorsSaved?.();
+
+    // Only now, with the transaction written, does memory move on.
+    this.state = state;
+    for (const hold of changedHolds.values()) {
+      if (hold.status === "held") this.held.set(hold.holdId, hold);
+      else this.held.delete(hold.holdId);
     }
+    const cell = state.allocated ? viewOf(state) : undefined;
+    if (dirty) this.delivery.soon();
+    return outcomes.map((outcome): CellReply => (outcome.ok ? { ...outcome, cell: cell! } : { ok: false, error: outcome.error, ...(cell ? { cell } : {}) }));
   }
 }

@@ -9,6 +9,7 @@ import type { CellEvent } from "./storage/cell-tables";
 import { migrate } from "./storage/migrate";
 import { stageImport, type ImportCommand, type StagedCell } from "./storage/staged-cells";
 import { cellStub } from "./stubs";
+import { TurnBatch } from "./turn-batch";
 
 /** How many changes a store's feed keeps by default; a cursor older than that answers 410. */
 export const FEED_RETENTION = 20_000;
@@ -86,8 +87,8 @@ function feedChangeOf(event: CellEvent): Omit<FeedChange, "cursor"> {
 export class StoreHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly retention: number;
-  /** Deliveries waiting for the next shared transaction (see receive). */
-  private received: Array<{ events: CellEvent[]; cell: CellView; resolve: (fresh: number) => void; reject: (error: unknown) => void }> = [];
+  /** Deliveries that arrive together are written in one transaction (see receive). */
+  private readonly deliveries = new TurnBatch<{ events: CellEvent[]; cell: CellView }, number>((batch) => this.recordDeliveries(batch));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,23 +117,14 @@ export class StoreHub extends DurableObject<Env> {
    * transaction, so they share one commit (a store's cells deliver at once after a POS batch).
    */
   receive(events: CellEvent[], cell: CellView): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.received.push({ events, cell, resolve, reject });
-      if (this.received.length === 1) setTimeout(() => this.recordReceived(), 0);
-    });
+    return this.deliveries.add({ events, cell });
   }
 
-  private recordReceived(): void {
-    const batch = this.received;
-    this.received = [];
-    try {
-      const fresh = this.ctx.storage.transactionSync(() => batch.map((item) => this.record(item.events, [item.cell])));
-      const all = fresh.flat();
-      if (all.length > 0) this.broadcast(all);
-      batch.forEach((item, index) => item.resolve(fresh[index]!.length));
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-    }
+  private recordDeliveries(batch: Array<{ events: CellEvent[]; cell: CellView }>): number[] {
+    const fresh = this.ctx.storage.transactionSync(() => batch.map((delivery) => this.record(delivery.events, [delivery.cell])));
+    const all = fresh.flat();
+    if (all.length > 0) this.broadcast(all);
+    return fresh.map((changes) => changes.length);
   }
 
   /**

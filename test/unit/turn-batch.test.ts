@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { TurnBatch } from "../../durable-objects/turn-batch";
+
+describe("TurnBatch (group commit)", () => {
+  it("applies the calls of one turn together and answers each its own result, in order", async () => {
+    const applied: number[][] = [];
+    const batch = new TurnBatch<number, string>((items) => {
+      applied.push(items);
+      return items.map((item) => `r${item}`);
+    });
+    const together = await Promise.all([batch.add(1), batch.add(2), batch.add(3)]);
+    expect(together).toEqual(["r1", "r2", "r3"]);
+    expect(await batch.add(4)).toBe("r4");
+    expect(applied).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it("rejects every call of a batch whose apply throws, and takes the next batch afresh", async () => {
+    let fail = true;
+    const batch = new TurnBatch<number, number>((items) => {
+      if (fail) throw new Error("storage failed");
+      return items;
+    });
+    const failed = await Promise.allSettled([batch.add(1), batch.add(2)]);
+    expect(failed.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+    fail = false;
+    expect(await batch.add(3)).toBe(3);
+  });
+});
