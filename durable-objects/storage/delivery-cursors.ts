@@ -34,6 +34,7 @@ export class DeliveryCursors {
 
   /** Moves a cursor back so everything after `seq` is sent again; written at once. */
   rewind(destination: string, seq: number): void {
+    // Even when the cursor is not past `seq` yet: a send in flight would carry it past.
     this.rewinds += 1;
     if (seq >= this.get(destination)) return;
     this.values.set(destination, seq);
@@ -50,6 +51,8 @@ export class DeliveryCursors {
    * to call once that transaction succeeded (a rolled-back one leaves them to be written again).
    */
   write(): () => void {
+    // Every commit of the cell asks, also when no cursor moved since the last one.
+    if (this.unsaved.size === 0) return nothingWritten;
     const written = [...this.unsaved];
     for (const destination of written) saveDeliveryCursor(this.sql, destination, this.values.get(destination)!);
     return () => {
@@ -57,3 +60,5 @@ export class DeliveryCursors {
     };
   }
 }
+
+const nothingWritten = () => undefined;
