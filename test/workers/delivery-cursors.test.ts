@@ -4,19 +4,13 @@ import type { StockCell } from "../../durable-objects/stock-cell";
 import { deliveredUpTo } from "../../durable-objects/storage/cell-tables";
 import { DeliveryCursors } from "../../durable-objects/storage/delivery-cursors";
 import { cellStub } from "../../durable-objects/stubs";
-import { ADMIN, api, eventually, freshCell } from "./helpers";
+import { damage, eventually, feedChanges, freshCell } from "./helpers";
 
 function onCell<T>(storeId: string, sku: string, work: (sql: SqlStorage, storage: DurableObjectStorage) => T): Promise<T> {
   return runInDurableObject(cellStub(env, { storeId, sku }), (_instance: StockCell, state) => work(state.storage.sql, state.storage));
 }
 
-const adjust = async (storeId: string, sku: string) =>
-  expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
-
-const feedOf = async (storeId: string) => {
-  const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
-  return (response.body.changes as Array<{ sku: string; version: number }>).map((change) => change.version);
-};
+const feedOf = async (storeId: string) => (await feedChanges(storeId)).map((change) => change.version);
 
 describe("the outbox's delivery cursors (kept in memory, written lazily)", () => {
   it("writes a cursor only when asked, refuses an advance begun before a rewind, and writes again after a rolled-back write", async () => {
@@ -69,7 +63,7 @@ describe("the outbox's delivery cursors (kept in memory, written lazily)", () =>
 
   it("writes a cell's cursors after a delivery without another change, and a restart behind them sends again without doubling the feed", async () => {
     const { storeId, sku } = await freshCell();
-    await adjust(storeId, sku);
+    await damage(storeId, sku);
     // Allocation (1) and the adjustment (2) delivered, and their cursors written by the timer.
     await eventually(
       () => onCell(storeId, sku, (sql) => [deliveredUpTo(sql, "hub"), deliveredUpTo(sql, "queue")]),
@@ -85,7 +79,7 @@ describe("the outbox's delivery cursors (kept in memory, written lazily)", () =>
       () => onCell(storeId, sku, (sql) => deliveredUpTo(sql, "hub")),
       (cursor) => cursor === 2,
     );
-    await adjust(storeId, sku);
+    await damage(storeId, sku);
     expect(await eventually(() => feedOf(storeId), (feed) => feed.length === 3)).toEqual([1, 2, 3]);
   });
 });

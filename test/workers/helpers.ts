@@ -81,6 +81,19 @@ export async function freshCell(allocation: AllocationBody = { onHand: 100, chan
   return { storeId, sku };
 }
 
+/** Takes one unit out as damaged (an adjustment: one change, one outbox event). */
+export async function damage(storeId: string, sku: string) {
+  const response = await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body;
+}
+
+/** The store's changes feed from the start (up to 100 changes). */
+export async function feedChanges(storeId: string): Promise<Array<{ sku: string; version: number }>> {
+  const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
+  return response.body.changes;
+}
+
 export function reserve(body: Record<string, unknown>, token = ADMIN) {
   return api("POST", "/v1/reservations", { token, body });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { cellStub } from "../../durable-objects/stubs";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import { pruneOutbox } from "../../durable-objects/storage/cell-tables";
-import { ADMIN, api, freshCell } from "./helpers";
+import { damage, freshCell } from "./helpers";
 
 const DAY_AGO = new Date(Date.now() - 24 * 3_600_000).toISOString();
 const TWO_DAYS_AGO = new Date(Date.now() - 48 * 3_600_000).toISOString();
@@ -19,7 +19,7 @@ describe("the outbox's retention (pruneOutbox)", () => {
   it("deletes only delivered rows older than the cut-off, and keeps the ledger", async () => {
     const { storeId, sku } = await freshCell();
     for (let i = 0; i < 4; i++) {
-      expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
+      await damage(storeId, sku);
     }
     const { before, after, ledger } = await onCellSql(storeId, sku, (sql) => {
       // Versions 1–3 become two days old; 4 and 5 stay young.
@@ -39,7 +39,7 @@ describe("the outbox's retention (pruneOutbox)", () => {
   it("keeps everything while the oldest row is young, and an old row behind a young one waits for it", async () => {
     const { storeId, sku } = await freshCell();
     for (let i = 0; i < 2; i++) {
-      expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
+      await damage(storeId, sku);
     }
     const { young, behindYoung, once } = await onCellSql(storeId, sku, (sql) => {
       pruneOutbox(sql, 3, DAY_AGO);

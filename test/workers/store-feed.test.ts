@@ -1,9 +1,9 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StockCell } from "../../durable-objects/stock-cell";
-import { outboxAfter } from "../../durable-objects/storage/cell-tables";
+import { outboxAfter, type CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
-import { ADMIN, allocate, api, eventually, freshCell, minutesFromNow, mint, putStore, reserve, sendEvents, unique } from "./helpers";
+import { ADMIN, allocate, api, damage, eventually, feedChanges, freshCell, minutesFromNow, mint, putStore, readCell, reserve, sendEvents, unique } from "./helpers";
 
 interface LiveSocket {
   messages: Array<{ type: string; cursor?: number; change?: { cursor: number; sku: string; kind: string; onHand: number; version: number } }>;
@@ -23,6 +23,33 @@ async function connect(storeId: string, query = ""): Promise<LiveSocket> {
   socket.addEventListener("message", (event) => messages.push(JSON.parse(event.data as string)));
   socket.accept();
   return { messages, close: () => socket.close(1000, "done") };
+}
+
+/** The feed as `sku@version`, in order. */
+const feedOf = async (storeId: string) => (await feedChanges(storeId)).map((change) => `${change.sku}@${change.version}`);
+
+const outboxOf = (storeId: string, sku: string) =>
+  runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxAfter(state.storage.sql, 0, 100));
+
+/** The next `n` changes of a cell after `events`, as its outbox would send them (for the hub's repeat handling). */
+const nextEvents = (storeId: string, events: CellEvent[], n: number): CellEvent[] =>
+  Array.from({ length: n }, (_, i) => {
+    const seq = events.at(-1)!.seq + 1 + i;
+    return { ...events.at(-1)!, seq, eventId: `${storeId}/${events.at(-1)!.sku}/${seq}` };
+  });
+
+/** A store with two SKUs of 10, each damaged `damaged` times, once the hub's feed holds every change. */
+async function twoDeliveredSkus(damaged: number) {
+  const storeId = unique("store");
+  await putStore(storeId);
+  const [a, b] = [unique("sku"), unique("sku")];
+  for (const sku of [a, b]) {
+    await allocate(storeId, sku, { onHand: 10 });
+    for (let i = 0; i < damaged; i++) await damage(storeId, sku);
+  }
+  const feed = await eventually(() => feedOf(storeId), (changes) => changes.length === 2 * (1 + damaged));
+  const [eventsA, eventsB] = [await outboxOf(storeId, a), await outboxOf(storeId, b)];
+  return { storeId, a, b, feed, eventsA, eventsB, cellA: await readCell(storeId, a), hub: hubStub(env, storeId) };
 }
 
 const changesOf = (socket: LiveSocket) => socket.messages.filter((message) => message.type === "change").map((message) => message.change!);
@@ -77,56 +104,24 @@ describe("changes down to stores", () => {
   });
 
   it("takes each change once when a cell sends it again (at least once), in one call or across calls", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
-    const [a, b] = [unique("sku"), unique("sku")];
-    for (const sku of [a, b]) {
-      await allocate(storeId, sku, { onHand: 10 });
-      for (let i = 0; i < 2; i++) expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
-    }
-    const feedOf = async () => {
-      const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
-      return (response.body.changes as Array<{ sku: string; version: number }>).map((change) => `${change.sku}@${change.version}`);
-    };
-    const feed = await eventually(feedOf, (changes) => changes.length === 6);
-    const outbox = (sku: string) => runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxAfter(state.storage.sql, 0, 100));
-    const [eventsA, eventsB] = [await outbox(a), await outbox(b)];
-    const cellA = (await api("GET", `/v1/stores/${storeId}/skus/${a}`, { token: ADMIN })).body;
-    const hub = hubStub(env, storeId);
+    const { storeId, a, feed, eventsA, eventsB, cellA, hub } = await twoDeliveredSkus(2);
     // Everything again, each SKU's changes twice over within one call: nothing is new.
     expect(await hub.receive([...eventsA, ...eventsB, ...eventsA], cellA)).toBe(0);
-    expect(await feedOf()).toEqual(feed);
+    expect(await feedOf(storeId)).toEqual(feed);
     // A repeat followed by a change the hub has not seen: only that one is added.
-    const next = { ...eventsA.at(-1)!, seq: eventsA.at(-1)!.seq + 1, eventId: `${storeId}/${a}/${eventsA.at(-1)!.seq + 1}` };
-    expect(await hub.receive([...eventsA, next, next], cellA)).toBe(1);
-    expect(await feedOf()).toEqual([...feed, `${a}@${next.seq}`]);
+    const [next] = nextEvents(storeId, eventsA, 1);
+    expect(await hub.receive([...eventsA, next!, next!], cellA)).toBe(1);
+    expect(await feedOf(storeId)).toEqual([...feed, `${a}@${next!.seq}`]);
   });
 
   it("takes deliveries that arrive together in one transaction, each answered with its own count", async () => {
-    const storeId = unique("store");
-    await putStore(storeId);
-    const [a, b] = [unique("sku"), unique("sku")];
-    for (const sku of [a, b]) {
-      await allocate(storeId, sku, { onHand: 10 });
-      expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
-    }
-    const feedOf = async () => {
-      const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
-      return (response.body.changes as Array<{ sku: string; version: number }>).map((change) => `${change.sku}@${change.version}`);
-    };
-    const feed = await eventually(feedOf, (changes) => changes.length === 4);
-    const outbox = (sku: string) => runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxAfter(state.storage.sql, 0, 100));
-    const [eventsA, eventsB] = [await outbox(a), await outbox(b)];
-    const cellA = (await api("GET", `/v1/stores/${storeId}/skus/${a}`, { token: ADMIN })).body;
-    const cellB = (await api("GET", `/v1/stores/${storeId}/skus/${b}`, { token: ADMIN })).body;
-    const later = (events: typeof eventsA, n: number) =>
-      Array.from({ length: n }, (_, i) => ({ ...events.at(-1)!, seq: events.at(-1)!.seq + 1 + i, eventId: `${storeId}/${events.at(-1)!.sku}/${events.at(-1)!.seq + 1 + i}` }));
-    const [newA, newB] = [later(eventsA, 2), later(eventsB, 1)];
-    const hub = hubStub(env, storeId);
+    const { storeId, b, feed, eventsA, eventsB, cellA, hub } = await twoDeliveredSkus(1);
+    const cellB = await readCell(storeId, b);
+    const [newA, newB] = [nextEvents(storeId, eventsA, 2), nextEvents(storeId, eventsB, 1)];
     // Sent at once: the second call for A repeats the first's changes, which land just before it.
     const counts = await Promise.all([hub.receive([...eventsA, ...newA], cellA), hub.receive(newB, cellB), hub.receive(newA, cellA)]);
     expect(counts).toEqual([2, 1, 0]);
-    const after = await feedOf();
+    const after = await feedOf(storeId);
     expect(after.slice(0, 4)).toEqual(feed);
     expect(after.slice(4).sort()).toEqual([...newA, ...newB].map((event) => `${event.sku}@${event.seq}`).sort());
   });
