@@ -1,12 +1,13 @@
 /**
  * Group commit: calls that arrive before the next turn are applied together, so they share
  * one storage transaction and one commit (`setTimeout(0)` lets every call already waiting
- * join). `apply` answers one result per item, in order; if it throws, every call rejects.
+ * join). `apply` answers one result per item, in order (or a promise of them, when the
+ * batch has more to do after its commit); if it throws or rejects, every call rejects.
  */
 export class TurnBatch<Item, Result> {
   private waiting: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
 
-  constructor(private readonly apply: (items: Item[]) => Result[]) {}
+  constructor(private readonly apply: (items: Item[]) => Result[] | Promise<Result[]>) {}
 
   add(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
@@ -18,13 +19,18 @@ export class TurnBatch<Item, Result> {
   private run(): void {
     const batch = this.waiting;
     this.waiting = [];
-    let results: Result[];
+    const fail = (error: unknown) => {
+      for (const entry of batch) entry.reject(error);
+    };
+    const answer = (results: Result[]) => batch.forEach((entry, index) => entry.resolve(results[index]!));
+    let results: Result[] | Promise<Result[]>;
     try {
       results = this.apply(batch.map((entry) => entry.item));
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      fail(error);
       return;
     }
-    batch.forEach((entry, index) => entry.resolve(results[index]!));
+    if (results instanceof Promise) results.then(answer, fail);
+    else answer(results);
   }
 }

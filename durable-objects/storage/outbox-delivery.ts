@@ -10,14 +10,6 @@ import { AlertDelivery } from "./alert-delivery";
 const HUB = "hub";
 const QUEUE = "queue";
 const PAGE = 500;
-/** Events packed into one queue message (well under the 128 KB message limit). */
-const EVENTS_PER_MESSAGE = 100;
-
-/** What the cells put on the "inventory-events" queue. */
-export interface CellEventsMessage {
-  kind: "cell-events";
-  events: CellEvent[];
-}
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 60_000;
 /** Cursors that moved are written this long after a delivery if no commit of the cell carried them first. */
@@ -25,11 +17,11 @@ const SAVE_CURSORS_AFTER_MS = 1_000;
 
 /**
  * Hands a cell's committed changes on, at least once and in order: every outbox row to
- * the store's hub (levels, changes feed, live push) and to the reporting queue (many
- * events per message), and every oversell record to the chain's directory. A cursor
- * advances only after a send succeeded (and is written lazily, see DeliveryCursors); a
- * failure retries from the cell's alarm with exponential backoff and jitter. Receivers
- * ignore repeats.
+ * the store's hub (levels, changes feed, live push) and, through the hub (which sends what
+ * its cells deliver together as one batch), to the reporting queue; every oversell record
+ * to the chain's directory. A cursor advances only after a send succeeded (and is written
+ * lazily, see DeliveryCursors); a failure retries from the cell's alarm with exponential
+ * backoff and jitter. Receivers ignore repeats.
  */
 export class OutboxDelivery {
   private running: Promise<void> | undefined;
@@ -122,21 +114,23 @@ export class OutboxDelivery {
         const toQueue = queue ? pages(this.cursors.get(QUEUE)) : [];
         const oversells = undeliveredOversells(sql, state.storeId, state.sku);
         const last = lastOutboxSeq(sql);
-        const [hub, reports, directory, alerts] = await Promise.allSettled([
-          toHub.length > 0 ? hubStub(this.env, state.storeId).receive(toHub, viewOf(this.currentState()!)) : undefined,
-          queue && toQueue.length > 0 ? queue.sendBatch(messagesOf(toQueue)) : undefined,
+        const [hub, directory, alerts] = await Promise.allSettled([
+          toHub.length > 0 || toQueue.length > 0 ? hubStub(this.env, state.storeId).receive(toHub, viewOf(this.currentState()!), toQueue) : undefined,
           oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
           // Threshold events to the region's webhooks (see alert-delivery.ts).
           this.alerts.deliver(state.storeId, last, pages),
         ]);
-        if (toHub.length > 0 && hub.status === "fulfilled") this.cursors.advance(HUB, toHub.at(-1)!.seq, generation);
-        if (toQueue.length > 0 && reports.status === "fulfilled") this.cursors.advance(QUEUE, toQueue.at(-1)!.seq, generation);
+        if (hub.status === "fulfilled" && hub.value) {
+          if (toHub.length > 0) this.cursors.advance(HUB, toHub.at(-1)!.seq, generation);
+          if (toQueue.length > 0 && hub.value.reported) this.cursors.advance(QUEUE, toQueue.at(-1)!.seq, generation);
+        }
         if (oversells.length > 0 && directory.status === "fulfilled") {
           this.ctx.storage.transactionSync(() => {
             for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
           });
         }
-        for (const sent of [hub, reports, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
+        for (const sent of [hub, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
+        if (toQueue.length > 0 && hub.status === "fulfilled" && !hub.value?.reported) throw new Error("the store hub could not send to the reporting queue");
         // A full page means more may wait; otherwise this round caught up.
         if (toHub.length < PAGE && toQueue.length < PAGE) return;
       }
@@ -163,17 +157,4 @@ export class OutboxDelivery {
       saved();
     }, SAVE_CURSORS_AFTER_MS);
   }
-}
-
-/**
- * `v8` (structured clone, the Queues default) rather than `json`: the local queue broker
- * parses and re-encodes a JSON body per message, about 7 % of a POS batch's CPU here; the
- * consumer reads `message.body` the same either way.
- */
-function messagesOf(events: CellEvent[]): MessageSendRequest<CellEventsMessage>[] {
-  const messages: MessageSendRequest<CellEventsMessage>[] = [];
-  for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) {
-    messages.push({ body: { kind: "cell-events", events: events.slice(i, i + EVENTS_PER_MESSAGE) }, contentType: "v8" });
-  }
-  return messages;
 }

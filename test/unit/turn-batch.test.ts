@@ -25,4 +25,28 @@ describe("TurnBatch (group commit)", () => {
     fail = false;
     expect(await batch.add(3)).toBe(3);
   });
+
+  it("answers an asynchronous batch when it settles, while later calls form the next batch", async () => {
+    const applied: number[][] = [];
+    const pending: Array<() => void> = [];
+    const batch = new TurnBatch<number, number>((items) => {
+      applied.push(items);
+      return new Promise((resolve) => pending.push(() => resolve(items.map((item) => item * 10))));
+    });
+    const first = Promise.all([batch.add(1), batch.add(2)]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = batch.add(3);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(applied).toEqual([[1, 2], [3]]);
+    pending[1]!();
+    expect(await second).toBe(30);
+    pending[0]!();
+    expect(await first).toEqual([10, 20]);
+  });
+
+  it("rejects every call of an asynchronous batch that rejects", async () => {
+    const batch = new TurnBatch<number, number>(() => Promise.reject(new Error("send failed")));
+    const failed = await Promise.allSettled([batch.add(1), batch.add(2)]);
+    expect(failed.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+  });
 });

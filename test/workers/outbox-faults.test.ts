@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { cellStub } from "../../durable-objects/stubs";
+import { cellStub, hubStub } from "../../durable-objects/stubs";
 import type { StockCell } from "../../durable-objects/stock-cell";
+import type { StoreHub } from "../../durable-objects/store-hub";
 import { movements } from "../../schema/db/tables";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
@@ -13,10 +14,11 @@ async function movementCount(storeId: string, sku: string) {
 }
 
 /**
- * Makes one cell's sends to the reporting queue fail until `heal()` is called: the queue
- * itself is real, only this cell's outbox delivery sees a broken producer.
+ * Makes one store's sends to the reporting queue fail until `heal()` is called: the queue
+ * itself is real, only the store's hub (which sends what its cells deliver) sees a broken
+ * producer.
  */
-async function breakQueueFor(storeId: string, sku: string, how: "refuse" | "lose" = "refuse") {
+async function breakQueueFor(storeId: string, how: "refuse" | "lose" = "refuse") {
   let broken = true;
   let failedSends = 0;
   const realQueue = env.INVENTORY_EVENTS!;
@@ -29,9 +31,9 @@ async function breakQueueFor(storeId: string, sku: string, how: "refuse" | "lose
       return how === "lose" ? Promise.resolve() : Promise.reject(new Error("queue unavailable (injected)"));
     },
   } as Queue<InventoryMessage>;
-  await runInDurableObject(cellStub(env, { storeId, sku }), (instance: StockCell) => {
-    const delivery = (instance as unknown as { delivery: { env: typeof env } }).delivery;
-    delivery.env = { ...delivery.env, INVENTORY_EVENTS: faulty };
+  await runInDurableObject(hubStub(env, storeId), (instance: StoreHub) => {
+    const hub = instance as unknown as { env: typeof env };
+    hub.env = { ...hub.env, INVENTORY_EVENTS: faulty };
   });
   return {
     failedSends: () => failedSends,
@@ -44,7 +46,7 @@ async function breakQueueFor(storeId: string, sku: string, how: "refuse" | "lose
 describe("the outbox's send to the queue failing", () => {
   it("keeps the API up, retries with backoff, shows the lag, and delivers every event once when the queue is back", async () => {
     const { storeId, sku } = await freshCell();
-    const queue = await breakQueueFor(storeId, sku);
+    const queue = await breakQueueFor(storeId);
 
     // The stock path does not wait for the queue: reservations and confirmations go on.
     for (let i = 0; i < 4; i++) {
@@ -80,7 +82,7 @@ describe("the outbox's send to the queue failing", () => {
   it("reconciliation finds events a queue lost, and its repair has the cell send them again, once", async () => {
     const { storeId, sku } = await freshCell();
     await eventually(() => movementCount(storeId, sku), (count) => count === 1, 15_000);
-    const queue = await breakQueueFor(storeId, sku, "lose");
+    const queue = await breakQueueFor(storeId, "lose");
     for (let i = 0; i < 3; i++) {
       expect((await reserve({ reservationId: unique("o"), channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
     }

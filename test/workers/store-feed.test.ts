@@ -1,6 +1,9 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StockCell } from "../../durable-objects/stock-cell";
+import type { StoreHub } from "../../durable-objects/store-hub";
+import type { CellEventsMessage } from "../../durable-objects/storage/report-sender";
+import type { InventoryMessage } from "../../workers/reporting/messages";
 import { outboxAfter, type CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, damage, eventually, feedChanges, freshCell, minutesFromNow, mint, putStore, readCell, reserve, sendEvents, unique } from "./helpers";
@@ -50,6 +53,23 @@ async function twoDeliveredSkus(damaged: number) {
   const feed = await eventually(() => feedOf(storeId), (changes) => changes.length === 2 * (1 + damaged));
   const [eventsA, eventsB] = [await outboxOf(storeId, a), await outboxOf(storeId, b)];
   return { storeId, a, b, feed, eventsA, eventsB, cellA: await readCell(storeId, a), hub: hubStub(env, storeId) };
+}
+
+/** Records the hub's sends to the (real) reporting queue; `refuse` makes them fail instead. */
+function watchQueue(instance: StoreHub) {
+  const hub = instance as unknown as { env: typeof env };
+  const realQueue = env.INVENTORY_EVENTS!;
+  const sends = Object.assign([] as CellEventsMessage[][], { refuse: false });
+  const watching = {
+    send: (...args) => realQueue.send(...args),
+    sendBatch: (messages, options) => {
+      if (sends.refuse) return Promise.reject(new Error("queue unavailable (injected)"));
+      sends.push([...messages].map((message) => message.body as CellEventsMessage));
+      return realQueue.sendBatch(messages, options);
+    },
+  } as Queue<InventoryMessage>;
+  hub.env = { ...hub.env, INVENTORY_EVENTS: watching };
+  return sends;
 }
 
 const changesOf = (socket: LiveSocket) => socket.messages.filter((message) => message.type === "change").map((message) => message.change!);
@@ -106,11 +126,11 @@ describe("changes down to stores", () => {
   it("takes each change once when a cell sends it again (at least once), in one call or across calls", async () => {
     const { storeId, a, feed, eventsA, eventsB, cellA, hub } = await twoDeliveredSkus(2);
     // Everything again, each SKU's changes twice over within one call: nothing is new.
-    expect(await hub.receive([...eventsA, ...eventsB, ...eventsA], cellA)).toBe(0);
+    expect((await hub.receive([...eventsA, ...eventsB, ...eventsA], cellA)).fresh).toBe(0);
     expect(await feedOf(storeId)).toEqual(feed);
     // A repeat followed by a change the hub has not seen: only that one is added.
     const [next] = nextEvents(storeId, eventsA, 1);
-    expect(await hub.receive([...eventsA, next!, next!], cellA)).toBe(1);
+    expect((await hub.receive([...eventsA, next!, next!], cellA)).fresh).toBe(1);
     expect(await feedOf(storeId)).toEqual([...feed, `${a}@${next!.seq}`]);
   });
 
@@ -119,11 +139,35 @@ describe("changes down to stores", () => {
     const cellB = await readCell(storeId, b);
     const [newA, newB] = [nextEvents(storeId, eventsA, 2), nextEvents(storeId, eventsB, 1)];
     // Sent at once: the second call for A repeats the first's changes, which land just before it.
-    const counts = await Promise.all([hub.receive([...eventsA, ...newA], cellA), hub.receive(newB, cellB), hub.receive(newA, cellA)]);
-    expect(counts).toEqual([2, 1, 0]);
+    const receipts = await Promise.all([hub.receive([...eventsA, ...newA], cellA), hub.receive(newB, cellB), hub.receive(newA, cellA)]);
+    expect(receipts.map((receipt) => receipt.fresh)).toEqual([2, 1, 0]);
     const after = await feedOf(storeId);
     expect(after.slice(0, 4)).toEqual(feed);
     expect(after.slice(4).sort()).toEqual([...newA, ...newB].map((event) => `${event.sku}@${event.seq}`).sort());
+  });
+
+  it("sends the reports of deliveries taken together to the queue together, and says when the queue refused", async () => {
+    const { storeId, b, eventsA, eventsB, cellA, hub } = await twoDeliveredSkus(1);
+    const cellB = await readCell(storeId, b);
+    const [newA, newB] = [nextEvents(storeId, eventsA, 2), nextEvents(storeId, eventsB, 1)];
+    const receipts = await runInDurableObject(hub, async (instance: StoreHub) => {
+      const sends = watchQueue(instance);
+      // Three cells' deliveries in one turn: one transaction, and one send with every report.
+      const taken = await Promise.all([instance.receive(newA, cellA, newA), instance.receive(newB, cellB, newB), instance.receive([], cellB)]);
+      expect(sends.map((messages) => messages.flatMap((message) => message.events.map((event) => `${event.sku}@${event.seq}`)))).toEqual([
+        [...newA, ...newB].map((event) => `${event.sku}@${event.seq}`),
+      ]);
+      // The queue refusing: the changes are in the feed, the receipt says they were not reported.
+      sends.refuse = true;
+      const [later] = nextEvents(storeId, newB, 1);
+      return [...taken, await instance.receive([later!], cellB, [later!])];
+    });
+    expect(receipts).toEqual([
+      { fresh: 2, reported: true },
+      { fresh: 1, reported: true },
+      { fresh: 0, reported: false },
+      { fresh: 1, reported: false },
+    ]);
   });
 
   it("checks scope on the feed and the stock", async () => {

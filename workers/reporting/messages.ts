@@ -1,5 +1,5 @@
 import type { StoreRecord } from "../../durable-objects/directory";
-import type { CellEventsMessage } from "../../durable-objects/storage/outbox-delivery";
+import type { CellEventsMessage } from "../../durable-objects/storage/report-sender";
 
 /** What travels on the "inventory-events" queue. */
 export type InventoryMessage = CellEventsMessage | { kind: "stores"; stores: StoreRecord[] };
