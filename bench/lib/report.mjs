@@ -28,7 +28,10 @@ export function printTable(result) {
       continue;
     }
     const answers = row.ok ?? Object.entries(row.statuses ?? {}).map(([code, n]) => `${n} × ${code}`).join(", ") + (row.errors ? `, ${row.errors} errors` : "");
-    lines.push(`| ${row.scenario} | ${row.target} | ${fmt(row.rps)} ${row.unit ?? "req/s"} | ${fmt(row.p50, 1)} | ${fmt(row.p99, 1)} | ${answers}${row.note ? ` (${row.note})` : ""} |`);
+    // Counted until workerd is idle again: the outbox work each request left behind is included.
+    const cpu = row.cpuMsPerRequest === undefined ? undefined : `workerd CPU ${fmt(row.cpuMsPerRequest, row.cpuMsPerRequest < 10 ? 2 : 0)} ms per ${row.unit === "batches/s" ? "batch" : "request"}`;
+    const note = [row.note, cpu].filter(Boolean).join("; ");
+    lines.push(`| ${row.scenario} | ${row.target} | ${fmt(row.rps)} ${row.unit ?? "req/s"} | ${fmt(row.p50, 1)} | ${fmt(row.p99, 1)} | ${answers}${note ? ` (${note})` : ""} |`);
   }
   lines.push("");
   lines.push("| target | measured | goal | met |");
