@@ -264,7 +264,7 @@ export class StockCell extends DurableObject<Env> {
         state = { ...state, alertBands: bands ?? state.alertBands };
         saveCellState(this.sql, state);
         // The outbox's cursors ride along with this commit (they are written lazily).
-        cursorsSaved = this.delivery.cursors.write();
+        cursorsSaved = this.delivery.writeCursors();
       }
       return results;
     });

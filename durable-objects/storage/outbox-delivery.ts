@@ -29,7 +29,7 @@ export class OutboxDelivery {
   private failures = 0;
   private saving: ReturnType<typeof setTimeout> | undefined;
 
-  readonly cursors: DeliveryCursors;
+  private readonly cursors: DeliveryCursors;
   private readonly alerts: AlertDelivery;
 
   constructor(
@@ -39,6 +39,14 @@ export class OutboxDelivery {
   ) {
     this.cursors = new DeliveryCursors(ctx.storage.sql);
     this.alerts = new AlertDelivery(this.cursors, env);
+  }
+
+  /**
+   * Writes the cursors that moved, inside the caller's transaction (a commit of the cell
+   * carries them); call the returned function once that transaction has succeeded.
+   */
+  writeCursors(): () => void {
+    return this.cursors.write();
   }
 
   /** Asks for a delivery after a commit; one runs at a time and picks up whatever is new. */
