@@ -337,8 +337,11 @@ export class StoreHub extends DurableObject<Env> {
   }
 
   private broadcast(changes: FeedChange[]): void {
+    const sockets = this.ctx.getWebSockets();
+    // Most stores have no dashboard open: no message is built for nobody.
+    if (sockets.length === 0) return;
     const messages = changes.map((change) => JSON.stringify({ type: "change", change }));
-    for (const socket of this.ctx.getWebSockets()) {
+    for (const socket of sockets) {
       try {
         for (const message of messages) socket.send(message);
       } catch {
