@@ -20,12 +20,20 @@ const fromWrangler = createRequire(require.resolve("wrangler/package.json"));
 const { Miniflare } = fromWrangler("miniflare");
 
 // The Worker's own configuration (as `npm run build` reads it): this runtime never lags
-// behind wrangler.toml (a hand-kept list of objects once missed the ones added later).
+// behind wrangler.toml (a hand-kept list of objects once missed the ones added later; the
+// queues' settings came from a hand-kept copy too).
 const { unstable_readConfig } = fromWrangler("wrangler");
 const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
 const COMPATIBILITY_DATE = config.compatibility_date;
 const COMPATIBILITY_FLAGS = config.compatibility_flags;
 const DURABLE_OBJECTS = Object.fromEntries(config.durable_objects.bindings.map(({ name, class_name }) => [name, { className: class_name, useSQLite: true }]));
+const QUEUE_PRODUCERS = Object.fromEntries(config.queues.producers.map(({ binding, queue }) => [binding, { queueName: queue }]));
+const QUEUE_CONSUMERS = Object.fromEntries(
+  config.queues.consumers.map((consumer) => [
+    consumer.queue,
+    { maxBatchSize: consumer.max_batch_size, maxBatchTimeout: consumer.max_batch_timeout, maxRetries: consumer.max_retries, deadLetterQueue: consumer.dead_letter_queue },
+  ]),
+);
 
 /** Bundles the Worker exactly as a deploy would (`wrangler deploy --dry-run`); returns the script path. */
 export function buildWorker(outdir = join(root, ".wrangler", "dry-run")) {
@@ -140,15 +148,7 @@ export async function startRuntime({ storageDir, port = 0, bindings = {}, script
   const script = scriptPath ?? join(root, ".wrangler", "dry-run", "index.js");
   if (!existsSync(script)) buildWorker(join(script, ".."));
   const listenPort = port || (await freePort());
-  const queueOptions = queue
-    ? {
-        queueProducers: { INVENTORY_EVENTS: { queueName: "inventory-events" } },
-        queueConsumers: {
-          "inventory-events": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10, deadLetterQueue: "inventory-events-dlq" },
-          "inventory-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 5, maxRetries: 100 },
-        },
-      }
-    : {};
+  const queueOptions = queue ? { queueProducers: QUEUE_PRODUCERS, queueConsumers: QUEUE_CONSUMERS } : {};
   return startMiniflare(
     {
       name: "edge-inventory",
