@@ -1,7 +1,7 @@
 // The printed table and the targets of issue 6, as ratios within one run.
 const fmt = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
-export function targetsOf({ hot, spread, ceiling, flush, pos }) {
+export function targetsOf({ hot, spread, ceiling, flush, endToEnd, pos }) {
   const targets = [];
   const add = (name, value, goal, met) => targets.push({ name, value, goal, met });
   add("hot SKU ≥ 1.0× Redis+Lua", hot.product.rps / hot.redis.rps, "≥ 1.0×", hot.product.rps >= hot.redis.rps);
@@ -9,7 +9,9 @@ export function targetsOf({ hot, spread, ceiling, flush, pos }) {
   else add("hot SKU ≥ 5× PostgreSQL", null, "≥ 5× (baseline skipped)", null);
   add("hot SKU p99 ≤ 15 ms at 32 connections", hot.product.p99, "≤ 15 ms", hot.product.p99 <= 15);
   add("1,000 cells ≥ 0.5× trivial Worker", spread.rps / ceiling.rps, "≥ 0.5×", spread.rps >= 0.5 * ceiling.rps);
-  add("reporting flush ≥ 20,000 events/s", flush.eventsPerSecond, "≥ 20,000/s", flush.complete && flush.eventsPerSecond >= 20_000);
+  add("reporting flush ≥ 20,000 events/s (outbox → Postgres rows)", flush.eventsPerSecond, "≥ 20,000/s", flush.complete && flush.eventsPerSecond >= 20_000);
+  // Not the target's definition (it includes applying the POS batches), shown beside it.
+  add("changes made → Postgres rows end to end, events/s (for reference)", endToEnd.eventsPerSecond, "–", null);
   add("1,000-event POS batch ≤ 200 ms (p50)", pos.p50, "≤ 200 ms", pos.p50 <= 200);
   return targets;
 }

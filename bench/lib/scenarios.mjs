@@ -227,3 +227,32 @@ export async function reportingFlush({ url, token, countMovements, baseline, eve
     eventsPerSecond: (batchCount * 1000) / ((finished - started) / 1000),
   };
 }
+
+/**
+ * The reporting flush proper, from outbox to Postgres rows: the flush store's movements are
+ * deleted from the reporting database, and reconciliation's repair (the product's own path
+ * for a reporting database that lost rows) has every cell send its retained outbox again.
+ * Timed from the repair request until `movements` holds every row again; no change is made
+ * while it runs, so this is the pipeline alone (cell → hub → queue → consumer → Postgres).
+ */
+export async function outboxBacklog({ url, adminToken, storeId, countMovements, deleteMovements, timeoutMs }) {
+  const expected = await countMovements();
+  await deleteMovements();
+  const started = performance.now();
+  const repaired = await call(url, adminToken, "POST", "/v1/admin/reconcile", { storeIds: [storeId], repair: true });
+  const asked = performance.now();
+  let seen = 0;
+  const done = await waitFor(async () => {
+    seen = await countMovements();
+    return seen >= expected;
+  }, { timeoutMs, intervalMs: 20 });
+  const finished = performance.now();
+  return {
+    events: expected,
+    delivered: seen,
+    complete: Boolean(done),
+    cellsResent: repaired.repairs?.filter((repair) => repair.resentFrom !== null).length ?? 0,
+    repairMs: asked - started,
+    eventsPerSecond: seen / ((finished - started) / 1000),
+  };
+}
