@@ -2,7 +2,7 @@ import type { Env } from "../../workers/env";
 import type { CellState } from "../core";
 import { nextAttemptAt, viewOf } from "../core";
 import { directoryStub, hubStub } from "../stubs";
-import { OUTBOX_RETENTION_MS, firstOutboxSeq, lastOutboxSeq, outboxPages, pruneOutbox, type CellEvent } from "./cell-tables";
+import { OUTBOX_RETENTION_MS, firstOutboxSeq, lastOutboxSeq, outboxPages, pruneOutbox } from "./cell-tables";
 import { DeliveryCursors } from "./delivery-cursors";
 import { markOversellDelivered, undeliveredOversells } from "./oversell-records";
 import { AlertDelivery } from "./alert-delivery";
