@@ -191,6 +191,16 @@ export async function posBatches({ url, token, batches }) {
   return { batches, events: batches * 1000, applied, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1), rps: batches / (total / 1000), eventsPerSecond: (batches * 1000) / (total / 1000) };
 }
 
+/** Polls `countMovements` until it reaches `expected` (or `timeoutMs` passes); the last count seen. */
+async function untilRows(countMovements, expected, timeoutMs) {
+  let seen = 0;
+  const complete = await waitFor(async () => {
+    seen = await countMovements();
+    return seen >= expected;
+  }, { timeoutMs, intervalMs: 20 });
+  return { seen, complete: Boolean(complete) };
+}
+
 /**
  * The reporting flush: N cell changes (POS sales over the flush store's cells, a few batches
  * in flight) and the time until the reporting Postgres's movements table holds all of them.
@@ -208,16 +218,12 @@ export async function reportingFlush({ url, token, countMovements, baseline, eve
   const generated = performance.now();
   const rowsAtGenerated = (await countMovements()) - baseline;
   const expected = baseline + batchCount * 1000;
-  let seen = 0;
-  const done = await waitFor(async () => {
-    seen = await countMovements();
-    return seen >= expected;
-  }, { timeoutMs, intervalMs: 20 });
+  const { seen, complete } = await untilRows(countMovements, expected, timeoutMs);
   const finished = performance.now();
   return {
     events: batchCount * 1000,
     delivered: seen - baseline,
-    complete: Boolean(done),
+    complete,
     generateMs: generated - started,
     totalMs: finished - started,
     afterLastCommitMs: finished - generated,
@@ -241,16 +247,12 @@ export async function outboxBacklog({ url, adminToken, storeId, countMovements, 
   const started = performance.now();
   const repaired = await call(url, adminToken, "POST", "/v1/admin/reconcile", { storeIds: [storeId], repair: true });
   const asked = performance.now();
-  let seen = 0;
-  const done = await waitFor(async () => {
-    seen = await countMovements();
-    return seen >= expected;
-  }, { timeoutMs, intervalMs: 20 });
+  const { seen, complete } = await untilRows(countMovements, expected, timeoutMs);
   const finished = performance.now();
   return {
     events: expected,
     delivered: seen,
-    complete: Boolean(done),
+    complete,
     cellsResent: repaired.repairs?.filter((repair) => repair.resentFrom !== null).length ?? 0,
     repairMs: asked - started,
     eventsPerSecond: seen / ((finished - started) / 1000),
