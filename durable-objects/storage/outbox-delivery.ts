@@ -128,17 +128,18 @@ export class OutboxDelivery {
           // Threshold events to the region's webhooks (see alert-delivery.ts).
           this.alerts.deliver(state.storeId, last, pages),
         ]);
-        if (hub.status === "fulfilled" && hub.value) {
-          if (toHub.length > 0) this.cursors.advance(HUB, toHub.at(-1)!.seq, generation);
-          if (toQueue.length > 0 && hub.value.reported) this.cursors.advance(QUEUE, toQueue.at(-1)!.seq, generation);
-        }
+        // No receipt: the hub was not called (nothing to send) or its call failed (thrown below).
+        const receipt = hub.status === "fulfilled" ? hub.value : undefined;
+        const unreported = toQueue.length > 0 && receipt?.reported === false;
+        if (receipt && toHub.length > 0) this.cursors.advance(HUB, toHub.at(-1)!.seq, generation);
+        if (receipt && toQueue.length > 0 && !unreported) this.cursors.advance(QUEUE, toQueue.at(-1)!.seq, generation);
         if (oversells.length > 0 && directory.status === "fulfilled") {
           this.ctx.storage.transactionSync(() => {
             for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
           });
         }
         for (const sent of [hub, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
-        if (toQueue.length > 0 && hub.status === "fulfilled" && !hub.value?.reported) throw new Error("the store hub could not send to the reporting queue");
+        if (unreported) throw new Error("the store hub could not send to the reporting queue");
         // A full page means more may wait; otherwise this round caught up.
         if (toHub.length < PAGE && toQueue.length < PAGE) return;
       }
