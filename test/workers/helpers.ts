@@ -1,5 +1,7 @@
-import { SELF } from "cloudflare:test";
+import { SELF, env } from "cloudflare:test";
 import { expect } from "vitest";
+import type { StoreHub } from "../../durable-objects/store-hub";
+import type { InventoryMessage } from "../../workers/reporting/messages";
 import { TEST_ADMIN_TOKEN } from "../constants";
 
 export const ADMIN = TEST_ADMIN_TOKEN;
@@ -92,6 +94,23 @@ export async function damage(storeId: string, sku: string) {
 export async function feedChanges(storeId: string): Promise<Array<{ sku: string; version: number }>> {
   const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
   return response.body.changes;
+}
+
+/**
+ * Puts `sendBatch` in front of a store hub's reporting queue (the hub sends what its cells
+ * deliver); `forward` hands messages on to the real queue. Call inside runInDurableObject.
+ */
+export function interceptHubQueue(
+  hub: StoreHub,
+  sendBatch: (messages: MessageSendRequest<InventoryMessage>[], forward: (messages: MessageSendRequest<InventoryMessage>[]) => Promise<unknown>) => Promise<unknown>,
+): void {
+  const target = hub as unknown as { env: typeof env };
+  const real = env.INVENTORY_EVENTS!;
+  const intercepted = {
+    send: (...args) => real.send(...args),
+    sendBatch: (messages, options) => sendBatch([...messages], (forwarded) => real.sendBatch(forwarded, options)),
+  } as Queue<InventoryMessage>;
+  target.env = { ...target.env, INVENTORY_EVENTS: intercepted };
 }
 
 export function reserve(body: Record<string, unknown>, token = ADMIN) {

@@ -6,8 +6,7 @@ import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
 import { movements } from "../../schema/db/tables";
 import { withReportingDb } from "../../workers/reporting/db";
-import type { InventoryMessage } from "../../workers/reporting/messages";
-import { ADMIN, api, eventually, freshCell, readCell, reserve, unique } from "./helpers";
+import { ADMIN, api, eventually, freshCell, interceptHubQueue, readCell, reserve, unique } from "./helpers";
 
 async function movementCount(storeId: string, sku: string) {
   return withReportingDb(env, async (db) => (await db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku)))).length);
@@ -21,20 +20,14 @@ async function movementCount(storeId: string, sku: string) {
 async function breakQueueFor(storeId: string, how: "refuse" | "lose" = "refuse") {
   let broken = true;
   let failedSends = 0;
-  const realQueue = env.INVENTORY_EVENTS!;
-  const faulty = {
-    send: (...args) => (broken ? Promise.reject(new Error("queue unavailable (injected)")) : realQueue.send(...args)),
-    sendBatch: (...args) => {
-      if (!broken) return realQueue.sendBatch(...args);
+  await runInDurableObject(hubStub(env, storeId), (instance: StoreHub) =>
+    interceptHubQueue(instance, (messages, forward) => {
+      if (!broken) return forward(messages);
       failedSends += 1;
       // "lose": the queue says yes and drops the messages (a local queue killed with its runtime).
       return how === "lose" ? Promise.resolve() : Promise.reject(new Error("queue unavailable (injected)"));
-    },
-  } as Queue<InventoryMessage>;
-  await runInDurableObject(hubStub(env, storeId), (instance: StoreHub) => {
-    const hub = instance as unknown as { env: typeof env };
-    hub.env = { ...hub.env, INVENTORY_EVENTS: faulty };
-  });
+    }),
+  );
   return {
     failedSends: () => failedSends,
     heal: () => {

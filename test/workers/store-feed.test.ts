@@ -3,10 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
 import type { CellEventsMessage } from "../../durable-objects/storage/report-sender";
-import type { InventoryMessage } from "../../workers/reporting/messages";
 import { outboxAfter, type CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
-import { ADMIN, allocate, api, damage, eventually, feedChanges, freshCell, minutesFromNow, mint, putStore, readCell, reserve, sendEvents, unique } from "./helpers";
+import { ADMIN, allocate, api, damage, eventually, feedChanges, freshCell, interceptHubQueue, minutesFromNow, mint, putStore, readCell, reserve, sendEvents, unique } from "./helpers";
 
 interface LiveSocket {
   messages: Array<{ type: string; cursor?: number; change?: { cursor: number; sku: string; kind: string; onHand: number; version: number } }>;
@@ -57,18 +56,12 @@ async function twoDeliveredSkus(damaged: number) {
 
 /** Records the hub's sends to the (real) reporting queue; `refuse` makes them fail instead. */
 function watchQueue(instance: StoreHub) {
-  const hub = instance as unknown as { env: typeof env };
-  const realQueue = env.INVENTORY_EVENTS!;
   const sends = Object.assign([] as CellEventsMessage[][], { refuse: false });
-  const watching = {
-    send: (...args) => realQueue.send(...args),
-    sendBatch: (messages, options) => {
-      if (sends.refuse) return Promise.reject(new Error("queue unavailable (injected)"));
-      sends.push([...messages].map((message) => message.body as CellEventsMessage));
-      return realQueue.sendBatch(messages, options);
-    },
-  } as Queue<InventoryMessage>;
-  hub.env = { ...hub.env, INVENTORY_EVENTS: watching };
+  interceptHubQueue(instance, (messages, forward) => {
+    if (sends.refuse) return Promise.reject(new Error("queue unavailable (injected)"));
+    sends.push(messages.map((message) => message.body as CellEventsMessage));
+    return forward(messages);
+  });
   return sends;
 }
 
