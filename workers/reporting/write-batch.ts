@@ -13,7 +13,7 @@ import { cellRows, movementRows, oversellRows, reservationRows, storeRows } from
  * bind parameters; one JSON document has neither problem. Columns are the ones the rows
  * carry (defaults such as `applied_at` stay the database's). `json`, not `jsonb`: the document
  * is read once, so converting it to `jsonb` first only cost Postgres time (10,000
- * movements: 176–194 ms as `jsonb`, 149–160 ms as `json`, measured here with psql's driver).
+ * movements: 176–194 ms as `jsonb`, 149–160 ms as `json`, measured here directly with node-postgres).
  */
 async function insertRows<T extends PgTable>(db: ReportingDb, table: T, rows: Array<T["$inferInsert"]>, onConflict: SQL): Promise<void> {
   if (rows.length === 0) return;
