@@ -7,6 +7,9 @@ export type ReportingDb = ReturnType<typeof drizzle<typeof tables>>;
 
 export class ReportingUnavailable extends Error {}
 
+/** Connections per invocation: two statements can run side by side (see writeBatch). */
+export const REPORTING_CONNECTIONS = 2;
+
 /** What a caller hears when the reporting database cannot answer: the stock path is unaffected. */
 export const REPORTING_UNAVAILABLE_MESSAGE = "the reporting database cannot be reached right now; stock and reservations are unaffected";
 
@@ -25,7 +28,7 @@ export function openReportingDb(env: Pick<Env, "DATABASE_URL" | "NEON_WS_PROXY">
     neonConfig.pipelineConnect = false;
     neonConfig.pipelineTLS = false;
   }
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 5_000 });
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: REPORTING_CONNECTIONS, connectionTimeoutMillis: 5_000 });
   // A connection error surfaces as the query's rejection; the pool must not crash the isolate.
   pool.on("error", () => undefined);
   return { db: drizzle(pool, { schema: tables }), close: () => pool.end().catch(() => undefined) };

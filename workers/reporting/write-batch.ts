@@ -3,7 +3,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cells, movements, oversells, reservations, stores } from "../../schema/db/tables";
-import type { ReportingDb } from "./db";
+import { REPORTING_CONNECTIONS, type ReportingDb } from "./db";
 import { cellRows, movementRows, oversellRows, reservationRows, storeRows } from "./rows";
 
 /**
@@ -34,7 +34,19 @@ async function insertRows<T extends PgTable>(db: ReportingDb, table: T, rows: Ar
 }
 
 /**
- * Writes a batch with one statement per table, each idempotent: movements by event id,
+ * Movements are nearly all of a batch's rows (10,000 in a full one): they go as one statement
+ * per connection, side by side, so Postgres inserts them on as many backends. Each row is
+ * written once whichever statement carries it (`ON CONFLICT DO NOTHING` on the event id).
+ */
+async function insertMovements(db: ReportingDb, events: CellEvent[]): Promise<void> {
+  const rows = movementRows(events);
+  const size = Math.ceil(rows.length / REPORTING_CONNECTIONS);
+  const parts = Array.from({ length: REPORTING_CONNECTIONS }, (_, i) => rows.slice(i * size, (i + 1) * size));
+  await Promise.all(parts.map((part) => insertRows(db, movements, part, sql`ON CONFLICT DO NOTHING`)));
+}
+
+/**
+ * Writes a batch with one statement per table (movements: per connection), each idempotent: movements by event id,
  * the snapshot only from a newer version, reservations and oversells by monotone merges.
  */
 export async function writeBatch(db: ReportingDb, events: CellEvent[], storeRecords: StoreRecord[]): Promise<void> {
@@ -48,7 +60,7 @@ export async function writeBatch(db: ReportingDb, events: CellEvent[], storeReco
   );
   if (events.length === 0) return;
 
-  await insertRows(db, movements, movementRows(events), sql`ON CONFLICT DO NOTHING`);
+  await insertMovements(db, events);
 
   await insertRows(
     db,
