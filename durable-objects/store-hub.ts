@@ -35,11 +35,11 @@ export interface FeedChange {
   soldOut: boolean;
 }
 
-/** A cell's delivery: changes for the feed, and changes for the reporting queue (the same array when the cell's two cursors are level). */
+/** A cell's delivery: changes for the feed, and changes for the reporting queue (each one's JSON text, as the cell's outbox stores it). */
 export interface Delivery {
   events: CellEvent[];
   cell: CellView;
-  reports: CellEvent[];
+  reports: readonly string[];
 }
 
 /** How many of a delivery's changes were new to the feed, and whether its reports reached the queue. */
@@ -132,7 +132,7 @@ export class StoreHub extends DurableObject<Env> {
    * reports sent together, many changes to a message: a store's cells deliver at once after
    * a POS batch, and one send per cell had cost about a third of the batch's CPU here.
    */
-  receive(events: CellEvent[], cell: CellView, reports: CellEvent[] = []): Promise<DeliveryReceipt> {
+  receive(events: CellEvent[], cell: CellView, reports: readonly string[] = []): Promise<DeliveryReceipt> {
     return this.deliveries.add({ events, cell, reports });
   }
 
@@ -145,7 +145,7 @@ export class StoreHub extends DurableObject<Env> {
   }
 
   /** False when the queue refused: the cells keep those changes and send them again later. */
-  private async report(events: CellEvent[]): Promise<boolean> {
+  private async report(events: readonly string[]): Promise<boolean> {
     const queue = this.env.INVENTORY_EVENTS;
     if (events.length === 0 || !queue) return false;
     try {

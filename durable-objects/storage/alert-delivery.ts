@@ -38,7 +38,7 @@ export class AlertDelivery {
     let from = this.cursors.get(ALERTS);
     while (from < last) {
       // Usually the page the hub and the queue were sent from: read once for all three.
-      const rows = pages(from).filter((event) => event.seq <= last);
+      const rows = pages(from).events.filter((event) => event.seq <= last);
       await this.send(storeId, rows.flatMap((event) => event.alerts ?? []));
       from = rows.at(-1)?.seq ?? last;
       this.cursors.advance(ALERTS, from, generation);

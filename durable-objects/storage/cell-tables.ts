@@ -175,22 +175,51 @@ export function firstOutboxSeq(sql: SqlStorage): number | null {
   return sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM outbox").one().seq;
 }
 
-export function outboxAfter(sql: SqlStorage, seq: number, limit: number): CellEvent[] {
-  return sql
-    .exec<{ event: string }>("SELECT event FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit)
-    .toArray()
-    .map((row) => JSON.parse(row.event) as CellEvent);
+/**
+ * A page of outbox rows as stored: each change's JSON text, parsed only for a destination
+ * that reads the changes (the hub's feed, the alerts). The reporting queue takes the text
+ * as it is, so a resent outbox (reconciliation's repair) is parsed, copied and encoded
+ * again nowhere between the cell and the consumer.
+ */
+export class OutboxPage {
+  private parsed: CellEvent[] | undefined;
+
+  constructor(
+    readonly seqs: readonly number[],
+    readonly lines: readonly string[],
+  ) {}
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  /** The last row's version, if the page has rows. */
+  get lastSeq(): number | undefined {
+    return this.seqs.at(-1);
+  }
+
+  get events(): CellEvent[] {
+    return (this.parsed ??= this.lines.map((line) => JSON.parse(line) as CellEvent));
+  }
 }
 
-/** A reader of outbox pages (`outboxAfter`) that reads each cursor's page once. */
-export type OutboxPages = (after: number) => CellEvent[];
+export function outboxPageAfter(sql: SqlStorage, seq: number, limit: number): OutboxPage {
+  const rows = sql.exec<{ seq: number; event: string }>("SELECT seq, event FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit).toArray();
+  return new OutboxPage(
+    rows.map((row) => row.seq),
+    rows.map((row) => row.event),
+  );
+}
+
+/** A reader of outbox pages (`outboxPageAfter`) that reads each cursor's page once. */
+export type OutboxPages = (after: number) => OutboxPage;
 
 /** For one delivery round: the destinations that stand at the same cursor (nearly always) share one read. */
 export function outboxPages(sql: SqlStorage, limit: number): OutboxPages {
-  const pages = new Map<number, CellEvent[]>();
+  const pages = new Map<number, OutboxPage>();
   return (after) => {
     let page = pages.get(after);
-    if (!page) pages.set(after, (page = outboxAfter(sql, after, limit)));
+    if (!page) pages.set(after, (page = outboxPageAfter(sql, after, limit)));
     return page;
   };
 }

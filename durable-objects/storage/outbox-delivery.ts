@@ -119,20 +119,20 @@ export class OutboxDelivery {
         const generation = this.cursors.generation;
         const pages = outboxPages(sql, PAGE);
         const toHub = pages(this.cursors.get(HUB));
-        const toQueue = queue ? pages(this.cursors.get(QUEUE)) : [];
+        const toQueue = queue ? pages(this.cursors.get(QUEUE)) : undefined;
         const oversells = undeliveredOversells(sql, state.storeId, state.sku);
         const last = lastOutboxSeq(sql);
         const [hub, directory, alerts] = await Promise.allSettled([
-          toHub.length > 0 || toQueue.length > 0 ? hubStub(this.env, state.storeId).receive(toHub, viewOf(this.currentState()!), toQueue) : undefined,
+          toHub.length > 0 || toQueue?.length ? hubStub(this.env, state.storeId).receive(toHub.events, viewOf(this.currentState()!), toQueue?.lines ?? []) : undefined,
           oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
           // Threshold events to the region's webhooks (see alert-delivery.ts).
           this.alerts.deliver(state.storeId, last, pages),
         ]);
         // No receipt: the hub was not called (nothing to send) or its call failed (thrown below).
         const receipt = hub.status === "fulfilled" ? hub.value : undefined;
-        const unreported = toQueue.length > 0 && receipt?.reported === false;
-        if (receipt && toHub.length > 0) this.cursors.advance(HUB, toHub.at(-1)!.seq, generation);
-        if (receipt && toQueue.length > 0 && !unreported) this.cursors.advance(QUEUE, toQueue.at(-1)!.seq, generation);
+        const unreported = toQueue?.lastSeq !== undefined && receipt?.reported === false;
+        if (receipt && toHub.lastSeq !== undefined) this.cursors.advance(HUB, toHub.lastSeq, generation);
+        if (receipt && toQueue?.lastSeq !== undefined && !unreported) this.cursors.advance(QUEUE, toQueue.lastSeq, generation);
         if (oversells.length > 0 && directory.status === "fulfilled") {
           this.ctx.storage.transactionSync(() => {
             for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
@@ -141,7 +141,7 @@ export class OutboxDelivery {
         for (const sent of [hub, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
         if (unreported) throw new Error("the store hub could not send to the reporting queue");
         // A full page means more may wait; otherwise this round caught up.
-        if (toHub.length < PAGE && toQueue.length < PAGE) return;
+        if (toHub.length < PAGE && (toQueue?.length ?? 0) < PAGE) return;
       }
     } finally {
       this.saveCursorsSoon();

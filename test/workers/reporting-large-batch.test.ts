@@ -31,9 +31,10 @@ describe("a full queue batch", () => {
   // message): more bind parameters than one Postgres statement may carry.
   it("writes 10,000 events in one delivery, acknowledged, one movement each and the latest level", async () => {
     const storeId = unique("bulk");
+    // As a store hub sends them: each message the JSON text of its changes.
     const bodies: InventoryMessage[] = Array.from({ length: 100 }, (_, m) => ({
       kind: "cell-events",
-      events: Array.from({ length: 100 }, (_, e) => receipt(storeId, `s${m}`, e + 1)),
+      eventsJson: JSON.stringify(Array.from({ length: 100 }, (_, e) => receipt(storeId, `s${m}`, e + 1))),
     }));
     const batch = createMessageBatch<InventoryMessage>(
       "inventory-events",

@@ -2,8 +2,8 @@ import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
-import type { CellEventsMessage } from "../../durable-objects/storage/report-sender";
-import { outboxAfter, type CellEvent } from "../../durable-objects/storage/cell-tables";
+import { eventsOf, type CellEventsMessage } from "../../durable-objects/storage/report-sender";
+import { outboxPageAfter, type CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, damage, eventually, feedChanges, freshCell, interceptHubQueue, minutesFromNow, mint, putStore, readCell, reserve, sendEvents, unique } from "./helpers";
 
@@ -31,7 +31,7 @@ async function connect(storeId: string, query = ""): Promise<LiveSocket> {
 const feedOf = async (storeId: string) => (await feedChanges(storeId)).map((change) => `${change.sku}@${change.version}`);
 
 const outboxOf = (storeId: string, sku: string) =>
-  runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxAfter(state.storage.sql, 0, 100));
+  runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxPageAfter(state.storage.sql, 0, 100).events);
 
 /** The next `n` changes of a cell after `events`, as its outbox would send them (for the hub's repeat handling). */
 const nextEvents = (storeId: string, events: CellEvent[], n: number): CellEvent[] =>
@@ -39,6 +39,9 @@ const nextEvents = (storeId: string, events: CellEvent[], n: number): CellEvent[
     const seq = events.at(-1)!.seq + 1 + i;
     return { ...events.at(-1)!, seq, eventId: `${storeId}/${events.at(-1)!.sku}/${seq}` };
   });
+
+/** Changes as a cell's outbox stores them and sends them for the reports. */
+const asStored = (events: CellEvent[]) => events.map((event) => JSON.stringify(event));
 
 /** A store with two SKUs of 10, each damaged `damaged` times, once the hub's feed holds every change. */
 async function twoDeliveredSkus(damaged: number) {
@@ -146,14 +149,14 @@ describe("changes down to stores", () => {
     const receipts = await runInDurableObject(hub, async (instance: StoreHub) => {
       const sends = watchQueue(instance);
       // Three cells' deliveries in one turn: one transaction, and one send with every report.
-      const taken = await Promise.all([instance.receive(newA, cellA, newA), instance.receive(newB, cellB, newB), instance.receive([], cellB)]);
-      expect(sends.map((messages) => messages.flatMap((message) => message.events.map((event) => `${event.sku}@${event.seq}`)))).toEqual([
+      const taken = await Promise.all([instance.receive(newA, cellA, asStored(newA)), instance.receive(newB, cellB, asStored(newB)), instance.receive([], cellB)]);
+      expect(sends.map((messages) => messages.flatMap((message) => eventsOf(message).map((event) => `${event.sku}@${event.seq}`)))).toEqual([
         [...newA, ...newB].map((event) => `${event.sku}@${event.seq}`),
       ]);
       // The queue refusing: the changes are in the feed, the receipt says they were not reported.
       sends.refuse = true;
       const [later] = nextEvents(storeId, newB, 1);
-      return [...taken, await instance.receive([later!], cellB, [later!])];
+      return [...taken, await instance.receive([later!], cellB, asStored([later!]))];
     });
     expect(receipts).toEqual([
       { fresh: 2, reported: true },

@@ -1,6 +1,7 @@
 import { nextAttemptAt, withRetries } from "../../durable-objects/core";
 import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
+import { eventsOf } from "../../durable-objects/storage/report-sender";
 import { deadLetters } from "../../schema/db/tables";
 import type { Env } from "../env";
 import { withReportingDb, type ReportingDb } from "./db";
@@ -31,17 +32,27 @@ export async function consumeBatch(batch: MessageBatch<InventoryMessage>, env: E
   }
 }
 
+/** A dead letter as the reports show it: a cell-events message with its changes as objects, not JSON text (kept as it came if that text is broken). */
+function readable(body: InventoryMessage): InventoryMessage {
+  if (body.kind !== "cell-events") return body;
+  try {
+    return { kind: "cell-events", events: eventsOf(body) };
+  } catch {
+    return body;
+  }
+}
+
 async function writeMessages(db: ReportingDb, batch: MessageBatch<InventoryMessage>): Promise<void> {
     if (batch.queue === DEAD_LETTER_QUEUE) {
       await db
         .insert(deadLetters)
-        .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: message.body, attempts: message.attempts })))
+        .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: readable(message.body), attempts: message.attempts })))
         .onConflictDoNothing();
     } else {
       const events: CellEvent[] = [];
       const stores: StoreRecord[] = [];
       for (const message of batch.messages) {
-        if (message.body.kind === "cell-events") events.push(...message.body.events);
+        if (message.body.kind === "cell-events") events.push(...eventsOf(message.body));
         else if (message.body.kind === "stores") stores.push(...message.body.stores);
       }
       await writeBatch(db, events, stores);
