@@ -33,21 +33,28 @@ async function insertRows<T extends PgTable>(db: ReportingDb, table: T, rows: Ar
   );
 }
 
+/** Below this many movements a batch uses one connection: a second pays off only for a large insert. */
+const SPLIT_MOVEMENTS_FROM = 2_000;
+
 /**
- * Movements are nearly all of a batch's rows (10,000 in a full one): they go as one statement
- * per connection, side by side, so Postgres inserts them on as many backends. Each row is
- * written once whichever statement carries it (`ON CONFLICT DO NOTHING` on the event id).
+ * Movements are nearly all of a large batch's rows (10,000 in a full one): they go as one
+ * statement per connection, side by side, so Postgres inserts them on as many backends.
+ * Each row is written once whichever statement carries it (`ON CONFLICT DO NOTHING` on the event id).
  */
 async function insertMovements(db: ReportingDb, events: CellEvent[]): Promise<void> {
   const rows = movementRows(events);
-  const size = Math.ceil(rows.length / REPORTING_CONNECTIONS);
-  const parts = Array.from({ length: REPORTING_CONNECTIONS }, (_, i) => rows.slice(i * size, (i + 1) * size));
-  await Promise.all(parts.map((part) => insertRows(db, movements, part, sql`ON CONFLICT DO NOTHING`)));
+  const parts = rows.length < SPLIT_MOVEMENTS_FROM ? 1 : REPORTING_CONNECTIONS;
+  const size = Math.ceil(rows.length / parts);
+  await Promise.all(Array.from({ length: parts }, (_, i) => insertRows(db, movements, rows.slice(i * size, (i + 1) * size), sql`ON CONFLICT DO NOTHING`)));
 }
 
 /**
- * Writes a batch with one statement per table (movements: per connection), each idempotent: movements by event id,
- * the snapshot only from a newer version, reservations and oversells by monotone merges.
+ * Writes a batch with one statement per table (movements: one per connection), each
+ * idempotent: movements by event id, the snapshot only from a newer version, reservations
+ * and oversells by monotone merges. Movements go last, so a movement in the table means the
+ * rest of its batch is in too: a batch that fails halfway (one of its connections dropped)
+ * leaves at worst a ledger behind its snapshot until the retry, which reconciliation reports
+ * as a gap and the retry closes, never a complete ledger beside a stale snapshot.
  */
 export async function writeBatch(db: ReportingDb, events: CellEvent[], storeRecords: StoreRecord[]): Promise<void> {
   await insertRows(
@@ -59,8 +66,6 @@ export async function writeBatch(db: ReportingDb, events: CellEvent[], storeReco
         WHERE stores.updated_at < excluded.updated_at`,
   );
   if (events.length === 0) return;
-
-  await insertMovements(db, events);
 
   await insertRows(
     db,
@@ -95,4 +100,6 @@ export async function writeBatch(db: ReportingDb, events: CellEvent[], storeReco
         healed_at = COALESCE(excluded.healed_at, oversells.healed_at),
         causes = (SELECT COALESCE(jsonb_agg(DISTINCT c), '[]'::jsonb) FROM jsonb_array_elements(oversells.causes || excluded.causes) AS c)`,
   );
+
+  await insertMovements(db, events);
 }
