@@ -185,17 +185,13 @@ export class OutboxPage {
   private parsed: CellEvent[] | undefined;
 
   constructor(
-    readonly seqs: readonly number[],
     readonly lines: readonly string[],
+    /** The last row's version, if the page has rows. */
+    readonly lastSeq: number | undefined,
   ) {}
 
   get length(): number {
     return this.lines.length;
-  }
-
-  /** The last row's version, if the page has rows. */
-  get lastSeq(): number | undefined {
-    return this.seqs.at(-1);
   }
 
   get events(): CellEvent[] {
@@ -203,11 +199,14 @@ export class OutboxPage {
   }
 }
 
+/** No rows: what a destination that is not bound (no reporting queue) is sent. */
+export const EMPTY_OUTBOX_PAGE = new OutboxPage([], undefined);
+
 export function outboxPageAfter(sql: SqlStorage, seq: number, limit: number): OutboxPage {
   const rows = sql.exec<{ seq: number; event: string }>("SELECT seq, event FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit).toArray();
   return new OutboxPage(
-    rows.map((row) => row.seq),
     rows.map((row) => row.event),
+    rows.at(-1)?.seq,
   );
 }
 

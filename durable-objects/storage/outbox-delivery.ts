@@ -2,7 +2,7 @@ import type { Env } from "../../workers/env";
 import type { CellState } from "../core";
 import { nextAttemptAt, viewOf } from "../core";
 import { directoryStub, hubStub } from "../stubs";
-import { OUTBOX_RETENTION_MS, firstOutboxSeq, lastOutboxSeq, outboxPages, pruneOutbox } from "./cell-tables";
+import { EMPTY_OUTBOX_PAGE, OUTBOX_RETENTION_MS, firstOutboxSeq, lastOutboxSeq, outboxPages, pruneOutbox } from "./cell-tables";
 import { DeliveryCursors } from "./delivery-cursors";
 import { markOversellDelivered, undeliveredOversells } from "./oversell-records";
 import { AlertDelivery } from "./alert-delivery";
@@ -119,20 +119,20 @@ export class OutboxDelivery {
         const generation = this.cursors.generation;
         const pages = outboxPages(sql, PAGE);
         const toHub = pages(this.cursors.get(HUB));
-        const toQueue = queue ? pages(this.cursors.get(QUEUE)) : undefined;
+        const toQueue = queue ? pages(this.cursors.get(QUEUE)) : EMPTY_OUTBOX_PAGE;
         const oversells = undeliveredOversells(sql, state.storeId, state.sku);
         const last = lastOutboxSeq(sql);
         const [hub, directory, alerts] = await Promise.allSettled([
-          toHub.length > 0 || toQueue?.length ? hubStub(this.env, state.storeId).receive(toHub.events, viewOf(this.currentState()!), toQueue?.lines ?? []) : undefined,
+          toHub.length > 0 || toQueue.length > 0 ? hubStub(this.env, state.storeId).receive(toHub.events, viewOf(this.currentState()!), toQueue.lines) : undefined,
           oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
           // Threshold events to the region's webhooks (see alert-delivery.ts).
           this.alerts.deliver(state.storeId, last, pages),
         ]);
         // No receipt: the hub was not called (nothing to send) or its call failed (thrown below).
         const receipt = hub.status === "fulfilled" ? hub.value : undefined;
-        const unreported = toQueue?.lastSeq !== undefined && receipt?.reported === false;
+        const unreported = toQueue.lastSeq !== undefined && receipt?.reported === false;
         if (receipt && toHub.lastSeq !== undefined) this.cursors.advance(HUB, toHub.lastSeq, generation);
-        if (receipt && toQueue?.lastSeq !== undefined && !unreported) this.cursors.advance(QUEUE, toQueue.lastSeq, generation);
+        if (receipt && toQueue.lastSeq !== undefined && !unreported) this.cursors.advance(QUEUE, toQueue.lastSeq, generation);
         if (oversells.length > 0 && directory.status === "fulfilled") {
           this.ctx.storage.transactionSync(() => {
             for (const record of oversells) markOversellDelivered(sql, record.id, record.rev);
@@ -141,7 +141,7 @@ export class OutboxDelivery {
         for (const sent of [hub, directory, alerts]) if (sent.status === "rejected") throw sent.reason;
         if (unreported) throw new Error("the store hub could not send to the reporting queue");
         // A full page means more may wait; otherwise this round caught up.
-        if (toHub.length < PAGE && (toQueue?.length ?? 0) < PAGE) return;
+        if (toHub.length < PAGE && toQueue.length < PAGE) return;
       }
     } finally {
       this.saveCursorsSoon();
