@@ -35,9 +35,14 @@ export interface FeedChange {
   soldOut: boolean;
 }
 
-/** A cell's delivery: changes for the feed, and changes for the reporting queue (each one's JSON text, as the cell's outbox stores it). */
+/**
+ * A cell's delivery: changes for the feed and changes for the reporting queue, each one's
+ * JSON text as the cell's outbox stores it. When the cell's two cursors are level (nearly
+ * always) both are the same array, which crosses to the hub once; the hub parses only what
+ * its feed reads.
+ */
 export interface Delivery {
-  events: CellEvent[];
+  changes: readonly string[];
   cell: CellView;
   reports: readonly string[];
 }
@@ -132,12 +137,14 @@ export class StoreHub extends DurableObject<Env> {
    * reports sent together, many changes to a message: a store's cells deliver at once after
    * a POS batch, and one send per cell had cost about a third of the batch's CPU here.
    */
-  receive(events: CellEvent[], cell: CellView, reports: readonly string[] = []): Promise<DeliveryReceipt> {
-    return this.deliveries.add({ events, cell, reports });
+  receive(changes: readonly string[], cell: CellView, reports: readonly string[] = []): Promise<DeliveryReceipt> {
+    return this.deliveries.add({ changes, cell, reports });
   }
 
   private async recordDeliveries(batch: Delivery[]): Promise<DeliveryReceipt[]> {
-    const fresh = this.ctx.storage.transactionSync(() => batch.map((delivery) => this.record(delivery.events, [delivery.cell])));
+    const fresh = this.ctx.storage.transactionSync(() =>
+      batch.map((delivery) => this.record(delivery.changes.map((line) => JSON.parse(line) as CellEvent), [delivery.cell])),
+    );
     const all = fresh.flat();
     if (all.length > 0) this.broadcast(all);
     const reported = await this.report(batch.flatMap((delivery) => delivery.reports));

@@ -176,10 +176,9 @@ export function firstOutboxSeq(sql: SqlStorage): number | null {
 }
 
 /**
- * A page of outbox rows as stored: each change's JSON text, parsed only for a destination
- * that reads the changes (the hub's feed, the alerts). The reporting queue takes the text
- * as it is, so a resent outbox (reconciliation's repair) is parsed, copied and encoded
- * again nowhere between the cell and the consumer.
+ * A page of outbox rows as stored: each change's JSON text, which the hub (its feed and the
+ * reports it sends on) takes as it is, so a change is parsed, copied and encoded again
+ * nowhere between the cell and the hub or the consumer; parsed here only for the alerts.
  */
 export class OutboxPage {
   private parsed: CellEvent[] | undefined;

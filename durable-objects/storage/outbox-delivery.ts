@@ -123,7 +123,7 @@ export class OutboxDelivery {
         const oversells = undeliveredOversells(sql, state.storeId, state.sku);
         const last = lastOutboxSeq(sql);
         const [hub, directory, alerts] = await Promise.allSettled([
-          toHub.length > 0 || toQueue.length > 0 ? hubStub(this.env, state.storeId).receive(toHub.events, viewOf(this.currentState()!), toQueue.lines) : undefined,
+          toHub.length > 0 || toQueue.length > 0 ? hubStub(this.env, state.storeId).receive(toHub.lines, viewOf(this.currentState()!), toQueue.lines) : undefined,
           oversells.length > 0 ? directoryStub(this.env).upsertOversells(oversells) : undefined,
           // Threshold events to the region's webhooks (see alert-delivery.ts).
           this.alerts.deliver(state.storeId, last, pages),

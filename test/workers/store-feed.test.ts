@@ -40,7 +40,7 @@ const nextEvents = (storeId: string, events: CellEvent[], n: number): CellEvent[
     return { ...events.at(-1)!, seq, eventId: `${storeId}/${events.at(-1)!.sku}/${seq}` };
   });
 
-/** Changes as a cell's outbox stores them and sends them for the reports. */
+/** Changes as a cell's outbox stores them and sends them to its hub. */
 const asStored = (events: CellEvent[]) => events.map((event) => JSON.stringify(event));
 
 /** A store with two SKUs of 10, each damaged `damaged` times, once the hub's feed holds every change. */
@@ -122,11 +122,11 @@ describe("changes down to stores", () => {
   it("takes each change once when a cell sends it again (at least once), in one call or across calls", async () => {
     const { storeId, a, feed, eventsA, eventsB, cellA, hub } = await twoDeliveredSkus(2);
     // Everything again, each SKU's changes twice over within one call: nothing is new.
-    expect((await hub.receive([...eventsA, ...eventsB, ...eventsA], cellA)).fresh).toBe(0);
+    expect((await hub.receive(asStored([...eventsA, ...eventsB, ...eventsA]), cellA)).fresh).toBe(0);
     expect(await feedOf(storeId)).toEqual(feed);
     // A repeat followed by a change the hub has not seen: only that one is added.
     const [next] = nextEvents(storeId, eventsA, 1);
-    expect((await hub.receive([...eventsA, next!, next!], cellA)).fresh).toBe(1);
+    expect((await hub.receive(asStored([...eventsA, next!, next!]), cellA)).fresh).toBe(1);
     expect(await feedOf(storeId)).toEqual([...feed, `${a}@${next!.seq}`]);
   });
 
@@ -135,7 +135,7 @@ describe("changes down to stores", () => {
     const cellB = await readCell(storeId, b);
     const [newA, newB] = [nextEvents(storeId, eventsA, 2), nextEvents(storeId, eventsB, 1)];
     // Sent at once: the second call for A repeats the first's changes, which land just before it.
-    const receipts = await Promise.all([hub.receive([...eventsA, ...newA], cellA), hub.receive(newB, cellB), hub.receive(newA, cellA)]);
+    const receipts = await Promise.all([hub.receive(asStored([...eventsA, ...newA]), cellA), hub.receive(asStored(newB), cellB), hub.receive(asStored(newA), cellA)]);
     expect(receipts.map((receipt) => receipt.fresh)).toEqual([2, 1, 0]);
     const after = await feedOf(storeId);
     expect(after.slice(0, 4)).toEqual(feed);
@@ -149,14 +149,14 @@ describe("changes down to stores", () => {
     const receipts = await runInDurableObject(hub, async (instance: StoreHub) => {
       const sends = watchQueue(instance);
       // Three cells' deliveries in one turn: one transaction, and one send with every report.
-      const taken = await Promise.all([instance.receive(newA, cellA, asStored(newA)), instance.receive(newB, cellB, asStored(newB)), instance.receive([], cellB)]);
+      const taken = await Promise.all([instance.receive(asStored(newA), cellA, asStored(newA)), instance.receive(asStored(newB), cellB, asStored(newB)), instance.receive([], cellB)]);
       expect(sends.map((messages) => messages.flatMap((message) => eventsOf(message).map((event) => `${event.sku}@${event.seq}`)))).toEqual([
         [...newA, ...newB].map((event) => `${event.sku}@${event.seq}`),
       ]);
       // The queue refusing: the changes are in the feed, the receipt says they were not reported.
       sends.refuse = true;
       const [later] = nextEvents(storeId, newB, 1);
-      return [...taken, await instance.receive([later!], cellB, asStored([later!]))];
+      return [...taken, await instance.receive(asStored([later!]), cellB, asStored([later!]))];
     });
     expect(receipts).toEqual([
       { fresh: 2, reported: true },
