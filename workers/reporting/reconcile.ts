@@ -50,78 +50,93 @@ export function reconcile(env: Env, options: ReconcileOptions): Promise<Reconcil
   return withReportingDb(env, (db) => reconcileWith(db, env, options));
 }
 
+type Snapshot = typeof cells.$inferSelect;
+interface Ledger {
+  storeId: string;
+  sku: string;
+  count: number;
+  maxSeq: number;
+  onHand: number;
+}
+
+/** The reporting side of the given stores: each cell's snapshot row and its ledger's sums (the two queries side by side). */
+async function reportedState(db: ReportingDb, storeIds: string[]): Promise<[Snapshot[], Ledger[]]> {
+  if (storeIds.length === 0) return [[], []];
+  return Promise.all([
+    db.select().from(cells).where(inArray(cells.storeId, storeIds)),
+    db
+      .select({
+        storeId: movements.storeId,
+        sku: movements.sku,
+        count: sql<number>`count(*)::int`,
+        maxSeq: sql<number>`max(${movements.seq})::int`,
+        onHand: sql<number>`coalesce(sum(${movements.onHandAfter} - ${movements.onHandBefore}), 0)::int`,
+      })
+      .from(movements)
+      .where(inArray(movements.storeId, storeIds))
+      .groupBy(movements.storeId, movements.sku),
+  ]);
+}
+
+/** Where the reporting side differs from the cells (the authority). */
+function differencesOf(truth: CellView[], snapshots: Snapshot[], ledgers: Ledger[]): Difference[] {
+  const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
+  const snapshotOf = new Map(snapshots.map((row) => [key(row.storeId, row.sku), row]));
+  const ledgerOf = new Map(ledgers.map((row) => [key(row.storeId, row.sku), row]));
+  const differences: Difference[] = [];
+
+  for (const cell of truth) {
+    const at = { storeId: cell.storeId, sku: cell.sku };
+    const snapshot = snapshotOf.get(key(cell.storeId, cell.sku));
+    snapshotOf.delete(key(cell.storeId, cell.sku));
+    if (!snapshot) {
+      differences.push({ ...at, kind: "snapshot_missing", expected: `version ${cell.version}`, actual: null });
+      continue;
+    }
+    if (snapshot.version < cell.version) {
+      differences.push({ ...at, kind: "snapshot_behind", expected: `version ${cell.version}`, actual: `version ${snapshot.version}` });
+    } else if (snapshot.onHand !== cell.onHand || snapshot.reserved !== cell.reserved || snapshot.soldOut !== cell.soldOut) {
+      differences.push({
+        ...at,
+        kind: "snapshot_mismatch",
+        expected: JSON.stringify({ onHand: cell.onHand, reserved: cell.reserved, soldOut: cell.soldOut }),
+        actual: JSON.stringify({ onHand: snapshot.onHand, reserved: snapshot.reserved, soldOut: snapshot.soldOut }),
+        details: { version: cell.version },
+      });
+    }
+    const ledger = ledgerOf.get(key(cell.storeId, cell.sku));
+    if (!ledger || ledger.count !== cell.version) {
+      differences.push({
+        ...at,
+        kind: "ledger_gap",
+        expected: `${cell.version} movements`,
+        actual: `${ledger?.count ?? 0} movements`,
+        details: { lastSeq: ledger?.maxSeq ?? null },
+      });
+    } else if (ledger.onHand !== cell.onHand) {
+      differences.push({ ...at, kind: "ledger_mismatch", expected: `on hand ${cell.onHand}`, actual: `movements add up to ${ledger.onHand}` });
+    }
+  }
+  // Snapshot rows with no cell behind them.
+  for (const orphan of snapshotOf.values()) {
+    differences.push({ storeId: orphan.storeId, sku: orphan.sku, kind: "unknown_cell", expected: null, actual: `version ${orphan.version}` });
+  }
+  return differences;
+}
+
 async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
   const startedAt = new Date().toISOString();
   const { storeIds, cells: keys } = await cellKeysOf(env, options.storeIds);
 
   // The reporting side first, then the cells: a change reaches Postgres only after its cell
   // committed it, so a cell read afterwards is never behind the rows just read, and traffic
-  // during the run shows as a lag (repairable), never as a mismatch. The two queries run side by side.
-  const [snapshots, ledgers] =
-    storeIds.length > 0
-      ? await Promise.all([
-          db.select().from(cells).where(inArray(cells.storeId, storeIds)),
-          db
-            .select({
-              storeId: movements.storeId,
-              sku: movements.sku,
-              count: sql<number>`count(*)::int`,
-              maxSeq: sql<number>`max(${movements.seq})::int`,
-              onHand: sql<number>`coalesce(sum(${movements.onHandAfter} - ${movements.onHandBefore}), 0)::int`,
-            })
-            .from(movements)
-            .where(inArray(movements.storeId, storeIds))
-            .groupBy(movements.storeId, movements.sku),
-        ])
-      : [[], []];
+  // during the run shows as a lag (repairable), never as a mismatch.
+  const [snapshots, ledgers] = await reportedState(db, storeIds);
 
   // The authority: every cell's current state, read from the cells themselves.
   const read = await mapConcurrently(keys, 32, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
   const truth = read.filter((cell): cell is CellView => cell !== null);
-
-  const differences: Difference[] = [];
-  if (storeIds.length > 0) {
-    const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
-    const snapshotOf = new Map(snapshots.map((row) => [key(row.storeId, row.sku), row]));
-    const ledgerOf = new Map(ledgers.map((row) => [key(row.storeId, row.sku), row]));
-
-    for (const cell of truth) {
-      const at = { storeId: cell.storeId, sku: cell.sku };
-      const snapshot = snapshotOf.get(key(cell.storeId, cell.sku));
-      snapshotOf.delete(key(cell.storeId, cell.sku));
-      if (!snapshot) {
-        differences.push({ ...at, kind: "snapshot_missing", expected: `version ${cell.version}`, actual: null });
-        continue;
-      }
-      if (snapshot.version < cell.version) {
-        differences.push({ ...at, kind: "snapshot_behind", expected: `version ${cell.version}`, actual: `version ${snapshot.version}` });
-      } else if (snapshot.onHand !== cell.onHand || snapshot.reserved !== cell.reserved || snapshot.soldOut !== cell.soldOut) {
-        differences.push({
-          ...at,
-          kind: "snapshot_mismatch",
-          expected: JSON.stringify({ onHand: cell.onHand, reserved: cell.reserved, soldOut: cell.soldOut }),
-          actual: JSON.stringify({ onHand: snapshot.onHand, reserved: snapshot.reserved, soldOut: snapshot.soldOut }),
-          details: { version: cell.version },
-        });
-      }
-      const ledger = ledgerOf.get(key(cell.storeId, cell.sku));
-      if (!ledger || ledger.count !== cell.version) {
-        differences.push({
-          ...at,
-          kind: "ledger_gap",
-          expected: `${cell.version} movements`,
-          actual: `${ledger?.count ?? 0} movements`,
-          details: { lastSeq: ledger?.maxSeq ?? null },
-        });
-      } else if (ledger.onHand !== cell.onHand) {
-        differences.push({ ...at, kind: "ledger_mismatch", expected: `on hand ${cell.onHand}`, actual: `movements add up to ${ledger.onHand}` });
-      }
-    }
-    // Snapshot rows with no cell behind them.
-    for (const orphan of snapshotOf.values()) {
-      differences.push({ storeId: orphan.storeId, sku: orphan.sku, kind: "unknown_cell", expected: null, actual: `version ${orphan.version}` });
-    }
-  }
+  const differences = differencesOf(truth, snapshots, ledgers);
 
   const runId = crypto.randomUUID();
   const finishedAt = new Date().toISOString();
