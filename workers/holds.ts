@@ -3,7 +3,7 @@ import { cellStub, reservationShardOf, reservationShardStub } from "../durable-o
 import type { UnownedHoldCandidate } from "../durable-objects/reservation";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
-import { cellKeysOf } from "./stores";
+import { cellKeysOf, storeIdsOf } from "./stores";
 
 export interface HeldHold extends UnownedHoldCandidate {
   expiresAt: string;
@@ -12,7 +12,8 @@ export interface HeldHold extends UnownedHoldCandidate {
 
 /** Every hold keeping units in any cell of any store. */
 export async function heldHolds(env: Env): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
-  const { storeIds, cells } = await cellKeysOf(env);
+  const storeIds = await storeIdsOf(env);
+  const cells = await cellKeysOf(env, storeIds);
   const holds = (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold })))).flat();
   return { stores: storeIds.length, cells: cells.length, holds };
 }

@@ -29,9 +29,13 @@ export function remember(storeId: string, store: StoreRecord | null): void {
   cache.set(storeId, { store, at: Date.now() });
 }
 
-/** Every cell of the named stores (all stores when none are named): SKUs from each store's hub. */
-export async function cellKeysOf(env: Pick<Env, "DIRECTORY" | "STORE_HUB">, storeIds?: string[]): Promise<{ storeIds: string[]; cells: CellKey[] }> {
-  const ids = storeIds ?? (await directory(env).listStores()).map((store) => store.storeId);
-  const perStore = await mapConcurrently(ids, 8, async (storeId) => (await hubStub(env, storeId).skus()).map((sku) => ({ storeId, sku })));
-  return { storeIds: ids, cells: perStore.flat() };
+/** The named stores, or every store of the chain when none are named. */
+export async function storeIdsOf(env: Pick<Env, "DIRECTORY">, storeIds?: string[]): Promise<string[]> {
+  return storeIds ?? (await directory(env).listStores()).map((store) => store.storeId);
+}
+
+/** Every cell of the given stores: SKUs from each store's hub. */
+export async function cellKeysOf(env: Pick<Env, "STORE_HUB">, storeIds: string[]): Promise<CellKey[]> {
+  const perStore = await mapConcurrently(storeIds, 8, async (storeId) => (await hubStub(env, storeId).skus()).map((sku) => ({ storeId, sku })));
+  return perStore.flat();
 }

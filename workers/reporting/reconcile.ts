@@ -4,7 +4,7 @@ import { cellStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
 import type { Env } from "../env";
-import { cellKeysOf } from "../stores";
+import { cellKeysOf, storeIdsOf } from "../stores";
 import { withReportingDb, type ReportingDb } from "./db";
 
 export type DifferenceKind = "snapshot_missing" | "snapshot_behind" | "snapshot_mismatch" | "ledger_gap" | "ledger_mismatch" | "unknown_cell";
@@ -126,12 +126,15 @@ function differencesOf(truth: CellView[], snapshots: Snapshot[], ledgers: Ledger
 
 async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
   const startedAt = new Date().toISOString();
-  const { storeIds, cells: keys } = await cellKeysOf(env, options.storeIds);
+  const storeIds = await storeIdsOf(env, options.storeIds);
 
   // The reporting side first, then the cells: a change reaches Postgres only after its cell
   // committed it, so a cell read afterwards is never behind the rows just read, and traffic
-  // during the run shows as a lag (repairable), never as a mismatch.
+  // during the run shows as a lag (repairable), never as a mismatch. The cells are listed
+  // afterwards too: a cell is known to its hub before its first change can reach Postgres,
+  // so a cell created during the run is never a snapshot row without a cell (unknown_cell).
   const [snapshots, ledgers] = await reportedState(db, storeIds);
+  const keys = await cellKeysOf(env, storeIds);
 
   // The authority: every cell's current state, read from the cells themselves.
   const read = await mapConcurrently(keys, 32, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
