@@ -6,7 +6,7 @@ import { cells, movements } from "../../schema/db/tables";
 import worker from "../../workers/index";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { unique } from "./helpers";
+import { allocate, eventually, putStore, sendEvents, unique } from "./helpers";
 
 function receipt(storeId: string, sku: string, seq: number): CellEvent {
   return {
@@ -51,5 +51,26 @@ describe("a full queue batch", () => {
     const levels = await withReportingDb(env, (db) => db.select({ version: cells.version, onHand: cells.onHand }).from(cells).where(eq(cells.storeId, storeId)));
     expect(levels).toHaveLength(100);
     expect(levels.every((level) => Number(level.version) === 100 && level.onHand === 100)).toBe(true);
+  });
+});
+
+describe("changes as large as the ids allow", () => {
+  // 64-character store and SKU ids and 128-character POS event ids make each change about
+  // 0.9 KB: one page of a cell's outbox (500 changes) is then far over one queue send's
+  // 256 KB. The hub must pack its sends by size, not by count, or this page never goes.
+  it("reach Postgres from a POS batch of 1,000 sales of one SKU", async () => {
+    const storeId = unique("s").padEnd(64, "x");
+    await putStore(storeId);
+    const skus = [unique("k").padEnd(64, "y")];
+    for (const sku of skus) await allocate(storeId, sku, { onHand: 100_000, channels: { pos: { quota: 10_000, weight: 1 }, online: { quota: 10_000, weight: 1 }, kiosk: { quota: 10_000, weight: 1 } } });
+    const at = new Date().toISOString();
+    const prefix = unique("pos");
+    const events = Array.from({ length: 1_000 }, (_, i) => ({ eventId: `${prefix}-${i}`.padEnd(128, "z"), at, type: "sale", sku: skus[i % skus.length]!, qty: 1 }));
+    const response = await sendEvents(storeId, events);
+    expect(response.status, JSON.stringify(response.body).slice(0, 500)).toBe(200);
+
+    const counted = () => withReportingDb(env, (db) => db.select({ n: sql<number>`count(*)::int` }).from(movements).where(eq(movements.storeId, storeId)));
+    const [moved] = await eventually(counted, ([row]) => row!.n === 1_000 + skus.length, 20_000);
+    expect(moved!.n).toBe(1_000 + skus.length);
   });
 });
