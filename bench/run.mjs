@@ -29,6 +29,7 @@ const load = { connections: CONNECTIONS, duration: DURATION };
 const CHECK_STOCK = quick ? 200 : 1000;
 const FLUSH_EVENTS = quick ? 5_000 : 20_000;
 const FLUSH_CELLS = quick ? 50 : 200;
+const FLUSH_RUNS = 3;
 const POS_BATCHES = quick ? 3 : 15;
 const PG = { host: "127.0.0.1", port: 5432, user: "postgres" };
 const pgUrl = (database) => `postgres://${PG.user}@${PG.host}:${PG.port}/${database}`;
@@ -185,16 +186,26 @@ async function main() {
   rows.push({ scenario: "changes made → Postgres rows (POS batches, end to end)", target: "edge-inventory", rps: flush.eventsPerSecond, unit: "events/s", p50: null, p99: null, ok: `${flush.delivered}/${flush.events} rows`, note: `changes generated in ${Math.round(flush.generateMs)} ms (${flush.rowsAtGenerated} rows by then), the rest ${Math.round(flush.afterLastCommitMs)} ms after the last commit: drain ${Math.round(flush.drainPerSecond)} events/s; ${database.kind}` });
 
   await quiet();
-  log("reporting flush: the flush store's outboxes resent to an emptied movements table");
-  const backlog = await scenarios.outboxBacklog({
-    url: runtime.url,
-    adminToken,
-    storeId: FLUSH_STORE,
-    countMovements: () => countMovements(FLUSH_STORE),
-    deleteMovements: () => reporting.query("DELETE FROM movements WHERE store_id = $1", [FLUSH_STORE]),
-    timeoutMs: quick ? 30_000 : 90_000,
-  });
-  rows.push({ scenario: "reporting flush (outbox → queue → Postgres)", target: "edge-inventory", rps: backlog.eventsPerSecond, unit: "events/s", p50: null, p99: null, ok: `${backlog.delivered}/${backlog.events} rows`, note: `a backlog in ${backlog.cellsResent} cells' outboxes, resent by reconciliation's repair (${Math.round(backlog.repairMs)} ms of the time); ${database.kind}` });
+  // Three times, the median reported: one flush is about a second, and this machine's
+  // speed wanders by ±20 % from one second to the next.
+  const backlogs = [];
+  for (let run = 1; run <= FLUSH_RUNS; run++) {
+    if (run > 1) await quiet();
+    log(`reporting flush ${run}/${FLUSH_RUNS}: the flush store's outboxes resent to an emptied movements table`);
+    backlogs.push(
+      await scenarios.outboxBacklog({
+        url: runtime.url,
+        adminToken,
+        storeId: FLUSH_STORE,
+        countMovements: () => countMovements(FLUSH_STORE),
+        deleteMovements: () => reporting.query("DELETE FROM movements WHERE store_id = $1", [FLUSH_STORE]),
+        timeoutMs: quick ? 30_000 : 90_000,
+      }),
+    );
+  }
+  const backlog = [...backlogs].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[Math.floor(FLUSH_RUNS / 2)];
+  const everyBacklog = backlogs.map((run) => Math.round(run.eventsPerSecond).toLocaleString("en-US")).join(", ");
+  rows.push({ scenario: "reporting flush (outbox → queue → Postgres)", target: "edge-inventory", rps: backlog.eventsPerSecond, unit: "events/s", p50: null, p99: null, ok: `${backlog.delivered}/${backlog.events} rows`, note: `median of ${FLUSH_RUNS} (${everyBacklog} events/s): a backlog in ${backlog.cellsResent} cells' outboxes, resent by reconciliation's repair (${Math.round(backlog.repairMs)} ms of the time); ${database.kind}` });
 
   await quiet();
   log("hot SKU correctness check");
@@ -268,7 +279,7 @@ async function main() {
   rows.push({ scenario: "POS batch of 1,000 events (100 SKUs)", target: "edge-inventory", rps: pos.rps, unit: "batches/s", p50: pos.p50, p99: pos.p99, cpuMsPerRequest: pos.cpuMsPerRequest, ok: `${pos.applied}/${pos.events} applied`, note: `${Math.round(pos.eventsPerSecond)} events/s, one batch at a time; 4 KB write+fdatasync p50/p99 ${diskBeforePos.p50.toFixed(2)}/${diskBeforePos.p99.toFixed(2)} ms just before` });
   checks.push({ name: "POS batches: every event applied", passed: pos.applied === pos.events, detail: `${pos.applied}/${pos.events}` });
   checks.push({ name: "changes made → Postgres: every change reached Postgres", passed: flush.complete, detail: `${flush.delivered}/${flush.events}` });
-  checks.push({ name: "reporting flush: every resent outbox row is back in Postgres", passed: backlog.complete && backlog.cellsResent === FLUSH_CELLS, detail: `${backlog.delivered}/${backlog.events} rows, ${backlog.cellsResent}/${FLUSH_CELLS} cells resent` });
+  checks.push({ name: "reporting flush: every resent outbox row is back in Postgres", passed: backlogs.every((run) => run.complete && run.cellsResent === FLUSH_CELLS), detail: backlogs.map((run) => `${run.delivered}/${run.events} rows, ${run.cellsResent}/${FLUSH_CELLS} cells resent`).join("; ") });
 
   const targets = targetsOf({ hot, spread, ceiling, flush: backlog, endToEnd: flush, pos });
   const result = {
