@@ -24,4 +24,11 @@ describe("bearer tokens (verified tokens are remembered)", () => {
     expect(await authenticateToken(env.ADMIN_TOKEN, { ...env, ADMIN_TOKEN: "rotated-admin-token" })).toBeUndefined();
     expect(await authenticateToken("rotated-admin-token", { ...env, ADMIN_TOKEN: "rotated-admin-token" })).toEqual({ principal: { role: "admin" }, bootstrap: true });
   });
+
+  it("a token remembered under one admin credential is compared with another one again", async () => {
+    const { token } = await mintToken(env.TOKEN_SECRET, { role: "service", ttlSeconds: 600 });
+    expect(await authenticateToken(token, env)).toEqual({ principal: { role: "service" }, bootstrap: false });
+    // An operator who made this very string the admin credential gets the admin, not the remembered service.
+    expect(await authenticateToken(token, { ...env, ADMIN_TOKEN: token })).toEqual({ principal: { role: "admin" }, bootstrap: true });
+  });
 });

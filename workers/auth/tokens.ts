@@ -47,9 +47,19 @@ async function isBootstrapAdmin(token: string, adminToken: string): Promise<bool
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-/** Tokens already verified, per signing secret, kept until they expire (at most this many). */
+/**
+ * Tokens already verified, kept until they expire (at most this many), per signing secret
+ * and admin credential: each was compared with that credential before it was verified.
+ */
 const VERIFIED_TOKENS_KEPT = 10_000;
 const verified = new Map<string, Map<string, { principal: Principal; exp: number }>>();
+
+function verifiedTokens(env: { ADMIN_TOKEN: string; TOKEN_SECRET: string }): Map<string, { principal: Principal; exp: number }> {
+  const key = `${env.TOKEN_SECRET}\u0000${env.ADMIN_TOKEN}`;
+  let known = verified.get(key);
+  if (!known) verified.set(key, (known = new Map()));
+  return known;
+}
 
 /**
  * The principal of a signed token, or undefined. Verifying (HMAC key import, signature,
@@ -57,15 +67,7 @@ const verified = new Map<string, Map<string, { principal: Principal; exp: number
  * it with the same token, so a verified token is remembered until its `exp`. Only valid
  * tokens are kept: a flood of bad ones cannot evict the good.
  */
-async function verifiedPrincipal(token: string, secret: string, nowSeconds: number): Promise<Principal | undefined> {
-  let known = verified.get(secret);
-  if (!known) verified.set(secret, (known = new Map()));
-  const hit = known.get(token);
-  if (hit) {
-    if (hit.exp > nowSeconds) return hit.principal;
-    known.delete(token);
-    return undefined; // expired
-  }
+async function verifiedPrincipal(known: Map<string, { principal: Principal; exp: number }>, token: string, secret: string): Promise<Principal | undefined> {
   let claims: z.infer<typeof Claims>;
   try {
     // The algorithm is fixed: a token that names another (or `none`) fails here.
@@ -99,9 +101,17 @@ export async function authenticateToken(
   env: { ADMIN_TOKEN: string; TOKEN_SECRET: string },
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ principal: Principal; bootstrap: boolean } | undefined> {
+  if (!env.TOKEN_SECRET) return (await isBootstrapAdmin(token, env.ADMIN_TOKEN)) ? { principal: { role: "admin" }, bootstrap: true } : undefined;
+  // A remembered token was compared with the admin credential when it was verified (below).
+  const known = verifiedTokens(env);
+  const remembered = known.get(token);
+  if (remembered) {
+    if (remembered.exp > nowSeconds) return { principal: remembered.principal, bootstrap: false };
+    known.delete(token);
+    return undefined; // expired
+  }
   if (await isBootstrapAdmin(token, env.ADMIN_TOKEN)) return { principal: { role: "admin" }, bootstrap: true };
-  if (!env.TOKEN_SECRET) return undefined;
-  const principal = await verifiedPrincipal(token, env.TOKEN_SECRET, nowSeconds);
+  const principal = await verifiedPrincipal(known, token, env.TOKEN_SECRET);
   return principal ? { principal, bootstrap: false } : undefined;
 }
 
