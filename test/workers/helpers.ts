@@ -1,6 +1,8 @@
 import { SELF, env } from "cloudflare:test";
 import { expect } from "vitest";
+import { holdIdOf } from "../../durable-objects/core";
 import type { StoreHub } from "../../durable-objects/store-hub";
+import { cellStub } from "../../durable-objects/stubs";
 import type { InventoryMessage } from "../../workers/reporting/messages";
 import { TEST_ADMIN_TOKEN } from "../constants";
 
@@ -143,5 +145,27 @@ export async function databaseFaults(faults: Record<string, unknown>): Promise<v
   const { env } = await import("cloudflare:test");
   const response = await fetch(env.FAULTS_URL, { method: "POST", body: JSON.stringify(faults) });
   await response.text();
+  expect(response.status).toBe(200);
+}
+
+/**
+ * Leaves a hold no reservation record owns in a cell: the hold command a creation's first
+ * attempt sends, as if the creation had been cut off before it wrote its record.
+ */
+export async function holdWithoutRecord(key: { storeId: string; sku: string }, reservationId: string, qty: number, attempt = 1) {
+  const reply = await cellStub(env, key).execute(key, {
+    type: "hold",
+    holdId: holdIdOf({ reservationId, attempt }),
+    reservationId,
+    channel: "online",
+    qty,
+    expiresAt: new Date(Date.now() + 900_000).toISOString(),
+  });
+  expect(reply.ok).toBe(true);
+}
+
+/** Moves the service's clock (local mode) by `advanceSeconds`, or back to real time with `{ offsetSeconds: 0 }`. */
+export async function setClock(body: { advanceSeconds: number } | { offsetSeconds: number }) {
+  const response = await api("POST", "/v1/admin/local/clock", { token: ADMIN, body });
   expect(response.status).toBe(200);
 }

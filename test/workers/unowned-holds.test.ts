@@ -1,8 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { holdIdOf } from "../../durable-objects/core";
-import { cellStub, reservationStub } from "../../durable-objects/stubs";
-import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
+import { reservationStub } from "../../durable-objects/stubs";
+import { ADMIN, api, freshCell, holdWithoutRecord, readCell, reserve, setClock, unique } from "./helpers";
 
 /**
  * A creation is written down once, when every cell held. A restart before that leaves
@@ -10,20 +9,6 @@ import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
  * hold in a cell (the hold command a creation's first attempt sends) and check that the
  * client's retry takes it as its own, or the sweep releases it, and nothing else moves.
  */
-type Key = { storeId: string; sku: string };
-
-async function holdWithoutRecord(key: Key, reservationId: string, qty: number, attempt = 1) {
-  const reply = await cellStub(env, key).execute(key, {
-    type: "hold",
-    holdId: holdIdOf({ reservationId, attempt }),
-    reservationId,
-    channel: "online",
-    qty,
-    expiresAt: new Date(Date.now() + 900_000).toISOString(),
-  });
-  expect(reply.ok).toBe(true);
-}
-
 const sweep = (olderThanSeconds = 0) => api("POST", "/v1/admin/holds/sweep", { token: ADMIN, body: { olderThanSeconds } });
 
 function recordRows(reservationId: string): Promise<number> {
@@ -141,21 +126,20 @@ describe("holds no reservation owns", () => {
     expect((await reserve({ reservationId: owned, channel: "online", items: [{ ...cell, qty: 1 }] })).status).toBe(201);
     await holdWithoutRecord(cell, unique("tick-lost"), 4);
     const tick = () => api("POST", "/v1/admin/local/tick", { token: ADMIN });
-    const clock = (body: object) => api("POST", "/v1/admin/local/clock", { token: ADMIN, body });
 
     const young = await tick();
     expect(young.status).toBe(200);
     expect(young.body.unownedHoldsReleased).toBe(0);
     expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(5);
     try {
-      expect((await clock({ advanceSeconds: 61 })).status).toBe(200);
+      await setClock({ advanceSeconds: 61 });
       const old = await tick();
       expect(old.body.unownedHoldsReleased).toBeGreaterThanOrEqual(1);
       expect(old.body.expired).toEqual([]);
       expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(1);
       expect((await api("GET", `/v1/reservations/${owned}`, { token: ADMIN })).body.status).toBe("pending");
     } finally {
-      await clock({ offsetSeconds: 0 });
+      await setClock({ offsetSeconds: 0 });
     }
   });
 });
