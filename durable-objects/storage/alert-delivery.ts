@@ -29,8 +29,9 @@ export class AlertDelivery {
   }
 
   /**
-   * Sends every alert up to outbox row `last` and moves the cursor past them; after a
-   * failure the alerts are sent again, and the webhooks ignore the repeats.
+   * Sends every alert up to outbox row `last` (a later page may reach past it: those rows
+   * are written too) and moves the cursor past them; after a failure the alerts are sent
+   * again, and the webhooks ignore the repeats.
    */
   async deliver(storeId: string, last: number, pages: OutboxPages): Promise<void> {
     if (!this.env.WEBHOOKS) return;
@@ -38,9 +39,9 @@ export class AlertDelivery {
     let from = this.cursors.get(ALERTS);
     while (from < last) {
       // Usually the page the hub and the queue were sent from: read once for all three.
-      const rows = pages(from).events.filter((event) => event.seq <= last);
-      await this.send(storeId, rows.flatMap((event) => event.alerts ?? []));
-      from = rows.at(-1)?.seq ?? last;
+      const page = pages(from);
+      await this.send(storeId, page.alerts());
+      from = page.lastSeq ?? last;
       this.cursors.advance(ALERTS, from, generation);
     }
   }

@@ -175,14 +175,16 @@ export function firstOutboxSeq(sql: SqlStorage): number | null {
   return sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM outbox").one().seq;
 }
 
+/** How a stored change with threshold events starts them: `JSON.stringify` writes the key only when there are some (cell-events.ts). */
+const ALERTS_KEY = '"alerts":';
+
 /**
  * A page of outbox rows as stored: each change's JSON text, which the hub (its feed and the
  * reports it sends on) takes as it is, so a change is parsed, copied and encoded again
- * nowhere between the cell and the hub or the consumer; parsed here only for the alerts.
+ * nowhere between the cell and the hub or the consumer. The cell parses only the rows that
+ * carry threshold events, for its webhooks.
  */
 export class OutboxPage {
-  private parsed: CellEvent[] | undefined;
-
   constructor(
     readonly lines: readonly string[],
     /** The last row's version, if the page has rows. */
@@ -193,8 +195,9 @@ export class OutboxPage {
     return this.lines.length;
   }
 
-  get events(): CellEvent[] {
-    return (this.parsed ??= this.lines.map((line) => JSON.parse(line) as CellEvent));
+  /** The threshold events of the page's changes, in order. */
+  alerts(): Alert[] {
+    return this.lines.filter((line) => line.includes(ALERTS_KEY)).flatMap((line) => (JSON.parse(line) as CellEvent).alerts ?? []);
   }
 }
 

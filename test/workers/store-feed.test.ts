@@ -31,7 +31,7 @@ async function connect(storeId: string, query = ""): Promise<LiveSocket> {
 const feedOf = async (storeId: string) => (await feedChanges(storeId)).map((change) => `${change.sku}@${change.version}`);
 
 const outboxOf = (storeId: string, sku: string) =>
-  runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxPageAfter(state.storage.sql, 0, 100).events);
+  runInDurableObject(cellStub(env, { storeId, sku }), (_cell: StockCell, state) => outboxPageAfter(state.storage.sql, 0, 100).lines.map((line) => JSON.parse(line) as CellEvent));
 
 /** The next `n` changes of a cell after `events`, as its outbox would send them (for the hub's repeat handling). */
 const nextEvents = (storeId: string, events: CellEvent[], n: number): CellEvent[] =>
