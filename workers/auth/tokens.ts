@@ -101,17 +101,16 @@ export async function authenticateToken(
   env: { ADMIN_TOKEN: string; TOKEN_SECRET: string },
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ principal: Principal; bootstrap: boolean } | undefined> {
-  if (!env.TOKEN_SECRET) return (await isBootstrapAdmin(token, env.ADMIN_TOKEN)) ? { principal: { role: "admin" }, bootstrap: true } : undefined;
   // A remembered token was compared with the admin credential when it was verified (below).
-  const known = verifiedTokens(env);
-  const remembered = known.get(token);
-  if (remembered) {
+  const known = env.TOKEN_SECRET ? verifiedTokens(env) : undefined;
+  const remembered = known?.get(token);
+  if (known && remembered) {
     if (remembered.exp > nowSeconds) return { principal: remembered.principal, bootstrap: false };
     known.delete(token);
     return undefined; // expired
   }
   if (await isBootstrapAdmin(token, env.ADMIN_TOKEN)) return { principal: { role: "admin" }, bootstrap: true };
-  const principal = await verifiedPrincipal(known, token, env.TOKEN_SECRET);
+  const principal = known && (await verifiedPrincipal(known, token, env.TOKEN_SECRET));
   return principal ? { principal, bootstrap: false } : undefined;
 }
 
