@@ -43,18 +43,18 @@ function readable(body: InventoryMessage): InventoryMessage {
 }
 
 async function writeMessages(db: ReportingDb, batch: MessageBatch<InventoryMessage>): Promise<void> {
-    if (batch.queue === DEAD_LETTER_QUEUE) {
-      await db
-        .insert(deadLetters)
-        .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: readable(message.body), attempts: message.attempts })))
-        .onConflictDoNothing();
-    } else {
-      const events: CellEvent[] = [];
-      const stores: StoreRecord[] = [];
-      for (const message of batch.messages) {
-        if (message.body.kind === "cell-events") events.push(...eventsOf(message.body));
-        else if (message.body.kind === "stores") stores.push(...message.body.stores);
-      }
-      await writeBatch(db, events, stores);
-    }
+  if (batch.queue === DEAD_LETTER_QUEUE) {
+    await db
+      .insert(deadLetters)
+      .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: readable(message.body), attempts: message.attempts })))
+      .onConflictDoNothing();
+    return;
+  }
+  const events: CellEvent[] = [];
+  const stores: StoreRecord[] = [];
+  for (const message of batch.messages) {
+    if (message.body.kind === "cell-events") events.push(...eventsOf(message.body));
+    else if (message.body.kind === "stores") stores.push(...message.body.stores);
+  }
+  await writeBatch(db, events, stores);
 }
