@@ -35,6 +35,8 @@ export default defineConfig({
           ALLOWED_ORIGINS: "https://partner.example",
           RECEIVER_URL: receiver.url,
           WEBHOOK_RETRY_BASE_MS: "300",
+          // The cursor test waits for the timer's write.
+          CURSOR_SAVE_MS: "1000",
         },
       },
     }),

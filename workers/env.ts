@@ -19,6 +19,8 @@ export interface Env {
   WEBHOOKS?: DurableObjectNamespace<Webhooks>;
   /** First webhook retry delay in ms (default 30 s; tests use less). */
   WEBHOOK_RETRY_BASE_MS?: string;
+  /** How long after a delivery a stock cell writes its outbox cursors if no commit carried them (ms, default 10,000). */
+  CURSOR_SAVE_MS?: string;
   /** Change events for the reporting database (absent where no queue is bound, e.g. the benchmark). */
   INVENTORY_EVENTS?: Queue<InventoryMessage>;
   /** Rate limits: anonymous callers per address, token holders per token (wrangler.toml). */

@@ -12,8 +12,14 @@ const QUEUE = "queue";
 const PAGE = 500;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 60_000;
-/** Cursors that moved are written this long after a delivery if no commit of the cell carried them first. */
-const SAVE_CURSORS_AFTER_MS = 1_000;
+/**
+ * Cursors that moved are written this long after a delivery if no commit of the cell carried
+ * them first (env `CURSOR_SAVE_MS` overrides it). A cursor that is behind after a restart
+ * only makes the outbox send some changes again, which every receiver ignores; written
+ * sooner, a cell that takes a change every few seconds (1,000 cells under load) paid a
+ * second commit for nearly every change.
+ */
+const SAVE_CURSORS_AFTER_MS = 10_000;
 
 /**
  * Hands a cell's committed changes on, at least once and in order: every outbox row to
@@ -154,6 +160,7 @@ export class OutboxDelivery {
    * once they are old enough.
    */
   private saveCursorsSoon(): void {
+    const after = Number(this.env.CURSOR_SAVE_MS ?? SAVE_CURSORS_AFTER_MS);
     this.saving ??= setTimeout(() => {
       this.saving = undefined;
       const sql = this.ctx.storage.sql;
@@ -164,6 +171,6 @@ export class OutboxDelivery {
         return saved;
       });
       saved();
-    }, SAVE_CURSORS_AFTER_MS);
+    }, after);
   }
 }
