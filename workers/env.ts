@@ -5,7 +5,7 @@ import type { Webhooks } from "../durable-objects/webhooks";
 import type { Reservation } from "../durable-objects/reservation";
 import type { StockCell } from "../durable-objects/stock-cell";
 import type { StoreHub } from "../durable-objects/store-hub";
-import type { InventoryMessage } from "./reporting/messages";
+import type { InventoryMessage, MaintainStoreMessage } from "./reporting/messages";
 
 /** The Worker's bindings (wrangler.toml), typed once. */
 export interface Env {
@@ -23,6 +23,8 @@ export interface Env {
   CURSOR_SAVE_MS?: string;
   /** Change events for the reporting database (absent where no queue is bound, e.g. the benchmark). */
   INVENTORY_EVENTS?: Queue<InventoryMessage>;
+  /** The cron's per-store work (absent: the cron does it itself, a few stores at a time). */
+  MAINTENANCE?: Queue<MaintainStoreMessage>;
   /** Rate limits: anonymous callers per address, token holders per token (wrangler.toml). */
   PUBLIC_LIMITER?: RateLimit;
   TOKEN_LIMITER?: RateLimit;

@@ -10,9 +10,9 @@ export interface HeldHold extends UnownedHoldCandidate {
   createdAt: string;
 }
 
-/** Every hold keeping units in any cell of any store. */
-export async function heldHolds(env: Env): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
-  const storeIds = await storeIdsOf(env);
+/** Every hold keeping units in any cell of the given stores (all stores when none are named). */
+export async function heldHolds(env: Env, only?: string[]): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
+  const storeIds = await storeIdsOf(env, only);
   const cells = await cellKeysOf(env, storeIds);
   const holds = (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold })))).flat();
   return { stores: storeIds.length, cells: cells.length, holds };
@@ -36,8 +36,8 @@ export interface SweepResult {
  * one call per reservation at a time, so a creation under way is never swept. Holds
  * younger than `olderThanMs` are left for the next sweep (the cron's, every 15 minutes).
  */
-export async function sweepUnownedHolds(env: Env, olderThanMs: number): Promise<SweepResult> {
-  const { cells, holds } = await heldHolds(env);
+export async function sweepUnownedHolds(env: Env, olderThanMs: number, storeIds?: string[]): Promise<SweepResult> {
+  const { cells, holds } = await heldHolds(env, storeIds);
   return { cellsChecked: cells, ...(await sweepHolds(env, holds, olderThanMs)) };
 }
 

@@ -1,9 +1,8 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 import { consumeBatch } from "./reporting/consumer";
-import { reconcile } from "./reporting/reconcile";
-import { SWEEP_AGE_MS, sweepUnownedHolds } from "./holds";
-import type { InventoryMessage } from "./reporting/messages";
+import { consumeMaintenance, scheduleMaintenance } from "./maintenance";
+import { MAINTENANCE_QUEUE, type InventoryMessage, type MaintainStoreMessage } from "./reporting/messages";
 
 export { StockCell } from "../durable-objects/stock-cell";
 export { Reservation } from "../durable-objects/reservation";
@@ -17,17 +16,10 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: consumeBatch,
-  // Reconciliation and the sweep of unowned holds, on the cron in wrangler.toml.
+  queue: (batch, env, ctx) =>
+    batch.queue === MAINTENANCE_QUEUE ? consumeMaintenance(batch as MessageBatch<MaintainStoreMessage>, env) : consumeBatch(batch, env, ctx),
+  // Reconciliation and the sweep of unowned holds, on the cron in wrangler.toml: a message per store on the maintenance queue.
   scheduled: async (_controller, env) => {
-    // Each on its own: the sweep needs no reporting database.
-    const [reconciled, swept] = await Promise.allSettled([reconcile(env, { trigger: "cron" }), sweepUnownedHolds(env, SWEEP_AGE_MS)]);
-    if (reconciled.status === "fulfilled") {
-      const result = reconciled.value;
-      console.log(JSON.stringify({ msg: "reconciliation", runId: result.runId, cellsChecked: result.cellsChecked, differences: result.differences.length }));
-    }
-    if (swept.status === "fulfilled") console.log(JSON.stringify({ msg: "holds swept", ...swept.value }));
-    const failed = [reconciled, swept].flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
-    if (failed.length) throw failed[0];
+    console.log(JSON.stringify({ msg: "store maintenance scheduled", ...(await scheduleMaintenance(env)) }));
   },
 } satisfies ExportedHandler<Env, InventoryMessage>;

@@ -117,15 +117,22 @@ export const deadLetters = pgTable("dead_letters", {
   receivedAt: ts("received_at").notNull().default(sql`now()`),
 });
 
-export const reconciliationRuns = pgTable("reconciliation_runs", {
-  id: text("id").primaryKey(),
-  startedAt: ts("started_at").notNull(),
-  finishedAt: ts("finished_at").notNull(),
-  trigger: text("trigger").notNull(),
-  cellsChecked: integer("cells_checked").notNull(),
-  differences: integer("differences").notNull(),
-  clean: boolean("clean").notNull(),
-});
+export const reconciliationRuns = pgTable(
+  "reconciliation_runs",
+  {
+    id: text("id").primaryKey(),
+    startedAt: ts("started_at").notNull(),
+    finishedAt: ts("finished_at").notNull(),
+    trigger: text("trigger").notNull(),
+    /** The one store a run covered (the cron runs one per store); null for a run over several. */
+    storeId: text("store_id"),
+    cellsChecked: integer("cells_checked").notNull(),
+    differences: integer("differences").notNull(),
+    clean: boolean("clean").notNull(),
+  },
+  // Newest first, for the chain and for one store (the cron adds a run per store every 15 minutes).
+  (table) => [index("reconciliation_runs_by_time").on(table.startedAt), index("reconciliation_runs_by_store").on(table.storeId, table.startedAt)],
+);
 
 export const reconciliationDifferences = pgTable(
   "reconciliation_differences",

@@ -138,7 +138,7 @@ async function startMiniflare(options, port) {
  * Durable Objects on disk in `storageDir` and the queue broker, serving on 127.0.0.1:`port`
  * (a free one if 0). `bindings` are plain-text vars (ADMIN_TOKEN, TOKEN_SECRET, DATABASE_URL,
  * NEON_WS_PROXY, ...). No rate-limiter bindings: they are optional in workers/env.ts, and a
- * benchmark must not be throttled. `queue: false` leaves INVENTORY_EVENTS unbound;
+ * benchmark must not be throttled. `queue: false` leaves the queues (INVENTORY_EVENTS, MAINTENANCE) unbound;
  * `inspectorPort` opens workerd's inspector there (bench/cpu-profile.mjs).
  * Returns { url, port, pid, stop() }; SIGKILL `pid` to crash it, then start again on the same dir.
  */

@@ -1,8 +1,15 @@
 import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEventsMessage } from "../../durable-objects/storage/report-sender";
 
-/** What travels on the "inventory-events" queue. */
-export type InventoryMessage = CellEventsMessage | { kind: "stores"; stores: StoreRecord[] };
+/** The cron's work for one store, on the "inventory-maintenance" queue (workers/maintenance.ts). */
+export interface MaintainStoreMessage {
+  kind: "maintain-store";
+  storeId: string;
+}
+
+/** What travels on the queues (a maintenance message can end up in the dead-letter queue too). */
+export type InventoryMessage = CellEventsMessage | { kind: "stores"; stores: StoreRecord[] } | MaintainStoreMessage;
 
 export const EVENTS_QUEUE = "inventory-events";
 export const DEAD_LETTER_QUEUE = "inventory-events-dlq";
+export const MAINTENANCE_QUEUE = "inventory-maintenance";

@@ -148,6 +148,7 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
     startedAt,
     finishedAt,
     trigger: options.trigger,
+    storeId: storeIds.length === 1 ? storeIds[0]! : null,
     cellsChecked: truth.length,
     differences: differences.length,
     clean: differences.length === 0,

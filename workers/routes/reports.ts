@@ -199,10 +199,15 @@ reports
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
     const db = reportingDb(c);
-    const runs = await db.select().from(reconciliationRuns).orderBy(desc(reconciliationRuns.startedAt)).limit(query.limit);
+    const runs = await db
+      .select()
+      .from(reconciliationRuns)
+      .where(query.storeId ? eq(reconciliationRuns.storeId, query.storeId) : undefined)
+      .orderBy(desc(reconciliationRuns.startedAt))
+      .limit(query.limit);
     const differences = runs.length
       ? await db.select().from(reconciliationDifferences).where(inArray(reconciliationDifferences.runId, runs.map((run) => run.id)))
       : [];
     const items = runs.map((run) => ({ ...run, details: differences.filter((difference) => difference.runId === run.id) }));
-    return respondPage(c, query.format, items, ["id", "trigger", "startedAt", "finishedAt", "cellsChecked", "differences", "clean"], null, "reconciliation");
+    return respondPage(c, query.format, items, ["id", "trigger", "storeId", "startedAt", "finishedAt", "cellsChecked", "differences", "clean"], null, "reconciliation");
   });
