@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench:cpu -- [hot|adjust|spread|pos] [seconds] [--no-profile]`: a V8 CPU profile
+// `npm run bench:cpu -- [hot|adjust|spread|pos] [seconds] [--no-profile] [--cells=N] [--no-queue]`: a V8 CPU profile
 // of workerd (through its inspector) while the bench's load runs one scenario on the real
 // Worker, queue consumer included (the Postgres named by DATABASE_URL, else an in-memory
 // PGlite). Prints workerd CPU per request, the functions and the source modules with the
 // most self time (native calls count to the module that made them), and writes the
 // .cpuprofile (for DevTools) to bench/results/. `--no-profile` runs the same load without
 // the inspector (which makes console.log dearer): for A/B comparisons of CPU per request.
+// `--cells=N`: how many cells the spread load goes round (300; the bench's row uses 1,000).
+// `--no-queue`: the queues unbound (no reporting path), to see what that path costs.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,12 +25,14 @@ const scenario = args[0] ?? "hot";
 const seconds = Number(args[1] ?? 8);
 // --no-profile: the same load without the inspector attached (which makes console.log dearer), for CPU per request alone.
 const profiling = !process.argv.includes("--no-profile");
+const spreadCells = Number(process.argv.find((arg) => arg.startsWith("--cells="))?.slice("--cells=".length) ?? 300);
 const work = mkdtempSync(join(tmpdir(), "edge-inventory-cpuprofile-"));
 const adminToken = randomBytes(18).toString("base64url");
 const inspectorPort = await freePort();
 const database = await startDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {});
 const scriptPath = buildWorker(join(work, "bundle"));
 const runtime = await startRuntime({
+  queue: !process.argv.includes("--no-queue"),
   storageDir: join(work, "do"),
   scriptPath,
   ...(profiling ? { inspectorPort } : {}),
@@ -106,7 +110,7 @@ try {
   const { token } = await call(runtime.url, adminToken, "POST", "/v1/admin/tokens", { role: "service", ttlSeconds: 86_400 });
   await call(runtime.url, adminToken, "PUT", "/v1/stores/prof", { name: "prof", region: "eu-central", timezone: "Europe/Berlin" });
   await call(runtime.url, adminToken, "PUT", "/v1/stores/prof/skus/hot", { onHand: 100_000_000, channels: {}, sharedPolicy: "first-come" });
-  const cells = scenario === "spread" ? 300 : scenario === "pos" ? 100 : 0;
+  const cells = scenario === "spread" ? spreadCells : scenario === "pos" ? 100 : 0;
   for (let i = 0; i < cells; i++) await call(runtime.url, adminToken, "PUT", `/v1/stores/prof/skus/c${i}`, { onHand: 100_000_000 });
   let n = 0;
   const request = {
