@@ -25,6 +25,12 @@ export async function drive({ url, connections, duration, amount, requests, head
   instance.on("response", (_client, statusCode) => {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
   });
+  // What the errors were (a reset connection, a timeout …), so the table can say.
+  const errorKinds = {};
+  instance.on("reqError", (error) => {
+    const kind = error?.code ?? error?.message ?? String(error);
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  });
   const result = await instance;
   return {
     requests: result.requests.total,
@@ -34,6 +40,7 @@ export async function drive({ url, connections, duration, amount, requests, head
     p99: result.latency.p99,
     max: result.latency.max,
     errors: result.errors + result.timeouts,
+    errorKinds,
     statuses,
   };
 }
