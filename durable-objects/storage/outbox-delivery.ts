@@ -37,6 +37,7 @@ export class OutboxDelivery {
 
   private readonly cursors: DeliveryCursors;
   private readonly alerts: AlertDelivery;
+  private readonly saveCursorsAfterMs: number;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -45,6 +46,7 @@ export class OutboxDelivery {
   ) {
     this.cursors = new DeliveryCursors(ctx.storage.sql);
     this.alerts = new AlertDelivery(this.cursors, env);
+    this.saveCursorsAfterMs = Number(env.CURSOR_SAVE_MS ?? SAVE_CURSORS_AFTER_MS);
   }
 
   /**
@@ -160,7 +162,6 @@ export class OutboxDelivery {
    * once they are old enough.
    */
   private saveCursorsSoon(): void {
-    const after = Number(this.env.CURSOR_SAVE_MS ?? SAVE_CURSORS_AFTER_MS);
     this.saving ??= setTimeout(() => {
       this.saving = undefined;
       const sql = this.ctx.storage.sql;
@@ -171,6 +172,6 @@ export class OutboxDelivery {
         return saved;
       });
       saved();
-    }, after);
+    }, this.saveCursorsAfterMs);
   }
 }
