@@ -1,3 +1,4 @@
+import { SEND_MESSAGES } from "../durable-objects/storage/report-sender";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "./holds";
@@ -6,8 +7,6 @@ import type { MaintainStoreMessage } from "./reporting/messages";
 import { reconcile } from "./reporting/reconcile";
 import { storeIdsOf } from "./stores";
 
-/** A `sendBatch` takes at most 100 messages. */
-const SEND_MESSAGES = 100;
 /** Stores maintained side by side when no queue is bound. */
 const INLINE_CONCURRENCY = 4;
 
@@ -23,9 +22,10 @@ export async function scheduleMaintenance(env: Env): Promise<{ stores: number; q
   const storeIds = await storeIdsOf(env);
   const queue = env.MAINTENANCE;
   if (!queue) {
-    const failures = await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainStore(env, storeId).then(() => undefined, (error: unknown) => ({ error })));
-    const failed = failures.find((failure) => failure !== undefined);
-    if (failed) throw failed.error;
+    // Every store is tried; the first failure is thrown afterwards.
+    let failure: { error: unknown } | undefined;
+    await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainStore(env, storeId).catch((error: unknown) => void (failure ??= { error })));
+    if (failure) throw failure.error;
     return { stores: storeIds.length, queued: false };
   }
   for (let start = 0; start < storeIds.length; start += SEND_MESSAGES) {

@@ -21,7 +21,8 @@ export function eventsOf(message: CellEventsMessage): CellEvent[] {
  */
 const MESSAGE_BYTES = 100_000;
 const SEND_BYTES = 240_000;
-const SEND_MESSAGES = 100;
+/** Messages in one `sendBatch` at most (a queue limit; the cron's maintenance sends keep to it too). */
+export const SEND_MESSAGES = 100;
 /** Changes in one message at most, so that a full consumer batch (100 messages) stays at 10,000 rows. */
 const EVENTS_PER_MESSAGE = 100;
 
