@@ -6,7 +6,7 @@ import worker from "../../workers/index";
 import { withReportingDb } from "../../workers/reporting/db";
 import { maintainStore, scheduleMaintenance } from "../../workers/maintenance";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { ADMIN, api, databaseFaults, eventually, freshCell, holdWithoutRecord, readCell, reserve, setClock, queueOutcome, unique } from "./helpers";
+import { ADMIN, api, databaseFaults, eventually, freshCell, holdWithoutRecord, readCell, reserve, setClock, unique } from "./helpers";
 
 /** The cron trigger of wrangler.toml, as the runtime fires it. */
 function runCron(): Promise<void> {
@@ -21,6 +21,14 @@ function storeRunsSince(storeId: string, startedAt: string) {
       .from(reconciliationRuns)
       .where(and(eq(reconciliationRuns.trigger, "cron"), eq(reconciliationRuns.storeId, storeId), gte(reconciliationRuns.startedAt, startedAt))),
   );
+}
+
+/** How the maintenance consumer settled a batch of `count` messages: it acks or retries each message on its own. */
+function queueOutcome(result: { explicitAcks: string[]; retryMessages: Array<{ msgId: string }> }, count: number) {
+  return {
+    acked: result.explicitAcks.length === count && result.retryMessages.length === 0,
+    retried: result.retryMessages.length === count && result.explicitAcks.length === 0,
+  };
 }
 
 /** A cell with a reservation that owns 1 unit and a hold of 4 that nothing owns (a creation cut off). */

@@ -169,11 +169,3 @@ export async function setClock(body: { advanceSeconds: number } | { offsetSecond
   const response = await api("POST", "/v1/admin/local/clock", { token: ADMIN, body });
   expect(response.status).toBe(200);
 }
-
-/** How the consumer settled a batch of `count` messages: it acks or retries each message on its own. */
-export function queueOutcome(result: { explicitAcks: string[]; retryMessages: Array<{ msgId: string; delaySeconds?: number }> }, count: number) {
-  return {
-    acked: result.explicitAcks.length === count && result.retryMessages.length === 0,
-    retried: result.retryMessages.length === count && result.explicitAcks.length === 0,
-  };
-}
