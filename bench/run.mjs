@@ -40,7 +40,7 @@ const work = mkdtempSync(join(tmpdir(), "edge-inventory-bench-"));
 const stops = [];
 const notes = [];
 const rows = [];
-const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const log = (line) => process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 let cleaning;
 /** Stops everything started, newest first; once, however many times it is asked (signal and main both ask). */
@@ -128,9 +128,12 @@ async function main() {
   stops.push(() => reporting.end());
   const countMovements = async (storeId) => Number((await reporting.query("SELECT count(*)::int AS n FROM movements WHERE store_id = $1", [storeId])).rows[0].n);
 
+  // What workerd writes besides the request log (errors, warnings) is kept, and counted in the notes.
+  const unusual = [];
   const runtime = await startRuntime({
     storageDir: join(work, "workerd"),
     scriptPath,
+    onUnusualOutput: (line) => unusual.push(`${new Date().toISOString()} ${line}`),
     bindings: { ADMIN_TOKEN: adminToken, TOKEN_SECRET: tokenSecret, DATABASE_URL: database.databaseUrl, NEON_WS_PROXY: database.wsProxy },
   });
   stops.push(() => runtime.stop());
@@ -299,6 +302,11 @@ async function main() {
   checks.push({ name: "reporting flush: every resent outbox row is back in Postgres", passed: backlogs.every((run) => run.complete && run.cellsResent === FLUSH_CELLS), detail: backlogs.map((run) => `${run.delivered}/${run.events} rows, ${run.cellsResent}/${FLUSH_CELLS} cells resent`).join("; ") });
 
   const targets = targetsOf({ hot, spread, ceiling, flush: backlog, endToEnd: flush, pos });
+  mkdirSync(join(here, "results"), { recursive: true });
+  if (unusual.length) {
+    writeFileSync(join(here, "results", "workerd.log"), `${unusual.join("\n")}\n`);
+    notes.push(`workerd wrote ${unusual.length} lines besides the request log: bench/results/workerd.log`);
+  }
   const result = {
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -314,7 +322,6 @@ async function main() {
     notes,
   };
   printTable(result);
-  mkdirSync(join(here, "results"), { recursive: true });
   writeFileSync(join(here, "results", "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
   log("wrote bench/results/latest.json");
   return result;

@@ -26,10 +26,14 @@ export async function drive({ url, connections, duration, amount, requests, head
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
   });
   // What the errors were (a reset connection, a timeout …), so the table can say.
+  // and when in the run they came (seconds from its start): at the end they are autocannon's own cut-off.
   const errorKinds = {};
+  const startedAt = performance.now();
+  const errorSeconds = [];
   instance.on("reqError", (error) => {
     const kind = error?.code ?? error?.message ?? String(error);
     errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+    errorSeconds.push((performance.now() - startedAt) / 1000);
   });
   const result = await instance;
   return {
@@ -41,6 +45,7 @@ export async function drive({ url, connections, duration, amount, requests, head
     max: result.latency.max,
     errors: result.errors + result.timeouts,
     errorKinds,
+    errorSeconds: errorSeconds.length ? [Math.min(...errorSeconds), Math.max(...errorSeconds)] : undefined,
     statuses,
   };
 }

@@ -29,7 +29,7 @@ export function printTable(result) {
       lines.push(`| ${row.scenario} | ${row.target} | ${row.skipped} | | | |`);
       continue;
     }
-    const answers = row.ok ?? Object.entries(row.statuses ?? {}).map(([code, n]) => `${n} × ${code}`).join(", ") + (row.errors ? `, ${row.errors} errors (${Object.entries(row.errorKinds ?? {}).map(([kind, n]) => `${n} × ${kind}`).join(", ") || "kind not reported"})` : "");
+    const answers = row.ok ?? Object.entries(row.statuses ?? {}).map(([code, n]) => `${n} × ${code}`).join(", ") + (row.errors ? `, ${row.errors} errors (${Object.entries(row.errorKinds ?? {}).map(([kind, n]) => `${n} × ${kind}`).join(", ") || "kind not reported"}${row.errorSeconds ? ` at ${row.errorSeconds.map((at) => at.toFixed(1)).join("–")} s of the run` : ""})` : "");
     // Counted until workerd is idle again: the outbox work each request left behind is included.
     const cpu = row.cpuMsPerRequest === undefined ? undefined : `workerd CPU ${fmt(row.cpuMsPerRequest, row.cpuMsPerRequest < 10 ? 2 : 0)} ms per ${row.unit === "batches/s" ? "batch" : "request"}`;
     const note = [row.note, cpu].filter(Boolean).join("; ");

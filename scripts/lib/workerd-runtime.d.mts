@@ -12,5 +12,7 @@ export function startRuntime(options: {
   scriptPath?: string;
   queue?: boolean;
   log?: boolean;
+  inspectorPort?: number;
+  onUnusualOutput?: (line: string) => void;
 }): Promise<Runtime>;
 export function startTrivialRuntime(options?: { port?: number }): Promise<Runtime>;

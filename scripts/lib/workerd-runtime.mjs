@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -100,6 +101,20 @@ function drain(stdout, stderr) {
   stderr.resume();
 }
 
+/** The request log's lines (workers/middleware/request-log.ts): everything else workerd writes is worth a look. */
+const REQUEST_LOG_LINE = /^\{"msg":"request",/;
+
+/** Reads workerd's output and hands every line that is not a request log line to `onLine`. */
+function keepUnusual(onLine) {
+  return (stdout, stderr) => {
+    for (const stream of [stdout, stderr]) {
+      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => {
+        if (line && !REQUEST_LOG_LINE.test(line)) onLine(line);
+      });
+    }
+  };
+}
+
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -139,10 +154,12 @@ async function startMiniflare(options, port) {
  * (a free one if 0). `bindings` are plain-text vars (ADMIN_TOKEN, TOKEN_SECRET, DATABASE_URL,
  * NEON_WS_PROXY, ...). No rate-limiter bindings: they are optional in workers/env.ts, and a
  * benchmark must not be throttled. `queue: false` leaves the queues (INVENTORY_EVENTS, MAINTENANCE) unbound;
- * `inspectorPort` opens workerd's inspector there (bench/cpu-profile.mjs).
+ * `inspectorPort` opens workerd's inspector there (bench/cpu-profile.mjs). `onUnusualOutput(line)`
+ * gets each line workerd writes that is not a request log line (errors, warnings); otherwise
+ * the output is dropped, unless `log` passes it all through.
  * Returns { url, port, pid, stop() }; SIGKILL `pid` to crash it, then start again on the same dir.
  */
-export async function startRuntime({ storageDir, port = 0, bindings = {}, scriptPath, queue = true, log = false, inspectorPort } = {}) {
+export async function startRuntime({ storageDir, port = 0, bindings = {}, scriptPath, queue = true, log = false, inspectorPort, onUnusualOutput } = {}) {
   if (!storageDir) throw new Error("startRuntime needs a storageDir");
   mkdirSync(storageDir, { recursive: true });
   const script = scriptPath ?? join(root, ".wrangler", "dry-run", "index.js");
@@ -165,7 +182,7 @@ export async function startRuntime({ storageDir, port = 0, bindings = {}, script
       durableObjectsPersist: join(storageDir, "do"),
       ...queueOptions,
       unsafeDirectSockets: [{ host: "127.0.0.1", port: listenPort }],
-      handleRuntimeStdio: log ? undefined : drain,
+      handleRuntimeStdio: log ? undefined : onUnusualOutput ? keepUnusual(onUnusualOutput) : drain,
       ...(inspectorPort ? { inspectorPort } : {}),
     },
     listenPort,
