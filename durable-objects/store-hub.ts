@@ -363,15 +363,14 @@ export class StoreHub extends DurableObject<Env> {
    */
   lagBehind(applied: Record<string, number>): { laggingSkus: number; oldestUnappliedAt: string | null } {
     let laggingSkus = 0;
+    for (const row of this.sql.exec<{ sku: string; version: number }>("SELECT sku, version FROM feed_position")) {
+      if (row.version > (applied[row.sku] ?? 0)) laggingSkus += 1;
+    }
+    if (laggingSkus === 0) return { laggingSkus, oldestUnappliedAt: null };
+    // One pass over the feed (no index by SKU: it would cost every change's insert and prune).
     let oldest: string | null = null;
-    for (const row of this.sql.exec<{ sku: string; version: number }>("SELECT sku, version FROM feed_position").toArray()) {
-      const have = applied[row.sku] ?? 0;
-      if (row.version <= have) continue;
-      laggingSkus += 1;
-      const next = this.sql
-        .exec<{ at: string }>("SELECT at FROM changes WHERE sku = ? AND version > ? ORDER BY version LIMIT 1", row.sku, have)
-        .toArray()[0];
-      if (next && (oldest === null || next.at < oldest)) oldest = next.at;
+    for (const row of this.sql.exec<{ sku: string; version: number; at: string }>("SELECT sku, version, at FROM changes")) {
+      if (row.version > (applied[row.sku] ?? 0) && (oldest === null || row.at < oldest)) oldest = row.at;
     }
     return { laggingSkus, oldestUnappliedAt: oldest };
   }
