@@ -375,9 +375,9 @@ export class StoreHub extends DurableObject<Env> {
     return { laggingSkus, oldestUnappliedAt: oldest };
   }
 
-  /** The SKUs this store has cells for (or staged cells), as the hub has seen them. */
-  skus(): string[] {
-    return this.sql.exec<{ sku: string }>("SELECT sku FROM feed_position ORDER BY sku").toArray().map((row) => row.sku);
+  /** The SKUs this store has cells for (or staged cells), as the hub has seen them, in order: all, or a page after `after`. */
+  skus(after = "", limit = -1): string[] {
+    return this.sql.exec<{ sku: string }>("SELECT sku FROM feed_position WHERE sku > ? ORDER BY sku LIMIT ?", after, limit).toArray().map((row) => row.sku);
   }
 
   private latestCursor(): number {

@@ -25,6 +25,8 @@ export interface Env {
   INVENTORY_EVENTS?: Queue<InventoryMessage>;
   /** The cron's per-store work (absent: the cron does it itself, a few stores at a time). */
   MAINTENANCE?: Queue<MaintainStoreMessage>;
+  /** SKUs per maintenance message (default 1,000; tests use fewer). */
+  MAINTENANCE_PAGE_SKUS?: string;
   /** Rate limits: anonymous callers per address, token holders per token (wrangler.toml). */
   PUBLIC_LIMITER?: RateLimit;
   TOKEN_LIMITER?: RateLimit;

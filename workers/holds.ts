@@ -1,6 +1,7 @@
 import { now } from "../durable-objects/clock";
 import { cellStub, reservationShardOf, reservationShardStub } from "../durable-objects/stubs";
 import type { UnownedHoldCandidate } from "../durable-objects/reservation";
+import type { CellKey } from "../durable-objects/stock-cell";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
 import { cellKeysOf, storeIdsOf } from "./stores";
@@ -10,12 +11,16 @@ export interface HeldHold extends UnownedHoldCandidate {
   createdAt: string;
 }
 
-/** Every hold keeping units in any cell of the given stores (all stores when none are named). */
-export async function heldHolds(env: Env, only?: string[]): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
-  const storeIds = await storeIdsOf(env, only);
+/** Every hold keeping units in any cell of the chain. */
+export async function heldHolds(env: Env): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
+  const storeIds = await storeIdsOf(env);
   const cells = await cellKeysOf(env, storeIds);
-  const holds = (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold })))).flat();
-  return { stores: storeIds.length, cells: cells.length, holds };
+  return { stores: storeIds.length, cells: cells.length, holds: await holdsIn(env, cells) };
+}
+
+/** The holds keeping units in the given cells. */
+async function holdsIn(env: Env, cells: CellKey[]): Promise<HeldHold[]> {
+  return (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold })))).flat();
 }
 
 /** The cron's sweep leaves holds younger than this (their creation may be under way; checking them is harmless, only wasted). */
@@ -35,10 +40,12 @@ export interface SweepResult {
  * the client retries. Each hold is checked by the reservation's own object, which runs
  * one call per reservation at a time, so a creation under way is never swept. Holds
  * younger than `olderThanMs` are left for the next sweep (the cron's, every 15 minutes).
+ * The given cells (a page of a store, from the cron's maintenance), or every cell of the chain.
  */
-export async function sweepUnownedHolds(env: Env, olderThanMs: number, storeIds?: string[]): Promise<SweepResult> {
-  const { cells, holds } = await heldHolds(env, storeIds);
-  return { cellsChecked: cells, ...(await sweepHolds(env, holds, olderThanMs)) };
+export async function sweepUnownedHolds(env: Env, olderThanMs: number, cells?: CellKey[]): Promise<SweepResult> {
+  if (cells) return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells), olderThanMs)) };
+  const held = await heldHolds(env);
+  return { cellsChecked: held.cells, ...(await sweepHolds(env, held.holds, olderThanMs)) };
 }
 
 /** The sweep of holds already listed (local mode's tick lists them once for its two jobs). */

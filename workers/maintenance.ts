@@ -1,4 +1,5 @@
 import { SEND_MESSAGES } from "../durable-objects/storage/report-sender";
+import { hubStub } from "../durable-objects/stubs";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "./holds";
@@ -9,14 +10,23 @@ import { storeIdsOf } from "./stores";
 
 /** Stores maintained side by side when no queue is bound. */
 const INLINE_CONCURRENCY = 4;
+/**
+ * SKUs one maintenance message covers: reconciliation and the sweep call each cell of the
+ * page, and an invocation's subrequests and time are bounded, so a store of tens of
+ * thousands of SKUs is walked a page at a time (env MAINTENANCE_PAGE_SKUS overrides it).
+ */
+const PAGE_SKUS = 1_000;
+
+const pageSkusOf = (env: Env) => Number(env.MAINTENANCE_PAGE_SKUS ?? PAGE_SKUS) || PAGE_SKUS;
 
 /**
  * The cron: one message per store on the maintenance queue, whose consumer reconciles and
  * sweeps each store on its own (maintainStore). Walking every cell of the chain in one
  * invocation would outgrow an invocation's time and subrequests as the chain grows; this
  * way a store's work fails and is retried (with the queue's backoff) on its own, and the
- * queue's batch size and concurrency bound the load on the reporting database. Without
- * the queue the stores are maintained here, a few at a time.
+ * queue's batch size and concurrency bound the load on the reporting database. A large
+ * store goes on in a message per page of SKUs (see consumeMaintenance). Without the queue
+ * the stores are maintained here, a few at a time.
  */
 export async function scheduleMaintenance(env: Env): Promise<{ stores: number; queued: boolean }> {
   const storeIds = await storeIdsOf(env);
@@ -24,7 +34,7 @@ export async function scheduleMaintenance(env: Env): Promise<{ stores: number; q
   if (!queue) {
     // Every store is tried; the first failure is thrown afterwards.
     let failure: { error: unknown } | undefined;
-    await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainStore(env, storeId).catch((error: unknown) => void (failure ??= { error })));
+    await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainStoreFrom(env, storeId).catch((error: unknown) => void (failure ??= { error })));
     if (failure) throw failure.error;
     return { stores: storeIds.length, queued: false };
   }
@@ -34,34 +44,60 @@ export async function scheduleMaintenance(env: Env): Promise<{ stores: number; q
   return { stores: storeIds.length, queued: true };
 }
 
-/** The maintenance queue's consumer: its stores one after another, each acknowledged or retried on its own. */
+/**
+ * The maintenance queue's consumer: its messages one after another, each acknowledged or
+ * retried on its own. A store with more SKUs than a page goes on in a message of its own,
+ * sent before this one is acknowledged (a failed send retries this page, which is safe).
+ */
 export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
+    const { storeId, afterSku } = message.body;
     try {
-      await maintainStore(env, message.body.storeId);
+      const next = await maintainStore(env, storeId, afterSku);
+      if (next !== undefined) {
+        if (env.MAINTENANCE) await env.MAINTENANCE.send({ kind: "maintain-store", storeId, afterSku: next });
+        else await maintainStoreFrom(env, storeId, next);
+      }
       message.ack();
     } catch (error) {
-      console.warn(JSON.stringify({ msg: "store maintenance failed", storeId: message.body.storeId, attempts: message.attempts, error: String(error) }));
+      console.warn(JSON.stringify({ msg: "store maintenance failed", storeId, afterSku, attempts: message.attempts, error: String(error) }));
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
 }
 
+/** A store's maintenance from `afterSku` on, every page in turn (the cron without a queue). */
+async function maintainStoreFrom(env: Env, storeId: string, afterSku?: string): Promise<void> {
+  let next = afterSku;
+  do next = await maintainStore(env, storeId, next);
+  while (next !== undefined);
+}
+
 /**
- * One store's share of the cron: reconciliation (a run of its own, `storeId` set) and the
- * sweep of holds no reservation owns. Each runs whatever the other does (the sweep needs no
- * reporting database); the first failure is thrown afterwards, so the message is retried:
- * both are safe to repeat (another run, a hold already released).
+ * One page of a store's share of the cron (its SKUs after `afterSku`, in the hub's order):
+ * reconciliation (a run of its own, `storeId` set) and the sweep of holds no reservation
+ * owns. Each runs whatever the other does (the sweep needs no reporting database); the
+ * first failure is thrown afterwards, so the message is retried: both are safe to repeat
+ * (another run, a hold already released). Answers the page's last SKU when more follow.
  */
-export async function maintainStore(env: Env, storeId: string): Promise<void> {
+export async function maintainStore(env: Env, storeId: string, afterSku?: string): Promise<string | undefined> {
+  const size = pageSkusOf(env);
+  const listed = await hubStub(env, storeId).skus(afterSku, size + 1);
+  const skus = listed.slice(0, size);
+  const last = listed.length <= size;
   const [reconciled, swept] = await Promise.allSettled([
-    reconcile(env, { storeIds: [storeId], trigger: "cron" }),
-    sweepUnownedHolds(env, SWEEP_AGE_MS, [storeId]),
+    reconcile(env, { storeIds: [storeId], page: { skus, last }, trigger: "cron" }),
+    sweepUnownedHolds(
+      env,
+      SWEEP_AGE_MS,
+      skus.map((sku) => ({ storeId, sku })),
+    ),
   ]);
   if (reconciled.status === "fulfilled") {
     const { runId, cellsChecked, differences } = reconciled.value;
-    console.log(JSON.stringify({ msg: "reconciliation", storeId, runId, cellsChecked, differences: differences.length }));
+    console.log(JSON.stringify({ msg: "reconciliation", storeId, afterSku, runId, cellsChecked, differences: differences.length }));
   }
-  if (swept.status === "fulfilled") console.log(JSON.stringify({ msg: "holds swept", storeId, ...swept.value }));
+  if (swept.status === "fulfilled") console.log(JSON.stringify({ msg: "holds swept", storeId, afterSku, ...swept.value }));
   for (const outcome of [reconciled, swept]) if (outcome.status === "rejected") throw outcome.reason;
+  return last ? undefined : skus.at(-1);
 }

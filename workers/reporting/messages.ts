@@ -5,6 +5,8 @@ import type { CellEventsMessage } from "../../durable-objects/storage/report-sen
 export interface MaintainStoreMessage {
   kind: "maintain-store";
   storeId: string;
+  /** The store's SKUs after this one (absent: from the first): a large store is maintained a page at a time. */
+  afterSku?: string;
 }
 
 /** What travels on the queues (a maintenance message can end up in the dead-letter queue too). */

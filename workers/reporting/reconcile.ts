@@ -1,6 +1,6 @@
-import { inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { CellView } from "../../durable-objects/stock-cell";
-import { cellStub } from "../../durable-objects/stubs";
+import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
 import type { Env } from "../env";
@@ -41,6 +41,12 @@ const REPAIRABLE: ReadonlySet<DifferenceKind> = new Set(["snapshot_missing", "sn
  */
 export interface ReconcileOptions {
   storeIds?: string[];
+  /**
+   * With one store named: only these of its SKUs (a page of the cron's maintenance, which
+   * walks a large store a page at a time). Snapshot rows of SKUs the store's hub does not
+   * know are looked for on the `last` page.
+   */
+  page?: { skus: string[]; last: boolean };
   trigger: string;
   /** Ask every cell with a repairable difference to send its retained outbox again. */
   repair?: boolean;
@@ -59,11 +65,11 @@ interface Ledger {
   onHand: number;
 }
 
-/** The reporting side of the given stores: each cell's snapshot row and its ledger's sums (the two queries side by side). */
-async function reportedState(db: ReportingDb, storeIds: string[]): Promise<[Snapshot[], Ledger[]]> {
-  if (storeIds.length === 0) return [[], []];
+/** The reporting side of the given stores (or of some SKUs of them): each cell's snapshot row and its ledger's sums (the two queries side by side). */
+async function reportedState(db: ReportingDb, storeIds: string[], skus?: string[]): Promise<[Snapshot[], Ledger[]]> {
+  if (storeIds.length === 0 || skus?.length === 0) return [[], []];
   return Promise.all([
-    db.select().from(cells).where(inArray(cells.storeId, storeIds)),
+    db.select().from(cells).where(and(inArray(cells.storeId, storeIds), skus ? inArray(cells.sku, skus) : undefined)),
     db
       .select({
         storeId: movements.storeId,
@@ -73,9 +79,14 @@ async function reportedState(db: ReportingDb, storeIds: string[]): Promise<[Snap
         onHand: sql<number>`coalesce(sum(${movements.onHandAfter} - ${movements.onHandBefore}), 0)::int`,
       })
       .from(movements)
-      .where(inArray(movements.storeId, storeIds))
+      .where(and(inArray(movements.storeId, storeIds), skus ? inArray(movements.sku, skus) : undefined))
       .groupBy(movements.storeId, movements.sku),
   ]);
+}
+
+/** A snapshot row with no cell behind it. */
+function unknownCell(row: Pick<Snapshot, "storeId" | "sku" | "version">): Difference {
+  return { storeId: row.storeId, sku: row.sku, kind: "unknown_cell", expected: null, actual: `version ${row.version}` };
 }
 
 /** Where the reporting side differs from the cells (the authority). */
@@ -118,28 +129,39 @@ function differencesOf(truth: CellView[], snapshots: Snapshot[], ledgers: Ledger
     }
   }
   // Snapshot rows with no cell behind them.
-  for (const orphan of snapshotOf.values()) {
-    differences.push({ storeId: orphan.storeId, sku: orphan.sku, kind: "unknown_cell", expected: null, actual: `version ${orphan.version}` });
-  }
+  for (const orphan of snapshotOf.values()) differences.push(unknownCell(orphan));
   return differences;
+}
+
+/**
+ * A paged run's `unknown_cell`s: snapshot rows of the store whose SKU its hub does not know
+ * (rows read first, then the hub's list, as above: a cell created meanwhile is listed).
+ */
+async function snapshotsWithoutCell(db: ReportingDb, env: Env, storeId: string): Promise<Difference[]> {
+  const rows = await db.select({ storeId: cells.storeId, sku: cells.sku, version: cells.version }).from(cells).where(eq(cells.storeId, storeId));
+  const known = new Set(await hubStub(env, storeId).skus());
+  return rows.filter((row) => !known.has(row.sku)).map(unknownCell);
 }
 
 async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
   const startedAt = new Date().toISOString();
   const storeIds = await storeIdsOf(env, options.storeIds);
+  const page = options.page;
+  if (page && storeIds.length !== 1) throw new Error("a page of SKUs is reconciled for one store");
 
   // The reporting side first, then the cells: a change reaches Postgres only after its cell
   // committed it, so a cell read afterwards is never behind the rows just read, and traffic
   // during the run shows as a lag (repairable), never as a mismatch. The cells are listed
   // afterwards too: a cell is known to its hub before its first change can reach Postgres,
   // so a cell created during the run is never a snapshot row without a cell (unknown_cell).
-  const [snapshots, ledgers] = await reportedState(db, storeIds);
-  const keys = await cellKeysOf(env, storeIds);
+  const [snapshots, ledgers] = await reportedState(db, storeIds, page?.skus);
+  const keys = page ? page.skus.map((sku) => ({ storeId: storeIds[0]!, sku })) : await cellKeysOf(env, storeIds);
 
   // The authority: every cell's current state, read from the cells themselves.
   const read = await mapConcurrently(keys, 32, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
   const truth = read.filter((cell): cell is CellView => cell !== null);
   const differences = differencesOf(truth, snapshots, ledgers);
+  if (page?.last) differences.push(...(await snapshotsWithoutCell(db, env, storeIds[0]!)));
 
   const runId = crypto.randomUUID();
   const finishedAt = new Date().toISOString();
