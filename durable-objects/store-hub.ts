@@ -123,7 +123,7 @@ export class StoreHub extends DurableObject<Env> {
       // SKUs whose cell has been used (claimed = 1) and staged cells waiting for their object.
       `CREATE TABLE IF NOT EXISTS cells (sku TEXT PRIMARY KEY, claimed INTEGER NOT NULL, store_id TEXT NOT NULL, hint TEXT, staged TEXT);
        CREATE INDEX IF NOT EXISTS cells_staged ON cells (sku) WHERE staged IS NOT NULL;`,
-      // No query reads changes by SKU (repeats are caught by feed_position): the index only cost every insert and prune.
+      // Repeats are caught by feed_position and the queue-lag report reads the feed in one pass: the index only cost every insert and prune.
       `DROP INDEX IF EXISTS changes_by_sku_version;`,
     ]);
     // Pings are answered without waking the object.
