@@ -42,10 +42,9 @@ export interface SweepResult {
  * younger than `olderThanMs` are left for the next sweep (the cron's, every 15 minutes).
  * The given cells (a page of a store, from the cron's maintenance), or every cell of the chain.
  */
-export async function sweepUnownedHolds(env: Env, olderThanMs: number, cells?: CellKey[]): Promise<SweepResult> {
-  if (cells) return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells), olderThanMs)) };
-  const held = await heldHolds(env);
-  return { cellsChecked: held.cells, ...(await sweepHolds(env, held.holds, olderThanMs)) };
+export async function sweepUnownedHolds(env: Env, olderThanMs: number, only?: CellKey[]): Promise<SweepResult> {
+  const cells = only ?? (await cellKeysOf(env, await storeIdsOf(env)));
+  return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells), olderThanMs)) };
 }
 
 /** The sweep of holds already listed (local mode's tick lists them once for its two jobs). */

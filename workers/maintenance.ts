@@ -87,11 +87,7 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   const last = listed.length <= size;
   const [reconciled, swept] = await Promise.allSettled([
     reconcile(env, { storeIds: [storeId], page: { skus, last }, trigger: "cron" }),
-    sweepUnownedHolds(
-      env,
-      SWEEP_AGE_MS,
-      skus.map((sku) => ({ storeId, sku })),
-    ),
+    sweepUnownedHolds(env, SWEEP_AGE_MS, skus.map((sku) => ({ storeId, sku }))),
   ]);
   if (reconciled.status === "fulfilled") {
     const { runId, cellsChecked, differences } = reconciled.value;
