@@ -85,8 +85,10 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   const listed = await hubStub(env, storeId).skus(afterSku, size + 1);
   const skus = listed.slice(0, size);
   const last = listed.length <= size;
+  // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
+  const page = afterSku === undefined && last ? undefined : { skus, last };
   const [reconciled, swept] = await Promise.allSettled([
-    reconcile(env, { storeIds: [storeId], page: { skus, last }, trigger: "cron" }),
+    reconcile(env, { storeIds: [storeId], page, trigger: "cron" }),
     sweepUnownedHolds(env, SWEEP_AGE_MS, skus.map((sku) => ({ storeId, sku }))),
   ]);
   if (reconciled.status === "fulfilled") {
