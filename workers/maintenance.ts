@@ -34,7 +34,7 @@ export async function scheduleMaintenance(env: Env): Promise<{ stores: number; q
   if (!queue) {
     // Every store is tried; the first failure is thrown afterwards.
     let failure: { error: unknown } | undefined;
-    await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainStoreFrom(env, storeId).catch((error: unknown) => void (failure ??= { error })));
+    await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainWholeStore(env, storeId).catch((error: unknown) => void (failure ??= { error })));
     if (failure) throw failure.error;
     return { stores: storeIds.length, queued: false };
   }
@@ -54,10 +54,8 @@ export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessag
     const { storeId, afterSku } = message.body;
     try {
       const next = await maintainStore(env, storeId, afterSku);
-      if (next !== undefined) {
-        if (env.MAINTENANCE) await env.MAINTENANCE.send({ kind: "maintain-store", storeId, afterSku: next });
-        else await maintainStoreFrom(env, storeId, next);
-      }
+      // This consumer runs only where wrangler.toml binds the maintenance queue, producer and all.
+      if (next !== undefined) await env.MAINTENANCE!.send({ kind: "maintain-store", storeId, afterSku: next });
       message.ack();
     } catch (error) {
       console.warn(JSON.stringify({ msg: "store maintenance failed", storeId, afterSku, attempts: message.attempts, error: String(error) }));
@@ -66,9 +64,9 @@ export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessag
   }
 }
 
-/** A store's maintenance from `afterSku` on, every page in turn (the cron without a queue). */
-async function maintainStoreFrom(env: Env, storeId: string, afterSku?: string): Promise<void> {
-  let next = afterSku;
+/** A store's maintenance, every page in turn (the cron without a queue). */
+async function maintainWholeStore(env: Env, storeId: string): Promise<void> {
+  let next: string | undefined;
   do next = await maintainStore(env, storeId, next);
   while (next !== undefined);
 }

@@ -100,15 +100,18 @@ describe("the cron", () => {
     expect(listed.body.items.map((item: { storeId: string }) => item.storeId)).toEqual([cell.storeId]);
   });
 
-  it("without a maintenance queue bound, maintains every store itself", async () => {
+  it("without a maintenance queue bound, maintains every store itself, page after page", async () => {
     const cell = await cellWithLostHold();
+    const large = await storeOfFive();
     const startedAt = new Date().toISOString();
     await setClock({ advanceSeconds: 61 });
-    const scheduled = await scheduleMaintenance({ ...env, MAINTENANCE: undefined });
+    const scheduled = await scheduleMaintenance({ ...env, MAINTENANCE: undefined, MAINTENANCE_PAGE_SKUS: "2" });
     expect(scheduled).toMatchObject({ queued: false });
     expect(scheduled.stores).toBeGreaterThanOrEqual(1);
     expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(1);
     expect(await storeRunsSince(cell.storeId, startedAt)).toHaveLength(1);
+    expect(await reservedIn(large.storeId, large.skus)).toEqual([0, 0, 0, 0, 0]);
+    expect((await storeRunsSince(large.storeId, startedAt)).map((run) => run.cellsChecked).sort()).toEqual([1, 2, 2]);
   });
 
   it("a store's maintenance leaves young holds, and releases them once they are old enough", async () => {
