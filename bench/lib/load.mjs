@@ -25,8 +25,8 @@ export async function drive({ url, connections, duration, amount, requests, head
   instance.on("response", (_client, statusCode) => {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
   });
-  // What the errors were (a reset connection, a timeout …), so the table can say.
-  // and when in the run they came (seconds from its start): at the end they are autocannon's own cut-off.
+  // What the errors were (a reset connection, a timeout …) and when in the run they came
+  // (seconds from its start), so the table can say.
   const errorKinds = {};
   const startedAt = performance.now();
   const errorSeconds = [];

@@ -19,6 +19,13 @@ export function targetsOf({ hot, spread, ceiling, flush, endToEnd, pos }) {
 export function printTable(result) {
   const lines = [];
   const { machine } = result;
+  /** "n × key" for each entry of a count map. */
+  const counted = (counts = {}) => Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join(", ");
+  /** A row's load errors: how many, of which kind, and when in the run. */
+  const loadErrors = (row) => {
+    const when = row.errorSeconds ? ` at ${row.errorSeconds.map((at) => at.toFixed(1)).join("–")} s of the run` : "";
+    return `${row.errors} errors (${counted(row.errorKinds) || "kind not reported"}${when})`;
+  };
   lines.push(`\n${result.mode} run, ${result.loadGenerator.connections} connections, ${result.loadGenerator.durationSeconds} s per target, ${result.loadGenerator.timeoutSeconds ?? 10} s timeout (autocannon); node ${machine.node}, ${machine.cpus} cores`);
   lines.push(`load average ${machine.loadavgAtStart.map((n) => n.toFixed(1)).join(" ")} at start, ${machine.loadavgAtEnd.map((n) => n.toFixed(1)).join(" ")} at end; 4 KB write+fdatasync p50/p99 ${fmt(machine.fsyncMsAtStart.p50, 2)}/${fmt(machine.fsyncMsAtStart.p99, 2)} ms at start, ${fmt(machine.fsyncMsAtEnd.p50, 2)}/${fmt(machine.fsyncMsAtEnd.p99, 2)} ms at end`);
   lines.push("");
@@ -29,7 +36,7 @@ export function printTable(result) {
       lines.push(`| ${row.scenario} | ${row.target} | ${row.skipped} | | | |`);
       continue;
     }
-    const answers = row.ok ?? Object.entries(row.statuses ?? {}).map(([code, n]) => `${n} × ${code}`).join(", ") + (row.errors ? `, ${row.errors} errors (${Object.entries(row.errorKinds ?? {}).map(([kind, n]) => `${n} × ${kind}`).join(", ") || "kind not reported"}${row.errorSeconds ? ` at ${row.errorSeconds.map((at) => at.toFixed(1)).join("–")} s of the run` : ""})` : "");
+    const answers = row.ok ?? counted(row.statuses) + (row.errors ? `, ${loadErrors(row)}` : "");
     // Counted until workerd is idle again: the outbox work each request left behind is included.
     const cpu = row.cpuMsPerRequest === undefined ? undefined : `workerd CPU ${fmt(row.cpuMsPerRequest, row.cpuMsPerRequest < 10 ? 2 : 0)} ms per ${row.unit === "batches/s" ? "batch" : "request"}`;
     const note = [row.note, cpu].filter(Boolean).join("; ");
