@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { startDatabase } from "../scripts/lib/database.mjs";
-import { buildWorker, cpuMsOf, freePort, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { freePort } from "../scripts/lib/free-port.mjs";
+import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
 import { call } from "./lib/api.mjs";
 import { drive, nextId } from "./lib/load.mjs";
 

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../scripts/lib/workerd-runtime.mjs";
+import { freePort } from "../../scripts/lib/free-port.mjs";
 
 export async function startRedis() {
   const dir = mkdtempSync(join(tmpdir(), "bench-redis-"));

@@ -4,7 +4,6 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 export function buildWorker(outdir?: string): string;
-export function freePort(host?: string): Promise<number>;
 export function startRuntime(options: {
   storageDir: string;
   port?: number;

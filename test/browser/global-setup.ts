@@ -4,11 +4,11 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../../scripts/lib/free-port.mjs";
 import { chromiumAvailable } from "./chromium";
 
 export interface Stack {
@@ -23,23 +23,6 @@ declare module "vitest" {
 }
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** A port that is free, and whose inspector port (+1000) is free too. */
-async function freePort(): Promise<number> {
-  for (let tries = 0; tries < 50; tries++) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await portIsFree(port)) && (await portIsFree(port + 1000))) return port;
-  }
-  throw new Error("no free port found");
-}
 
 /** Every process below `pid` (start.mjs runs wrangler in a process group of its own). */
 function descendants(pid: number): number[] {
@@ -74,7 +57,7 @@ export default async function setup(project: TestProject) {
     project.provide("stack", null);
     return;
   }
-  const port = await freePort();
+  const port = await freePort("127.0.0.1", { alsoFree: [1000] }); // and its inspector port
   const dataDir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
   const adminToken = `test-admin-${randomBytes(12).toString("hex")}`;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allocate as allocateCore, emptyCell } from "../../durable-objects/core";
 import { startDatabase, type StartedDatabase } from "../../scripts/lib/database.mjs";
-import { buildWorker, freePort, startRuntime, type Runtime } from "../../scripts/lib/workerd-runtime.mjs";
+import { freePort } from "../../scripts/lib/free-port.mjs";
+import { buildWorker, startRuntime, type Runtime } from "../../scripts/lib/workerd-runtime.mjs";
 import { checkHistory, type HistoryOp, type OpResult } from "../support/history-checker";
 import { CrashClient, sleep, type Answer } from "./client";
 

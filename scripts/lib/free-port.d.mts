@@ -1,0 +1,1 @@
+export function freePort(host?: string, options?: { alsoFree?: number[] }): Promise<number>;
