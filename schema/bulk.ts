@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { LIMITS } from "./limits";
 import { OperationId } from "./operations";
 import { Region } from "./regions";
 
@@ -30,4 +31,16 @@ export const ImportResult = z
   })
   .openapi("ImportResult");
 
-export const RegionExportQuery = z.object({ region: Region });
+/** Paging of an export: opt in with `limit` (or a cursor); without either the whole scope comes in one answer. */
+const exportPaging = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxExportPage)
+    .optional()
+    .openapi({ description: `Page the export: at most this many SKUs (1–${LIMITS.maxExportPage}); while more remain, the x-next-cursor header holds the next page's cursor` }),
+  cursor: z.string().max(500).optional().openapi({ description: `The x-next-cursor of the previous page (pages of ${LIMITS.defaultExportPage} SKUs unless limit says otherwise)` }),
+};
+export const StoreExportQuery = z.object(exportPaging);
+export const RegionExportQuery = z.object({ region: Region, ...exportPaging });

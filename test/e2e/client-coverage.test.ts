@@ -99,4 +99,16 @@ it("sends files as text with their content type: a CSV import, then the export",
   const csv = await inventory.client.skus.export("porto-01");
   expect(csv).toContain("milk-1l");
   expect(csv).toContain("bread");
+
+  // Page by page (one SKU a page), following each page's cursor: the same rows.
+  const rowsOf = (text: string) => text.trim().split("\r\n").slice(1);
+  const paged: string[] = [];
+  let page = await inventory.client.skus.exportPage("porto-01", { limit: 1 });
+  for (;;) {
+    paged.push(...rowsOf(page.csv));
+    if (page.next === null) break;
+    page = await inventory.client.skus.exportPage("porto-01", { limit: 1, cursor: page.next });
+  }
+  expect(paged).toEqual(rowsOf(csv));
+  expect(paged.length).toBeGreaterThanOrEqual(2);
 });

@@ -19,8 +19,8 @@ export interface CallOptions {
   body?: unknown;
   /** A body that is not JSON (a CSV or NDJSON file), sent as it is with its content type. */
   text?: { body: string; contentType: string };
-  /** `text` answers the body as a string (CSV reports). */
-  as?: "json" | "text";
+  /** `text` answers the body as a string (CSV reports); `csvPage` the body and its x-next-cursor. */
+  as?: "json" | "text" | "csvPage";
 }
 
 const KNOWN_CODES = new Set<string>([
@@ -54,12 +54,13 @@ export function transport(options: ClientOptions) {
     if (body !== undefined) headers.set("content-type", "application/json");
     if (text) headers.set("content-type", text.contentType);
     const payload = text ? text.body : body !== undefined ? JSON.stringify(body) : undefined;
-    headers.set("accept", as === "text" ? "text/csv, application/json" : "application/json");
+    headers.set("accept", as === "json" ? "application/json" : "text/csv, application/json");
     const url = `${base}${path}${queryString(query)}`;
     const response = await doFetch(new Request(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) }));
     const answer = await response.text();
     if (!response.ok) throw errorOf(response, answer, method, path);
     if (as === "text") return answer as T;
+    if (as === "csvPage") return { csv: answer, next: response.headers.get("x-next-cursor") } as T;
     return (answer ? JSON.parse(answer) : undefined) as T;
   };
 }

@@ -89,8 +89,12 @@ export function createClient(options: ClientOptions) {
         call<T.ImportResponse>("POST", `/v1/stores/${seg(storeId)}/skus:import`, { query, text: textOf(file) }),
       /** Admin: one file for many stores of a region (each line names its store). */
       importRegion: (query: T.RegionImportParams, file: T.ImportFile) => call<T.ImportResponse>("POST", "/v1/skus:import", { query, text: textOf(file) }),
+      /** The whole store in one answer; a large store pages with `exportPage`. */
       export: (storeId: string) => call<string>("GET", `/v1/stores/${seg(storeId)}/skus:export`, { as: "text" }),
+      /** One page (`limit` SKUs, then `cursor: page.next` until it is null). */
+      exportPage: (storeId: string, query: T.StoreExportParams) => call<T.CsvPage>("GET", `/v1/stores/${seg(storeId)}/skus:export`, { query, as: "csvPage" }),
       exportRegion: (query: T.RegionExportParams) => call<string>("GET", "/v1/skus:export", { query, as: "text" }),
+      exportRegionPage: (query: T.RegionExportParams) => call<T.CsvPage>("GET", "/v1/skus:export", { query, as: "csvPage" }),
     },
 
     /** Signed alert deliveries (low stock, back in stock, sold out, oversold) for a store or region. */

@@ -6,7 +6,7 @@ import type { Allocation, AdjustInput, Availability, AvailabilityQuery, CellView
 import type { ErrorCode } from "../../schema/errors";
 import type { ClockInput, ClockState, TickResult } from "../../schema/local";
 import type { ReceiveInput, ReturnInput, ReturnResult, Transfer, TransferInput } from "../../schema/operations";
-import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery } from "../../schema/bulk";
+import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
 import type { MovementsQuery, ReconcileInput, ReportPage, ReservationsReportQuery, ScopedListQuery, ScopeQuery, StockReportQuery } from "../../schema/reports";
 import type { Reservation, ReservationInput, ReservationTransition } from "../../schema/reservations";
@@ -100,7 +100,13 @@ export interface ImportFile {
 }
 export type ImportParams = QueryInput<typeof ImportQuery>;
 export type RegionImportParams = QueryInput<typeof RegionImportQuery>;
+export type StoreExportParams = QueryInput<typeof StoreExportQuery>;
 export type RegionExportParams = QueryInput<typeof RegionExportQuery>;
+/** One page of a paged export: its CSV (header line included) and the next page's cursor, null at the end. */
+export interface CsvPage {
+  csv: string;
+  next: string | null;
+}
 export type ImportResponse = Out<typeof ImportResult>;
 
 export type WebhookBody = In<typeof WebhookInput>;

@@ -6,10 +6,10 @@ import { directoryStub, operationStub } from "../../durable-objects/stubs";
 import { LIMITS } from "../../schema/limits";
 import { OperationId } from "../../schema/operations";
 import { StoreParams } from "../../schema/stores";
-import { ImportQuery, ImportResult, LineOutcome, RegionExportQuery, RegionImportQuery } from "../../schema/bulk";
+import { ImportQuery, ImportResult, LineOutcome, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import { canAllocate, canReadStore, type Principal } from "../auth/principal";
 import { parseImport, type ImportFormat, type ImportScope } from "../bulk/import-lines";
-import { exportStream } from "../bulk/export";
+import { exportCursor, exportPosition, exportStream, planExportPage } from "../bulk/export";
 import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { locationHintOf } from "../regions/resolve";
@@ -57,7 +57,11 @@ const regionImport = createRoute({
   responses: importResponses,
 });
 
-const csvResponse = { description: "CSV, one line per cell", content: { "text/csv": { schema: z.string() } } };
+const csvResponse = {
+  description: "CSV, one line per cell; a paged export's next cursor in x-next-cursor while more remain",
+  headers: z.object({ "x-next-cursor": z.string().optional() }),
+  content: { "text/csv": { schema: z.string() } },
+};
 
 const storeExport = createRoute({
   method: "get",
@@ -66,7 +70,7 @@ const storeExport = createRoute({
   summary: "Export a store's current stock as CSV, read from the cells",
   security: bearer,
   middleware: [requireRole("admin", "manager", "store", "service")] as const,
-  request: { params: StoreParams },
+  request: { params: StoreParams, query: StoreExportQuery },
   responses: { 200: csvResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
@@ -167,17 +171,23 @@ export const bulk = newRouter()
   .openapi(storeExport, async (c) => {
     const { storeId } = c.req.valid("param");
     await storeInScope(c.env, c.get("principal"), storeId, canReadStore);
-    return csv(c, `stock-${storeId}`, exportStream(c.env, [storeId]));
+    return exportAnswer(c, `stock-${storeId}`, [storeId], c.req.valid("query"));
   })
   .openapi(regionExport, async (c) => {
-    const { region } = c.req.valid("query");
-    managerRegions(c.get("principal")!, region);
-    const stores = await directoryStub(c.env).listStores(region);
-    return csv(c, `stock-${region}`, exportStream(c.env, stores.map((store) => store.storeId)));
+    const query = c.req.valid("query");
+    managerRegions(c.get("principal")!, query.region);
+    const stores = await directoryStub(c.env).listStores(query.region);
+    return exportAnswer(c, `stock-${query.region}`, stores.map((store) => store.storeId), query);
   });
 
-function csv(c: Context<AppBindings>, name: string, body: ReadableStream<Uint8Array>) {
-  return c.body(body, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}.csv"` });
+/** The whole scope streamed, or (with a limit or a cursor) one page of it and the next cursor. */
+async function exportAnswer(c: Context<AppBindings>, name: string, storeIds: string[], paging: { limit?: number | undefined; cursor?: string | undefined }) {
+  const headers: Record<string, string> = { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}.csv"` };
+  if (paging.limit === undefined && paging.cursor === undefined) return c.body(exportStream(c.env, storeIds.map((storeId) => ({ storeId }))), 200, headers);
+  const after = paging.cursor === undefined ? undefined : exportPosition(paging.cursor, storeIds);
+  const page = await planExportPage(c.env, storeIds, after, paging.limit ?? LIMITS.defaultExportPage);
+  if (page.next) headers["x-next-cursor"] = exportCursor(page.next);
+  return c.body(exportStream(c.env, page.parts), 200, headers);
 }
 
 export type { CellView };

@@ -1,0 +1,115 @@
+// A paged stock export (limit / cursor, next cursor in x-next-cursor) gives, page after page,
+// exactly the rows of the whole export: none twice, none missing, in the same order.
+import { describe, expect, it } from "vitest";
+import { ADMIN, api, eventually, mint, putStore, unique } from "./helpers";
+
+const rowsOf = (csv: string) => csv.trim().split("\r\n").slice(1).filter(Boolean);
+const keyOf = (row: string) => row.split(",").slice(0, 2).join(",");
+
+async function importSkus(storeId: string, skus: string[]) {
+  const body = ["sku,onHand", ...skus.map((sku, index) => `${sku},${index + 1}`)].join("\n");
+  const response = await api("POST", `/v1/stores/${storeId}/skus:import?importId=${unique("imp")}`, { token: ADMIN, rawBody: body, headers: { "content-type": "text/csv" } });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+}
+
+/** The whole export, once the hubs list every SKU the test wrote. */
+async function wholeExport(path: string, rows: number, token = ADMIN): Promise<string[]> {
+  const answer = await eventually(
+    () => api("GET", path, { token }),
+    (r) => r.status === 200 && rowsOf(r.body as string).length === rows,
+  );
+  expect(answer.headers.get("x-next-cursor")).toBeNull();
+  return rowsOf(answer.body as string);
+}
+
+/** Every page of a paged export, following x-next-cursor; each page's rows and its header line. */
+async function pages(path: string, limit: number, token = ADMIN) {
+  const found: string[][] = [];
+  let cursor: string | null = null;
+  do {
+    const url: string = `${path}${path.includes("?") ? "&" : "?"}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const answer = await api("GET", url, { token });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect((answer.body as string).split("\r\n")[0]).toMatch(/^storeId,sku,onHand,/);
+    found.push(rowsOf(answer.body as string));
+    cursor = answer.headers.get("x-next-cursor");
+    expect(found.length).toBeLessThan(50);
+  } while (cursor);
+  return found;
+}
+
+describe("paged stock export", () => {
+  it("pages a store's export: pages of the limit, the same rows as the whole export, no cursor on the last", async () => {
+    const storeId = unique("store");
+    await putStore(storeId);
+    await importSkus(storeId, ["a", "b", "c", "d", "e", "f", "g"]);
+    const whole = await wholeExport(`/v1/stores/${storeId}/skus:export`, 7);
+
+    const byThree = await pages(`/v1/stores/${storeId}/skus:export`, 3);
+    expect(byThree.map((page) => page.length)).toEqual([3, 3, 1]);
+    expect(byThree.flat()).toEqual(whole);
+    // A page that ends exactly at the store's last SKU is the last page.
+    expect((await pages(`/v1/stores/${storeId}/skus:export`, 7)).map((page) => page.length)).toEqual([7]);
+
+    // A cursor alone goes on in pages of the default size (here: the rest).
+    const first = await api("GET", `/v1/stores/${storeId}/skus:export?limit=2`, { token: ADMIN });
+    const rest = await api("GET", `/v1/stores/${storeId}/skus:export?cursor=${first.headers.get("x-next-cursor")}`, { token: ADMIN });
+    expect(rowsOf(rest.body as string)).toEqual(whole.slice(2));
+    expect(rest.headers.get("x-next-cursor")).toBeNull();
+  });
+
+  it("pages a region's export across stores, empty stores included, for a manager of the region", async () => {
+    // Stores are listed by priority: these four come first in the region, in this order.
+    const [first, empty, second, third] = [unique("s1"), unique("s2"), unique("s3"), unique("s4")];
+    await putStore(first, "oceania", { priority: 0 });
+    await putStore(empty, "oceania", { priority: 1 });
+    await putStore(second, "oceania", { priority: 2 });
+    await putStore(third, "oceania", { priority: 3 });
+    await importSkus(first, ["x1", "x2", "x3"]);
+    await importSkus(second, ["y1"]);
+    await importSkus(third, ["z1", "z2"]);
+    const manager = await mint("manager", { regions: ["oceania"] });
+    const ours = (rows: string[]) => rows.filter((row) => [first, second, third].includes(row.split(",")[0]!));
+    const whole = await eventually(
+      () => api("GET", "/v1/skus:export?region=oceania", { token: manager }),
+      (r) => r.status === 200 && ours(rowsOf(r.body as string)).length === 6,
+    );
+    const wholeRows = rowsOf(whole.body as string);
+
+    for (const limit of [1, 2, 4]) {
+      const paged = await pages("/v1/skus:export?region=oceania", limit, manager);
+      expect(paged.flat().map(keyOf), `limit ${limit}`).toEqual(wholeRows.map(keyOf));
+      for (const page of paged) expect(page.length).toBeLessThanOrEqual(limit);
+    }
+    expect(ours((await pages("/v1/skus:export?region=oceania", 2, manager)).flat()).map(keyOf)).toEqual([
+      `${first},x1`, `${first},x2`, `${first},x3`, `${second},y1`, `${third},z1`, `${third},z2`,
+    ]);
+  });
+
+  it("refuses a malformed cursor, another scope's cursor and a limit out of range, with a 400", async () => {
+    const [storeId, other] = [unique("store"), unique("store")];
+    await putStore(storeId);
+    await putStore(other);
+    await importSkus(storeId, ["a", "b"]);
+    await importSkus(other, ["a", "b"]);
+    const otherCursor = await eventually(
+      () => api("GET", `/v1/stores/${other}/skus:export?limit=1`, { token: ADMIN }),
+      (r) => r.headers.get("x-next-cursor") !== null,
+    );
+    const cases = [
+      `cursor=not-a-cursor`,
+      `cursor=${btoa(JSON.stringify([storeId]))}`,
+      `cursor=${otherCursor.headers.get("x-next-cursor")}`,
+      `limit=0`,
+      `limit=5001`,
+      `limit=two`,
+    ];
+    for (const query of cases) {
+      const answer = await api("GET", `/v1/stores/${storeId}/skus:export?${query}`, { token: ADMIN });
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.error.code, query).toBe("invalid_request");
+    }
+    const outOfRegion = await api("GET", `/v1/skus:export?region=eu-west&cursor=${otherCursor.headers.get("x-next-cursor")}`, { token: ADMIN });
+    expect(outOfRegion.status).toBe(400);
+  });
+});
