@@ -37,10 +37,10 @@ const exportPaging = {
     .number()
     .int()
     .min(1)
-    .max(LIMITS.maxExportPage)
+    .max(LIMITS.maxCellPage)
     .optional()
-    .openapi({ description: `Page the export: at most this many SKUs (1–${LIMITS.maxExportPage}); while more remain, the x-next-cursor header holds the next page's cursor` }),
-  cursor: z.string().max(500).optional().openapi({ description: `The x-next-cursor of the previous page (pages of ${LIMITS.defaultExportPage} SKUs unless limit says otherwise)` }),
+    .openapi({ description: `Page the export: at most this many SKUs (1–${LIMITS.maxCellPage}); while more remain, the x-next-cursor header holds the next page's cursor` }),
+  cursor: z.string().max(500).optional().openapi({ description: `The x-next-cursor of the previous page (pages of ${LIMITS.defaultCellPage} SKUs unless limit says otherwise)` }),
 };
 export const StoreExportQuery = z.object(exportPaging);
 export const RegionExportQuery = z.object({ region: Region, ...exportPaging });

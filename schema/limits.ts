@@ -26,10 +26,11 @@ export const LIMITS = {
   maxImportBytes: 8_388_608,
   maxImportLines: 20_000,
   /**
-   * SKUs in one page of a stock export. Each is a call to its cell: a page stays well under
-   * the platform's bound on one invocation's subrequests (10,000 on Workers Paid).
+   * SKUs in one page of a stock export or an admin reconciliation. Each is a call to its
+   * cell: a page stays well under the platform's bound on one invocation's subrequests
+   * (10,000 on Workers Paid).
    */
-  maxExportPage: 5_000,
+  maxCellPage: 5_000,
   /** A page's SKUs when a cursor comes without a limit. */
-  defaultExportPage: 1_000,
+  defaultCellPage: 1_000,
 } as const;

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, Region, Sku, StoreId } from "./ids";
+import { LIMITS } from "./limits";
 
 /** Every report lists with a cursor, and answers CSV with `format=csv`. */
 const listing = {
@@ -47,6 +48,14 @@ export const ReconcileInput = z
     storeIds: z.array(StoreId).min(1).max(1000).optional(),
     /** Ask each cell the reports lack changes of to send its retained outbox again. */
     repair: z.boolean().optional(),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.maxCellPage)
+      .optional()
+      .openapi({ description: `Reconcile one page of the one store named in storeIds: at most this many SKUs (1–${LIMITS.maxCellPage}); the answer's next is the following page's cursor, null on the last` }),
+    cursor: z.string().max(500).optional().openapi({ description: `The next of the previous page (pages of ${LIMITS.defaultCellPage} SKUs unless limit says otherwise)` }),
   })
   .strict()
   .openapi("ReconcileRequest");

@@ -5,7 +5,14 @@ export const Health = z.object({ status: z.literal("ok"), time: z.string() }).op
 
 /** `POST /v1/admin/reconcile`: the run, and every difference it found. */
 export const ReconcileResult = z
-  .object({ runId: z.string(), clean: z.boolean(), cellsChecked: z.number(), differences: z.array(z.record(z.string(), z.unknown())) })
+  .object({
+    runId: z.string(),
+    clean: z.boolean(),
+    cellsChecked: z.number(),
+    differences: z.array(z.record(z.string(), z.unknown())),
+    /** A paged run's next cursor (null after the last page); absent when not paged. */
+    next: z.string().nullable().optional(),
+  })
   .passthrough()
   .openapi("ReconcileResult");
 

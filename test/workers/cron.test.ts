@@ -187,6 +187,31 @@ describe("the cron", () => {
     expect(await Promise.all(runs.map((run) => unknownCellsOf(run.id)))).toEqual([[], [], ["z-gone"]]);
   });
 
+  it("an admin reconciles a large store a page per request, following next, as the cron's pages do", async () => {
+    const { storeId } = await storeOfFive();
+    await withReportingDb(env, (db) => db.update(cells).set({ onHand: 7 }).where(and(eq(cells.storeId, storeId), eq(cells.sku, "c"))));
+    const reconcilePage = (body: Record<string, unknown>) => api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId], ...body } });
+    const answers: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const run = await reconcilePage({ limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(run.status, JSON.stringify(run.body)).toBe(200);
+      answers.push(run.body);
+      cursor = run.body.next;
+    } while (cursor && answers.length < 10);
+    expect(answers.map((answer) => answer.cellsChecked)).toEqual([2, 2, 1]);
+    // Each page finds its own cells' differences; the snapshot row without a cell, on the last.
+    expect(answers.map((answer) => answer.differences.map((d: any) => `${d.sku}:${d.kind}`))).toEqual([[], ["c:snapshot_mismatch"], ["z-gone:unknown_cell"]]);
+    expect(answers.at(-1).next).toBeNull();
+    // Without paging the answer has no next; paging names exactly one store and takes only its cursors.
+    expect((await reconcilePage({})).body).not.toHaveProperty("next");
+    for (const bad of [{ storeIds: [storeId, "other"], limit: 2 }, { storeIds: undefined, limit: 2 }, { cursor: "nope" }, { limit: 0 }, { limit: 5001 }]) {
+      const answer = await reconcilePage(bad);
+      expect(answer.status, JSON.stringify(bad)).toBe(400);
+      expect(answer.body.error.code).toBe("invalid_request");
+    }
+  });
+
   it("reconciles a store of one page whole, snapshot rows without a cell included", async () => {
     const { storeId } = await storeOfFive();
     const startedAt = new Date().toISOString();

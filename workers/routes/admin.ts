@@ -3,6 +3,8 @@ import { LIMITS } from "../../schema/limits";
 import { TokenRequest, TokenResponse } from "../../schema/tokens";
 import { ReconcileInput } from "../../schema/reports";
 import { ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
+import { cellPageCursor, cellPagePosition, planCellPage } from "../cell-pages";
+import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { REPORTING_UNAVAILABLE_MESSAGE } from "../reporting/db";
 import { reconcile } from "../reporting/reconcile";
@@ -30,7 +32,7 @@ const reconcileNow = createRoute({
   path: "/v1/admin/reconcile",
   tags: ["admin"],
   summary: "Run reconciliation now (the cron runs it every 15 minutes)",
-  description: "Compares every cell of the named stores (all stores when none) with the reporting database's snapshot and ledger, records the run and every difference, and answers with them. With `repair: true`, every cell whose changes the reports lack sends its retained outbox (24 h) to the queue again; the consumer ignores what it already has.",
+  description: "Compares every cell of the named stores (all stores when none) with the reporting database's snapshot and ledger, records the run and every difference, and answers with them. With `repair: true`, every cell whose changes the reports lack sends its retained outbox (24 h) to the queue again; the consumer ignores what it already has. With `limit` (or a `cursor`) and one store in `storeIds`, one page of that store's SKUs, a run of its own; `next` names the following page.",
   security: bearer,
   middleware: [requireRole("admin")] as const,
   request: { body: { required: false, content: { "application/json": { schema: ReconcileInput } } } },
@@ -63,14 +65,27 @@ export const admin = newRouter()
   })
   .openapi(reconcileNow, async (c) => {
     const body = c.req.valid("json") ?? {};
-    const result = await reconcile(c.env, { ...(body.storeIds ? { storeIds: body.storeIds } : {}), repair: body.repair === true, trigger: "admin" }).catch((error: unknown) => {
+    const paged = body.limit !== undefined || body.cursor !== undefined ? await reconcilePage(c.env, body) : undefined;
+    const options = { ...(body.storeIds ? { storeIds: body.storeIds } : {}), ...(paged ? { page: paged.page } : {}), repair: body.repair === true, trigger: "admin" };
+    const result = await reconcile(c.env, options).catch((error: unknown) => {
       if (error instanceof ApiError) throw error;
       console.error(JSON.stringify({ msg: "reconciliation failed", requestId: c.get("requestId"), error: String(error) }));
       throw new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE);
     });
-    return c.json({ ...result, differences: result.differences.map((difference) => ({ ...difference })) }, 200);
+    return c.json({ ...result, differences: result.differences.map((difference) => ({ ...difference })), ...(paged ? { next: paged.next } : {}) }, 200);
   })
   .openapi(sweepNow, async (c) => {
     const body = c.req.valid("json") ?? {};
     return c.json(await sweepUnownedHolds(c.env, body.olderThanSeconds !== undefined ? body.olderThanSeconds * 1000 : SWEEP_AGE_MS), 200);
   });
+
+/** A paged reconciliation's page of its one store's SKUs (a large store, a page per request). */
+async function reconcilePage(env: Env, body: { storeIds?: string[] | undefined; limit?: number | undefined; cursor?: string | undefined }) {
+  if (body.storeIds?.length !== 1) {
+    throw new ApiError("invalid_request", "a paged reconciliation (limit, cursor) names one store: storeIds: [storeId]", { issues: [{ path: "body.storeIds", message: "one store", code: "invalid_value" }] });
+  }
+  const storeIds = body.storeIds;
+  const after = body.cursor === undefined ? undefined : cellPagePosition(body.cursor, storeIds, "body.cursor");
+  const planned = await planCellPage(env, storeIds, after, body.limit ?? LIMITS.defaultCellPage);
+  return { page: { skus: planned.parts[0]?.skus ?? [], last: planned.next === null }, next: planned.next ? cellPageCursor(planned.next) : null };
+}

@@ -9,7 +9,8 @@ import { StoreParams } from "../../schema/stores";
 import { ImportQuery, ImportResult, LineOutcome, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import { canAllocate, canReadStore, type Principal } from "../auth/principal";
 import { parseImport, type ImportFormat, type ImportScope } from "../bulk/import-lines";
-import { exportCursor, exportPosition, exportStream, planExportPage } from "../bulk/export";
+import { exportStream } from "../bulk/export";
+import { cellPageCursor, cellPagePosition, planCellPage } from "../cell-pages";
 import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { locationHintOf } from "../regions/resolve";
@@ -184,9 +185,9 @@ export const bulk = newRouter()
 async function exportAnswer(c: Context<AppBindings>, name: string, storeIds: string[], paging: { limit?: number | undefined; cursor?: string | undefined }) {
   const headers: Record<string, string> = { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}.csv"` };
   if (paging.limit === undefined && paging.cursor === undefined) return c.body(exportStream(c.env, storeIds.map((storeId) => ({ storeId }))), 200, headers);
-  const after = paging.cursor === undefined ? undefined : exportPosition(paging.cursor, storeIds);
-  const page = await planExportPage(c.env, storeIds, after, paging.limit ?? LIMITS.defaultExportPage);
-  if (page.next) headers["x-next-cursor"] = exportCursor(page.next);
+  const after = paging.cursor === undefined ? undefined : cellPagePosition(paging.cursor, storeIds);
+  const page = await planCellPage(c.env, storeIds, after, paging.limit ?? LIMITS.defaultCellPage);
+  if (page.next) headers["x-next-cursor"] = cellPageCursor(page.next);
   return c.body(exportStream(c.env, page.parts), 200, headers);
 }
 
