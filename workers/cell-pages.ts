@@ -61,3 +61,9 @@ export async function planCellPage(
   }
   return { parts, next: null };
 }
+
+/** One store's page: its SKUs after `afterSku`, and the page's last SKU while more follow. */
+export async function planStorePage(env: Env, storeId: string, afterSku: string | undefined, limit: number): Promise<{ skus: string[]; next: string | undefined }> {
+  const { parts, next } = await planCellPage(env, [storeId], afterSku === undefined ? undefined : { storeId, sku: afterSku }, limit);
+  return { skus: parts[0]?.skus ?? [], next: next?.sku };
+}

@@ -1,5 +1,5 @@
 import { SEND_MESSAGES } from "../durable-objects/storage/report-sender";
-import { hubStub } from "../durable-objects/stubs";
+import { planStorePage } from "./cell-pages";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "./holds";
@@ -79,10 +79,8 @@ async function maintainWholeStore(env: Env, storeId: string): Promise<void> {
  * (another run, a hold already released). Answers the page's last SKU when more follow.
  */
 export async function maintainStore(env: Env, storeId: string, afterSku?: string): Promise<string | undefined> {
-  const size = pageSkusOf(env);
-  const listed = await hubStub(env, storeId).skus(afterSku, size + 1);
-  const skus = listed.slice(0, size);
-  const last = listed.length <= size;
+  const { skus, next } = await planStorePage(env, storeId, afterSku, pageSkusOf(env));
+  const last = next === undefined;
   // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
   const page = afterSku === undefined && last ? undefined : { skus, last };
   const [reconciled, swept] = await Promise.allSettled([
@@ -95,5 +93,5 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   }
   if (swept.status === "fulfilled") console.log(JSON.stringify({ msg: "holds swept", storeId, afterSku, ...swept.value }));
   for (const outcome of [reconciled, swept]) if (outcome.status === "rejected") throw outcome.reason;
-  return last ? undefined : skus.at(-1);
+  return next;
 }

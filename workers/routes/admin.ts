@@ -3,7 +3,7 @@ import { LIMITS } from "../../schema/limits";
 import { TokenRequest, TokenResponse } from "../../schema/tokens";
 import { ReconcileInput } from "../../schema/reports";
 import { ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
-import { cellPageCursor, cellPagePosition, planCellPage } from "../cell-pages";
+import { cellPageCursor, cellPagePosition, planStorePage } from "../cell-pages";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { REPORTING_UNAVAILABLE_MESSAGE } from "../reporting/db";
@@ -84,8 +84,8 @@ async function reconcilePage(env: Env, body: { storeIds?: string[] | undefined; 
   if (body.storeIds?.length !== 1) {
     throw new ApiError("invalid_request", "a paged reconciliation (limit, cursor) names one store: storeIds: [storeId]", { issues: [{ path: "body.storeIds", message: "one store", code: "invalid_value" }] });
   }
-  const storeIds = body.storeIds;
-  const after = body.cursor === undefined ? undefined : cellPagePosition(body.cursor, storeIds, "body.cursor");
-  const planned = await planCellPage(env, storeIds, after, body.limit ?? LIMITS.defaultCellPage);
-  return { page: { skus: planned.parts[0]?.skus ?? [], last: planned.next === null }, next: planned.next ? cellPageCursor(planned.next) : null };
+  const storeId = body.storeIds[0]!;
+  const after = body.cursor === undefined ? undefined : cellPagePosition(body.cursor, [storeId], "body.cursor").sku;
+  const { skus, next } = await planStorePage(env, storeId, after, body.limit ?? LIMITS.defaultCellPage);
+  return { page: { skus, last: next === undefined }, next: next === undefined ? null : cellPageCursor({ storeId, sku: next }) };
 }
