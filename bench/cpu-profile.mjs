@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:cpu -- [hot|adjust|spread|pos] [seconds] [--no-profile] [--cells=N] [--no-queue]`: a V8 CPU profile
+// `npm run bench:cpu -- [hot|adjust|spread|pos|health] [seconds] [--no-profile] [--cells=N] [--no-queue]`: a V8 CPU profile
 // of workerd (through its inspector) while the bench's load runs one scenario on the real
 // Worker, queue consumer included (the Postgres named by DATABASE_URL, else an in-memory
 // PGlite). Prints workerd CPU per request, the functions and the source modules with the
@@ -118,6 +118,8 @@ try {
     hot: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: "hot", qty: 1 }] }) }) },
     spread: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: `c${n++ % cells}`, qty: 1 }] }) }) },
     adjust: { method: "POST", path: "/v1/stores/prof/skus/hot/adjustments", body: JSON.stringify({ delta: -1, reason: "damage" }) },
+    // The Worker's own request handling alone (no object): against the trivial Worker's ~0.06 ms.
+    health: { method: "GET", path: "/v1/health" },
     // As the bench's POS batches: 1,000 sales over 100 SKUs, one batch at a time.
     pos: {
       method: "POST",
