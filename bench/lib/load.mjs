@@ -36,6 +36,11 @@ export async function drive({ url, connections, duration, amount, requests, head
     errorSeconds.push((performance.now() - startedAt) / 1000);
   });
   const result = await instance;
+  const answered = Object.values(statuses).reduce((sum, n) => sum + n, 0);
+  // A timed run stops with up to one request in flight per connection. Any other request
+  // sent and never answered nor failed was on a connection the server closed with a FIN:
+  // autocannon then reconnects without counting an error (a reset is counted).
+  const unanswered = Math.max(0, result.requests.sent - answered - result.errors - result.timeouts - (amount ? 0 : connections));
   return {
     requests: result.requests.total,
     rps: result.requests.average,
@@ -44,6 +49,7 @@ export async function drive({ url, connections, duration, amount, requests, head
     p99: result.latency.p99,
     max: result.latency.max,
     errors: result.errors + result.timeouts,
+    unanswered,
     errorKinds,
     errorSeconds: errorSeconds.length ? [Math.min(...errorSeconds), Math.max(...errorSeconds)] : undefined,
     statuses,

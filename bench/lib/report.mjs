@@ -36,7 +36,8 @@ export function printTable(result) {
       lines.push(`| ${row.scenario} | ${row.target} | ${row.skipped} | | | |`);
       continue;
     }
-    const answers = row.ok ?? counted(row.statuses) + (row.errors ? `, ${loadErrors(row)}` : "");
+    const dropped = row.unanswered ? `, ${row.unanswered} sent and never answered (connections the server closed)` : "";
+    const answers = row.ok ?? counted(row.statuses) + (row.errors ? `, ${loadErrors(row)}` : "") + dropped;
     // Counted until workerd is idle again: the outbox work each request left behind is included.
     const cpu = row.cpuMsPerRequest === undefined ? undefined : `workerd CPU ${fmt(row.cpuMsPerRequest, row.cpuMsPerRequest < 10 ? 2 : 0)} ms per ${row.unit === "batches/s" ? "batch" : "request"}`;
     const note = [row.note, cpu].filter(Boolean).join("; ");
