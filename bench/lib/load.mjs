@@ -40,7 +40,7 @@ export async function drive({ url, connections, duration, amount, requests, head
   // A timed run stops with up to one request in flight per connection. Any other request
   // sent and never answered nor failed was on a connection the server closed with a FIN:
   // autocannon then reconnects without counting an error (a reset is counted).
-  const unanswered = Math.max(0, result.requests.sent - answered - result.errors - result.timeouts - (amount ? 0 : connections));
+  const unanswered = Math.max(0, result.requests.sent - answered - result.errors - (amount ? 0 : connections));
   return {
     requests: result.requests.total,
     rps: result.requests.average,
@@ -48,7 +48,8 @@ export async function drive({ url, connections, duration, amount, requests, head
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
-    errors: result.errors + result.timeouts,
+    // autocannon counts a timeout among its errors too.
+    errors: result.errors,
     unanswered,
     errorKinds,
     errorSeconds: errorSeconds.length ? [Math.min(...errorSeconds), Math.max(...errorSeconds)] : undefined,
