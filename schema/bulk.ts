@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { LIMITS } from "./limits";
 import { OperationId } from "./operations";
+import { cellPaging } from "./paging";
 import { Region } from "./regions";
 
 /** Bulk import and export of cells (workers/routes/bulk.ts). */
@@ -31,16 +31,7 @@ export const ImportResult = z
   })
   .openapi("ImportResult");
 
-/** Paging of an export: opt in with `limit` (or a cursor); without either the whole scope comes in one answer. */
-const exportPaging = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(LIMITS.maxCellPage)
-    .optional()
-    .openapi({ description: `Page the export: at most this many SKUs (1–${LIMITS.maxCellPage}); while more remain, the x-next-cursor header holds the next page's cursor` }),
-  cursor: z.string().max(500).optional().openapi({ description: `The x-next-cursor of the previous page (pages of ${LIMITS.defaultCellPage} SKUs unless limit says otherwise)` }),
-};
+/** Without `limit` or `cursor` the whole scope comes in one answer. */
+const exportPaging = cellPaging(z.coerce.number(), "`x-next-cursor`");
 export const StoreExportQuery = z.object(exportPaging);
 export const RegionExportQuery = z.object({ region: Region, ...exportPaging });

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, Region, Sku, StoreId } from "./ids";
-import { LIMITS } from "./limits";
+import { Cursor, cellPaging } from "./paging";
 
 /** Every report lists with a cursor, and answers CSV with `format=csv`. */
 const listing = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(500).optional().openapi({ description: "The `next` of the previous page" }),
+  cursor: Cursor.optional().openapi({ description: "The `next` of the previous page" }),
   format: z.enum(["json", "csv"]).default("json"),
 };
 const scope = { region: Region.optional(), storeId: StoreId.optional() };
@@ -48,14 +48,8 @@ export const ReconcileInput = z
     storeIds: z.array(StoreId).min(1).max(1000).optional(),
     /** Ask each cell the reports lack changes of to send its retained outbox again. */
     repair: z.boolean().optional(),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(LIMITS.maxCellPage)
-      .optional()
-      .openapi({ description: `Reconcile one page of the one store named in storeIds: at most this many SKUs (1–${LIMITS.maxCellPage}); the answer's next is the following page's cursor, null on the last` }),
-    cursor: z.string().max(500).optional().openapi({ description: `The next of the previous page (pages of ${LIMITS.defaultCellPage} SKUs unless limit says otherwise)` }),
+    /** With one store in storeIds: one page of its SKUs, a run of its own. */
+    ...cellPaging(z.number(), "`next`"),
   })
   .strict()
   .openapi("ReconcileRequest");
