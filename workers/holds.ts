@@ -11,11 +11,16 @@ export interface HeldHold extends UnownedHoldCandidate {
   createdAt: string;
 }
 
+/** Every cell of the chain, and how many stores it has. */
+async function chainCells(env: Env): Promise<{ stores: number; cells: CellKey[] }> {
+  const storeIds = await storeIdsOf(env);
+  return { stores: storeIds.length, cells: await cellKeysOf(env, storeIds) };
+}
+
 /** Every hold keeping units in any cell of the chain. */
 export async function heldHolds(env: Env): Promise<{ stores: number; cells: number; holds: HeldHold[] }> {
-  const storeIds = await storeIdsOf(env);
-  const cells = await cellKeysOf(env, storeIds);
-  return { stores: storeIds.length, cells: cells.length, holds: await holdsIn(env, cells) };
+  const { stores, cells } = await chainCells(env);
+  return { stores, cells: cells.length, holds: await holdsIn(env, cells) };
 }
 
 /** The holds keeping units in the given cells. */
@@ -43,7 +48,7 @@ export interface SweepResult {
  * The given cells (a page of a store, from the cron's maintenance), or every cell of the chain.
  */
 export async function sweepUnownedHolds(env: Env, olderThanMs: number, only?: CellKey[]): Promise<SweepResult> {
-  const cells = only ?? (await cellKeysOf(env, await storeIdsOf(env)));
+  const cells = only ?? (await chainCells(env)).cells;
   return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells), olderThanMs)) };
 }
 
