@@ -3,9 +3,13 @@ import type { Env } from "../workers/env";
 import { cellStub } from "./stubs";
 import {
   STEP_TARGET,
+  FORGET_STEP_MS,
+  SETTLED_RETENTION_MS,
   decideTransition,
+  forgetAt,
   holdIdOf,
   isExpired,
+  isForgettable,
   isStep,
   publicStatus,
   sameRequest,
@@ -124,6 +128,8 @@ class ReservationBook {
     private record: ReservationRecord | undefined,
     private readonly env: Env,
     private readonly write: SaveRecord,
+    /** Deletes the record: it settled longer ago than it is remembered. */
+    private readonly forget: () => void,
   ) {}
 
   create(request: ReservationRequest): Promise<ReservationReply> {
@@ -231,9 +237,18 @@ class ReservationBook {
     });
   }
 
-  /** Expiry when pending; otherwise the recovery of any step a restart interrupted. */
+  /**
+   * Expiry when pending; the recovery of any step a restart interrupted; and, for a record
+   * settled longer ago than it is remembered, forgetting it.
+   */
   async due(): Promise<void> {
-    if (this.record) await this.settle(this.record);
+    if (!this.record) return;
+    if (isForgettable(this.record, Date.now())) {
+      this.forget();
+      this.record = undefined;
+      return;
+    }
+    await this.settle(this.record);
   }
 
   private transition(reservationId: string, wanted: "confirm" | "release"): Promise<ReservationReply> {
@@ -345,7 +360,7 @@ class ReservationBook {
   private async abandon(record: ReservationRecord): Promise<void> {
     if (this.record?.phase !== "abandoning") await this.save({ ...record, phase: "abandoning" }, recoveryTime(), "cells");
     await this.releaseHold(holdIdOf(record), record.items);
-    await this.save({ ...record, phase: "failed", held: [], updatedAt: new Date().toISOString() }, null, "answer");
+    await this.saveSettled({ ...record, phase: "failed", held: [], updatedAt: new Date().toISOString() });
   }
 
   /** Runs confirming / releasing / expiring to its end on every cell, then settles the record. */
@@ -362,7 +377,7 @@ class ReservationBook {
         throw new Error(`${record.phase} ${item.storeId}/${item.sku}: ${reply.value.error.code} ${reply.value.error.message}`);
       }
     });
-    await this.save({ ...record, phase: STEP_TARGET[record.phase], updatedAt: new Date().toISOString() }, null, "answer");
+    await this.saveSettled({ ...record, phase: STEP_TARGET[record.phase], updatedAt: new Date().toISOString() });
   }
 
   /** Releases a hold in each of these cells; a cell that never held it has nothing to do. */
@@ -370,6 +385,9 @@ class ReservationBook {
     const replies = await this.callCells(cells, () => ({ type: "release", holdId, reason: "released" }));
     for (const reply of replies) {
       if (reply.status === "rejected") throw reply.reason;
+      // A hold already confirmed under this id was taken by an earlier use of the id, settled
+      // and since forgotten (ids are free again 30 days after they settle): not ours to give back.
+      if (!reply.value.ok && reply.value.error.code === "conflict" && reply.value.error.details?.status === "confirmed") continue;
       if (!reply.value.ok && reply.value.error.code !== "not_found") {
         throw new Error(`release of ${holdId} failed: ${reply.value.error.code} ${reply.value.error.message}`);
       }
@@ -385,6 +403,11 @@ class ReservationBook {
   private async save(record: ReservationRecord, alarmAt: number | null, next: Next): Promise<void> {
     await this.write(record, alarmAt, next);
     this.record = record;
+  }
+
+  /** A settled record is due once more: when it is to be forgotten. */
+  private saveSettled(record: ReservationRecord): Promise<void> {
+    return this.save(record, forgetAt(record), "answer");
   }
 
   /** The Reservation object already runs one call per reservation at a time. */
@@ -413,6 +436,10 @@ export class Reservation extends DurableObject<Env> {
     migrate(this.sql, [
       `CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, record TEXT NOT NULL, due INTEGER);
        CREATE INDEX IF NOT EXISTS reservations_due ON reservations (due) WHERE due IS NOT NULL;`,
+      // Records settled before settled ones were forgotten had no due time: give them one.
+      `UPDATE reservations
+         SET due = ((unixepoch(json_extract(record, '$.updatedAt')) * 1000 + ${SETTLED_RETENTION_MS} + ${FORGET_STEP_MS - 1}) / ${FORGET_STEP_MS}) * ${FORGET_STEP_MS}
+       WHERE due IS NULL AND json_extract(record, '$.phase') IN ('confirmed', 'released', 'expired', 'failed')`,
     ]);
   }
 
@@ -485,7 +512,12 @@ export class Reservation extends DurableObject<Env> {
   private bookFor(reservationId: string): ReservationBook {
     const row = this.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).toArray()[0];
     const record = row ? (JSON.parse(row.record) as ReservationRecord) : undefined;
-    return new ReservationBook(record, this.env, (written, alarmAt, next) => this.save(reservationId, written, alarmAt, next));
+    return new ReservationBook(
+      record,
+      this.env,
+      (written, alarmAt, next) => this.save(reservationId, written, alarmAt, next),
+      () => void this.sql.exec("DELETE FROM reservations WHERE id = ?", reservationId),
+    );
   }
 
   /**

@@ -132,3 +132,26 @@ export function decideTransition(record: ReservationRecord | undefined, wanted: 
 export function isExpired(record: ReservationRecord, nowMs: number): boolean {
   return record.phase === "pending" && nowMs >= Date.parse(record.expiresAt);
 }
+
+/**
+ * How long a settled reservation (confirmed, released, expired, or a creation that failed)
+ * is remembered after it settled: retries of its creation and of its last step answer as
+ * before, and reads find it. Then its shard forgets it, so a shard's storage holds about a
+ * month of the chain's orders instead of all of them (a decision: see the README).
+ */
+export const SETTLED_RETENTION_MS = 30 * 86_400_000;
+/** Forgetting times are rounded up to the hour, so a shard forgets in a few batches a day. */
+export const FORGET_STEP_MS = 3_600_000;
+
+const FINAL_PHASES: ReadonlySet<ReservationPhase> = new Set(["confirmed", "released", "expired", "failed"]);
+
+/** When a record may be forgotten (ms since the epoch), or null while it can still move. */
+export function forgetAt(record: Pick<ReservationRecord, "phase" | "updatedAt">): number | null {
+  if (!FINAL_PHASES.has(record.phase)) return null;
+  return Math.ceil((Date.parse(record.updatedAt) + SETTLED_RETENTION_MS) / FORGET_STEP_MS) * FORGET_STEP_MS;
+}
+
+export function isForgettable(record: Pick<ReservationRecord, "phase" | "updatedAt">, nowMs: number): boolean {
+  const at = forgetAt(record);
+  return at !== null && nowMs >= at;
+}

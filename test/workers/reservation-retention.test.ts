@@ -1,0 +1,89 @@
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { SETTLED_RETENTION_MS, forgetAt, type ReservationRecord } from "../../durable-objects/core";
+import { reservationStub } from "../../durable-objects/stubs";
+import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
+
+const DAY_MS = 86_400_000;
+
+/** The shard's row for a reservation, or undefined once it is forgotten. */
+function rowOf(reservationId: string) {
+  return runInDurableObject(reservationStub(env, reservationId), (_instance, state) => {
+    const row = state.storage.sql.exec<{ record: string; due: number | null }>("SELECT record, due FROM reservations WHERE id = ?", reservationId).toArray()[0];
+    return row ? { record: JSON.parse(row.record) as ReservationRecord, due: row.due } : undefined;
+  });
+}
+
+describe("settled reservations are forgotten after 30 days", () => {
+  it("keeps a confirmed reservation for retries and reads, then forgets it and frees its id", async () => {
+    const { storeId, sku } = await freshCell();
+    const reservationId = unique("order");
+    const request = { reservationId, channel: "online", items: [{ storeId, sku, qty: 2 }] };
+    expect((await reserve(request)).status).toBe(201);
+    expect((await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN })).status).toBe(200);
+
+    // Settled: due once more, when it is to be forgotten, a month from now.
+    const settled = (await rowOf(reservationId))!;
+    expect(settled.record.phase).toBe("confirmed");
+    expect(settled.due).toBe(forgetAt(settled.record));
+    expect(settled.due!).toBeGreaterThan(Date.now() + SETTLED_RETENTION_MS - DAY_MS);
+
+    // An alarm before then keeps it: a retry still answers the original.
+    const stub = reservationStub(env, reservationId);
+    await runDurableObjectAlarm(stub);
+    expect((await reserve(request)).status).toBe(200);
+    expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.status).toBe("confirmed");
+
+    // 31 days after it settled (time cannot be faked inside workerd: the record is aged instead).
+    await runInDurableObject(stub, async (_instance, state) => {
+      const record = { ...settled.record, updatedAt: new Date(Date.now() - 31 * DAY_MS).toISOString() };
+      state.storage.sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), Date.now() - 1, reservationId);
+      await state.storage.setAlarm(Date.now() - 1);
+    });
+    await evictDurableObject(stub);
+    await runDurableObjectAlarm(stub);
+
+    expect(await rowOf(reservationId)).toBeUndefined();
+    expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).status).toBe(404);
+    // The sale stays sold; the id may be used afresh, even with other content.
+    expect(await readCell(storeId, sku)).toMatchObject({ onHand: 98, reserved: 0 });
+    const again = await reserve({ ...request, items: [{ storeId, sku, qty: 3 }] });
+    expect(again.status).toBe(201);
+    expect((await readCell(storeId, sku)).reserved).toBe(3);
+  });
+
+  it("does not forget a settled reservation whose due time came early", async () => {
+    const { storeId, sku } = await freshCell();
+    const reservationId = unique("order");
+    expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
+    expect((await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN })).status).toBe(200);
+    const stub = reservationStub(env, reservationId);
+    await runInDurableObject(stub, async (_instance, state) => {
+      state.storage.sql.exec("UPDATE reservations SET due = ? WHERE id = ?", Date.now() - 1, reservationId);
+      await state.storage.setAlarm(Date.now() - 1);
+    });
+    await evictDurableObject(stub);
+    await runDurableObjectAlarm(stub);
+    expect((await rowOf(reservationId))?.record.phase).toBe("released");
+    expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.status).toBe("released");
+  });
+
+  it("gives records settled before this rule a time to be forgotten (migration)", async () => {
+    const { storeId, sku } = await freshCell();
+    const reservationId = unique("order");
+    expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
+    expect((await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN })).status).toBe(200);
+    const pendingId = unique("order");
+    const stub = reservationStub(env, reservationId);
+    // An object as the version before left it: settled rows without a due time, schema version 1.
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec("UPDATE reservations SET due = NULL WHERE id = ?", reservationId);
+      state.storage.sql.exec("UPDATE _schema SET version = 1");
+    });
+    await evictDurableObject(stub);
+
+    expect((await reserve({ reservationId: pendingId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
+    const migrated = (await rowOf(reservationId))!;
+    expect(migrated.due).toBe(forgetAt(migrated.record));
+  });
+});
