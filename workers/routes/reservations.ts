@@ -21,7 +21,7 @@ const create = createRoute({
   path: "/v1/reservations",
   tags: ["reservations"],
   summary: "Reserve stock for an order, all or nothing",
-  description: `Up to ${LIMITS.maxReservationItems} items. Not enough stock for any item: 409 insufficient_stock with details.shortages for every short item, and nothing is held. The same request again answers 200 with the same reservation; the same id with other content is a 409.`,
+  description: `Up to ${LIMITS.maxReservationItems} items. Not enough stock for any item: 409 insufficient_stock with details.shortages for every short item, and nothing is held. The same request again answers 200 with the same reservation; the same id with other content is a 409. A settled reservation (confirmed, released, expired) is remembered for 30 days; then its id is free again.`,
   security: bearer,
   middleware: [requireRole("admin", "service", "store")] as const,
   request: { body: { required: true, content: { "application/json": { schema: ReservationInput } } } },
