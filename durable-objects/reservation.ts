@@ -438,7 +438,7 @@ export class Reservation extends DurableObject<Env> {
        CREATE INDEX IF NOT EXISTS reservations_due ON reservations (due) WHERE due IS NOT NULL;`,
       // Records settled before settled ones were forgotten had no due time: give them one.
       `UPDATE reservations
-         SET due = ((unixepoch(json_extract(record, '$.updatedAt')) * 1000 + ${SETTLED_RETENTION_MS} + ${FORGET_STEP_MS - 1}) / ${FORGET_STEP_MS}) * ${FORGET_STEP_MS}
+         SET due = ((CAST(ROUND(unixepoch(json_extract(record, '$.updatedAt'), 'subsec') * 1000) AS INTEGER) + ${SETTLED_RETENTION_MS} + ${FORGET_STEP_MS - 1}) / ${FORGET_STEP_MS}) * ${FORGET_STEP_MS}
        WHERE due IS NULL AND json_extract(record, '$.phase') IN ('confirmed', 'released', 'expired', 'failed')`,
     ]);
   }

@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { SETTLED_RETENTION_MS, forgetAt, type ReservationRecord } from "../../durable-objects/core";
+import { FORGET_STEP_MS, SETTLED_RETENTION_MS, forgetAt, type ReservationRecord } from "../../durable-objects/core";
 import { reservationStub } from "../../durable-objects/stubs";
 import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
 
@@ -76,14 +76,21 @@ describe("settled reservations are forgotten after 30 days", () => {
     const pendingId = unique("order");
     const stub = reservationStub(env, reservationId);
     // An object as the version before left it: settled rows without a due time, schema version 1.
+    // Settled half a second past the point whose forgetting time is a whole hour: the
+    // milliseconds decide which hour (truncated to seconds, it would be an hour early).
+    const hour = Math.ceil((Date.now() + SETTLED_RETENTION_MS) / FORGET_STEP_MS) * FORGET_STEP_MS - FORGET_STEP_MS;
+    const updatedAt = new Date(hour - SETTLED_RETENTION_MS + 500).toISOString();
     await runInDurableObject(stub, (_instance, state) => {
-      state.storage.sql.exec("UPDATE reservations SET due = NULL WHERE id = ?", reservationId);
+      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record);
+      state.storage.sql.exec("UPDATE reservations SET due = NULL, record = ? WHERE id = ?", JSON.stringify({ ...record, updatedAt }), reservationId);
       state.storage.sql.exec("UPDATE _schema SET version = 1");
     });
     await evictDurableObject(stub);
 
     expect((await reserve({ reservationId: pendingId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
     const migrated = (await rowOf(reservationId))!;
+    expect(migrated.record.updatedAt).toBe(updatedAt);
+    expect(migrated.due).toBe(hour + FORGET_STEP_MS);
     expect(migrated.due).toBe(forgetAt(migrated.record));
   });
 });
