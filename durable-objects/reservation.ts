@@ -248,7 +248,10 @@ class ReservationBook {
       this.record = undefined;
       return;
     }
-    await this.settle(this.record);
+    const forgetTime = forgetAt(this.record);
+    // Settled, but due early (an alarm ahead of time): due again when it is to be forgotten.
+    if (forgetTime !== null) await this.save(this.record, forgetTime, "answer");
+    else await this.settle(this.record);
   }
 
   private transition(reservationId: string, wanted: "confirm" | "release"): Promise<ReservationReply> {

@@ -64,7 +64,9 @@ describe("settled reservations are forgotten after 30 days", () => {
     });
     await evictDurableObject(stub);
     await runDurableObjectAlarm(stub);
-    expect((await rowOf(reservationId))?.record.phase).toBe("released");
+    const kept = (await rowOf(reservationId))!;
+    expect(kept.record.phase).toBe("released");
+    expect(kept.due).toBe(forgetAt(kept.record));
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.status).toBe("released");
   });
 
