@@ -4,6 +4,7 @@ import { cellStub } from "./stubs";
 import {
   STEP_TARGET,
   FORGET_STEP_MS,
+  SETTLED_PHASES,
   SETTLED_RETENTION_MS,
   decideTransition,
   forgetAt,
@@ -442,7 +443,7 @@ export class Reservation extends DurableObject<Env> {
       // Records settled before settled ones were forgotten had no due time: give them one.
       `UPDATE reservations
          SET due = ((CAST(ROUND(unixepoch(json_extract(record, '$.updatedAt'), 'subsec') * 1000) AS INTEGER) + ${SETTLED_RETENTION_MS} + ${FORGET_STEP_MS - 1}) / ${FORGET_STEP_MS}) * ${FORGET_STEP_MS}
-       WHERE due IS NULL AND json_extract(record, '$.phase') IN ('confirmed', 'released', 'expired', 'failed')`,
+       WHERE due IS NULL AND json_extract(record, '$.phase') IN (${SETTLED_PHASES.map((phase) => `'${phase}'`).join(", ")})`,
     ]);
   }
 

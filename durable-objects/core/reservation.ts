@@ -143,11 +143,12 @@ export const SETTLED_RETENTION_MS = 30 * 86_400_000;
 /** Forgetting times are rounded up to the hour, so a shard forgets in a few batches a day. */
 export const FORGET_STEP_MS = 3_600_000;
 
-const FINAL_PHASES: ReadonlySet<ReservationPhase> = new Set(["confirmed", "released", "expired", "failed"]);
+/** The phases a reservation never leaves. */
+export const SETTLED_PHASES: readonly ReservationPhase[] = ["confirmed", "released", "expired", "failed"];
 
 /** When a record may be forgotten (ms since the epoch), or null while it can still move. */
 export function forgetAt(record: Pick<ReservationRecord, "phase" | "updatedAt">): number | null {
-  if (!FINAL_PHASES.has(record.phase)) return null;
+  if (!SETTLED_PHASES.includes(record.phase)) return null;
   return Math.ceil((Date.parse(record.updatedAt) + SETTLED_RETENTION_MS) / FORGET_STEP_MS) * FORGET_STEP_MS;
 }
 

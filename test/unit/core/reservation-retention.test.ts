@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FORGET_STEP_MS, SETTLED_RETENTION_MS, forgetAt, isForgettable, type ReservationPhase } from "../../../durable-objects/core";
+import { FORGET_STEP_MS, SETTLED_PHASES, SETTLED_RETENTION_MS, forgetAt, isForgettable, type ReservationPhase } from "../../../durable-objects/core";
 
-const settled: ReservationPhase[] = ["confirmed", "released", "expired", "failed"];
 const moving: ReservationPhase[] = ["holding", "abandoning", "pending", "confirming", "releasing", "expiring"];
 const instant = fc.integer({ min: Date.parse("2020-01-01"), max: Date.parse("2100-01-01") });
 
@@ -19,7 +18,7 @@ describe("forgetting settled reservations", () => {
 
   it("forgets a settled one at the first whole hour at least 30 days after it settled, not before", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...settled), instant, (phase, updated) => {
+      fc.property(fc.constantFrom(...SETTLED_PHASES), instant, (phase, updated) => {
         const record = { phase, updatedAt: new Date(updated).toISOString() };
         const at = forgetAt(record)!;
         expect(at % FORGET_STEP_MS).toBe(0);
@@ -30,5 +29,6 @@ describe("forgetting settled reservations", () => {
       }),
     );
     expect(SETTLED_RETENTION_MS).toBe(30 * 86_400_000);
+    expect([...SETTLED_PHASES].sort()).toEqual(["confirmed", "expired", "failed", "released"]);
   });
 });
