@@ -3,9 +3,7 @@ import type { Env } from "../workers/env";
 import { cellStub } from "./stubs";
 import {
   STEP_TARGET,
-  FORGET_STEP_MS,
   SETTLED_PHASES,
-  SETTLED_RETENTION_MS,
   decideTransition,
   forgetAt,
   holdIdOf,
@@ -250,7 +248,8 @@ class ReservationBook {
       return;
     }
     const forgetTime = forgetAt(this.record);
-    // Settled, but due early (an alarm ahead of time): due again when it is to be forgotten.
+    // Settled, but due early (an alarm ahead of time, or a row from before forgetting):
+    // due again when it is to be forgotten.
     if (forgetTime !== null) await this.save(this.record, forgetTime, "answer");
     else await this.settle(this.record);
   }
@@ -440,9 +439,9 @@ export class Reservation extends DurableObject<Env> {
     migrate(this.sql, [
       `CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, record TEXT NOT NULL, due INTEGER);
        CREATE INDEX IF NOT EXISTS reservations_due ON reservations (due) WHERE due IS NOT NULL;`,
-      // Records settled before settled ones were forgotten had no due time: give them one.
-      `UPDATE reservations
-         SET due = ((CAST(ROUND(unixepoch(json_extract(record, '$.updatedAt'), 'subsec') * 1000) AS INTEGER) + ${SETTLED_RETENTION_MS} + ${FORGET_STEP_MS - 1}) / ${FORGET_STEP_MS}) * ${FORGET_STEP_MS}
+      // Records settled before settled ones were forgotten had no due time: due at once, the
+      // alarm gives each its forgetting time (ReservationBook.due), or forgets it.
+      `UPDATE reservations SET due = 0
        WHERE due IS NULL AND json_extract(record, '$.phase') IN (${SETTLED_PHASES.map((phase) => `'${phase}'`).join(", ")})`,
     ]);
   }
