@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, Region, Sku, StoreId } from "./ids";
 import { Cursor, cellPaging } from "./paging";
+import { CHANGE_KINDS } from "../durable-objects/core/types";
 
 /** Every report lists with a cursor, and answers CSV with `format=csv`. */
 const listing = {
@@ -31,8 +32,16 @@ export const MovementsQuery = z
     ...listing,
     ...time,
     sku: Sku.optional(),
-    kind: z.enum(["allocate", "hold", "confirm", "release", "expire", "adjust", "set", "sold_out"]).optional(),
+    kind: z.enum(CHANGE_KINDS).optional(),
     reason: z.string().max(40).regex(/^[a-z_]+$/).optional(),
+    reference: z
+      .string()
+      .regex(/^(return|transfer|import):[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}(#[0-9]{1,6})?$/, "return:<id>, transfer:<id> or import:<id>, as movements show it")
+      .optional()
+      .openapi({
+        description: "Only the movements of one return, transfer or import: `transfer:T1` matches every attempt of transfer T1 (`transfer:T1#1`, …), `transfer:T1#2` one of them",
+        example: "transfer:T-1001",
+      }),
   })
   .strict();
 

@@ -87,24 +87,27 @@ export interface Hold {
   updatedAt: string;
 }
 
-export type ChangeKind =
-  | "allocate"
-  | "hold"
-  | "confirm"
-  | "release"
-  | "expire"
-  | "adjust"
-  | "set"
-  | "sold_out"
-  | "return"
-  | "transfer_out"
-  | "transfer_expected"
-  | "transfer_in"
-  | "transfer_done"
-  | "transfer_loss"
-  | "transfer_cancel"
-  | "transfer_unexpected"
-  | "low_stock_set";
+/** Every kind of change a cell records (its ledger, its outbox, the reporting `movements`). */
+export const CHANGE_KINDS = [
+  "allocate",
+  "hold",
+  "confirm",
+  "release",
+  "expire",
+  "adjust",
+  "set",
+  "sold_out",
+  "return",
+  "transfer_out",
+  "transfer_expected",
+  "transfer_in",
+  "transfer_done",
+  "transfer_loss",
+  "transfer_cancel",
+  "transfer_unexpected",
+  "low_stock_set",
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** One row of the cell's ledger, and the body of its outbox event. */
 export interface CellChange {

@@ -67,7 +67,9 @@ export const movements = pgTable(
   },
   (table) => [
     index("movements_by_cell").on(table.storeId, table.sku, table.seq),
-    index("movements_by_reference").on(table.reference),
+    // Partial: most movements (sales, holds) have no reference, and a full index cost every insert an entry.
+    // text_pattern_ops: the movements report finds a transfer's attempts by prefix (`LIKE 'transfer:T1#%'`).
+    index("movements_by_reference").on(table.reference.op("text_pattern_ops")).where(sql`${table.reference} IS NOT NULL`),
     index("movements_by_store_time").on(table.storeId, table.at, table.eventId),
     index("movements_by_time").on(table.at, table.eventId),
   ],

@@ -56,6 +56,61 @@ describe("returns and transfers in the reports", () => {
     expect(run.body).toMatchObject({ clean: true, cellsChecked: 2, differences: [] });
   });
 
+  it("the movements report finds an operation's movements by reference and lists every kind", async () => {
+    const from = unique("src");
+    const to = unique("dst");
+    const sku = unique("sku");
+    await putStore(from);
+    await putStore(to);
+    await allocate(from, sku, { onHand: 40 });
+    await allocate(to, sku, { onHand: 0 });
+    // "_" is a LIKE wildcard: transfer t_1 must not match transfer tz1.
+    const base = unique("t");
+    const [first, lookalike] = [`${base}_1`, `${base}z1`];
+    for (const transferId of [first, lookalike]) {
+      const sent = await api("POST", "/v1/transfers", { token: ADMIN, body: { transferId, from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 3 }] } });
+      expect(sent.status).toBe(201);
+    }
+    const returnId = unique("rma");
+    expect((await api("POST", `/v1/stores/${from}/returns`, { token: ADMIN, body: { returnId, items: [{ sku, qty: 1 }], reason: "customer_return" } })).status).toBe(201);
+    await settled(from, sku);
+    await settled(to, sku);
+
+    const report = async (params: string) => {
+      const page = await api("GET", `/v1/reports/movements?sku=${sku}&${params}`, { token: ADMIN });
+      expect(page.status).toBe(200);
+      return (page.body.items as Array<{ storeId: string; kind: string; reference: string | null }>).map((row) => [row.storeId, row.kind, row.reference]).sort();
+    };
+    const firstMoves = [
+      [from, "transfer_out", `transfer:${first}#1`],
+      [to, "transfer_expected", `transfer:${first}#1`],
+    ].sort();
+    expect(await report(`reference=transfer:${first}`)).toEqual(firstMoves);
+    expect(await report(`reference=${encodeURIComponent(`transfer:${first}#1`)}`)).toEqual(firstMoves);
+    expect(await report(`reference=${encodeURIComponent(`transfer:${first}#2`)}`)).toEqual([]);
+    expect(await report(`reference=return:${returnId}`)).toEqual([[from, "return", `return:${returnId}`]]);
+    // Every kind a cell records is a filter, not only the reservation kinds.
+    expect(await report(`storeId=${from}&kind=transfer_out`)).toEqual(
+      [
+        [from, "transfer_out", `transfer:${first}#1`],
+        [from, "transfer_out", `transfer:${lookalike}#1`],
+      ].sort(),
+    );
+    expect(await report(`storeId=${to}&kind=transfer_expected&reference=transfer:${lookalike}`)).toEqual([[to, "transfer_expected", `transfer:${lookalike}#1`]]);
+
+    const csv = await api("GET", `/v1/reports/movements?sku=${sku}&reference=return:${returnId}&format=csv`, { token: ADMIN });
+    const [header, line] = (csv.body as string).trim().split("\r\n");
+    const column = header!.split(",").indexOf("reference");
+    expect(column).toBeGreaterThan(-1);
+    expect(line!.split(",")[column]).toBe(`return:${returnId}`);
+
+    for (const bad of ["reference=order:1", "reference=transfer:", `reference=${encodeURIComponent("transfer:a#x")}`, "kind=sale"]) {
+      const refused = await api("GET", `/v1/reports/movements?${bad}`, { token: ADMIN });
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body.error.code).toBe("invalid_request");
+    }
+  });
+
   it("an in-transit transfer shows on both snapshot rows", async () => {
     const from = unique("src");
     const to = unique("dst");

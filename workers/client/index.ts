@@ -12,6 +12,8 @@ import { seg, transport, type ClientOptions } from "./http";
 import type * as T from "./types";
 
 export { InventoryApiError, isInventoryApiError } from "./errors";
+/** The kinds of change a movement can be (the movements report's `kind` filter). */
+export { CHANGE_KINDS } from "../../durable-objects/core/types";
 export type { ClientOptions } from "./http";
 export type * from "./types";
 

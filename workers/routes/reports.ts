@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { ZodObject } from "zod";
-import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
 import { MovementsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, ScopeQuery, StockReportQuery } from "../../schema/reports";
@@ -42,13 +42,23 @@ function scopeConditions(scope: ReportScope, storeColumn: typeof cells.storeId |
   return conditions;
 }
 
+/**
+ * A movement's reference is its operation's: `return:<id>`, `import:<id>`, or
+ * `transfer:<id>#<attempt>`; a reference without an attempt matches every attempt too.
+ * The prefix `LIKE` uses the partial `text_pattern_ops` index on the reference.
+ */
+function referenceIs(reference: string): SQL {
+  if (reference.includes("#")) return eq(movements.reference, reference);
+  return or(eq(movements.reference, reference), like(movements.reference, `${reference.replace(/[\\%_]/g, "\\$&")}#%`))!;
+}
+
 function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]): { items: T[]; next: string | null } {
   const items = rows.slice(0, limit);
   return { items, next: rows.length > limit ? encodeCursor(keyOf(items.at(-1)!)) : null };
 }
 
 const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "version", "updatedAt"];
-const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"];
+const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"];
 const RESERVATION_COLUMNS = ["reservationId", "storeId", "sku", "channel", "qty", "status", "createdAt", "expiresAt", "endedAt"];
 
 /** The reporting database being unreachable is a 503 that says the stock API is unaffected. */
@@ -98,6 +108,7 @@ reports
     if (query.sku) conditions.push(eq(movements.sku, query.sku));
     if (query.kind) conditions.push(eq(movements.kind, query.kind));
     if (query.reason) conditions.push(eq(movements.reason, query.reason));
+    if (query.reference) conditions.push(referenceIs(query.reference));
     if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
     const after = decodeCursor(query.cursor);
