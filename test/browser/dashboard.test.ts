@@ -191,7 +191,7 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     expect(download.suggestedFilename()).toMatch(/^movements-.*\.csv$/);
     const rows = parseCsv(readFileSync((await download.path())!, "utf8"));
     const [header, ...data] = rows;
-    expect(header).toEqual(["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"]);
+    expect(header).toEqual(["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"]);
     expect(data.length).toBeGreaterThanOrEqual(json.items.length);
     for (const row of data) {
       expect(row[1]).toBe("berlin-01");
@@ -200,6 +200,29 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     expect(data.some((row) => row[4] === "adjust" && row[8] === "7" && row[10] === "receive")).toBe(true);
     expect(data.some((row) => row[4] === "allocate")).toBe(true);
     await page.getByText(`Downloaded ${data.length} rows.`).waitFor();
+  });
+
+  test("finds a return's movements by its reference and kind", async () => {
+    const admin = adminClient();
+    // Two returns: the filter must tell them apart.
+    const returnId = `rma-${run}`;
+    await admin.stores.returns("berlin-01", { returnId, items: [{ sku: "eggs-12", qty: 2 }], reason: "customer_return" });
+    await admin.stores.returns("berlin-01", { returnId: `${returnId}-b`, items: [{ sku: "milk-1l", qty: 1 }], reason: "customer_return" });
+    await eventually(async () => {
+      const rows = (await admin.reports.movements({ storeId: "berlin-01", kind: "return" })).items;
+      const references = rows.map((row) => row.reference);
+      return references.includes(`return:${returnId}`) && references.includes(`return:${returnId}-b`) ? rows : undefined;
+    }, "both returns in the movements report");
+
+    await page.goto(`${stack!.baseUrl}/#/movements/berlin-01`);
+    await page.locator("[data-testid=movements-sku]").fill("");
+    await page.locator("[data-testid=movements-reference]").fill(`return:${returnId}`);
+    await page.locator("[data-testid=movements-kind]").selectOption("return");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForFunction((reference) => {
+      const rows = [...document.querySelectorAll("[data-testid=movements-table] tbody tr")];
+      return rows.length === 1 && rows[0].textContent.includes(reference) && rows[0].textContent.includes("eggs-12") && !rows[0].textContent.includes(`${reference}-b`);
+    }, `return:${returnId}`);
   });
 
   test("pages through the ledger with the report's cursor", async () => {

@@ -4,7 +4,7 @@
 import { createClient, type AllocationBody, type InventoryClient, type OversellListQuery, type TokenRequestBody } from "../../workers/client";
 
 /** Errors are the typed client's: the API's {code, message, details}, the status and the request id. */
-export { InventoryApiError as ApiError, isInventoryApiError } from "../../workers/client";
+export { CHANGE_KINDS, InventoryApiError as ApiError, isInventoryApiError } from "../../workers/client";
 
 export interface Store {
   storeId: string;

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { api, type Query } from "../api";
+import { api, CHANGE_KINDS, type Query } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Panel } from "../components/Panel";
 import { saveFile } from "../download";
@@ -8,7 +8,6 @@ import type { Session } from "../session";
 import { timezoneOf, useSessionStores } from "../stores";
 import { useAsync } from "../use-async";
 
-const KINDS = ["allocate", "hold", "confirm", "release", "expire", "adjust", "set", "sold_out"];
 const PAGE = 50;
 /** CSV downloads follow the cursor for at most this many 1,000-row pages. */
 const CSV_MAX_PAGES = 20;
@@ -25,6 +24,7 @@ interface Movement {
   channel: string | null;
   reason: string | null;
   reservationId: string | null;
+  reference: string | null;
   sourceEventId: string | null;
   onHandBefore: number;
   onHandAfter: number;
@@ -38,17 +38,18 @@ interface Filters {
   sku: string;
   kind: string;
   reason: string;
+  reference: string;
   from: string;
   to: string;
 }
 
-const EMPTY: Filters = { region: "", storeId: "", sku: "", kind: "", reason: "", from: "", to: "" };
+const EMPTY: Filters = { region: "", storeId: "", sku: "", kind: "", reason: "", reference: "", from: "", to: "" };
 
 /** datetime-local values are the reader's local time; the API takes ISO 8601. */
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 function queryOf(filters: Filters): Query {
-  return { region: filters.region, storeId: filters.storeId, sku: filters.sku.trim(), kind: filters.kind, reason: filters.reason.trim(), from: toIso(filters.from), to: toIso(filters.to) };
+  return { region: filters.region, storeId: filters.storeId, sku: filters.sku.trim(), kind: filters.kind, reason: filters.reason.trim(), reference: filters.reference.trim(), from: toIso(filters.from), to: toIso(filters.to) };
 }
 
 /** The ledger: every change, newest first, with filters, pages and a CSV download. */
@@ -127,9 +128,9 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         </label>
         <label>
           Kind
-          <select {...field("kind")} onChange={field("kind").onInput}>
+          <select {...field("kind")} onChange={field("kind").onInput} data-testid="movements-kind">
             <option value="">any</option>
-            {KINDS.map((kind) => (
+            {CHANGE_KINDS.map((kind) => (
               <option value={kind}>{kind}</option>
             ))}
           </select>
@@ -137,6 +138,10 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         <label>
           Reason
           <input {...field("reason")} placeholder="e.g. damage" pattern="[a-z_]*" />
+        </label>
+        <label>
+          Reference
+          <input {...field("reference")} placeholder="return or transfer id" data-testid="movements-reference" />
         </label>
         <label>
           From (your time)
@@ -198,7 +203,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
                       <td class="num">
                         {formatNumber(row.reservedBefore)} → {formatNumber(row.reservedAfter)}
                       </td>
-                      <td class="small">{row.sourceEventId ?? row.reservationId ?? ""}</td>
+                      <td class="small">{row.reference ?? row.sourceEventId ?? row.reservationId ?? ""}</td>
                     </tr>
                   ))}
                 </tbody>
