@@ -16,3 +16,4 @@ export * from "./alerts";
 export * from "./transfer";
 export * from "./webhook-policy";
 export * from "./retry";
+export * from "./history-retention";

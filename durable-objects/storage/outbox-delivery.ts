@@ -1,8 +1,10 @@
 import type { Env } from "../../workers/env";
 import type { CellState } from "../core";
-import { nextAttemptAt, viewOf } from "../core";
+import { historyCutoffs, nextAttemptAt, viewOf } from "../core";
+import { now } from "../clock";
 import { directoryStub, hubStub } from "../stubs";
 import { EMPTY_OUTBOX_PAGE, OUTBOX_RETENTION_MS, firstOutboxSeq, lastOutboxSeq, outboxPages, pruneOutbox } from "./cell-tables";
+import { forgetHistory } from "./cell-history";
 import { DeliveryCursors } from "./delivery-cursors";
 import { markOversellDelivered, undeliveredOversells } from "./oversell-records";
 import { AlertDelivery } from "./alert-delivery";
@@ -20,6 +22,8 @@ const MAX_DELAY_MS = 60_000;
  * second commit for nearly every change.
  */
 const SAVE_CURSORS_AFTER_MS = 10_000;
+/** How often a busy cell forgets old history (forgetHistory); sooner while whole batches wait. */
+const FORGET_HISTORY_EVERY_MS = 10 * 60_000;
 
 /**
  * Hands a cell's committed changes on, at least once and in order: every outbox row to
@@ -34,6 +38,8 @@ export class OutboxDelivery {
   private wanted = false;
   private failures = 0;
   private saving: ReturnType<typeof setTimeout> | undefined;
+  /** When history may next be forgotten: at once after a start, since the object may be old. */
+  private forgetHistoryAt = 0;
 
   private readonly cursors: DeliveryCursors;
   private readonly alerts: AlertDelivery;
@@ -158,8 +164,8 @@ export class OutboxDelivery {
 
   /**
    * Writes the cursors a while after a delivery, unless a commit of the cell carried them
-   * first (see StockCell.flush), and deletes the outbox rows every destination has taken
-   * once they are old enough.
+   * first (see StockCell.flush), deletes the outbox rows every destination has taken once
+   * they are old enough, and now and then forgets the history no rule reads any more.
    */
   private saveCursorsSoon(): void {
     this.saving ??= setTimeout(() => {
@@ -169,6 +175,10 @@ export class OutboxDelivery {
         const saved = this.cursors.write();
         const everywhere = Math.min(this.cursors.get(HUB), this.env.INVENTORY_EVENTS ? this.cursors.get(QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
         pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
+        if (now() >= this.forgetHistoryAt) {
+          const more = forgetHistory(sql, historyCutoffs(now()));
+          this.forgetHistoryAt = more ? 0 : now() + FORGET_HISTORY_EVERY_MS;
+        }
         return saved;
       });
       saved();
