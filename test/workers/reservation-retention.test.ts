@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { FORGET_STEP_MS, SETTLED_RETENTION_MS, forgetAt, type ReservationRecord } from "../../durable-objects/core";
-import { reservationStub } from "../../durable-objects/stubs";
+import { reservationShardOf, reservationStub } from "../../durable-objects/stubs";
 import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
 
 const DAY_MS = 86_400_000;
@@ -70,22 +70,28 @@ describe("settled reservations are forgotten after 30 days", () => {
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.status).toBe("released");
   });
 
-  it("gives records settled before this rule a time to be forgotten (migration)", async () => {
+  // As the version before this rule left an object (settled rows without a due time, schema
+  // version 1), and as its first migration did (due 0, which setAlarm refuses; version 2).
+  it.each([
+    { left: "without a due time", due: null, version: 1 },
+    { left: "due at 0 by the first migration", due: 0, version: 2 },
+  ])("gives records settled before this rule a time to be forgotten (migration, rows $left)", async ({ due, version }) => {
     const { storeId, sku } = await freshCell();
     const reservationId = unique("order");
     expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
     expect((await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN })).status).toBe(200);
-    const pendingId = unique("order");
+    // A new reservation on the same shard: it starts the migrated object and sets its alarm.
+    let pendingId = unique("order");
+    while (reservationShardOf(pendingId) !== reservationShardOf(reservationId)) pendingId = unique("order");
     const stub = reservationStub(env, reservationId);
-    // An object as the version before left it: settled rows without a due time, schema version 1.
     // Settled half a second past the point whose forgetting time is a whole hour: the
     // milliseconds decide which hour (truncated to seconds, it would be an hour early).
     const hour = Math.ceil((Date.now() + SETTLED_RETENTION_MS) / FORGET_STEP_MS) * FORGET_STEP_MS - FORGET_STEP_MS;
     const updatedAt = new Date(hour - SETTLED_RETENTION_MS + 500).toISOString();
     await runInDurableObject(stub, (_instance, state) => {
       const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record);
-      state.storage.sql.exec("UPDATE reservations SET due = NULL, record = ? WHERE id = ?", JSON.stringify({ ...record, updatedAt }), reservationId);
-      state.storage.sql.exec("UPDATE _schema SET version = 1");
+      state.storage.sql.exec("UPDATE reservations SET due = ?, record = ? WHERE id = ?", due, JSON.stringify({ ...record, updatedAt }), reservationId);
+      state.storage.sql.exec("UPDATE _schema SET version = ?", version);
     });
     await evictDurableObject(stub);
 
