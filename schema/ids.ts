@@ -5,7 +5,11 @@ export const CHANNELS = ["pos", "kiosk", "online", "marketplace", "app"] as cons
 export const Channel = z.enum(CHANNELS).openapi({ description: "A sales channel", example: "online" });
 export type Channel = z.infer<typeof Channel>;
 
-const idPattern = (max: number, extra = "") => new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.${extra}-]{0,${max - 1}}$`);
+/** An id's characters, as a regular expression's unanchored source (for patterns that embed an id). */
+const idSource = (max: number, extra = "") => `[A-Za-z0-9][A-Za-z0-9_.${extra}-]{0,${max - 1}}`;
+const idPattern = (max: number, extra = "") => new RegExp(`^${idSource(max, extra)}$`);
+/** Reservation ids (and the operation ids that share their alphabet). */
+export const RESERVATION_ID_SOURCE = idSource(128, ":");
 
 export const StoreId = z
   .string()
@@ -17,7 +21,7 @@ export const Sku = z
   .openapi({ example: "milk-1l" });
 export const ReservationId = z
   .string()
-  .regex(idPattern(128, ":"), "1-128 characters: letters, digits, '_', '.', ':', '-'; starting with a letter or digit")
+  .regex(new RegExp(`^${RESERVATION_ID_SOURCE}$`), "1-128 characters: letters, digits, '_', '.', ':', '-'; starting with a letter or digit")
   .openapi({ example: "order-10045" });
 export { Region } from "./regions";
 

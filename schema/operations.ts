@@ -1,9 +1,17 @@
 import { z } from "@hono/zod-openapi";
-import { Channel, ReservationId, Sku, StoreId, Timestamp } from "./ids";
+import { Channel, RESERVATION_ID_SOURCE, ReservationId, Sku, StoreId, Timestamp } from "./ids";
 import { LIMITS } from "./limits";
 
 /** Return, transfer and import ids share the reservation id's alphabet (order ids, document numbers). */
 export const OperationId = ReservationId;
+
+/**
+ * How a movement names the operation that made it: `return:<id>`, `import:<id>` or
+ * `transfer:<id>#<attempt>` (cells write them; a filter may leave the attempt out).
+ */
+export const OperationReference = z
+  .string()
+  .regex(new RegExp(`^(return|transfer|import):${RESERVATION_ID_SOURCE}(#[0-9]{1,6})?$`), "return:<id>, transfer:<id> or import:<id>, as movements show it");
 
 const Reason = z.string().trim().min(1).max(200).regex(/^[\x20-\x7E]+$/, "printable ASCII");
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, Region, Sku, StoreId } from "./ids";
+import { OperationReference } from "./operations";
 import { Cursor, cellPaging } from "./paging";
 import { CHANGE_KINDS } from "../durable-objects/core/types";
 
@@ -34,10 +35,7 @@ export const MovementsQuery = z
     sku: Sku.optional(),
     kind: z.enum(CHANGE_KINDS).optional(),
     reason: z.string().max(40).regex(/^[a-z_]+$/).optional(),
-    reference: z
-      .string()
-      .regex(/^(return|transfer|import):[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}(#[0-9]{1,6})?$/, "return:<id>, transfer:<id> or import:<id>, as movements show it")
-      .optional()
+    reference: OperationReference.optional()
       .openapi({
         description: "Only the movements of one return, transfer or import: `transfer:T1` matches every attempt of transfer T1 (`transfer:T1#1`, …), `transfer:T1#2` one of them",
         example: "transfer:T-1001",
