@@ -1,18 +1,12 @@
-import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { historyCutoffs, holdIdOf, type ReservationRecord } from "../../durable-objects/core";
+import { historyCutoffs, holdIdOf } from "../../durable-objects/core";
 import { forgetHistory } from "../../durable-objects/storage/cell-history";
-import type { StockCell } from "../../durable-objects/stock-cell";
-import { cellStub, reservationStub } from "../../durable-objects/stubs";
-import { ADMIN, api, damage, eventually, freshCell, readCell, reserve, sendEvents, unique } from "./helpers";
+import { cellStub } from "../../durable-objects/stubs";
+import { ADMIN, ageSettledReservation, api, damage, eventually, freshCell, onCell, readCell, reserve, sendEvents, unique } from "./helpers";
 
 const DAY_MS = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
-
-/** Runs `work` on the cell's own SQLite. Synchronous work cannot interleave with the cell's own timers. */
-function onCellSql<T>(storeId: string, sku: string, work: (sql: SqlStorage) => T): Promise<T> {
-  return runInDurableObject(cellStub(env, { storeId, sku }), (_instance: StockCell, state) => work(state.storage.sql));
-}
 
 const column = <T extends SqlStorageValue>(sql: SqlStorage, query: string, name: string) =>
   sql.exec<Record<string, T>>(query).toArray().map((row) => row[name]);
@@ -39,7 +33,7 @@ describe("a cell forgets the history no rule reads any more (forgetHistory)", ()
     ]);
     expect(replay.status).toBe(200);
 
-    const result = await onCellSql(storeId, sku, (sql) => {
+    const result = await onCell(storeId, sku, (sql) => {
       // As if time had passed (it cannot be faked inside workerd): the old rows are aged.
       sql.exec("UPDATE holds SET updated_at = ? WHERE reservation_id IN (?, ?)", daysAgo(40), oldOrder, heldOrder);
       sql.exec("UPDATE store_events SET at = ? WHERE event_id = ?", daysAgo(10), oldEvent);
@@ -71,7 +65,7 @@ describe("a cell forgets the history no rule reads any more (forgetHistory)", ()
     const at = new Date().toISOString();
     const events = Array.from({ length: 5 }, (_, index) => ({ eventId: unique(`pos${index}`), at, type: "adjust", sku, delta: 1, reason: "receive" }));
     expect((await sendEvents(storeId, events)).status).toBe(200);
-    const rounds = await onCellSql(storeId, sku, (sql) => {
+    const rounds = await onCell(storeId, sku, (sql) => {
       sql.exec("UPDATE store_events SET at = ?", daysAgo(10));
       const left = () => sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM store_events").one().n;
       const cutoffs = historyCutoffs(Date.now());
@@ -87,14 +81,14 @@ describe("a cell forgets the history no rule reads any more (forgetHistory)", ()
   it("runs after a delivery once the cell has started, so an old cell sheds what it kept", async () => {
     const { storeId, sku } = await freshCell();
     await confirmed(storeId, sku);
-    await onCellSql(storeId, sku, (sql) => {
+    await onCell(storeId, sku, (sql) => {
       sql.exec("UPDATE holds SET updated_at = ?", daysAgo(40));
     });
     // A restart: the next delivery's cursor save forgets at once.
     await evictDurableObject(cellStub(env, { storeId, sku }));
     await damage(storeId, sku);
     await eventually(
-      () => onCellSql(storeId, sku, (sql) => column<string>(sql, "SELECT reservation_id FROM holds", "reservation_id")),
+      () => onCell(storeId, sku, (sql) => column<string>(sql, "SELECT reservation_id FROM holds", "reservation_id")),
       (holds) => holds.length === 0,
     );
     expect(await readCell(storeId, sku)).toMatchObject({ onHand: 98, reserved: 0 });
@@ -105,25 +99,17 @@ describe("a cell forgets the history no rule reads any more (forgetHistory)", ()
     const reservationId = await confirmed(storeId, sku);
     const firstHold = holdIdOf({ reservationId, attempt: 1 });
 
-    // 31 days on: the reservation is forgotten by its shard (as in reservation-retention.test.ts) ...
-    const stub = reservationStub(env, reservationId);
-    await runInDurableObject(stub, async (_instance, state) => {
-      const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one();
-      const record = { ...(JSON.parse(row.record) as ReservationRecord), updatedAt: daysAgo(31) };
-      state.storage.sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), Date.now() - 1, reservationId);
-      await state.storage.setAlarm(Date.now() - 1);
-    });
-    await evictDurableObject(stub);
-    await runDurableObjectAlarm(stub);
+    // 31 days on: the reservation is forgotten by its shard ...
+    await ageSettledReservation(reservationId, 31);
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).status).toBe(404);
     // ... and, a day later, the cell its confirmed hold.
-    await onCellSql(storeId, sku, (sql) => {
+    await onCell(storeId, sku, (sql) => {
       sql.exec("UPDATE holds SET updated_at = ? WHERE hold_id = ?", daysAgo(32), firstHold);
       forgetHistory(sql, historyCutoffs(Date.now()));
     });
 
     expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 2 }] })).status).toBe(201);
-    const holds = await onCellSql(storeId, sku, (sql) =>
+    const holds = await onCell(storeId, sku, (sql) =>
       sql.exec<{ hold_id: string; status: string; qty: number }>("SELECT hold_id, status, qty FROM holds").toArray(),
     );
     expect(holds).toEqual([{ hold_id: firstHold, status: "held", qty: 2 }]);

@@ -1,14 +1,9 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { StockCell } from "../../durable-objects/stock-cell";
 import { deliveredUpTo } from "../../durable-objects/storage/cell-tables";
 import { DeliveryCursors } from "../../durable-objects/storage/delivery-cursors";
 import { cellStub } from "../../durable-objects/stubs";
-import { damage, eventually, feedChanges, freshCell } from "./helpers";
-
-function onCell<T>(storeId: string, sku: string, work: (sql: SqlStorage, storage: DurableObjectStorage) => T): Promise<T> {
-  return runInDurableObject(cellStub(env, { storeId, sku }), (_instance: StockCell, state) => work(state.storage.sql, state.storage));
-}
+import { damage, eventually, feedChanges, freshCell, onCell } from "./helpers";
 
 const feedOf = async (storeId: string) => (await feedChanges(storeId)).map((change) => change.version);
 

@@ -1,8 +1,9 @@
-import { SELF, env } from "cloudflare:test";
+import { SELF, env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
-import { holdIdOf } from "../../durable-objects/core";
+import { holdIdOf, type ReservationRecord } from "../../durable-objects/core";
+import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
-import { cellStub } from "../../durable-objects/stubs";
+import { cellStub, reservationStub } from "../../durable-objects/stubs";
 import type { InventoryMessage } from "../../workers/reporting/messages";
 import { TEST_ADMIN_TOKEN } from "../constants";
 
@@ -168,4 +169,26 @@ export async function holdWithoutRecord(key: { storeId: string; sku: string }, r
 export async function setClock(body: { advanceSeconds: number } | { offsetSeconds: number }) {
   const response = await api("POST", "/v1/admin/local/clock", { token: ADMIN, body });
   expect(response.status).toBe(200);
+}
+
+/** Runs `work` on a cell's own storage. Synchronous work cannot interleave with the cell's own timers. */
+export function onCell<T>(storeId: string, sku: string, work: (sql: SqlStorage, storage: DurableObjectStorage) => T): Promise<T> {
+  return runInDurableObject(cellStub(env, { storeId, sku }), (_instance: StockCell, state) => work(state.storage.sql, state.storage));
+}
+
+/**
+ * Has a settled reservation's shard forget it, as it does 30 days after it settled: time
+ * cannot be faked inside workerd, so the record is aged by `settledDaysAgo` and made due,
+ * and the shard restarts and runs its alarm.
+ */
+export async function ageSettledReservation(reservationId: string, settledDaysAgo: number): Promise<void> {
+  const stub = reservationStub(env, reservationId);
+  await runInDurableObject(stub, async (_instance, state) => {
+    const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one();
+    const record: ReservationRecord = { ...JSON.parse(row.record), updatedAt: new Date(Date.now() - settledDaysAgo * 86_400_000).toISOString() };
+    state.storage.sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), Date.now() - 1, reservationId);
+    await state.storage.setAlarm(Date.now() - 1);
+  });
+  await evictDurableObject(stub);
+  await runDurableObjectAlarm(stub);
 }

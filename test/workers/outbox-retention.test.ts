@@ -1,17 +1,9 @@
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { cellStub } from "../../durable-objects/stubs";
-import type { StockCell } from "../../durable-objects/stock-cell";
 import { pruneOutbox } from "../../durable-objects/storage/cell-tables";
-import { damage, freshCell } from "./helpers";
+import { damage, freshCell, onCell } from "./helpers";
 
 const DAY_AGO = new Date(Date.now() - 24 * 3_600_000).toISOString();
 const TWO_DAYS_AGO = new Date(Date.now() - 48 * 3_600_000).toISOString();
-
-/** Runs `work` on the cell's own SQLite (the outbox and ledger tables). */
-function onCellSql<T>(storeId: string, sku: string, work: (sql: SqlStorage) => T): Promise<T> {
-  return runInDurableObject(cellStub(env, { storeId, sku }), (_instance: StockCell, state) => work(state.storage.sql));
-}
 
 const outboxSeqs = (sql: SqlStorage) => sql.exec<{ seq: number }>("SELECT seq FROM outbox ORDER BY seq").toArray().map((row) => row.seq);
 
@@ -21,7 +13,7 @@ describe("the outbox's retention (pruneOutbox)", () => {
     for (let i = 0; i < 4; i++) {
       await damage(storeId, sku);
     }
-    const { before, after, ledger } = await onCellSql(storeId, sku, (sql) => {
+    const { before, after, ledger } = await onCell(storeId, sku, (sql) => {
       // Versions 1–3 become two days old; 4 and 5 stay young.
       sql.exec("UPDATE ledger SET at = ? WHERE seq <= 3", TWO_DAYS_AGO);
       const before = outboxSeqs(sql);
@@ -41,7 +33,7 @@ describe("the outbox's retention (pruneOutbox)", () => {
     for (let i = 0; i < 2; i++) {
       await damage(storeId, sku);
     }
-    const { young, behindYoung, once } = await onCellSql(storeId, sku, (sql) => {
+    const { young, behindYoung, once } = await onCell(storeId, sku, (sql) => {
       pruneOutbox(sql, 3, DAY_AGO);
       const young = outboxSeqs(sql);
       // Only version 2 is old: it stays while version 1 (younger, delivered first) is kept.

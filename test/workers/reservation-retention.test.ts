@@ -2,7 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, expect, it } from "vitest";
 import { FORGET_STEP_MS, SETTLED_RETENTION_MS, forgetAt, type ReservationRecord } from "../../durable-objects/core";
 import { reservationShardOf, reservationStub } from "../../durable-objects/stubs";
-import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
+import { ADMIN, ageSettledReservation, api, freshCell, readCell, reserve, unique } from "./helpers";
 
 const DAY_MS = 86_400_000;
 
@@ -34,14 +34,8 @@ describe("settled reservations are forgotten after 30 days", () => {
     expect((await reserve(request)).status).toBe(200);
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.status).toBe("confirmed");
 
-    // 31 days after it settled (time cannot be faked inside workerd: the record is aged instead).
-    await runInDurableObject(stub, async (_instance, state) => {
-      const record = { ...settled.record, updatedAt: new Date(Date.now() - 31 * DAY_MS).toISOString() };
-      state.storage.sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), Date.now() - 1, reservationId);
-      await state.storage.setAlarm(Date.now() - 1);
-    });
-    await evictDurableObject(stub);
-    await runDurableObjectAlarm(stub);
+    // 31 days after it settled.
+    await ageSettledReservation(reservationId, 31);
 
     expect(await rowOf(reservationId)).toBeUndefined();
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).status).toBe(404);
