@@ -16,17 +16,30 @@ async function settled(storeId: string, sku: string) {
   );
 }
 
+/** Two new stores with one SKU allocated at each: the source and the destination of transfers. */
+async function twoStores(onHand: { from: number; to: number }) {
+  const from = unique("src");
+  const to = unique("dst");
+  const sku = unique("sku");
+  await putStore(from);
+  await putStore(to);
+  await allocate(from, sku, { onHand: onHand.from });
+  await allocate(to, sku, { onHand: onHand.to });
+  return { from, to, sku };
+}
+
+/** Ships `qty` of the SKU from one store to the other. */
+async function ship(transferId: string, { from, to, sku }: { from: string; to: string; sku: string }, qty: number) {
+  const sent = await api("POST", "/v1/transfers", { token: ADMIN, body: { transferId, from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty }] } });
+  expect(sent.status).toBe(201);
+}
+
 describe("returns and transfers in the reports", () => {
   it("records every step as a movement with its reference and reason, and reconciliation stays clean", async () => {
-    const from = unique("src");
-    const to = unique("dst");
-    const sku = unique("sku");
-    await putStore(from);
-    await putStore(to);
-    await allocate(from, sku, { onHand: 40 });
-    await allocate(to, sku, { onHand: 0 });
+    const stores = await twoStores({ from: 40, to: 0 });
+    const { from, to, sku } = stores;
     const transferId = unique("tr");
-    expect((await api("POST", "/v1/transfers", { token: ADMIN, body: { transferId, from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 10 }] } })).status).toBe(201);
+    await ship(transferId, stores, 10);
     expect((await api("POST", `/v1/transfers/${transferId}/receive`, { token: ADMIN, body: { items: [{ sku, qty: 8, reason: "broken" }] } })).status).toBe(200);
     const returnId = unique("rma");
     expect((await api("POST", `/v1/stores/${to}/returns`, { token: ADMIN, body: { returnId, items: [{ sku, qty: 2 }], reason: "customer_return" } })).status).toBe(201);
@@ -57,20 +70,12 @@ describe("returns and transfers in the reports", () => {
   });
 
   it("the movements report finds an operation's movements by reference and lists every kind", async () => {
-    const from = unique("src");
-    const to = unique("dst");
-    const sku = unique("sku");
-    await putStore(from);
-    await putStore(to);
-    await allocate(from, sku, { onHand: 40 });
-    await allocate(to, sku, { onHand: 0 });
+    const stores = await twoStores({ from: 40, to: 0 });
+    const { from, to, sku } = stores;
     // "_" is a LIKE wildcard: transfer t_1 must not match transfer tz1.
     const base = unique("t");
     const [first, lookalike] = [`${base}_1`, `${base}z1`];
-    for (const transferId of [first, lookalike]) {
-      const sent = await api("POST", "/v1/transfers", { token: ADMIN, body: { transferId, from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 3 }] } });
-      expect(sent.status).toBe(201);
-    }
+    for (const transferId of [first, lookalike]) await ship(transferId, stores, 3);
     const returnId = unique("rma");
     expect((await api("POST", `/v1/stores/${from}/returns`, { token: ADMIN, body: { returnId, items: [{ sku, qty: 1 }], reason: "customer_return" } })).status).toBe(201);
     await settled(from, sku);
@@ -112,14 +117,9 @@ describe("returns and transfers in the reports", () => {
   });
 
   it("an in-transit transfer shows on both snapshot rows", async () => {
-    const from = unique("src");
-    const to = unique("dst");
-    const sku = unique("sku");
-    await putStore(from);
-    await putStore(to);
-    await allocate(from, sku, { onHand: 9 });
-    await allocate(to, sku, { onHand: 1 });
-    expect((await api("POST", "/v1/transfers", { token: ADMIN, body: { transferId: unique("tr"), from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 4 }] } })).status).toBe(201);
+    const stores = await twoStores({ from: 9, to: 1 });
+    const { from, to, sku } = stores;
+    await ship(unique("tr"), stores, 4);
     const rows = await eventually(
       () => query((db) => db.select().from(cells).where(eq(cells.sku, sku))),
       (found) => found.length === 2 && found.every((row) => row.version === 2),
