@@ -1,11 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  FORGET_STEP_MS,
+  HISTORY_MARGIN_MS,
   REPLAY_POLICY,
   SETTLED_RETENTION_MS,
   allocate,
   emptyCell,
   historyCutoffs,
+  isForgettable,
   replayEvents,
   type ReplayHistory,
   type StoreEvent,
@@ -95,12 +98,21 @@ describe("what a cell forgets (historyCutoffs)", () => {
     );
   });
 
-  it("forgets ended holds only after their reservation is forgotten", () => {
+  it("forgets an ended hold only once its reservation, settled within the margin after it, is forgotten too", () => {
+    const instant = fc.integer({ min: Date.parse("2020-01-01"), max: Date.parse("2100-01-01") });
+    // The reservation settles after its cells ended the hold, usually within milliseconds.
+    const settledLater = fc.integer({ min: 0, max: HISTORY_MARGIN_MS - FORGET_STEP_MS });
+    // Many near the reservation's own 30 days, where forgetting the hold too early would show.
+    const sinceEnded = fc.oneof(fc.integer({ min: 29 * DAY_MS, max: 32 * DAY_MS }), fc.integer({ min: 0, max: 40 * DAY_MS }));
     fc.assert(
-      fc.property(fc.integer({ min: Date.parse("2020-01-01"), max: Date.parse("2100-01-01") }), (now) => {
+      fc.property(instant, settledLater, sinceEnded, (ended, later, since) => {
+        const now = ended + since;
         const cutoffs = historyCutoffs(now);
         expect(Date.parse(cutoffs.endedHoldsBefore)).toBeLessThan(now - SETTLED_RETENTION_MS);
         expect(Date.parse(cutoffs.judgedBefore)).toBeLessThan(now - REPLAY_POLICY.windowMs - REPLAY_POLICY.maxFutureSkewMs);
+        const holdForgotten = iso(ended) < cutoffs.endedHoldsBefore;
+        const reservation = { phase: "confirmed" as const, updatedAt: iso(ended + later) };
+        if (holdForgotten) expect(isForgettable(reservation, now)).toBe(true);
       }),
     );
   });
