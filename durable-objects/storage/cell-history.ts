@@ -1,7 +1,8 @@
 import type { HistoryCutoffs } from "../core";
+import { firstOutboxSeq } from "./cell-tables";
 
 /** Rows each table forgets per call, so the transaction it runs in stays short however much waits. */
-export const HISTORY_BATCH = 2_000;
+const HISTORY_BATCH = 2_000;
 
 /** Counts a DELETE's rows exactly (`rowsWritten` also counts index entries). */
 const deleted = (cursor: SqlStorageCursor<Record<string, SqlStorageValue>>) => cursor.toArray().length;
@@ -15,11 +16,11 @@ const deleted = (cursor: SqlStorageCursor<Record<string, SqlStorageValue>>) => c
  * delivered one as a movement). True when a table gave a whole batch: more may be waiting.
  */
 export function forgetHistory(sql: SqlStorage, cutoffs: HistoryCutoffs, batch = HISTORY_BATCH): boolean {
+  const stillInOutbox = firstOutboxSeq(sql) ?? Number.MAX_SAFE_INTEGER;
   const ledger = deleted(
     sql.exec(
-      `DELETE FROM ledger WHERE seq IN (SELECT seq FROM ledger ORDER BY seq LIMIT ?)
-         AND at < ? AND seq < COALESCE((SELECT MIN(seq) FROM outbox), 9007199254740991) RETURNING seq`,
-      batch, cutoffs.judgedBefore,
+      "DELETE FROM ledger WHERE seq IN (SELECT seq FROM ledger ORDER BY seq LIMIT ?) AND at < ? AND seq < ? RETURNING seq",
+      batch, cutoffs.judgedBefore, stillInOutbox,
     ),
   );
   const events = deleted(

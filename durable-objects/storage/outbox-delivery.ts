@@ -175,9 +175,10 @@ export class OutboxDelivery {
         const saved = this.cursors.write();
         const everywhere = Math.min(this.cursors.get(HUB), this.env.INVENTORY_EVENTS ? this.cursors.get(QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
         pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
-        if (now() >= this.forgetHistoryAt) {
-          const more = forgetHistory(sql, historyCutoffs(now()));
-          this.forgetHistoryAt = more ? 0 : now() + FORGET_HISTORY_EVERY_MS;
+        const at = now();
+        if (at >= this.forgetHistoryAt) {
+          const more = forgetHistory(sql, historyCutoffs(at));
+          this.forgetHistoryAt = more ? 0 : at + FORGET_HISTORY_EVERY_MS;
         }
         return saved;
       });
