@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, RESERVATION_ID_SOURCE, ReservationId, Sku, StoreId, Timestamp } from "./ids";
+import { OPERATION_REFERENCE_KINDS } from "../durable-objects/core/operations";
 import { LIMITS } from "./limits";
 
 /** Return, transfer and import ids share the reservation id's alphabet (order ids, document numbers). */
@@ -11,7 +12,7 @@ export const OperationId = ReservationId;
  */
 export const OperationReference = z
   .string()
-  .regex(new RegExp(`^(return|transfer|import):${RESERVATION_ID_SOURCE}(#[0-9]{1,6})?$`), "return:<id>, transfer:<id> or import:<id>, as movements show it");
+  .regex(new RegExp(`^(${OPERATION_REFERENCE_KINDS.join("|")}):${RESERVATION_ID_SOURCE}(#[0-9]{1,6})?$`), "return:<id>, transfer:<id> or import:<id>, as movements show it");
 
 const Reason = z.string().trim().min(1).max(200).regex(/^[\x20-\x7E]+$/, "printable ASCII");
 

@@ -20,6 +20,15 @@ export interface CellOp {
   at: string;
 }
 
+/** The operations whose movements carry a reference, in the form `<kind>:<id>[#<attempt>]`. */
+export const OPERATION_REFERENCE_KINDS = ["return", "transfer", "import"] as const;
+export type OperationReferenceKind = (typeof OPERATION_REFERENCE_KINDS)[number];
+
+/** The one place an operation id is spelt: cells key their op records by it and movements show it as their reference. */
+export function operationReference(kind: OperationReferenceKind, id: string, attempt?: number): string {
+  return attempt === undefined ? `${kind}:${id}` : `${kind}:${id}#${attempt}`;
+}
+
 export type OpLookup = (opId: string) => CellOp | undefined;
 
 export type OpCommand =

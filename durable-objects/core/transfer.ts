@@ -1,4 +1,4 @@
-import { fingerprintOf } from "./operations";
+import { fingerprintOf, operationReference } from "./operations";
 
 /**
  * A transfer between two stores, as plain data: the Transfer Durable Object persists the
@@ -52,7 +52,7 @@ export interface TransferRecord extends TransferRequest {
 export const DEFAULT_LOSS_REASON = "not_received";
 
 export function transferOpId(record: Pick<TransferRecord, "transferId" | "attempt">): string {
-  return `transfer:${record.transferId}#${record.attempt}`;
+  return operationReference("transfer", record.transferId, record.attempt);
 }
 
 export function sameTransfer(record: TransferRequest, request: TransferRequest): boolean {

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { operationReference } from "../../durable-objects/core";
 import type { OperationReply } from "../../durable-objects/operation";
 import type { CellView } from "../../durable-objects/stock-cell";
 import { directoryStub, operationStub } from "../../durable-objects/stubs";
@@ -121,7 +122,7 @@ async function runImport(
       badLines: parsed.bad,
     });
   }
-  const opId = `import:${importId}`;
+  const opId = operationReference("import", importId);
   const reply = (await operationStub(c.env, `import:${scope.key}:${importId}`).run({
     fingerprint: await sha256(`${scope.key}\n${query.mode}\n${format}\n${text}`),
     concurrency: IMPORT_CONCURRENCY,

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { fingerprintOf } from "../../durable-objects/core";
+import { fingerprintOf, operationReference } from "../../durable-objects/core";
 import type { OperationReply } from "../../durable-objects/operation";
 import { cellStub, operationStub } from "../../durable-objects/stubs";
 import { ReturnInput, ReturnParams, ReturnResult } from "../../schema/operations";
@@ -45,7 +45,7 @@ export const returns = newRouter().openapi(create, async (c) => {
   );
   if (missing.length > 0) throw new ApiError("not_found", `${missing.length} SKUs are not allocated at ${storeId}`, { skus: missing.sort() });
 
-  const opId = `return:${input.returnId}`;
+  const opId = operationReference("return", input.returnId);
   const items = [...input.items].sort((a, b) => (a.sku < b.sku ? -1 : 1));
   const reply = (await operationStub(c.env, `return:${storeId}:${input.returnId}`).run({
     fingerprint: fingerprintOf({ items, channel: input.channel, reason: input.reason }),
