@@ -174,8 +174,9 @@ export class OutboxDelivery {
       const saved = this.ctx.storage.transactionSync(() => {
         const saved = this.cursors.write();
         const everywhere = Math.min(this.cursors.get(HUB), this.env.INVENTORY_EVENTS ? this.cursors.get(QUEUE) : Number.MAX_SAFE_INTEGER, this.alerts.cursor());
-        pruneOutbox(sql, everywhere, new Date(Date.now() - OUTBOX_RETENTION_MS).toISOString());
+        // The service clock stamps outbox rows and history, so it also says when they are old.
         const at = now();
+        pruneOutbox(sql, everywhere, new Date(at - OUTBOX_RETENTION_MS).toISOString());
         if (at >= this.forgetHistoryAt) {
           const more = forgetHistory(sql, historyCutoffs(at));
           this.forgetHistoryAt = more ? 0 : at + FORGET_HISTORY_EVERY_MS;
