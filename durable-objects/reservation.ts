@@ -8,7 +8,6 @@ import {
   forgetAt,
   holdIdOf,
   isExpired,
-  isForgettable,
   isStep,
   publicStatus,
   sameRequest,
@@ -242,16 +241,16 @@ class ReservationBook {
    */
   async due(): Promise<void> {
     if (!this.record) return;
-    if (isForgettable(this.record, Date.now())) {
+    const forgetTime = forgetAt(this.record);
+    if (forgetTime === null) return this.settle(this.record);
+    if (Date.now() >= forgetTime) {
       this.forget();
       this.record = undefined;
       return;
     }
-    const forgetTime = forgetAt(this.record);
     // Settled, but due early (an alarm ahead of time, or a row from before forgetting):
     // due again when it is to be forgotten.
-    if (forgetTime !== null) await this.save(this.record, forgetTime, "answer");
-    else await this.settle(this.record);
+    await this.save(this.record, forgetTime, "answer");
   }
 
   private transition(reservationId: string, wanted: "confirm" | "release"): Promise<ReservationReply> {
