@@ -100,7 +100,7 @@ async function buildLibraries() {
     if (fixed !== text) writeFileSync(file, fixed);
   }
   // tsc does not copy hand-written declarations of .mjs files.
-  for (const file of ["scripts/lib/database.d.mts"]) {
+  for (const file of ["scripts/lib/database.d.mts", "scripts/lib/miniflare-wiring.d.mts"]) {
     mkdirSync(dirname(join(dist, "types", file)), { recursive: true });
     cpSync(join(root, file), join(dist, "types", file));
   }

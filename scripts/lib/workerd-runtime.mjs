@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { freePort } from "./free-port.mjs";
+import { durableObjectsOf, queueConsumersOf, queueProducersOf } from "./miniflare-wiring.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,14 +28,9 @@ const { unstable_readConfig } = fromWrangler("wrangler");
 const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
 const COMPATIBILITY_DATE = config.compatibility_date;
 const COMPATIBILITY_FLAGS = config.compatibility_flags;
-const DURABLE_OBJECTS = Object.fromEntries(config.durable_objects.bindings.map(({ name, class_name }) => [name, { className: class_name, useSQLite: true }]));
-const QUEUE_PRODUCERS = Object.fromEntries(config.queues.producers.map(({ binding, queue }) => [binding, { queueName: queue }]));
-const QUEUE_CONSUMERS = Object.fromEntries(
-  config.queues.consumers.map((consumer) => [
-    consumer.queue,
-    { maxBatchSize: consumer.max_batch_size, maxBatchTimeout: consumer.max_batch_timeout, maxRetries: consumer.max_retries, deadLetterQueue: consumer.dead_letter_queue },
-  ]),
-);
+const DURABLE_OBJECTS = durableObjectsOf(config.durable_objects.bindings);
+const QUEUE_PRODUCERS = queueProducersOf(config.queues.producers);
+const QUEUE_CONSUMERS = queueConsumersOf(config.queues.consumers);
 
 /** Bundles the Worker exactly as a deploy would (`wrangler deploy --dry-run`); returns the script path. */
 export function buildWorker(outdir = join(root, ".wrangler", "dry-run")) {

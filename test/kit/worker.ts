@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Readable } from "node:stream";
 import type { MiniflareOptions } from "miniflare";
+import { durableObjectsOf, queueConsumersOf, queueProducersOf, type DurableObjectBinding, type QueueConsumer, type QueueProducer } from "../../scripts/lib/miniflare-wiring.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,11 +27,8 @@ export const migrationsDir = () => locate("the reporting migrations", [["..", "m
 export interface BuiltConfig {
   compatibility_date: string;
   compatibility_flags: string[];
-  durable_objects: Array<{ name: string; class_name: string }>;
-  queues: {
-    producers: Array<{ binding: string; queue: string }>;
-    consumers: Array<{ queue: string; max_batch_size?: number; max_batch_timeout?: number; max_retries?: number; dead_letter_queue?: string }>;
-  };
+  durable_objects: DurableObjectBinding[];
+  queues: { producers: QueueProducer[]; consumers: QueueConsumer[] };
   ratelimits: Array<{ name: string; simple: { limit: number; period: number } }>;
   vars: Record<string, string>;
   assets?: { binding?: string; directory: string };
@@ -61,19 +59,9 @@ export function miniflareOptions(wiring: WorkerWiring, dir = workerDir()): Minif
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     bindings: { ...config.vars, ...wiring.bindings },
-    durableObjects: Object.fromEntries(config.durable_objects.map((binding) => [binding.name, { className: binding.class_name, useSQLite: true }])),
-    queueProducers: Object.fromEntries(config.queues.producers.map((producer) => [producer.binding, { queueName: producer.queue }])),
-    queueConsumers: Object.fromEntries(
-      (wiring.queueConsumers === false ? [] : config.queues.consumers).map((consumer) => [
-        consumer.queue,
-        {
-          ...(consumer.max_batch_size !== undefined ? { maxBatchSize: consumer.max_batch_size } : {}),
-          ...(consumer.max_batch_timeout !== undefined ? { maxBatchTimeout: consumer.max_batch_timeout } : {}),
-          ...(consumer.max_retries !== undefined ? { maxRetries: consumer.max_retries } : {}),
-          ...(consumer.dead_letter_queue ? { deadLetterQueue: consumer.dead_letter_queue } : {}),
-        },
-      ]),
-    ),
+    durableObjects: durableObjectsOf(config.durable_objects),
+    queueProducers: queueProducersOf(config.queues.producers),
+    queueConsumers: queueConsumersOf(wiring.queueConsumers === false ? [] : config.queues.consumers),
     ratelimits: Object.fromEntries(
       config.ratelimits.map((limiter) => [limiter.name, { simple: { ...limiter.simple, ...wiring.rateLimits?.[limiter.name] } }]),
     ) as MiniflareOptions["ratelimits"],
