@@ -27,11 +27,15 @@ interface Remembered {
   delta: number;
 }
 
-/** The adapter's memory as ReplayHistory: the seen ids, and the ledger's relative changes by effective time. */
-function historyOf(remembered: Remembered[]): ReplayHistory {
+/**
+ * The adapter's memory as ReplayHistory: the ids in store_events, and the ledger's relative
+ * changes by effective time. The two tables are forgotten by different clocks, so they are
+ * passed apart.
+ */
+function historyOf(storeEvents: Remembered[], ledger: Remembered[]): ReplayHistory {
   return {
-    seen: (eventId) => remembered.some((entry) => entry.eventId === eventId),
-    relativeAfter: (at) => remembered.reduce((sum, entry) => (iso(entry.at) > at ? sum + entry.delta : sum), 0),
+    seen: (eventId) => storeEvents.some((entry) => entry.eventId === eventId),
+    relativeAfter: (at) => ledger.reduce((sum, entry) => (iso(entry.at) > at ? sum + entry.delta : sum), 0),
   };
 }
 
@@ -68,9 +72,11 @@ describe("what a cell forgets (historyCutoffs)", () => {
         ),
         (earlier, batch) => {
           const remembered: Remembered[] = earlier.map((entry, index) => ({ eventId: `old-${index}`, at: entry.at, receivedAt: entry.receivedAt, delta: entry.delta }));
-          // The cell forgets by server time; a row's device time is at most the skew later than that.
+          // As forgetHistory does: store_events by the event's device time (its `at`), the ledger
+          // by server time (a row's effective time is at most the skew later than that).
           const cut = Date.parse(historyCutoffs(NOW_MS).judgedBefore);
-          const kept = remembered.filter((entry) => entry.receivedAt >= cut);
+          const keptEvents = remembered.filter((entry) => entry.at >= cut);
+          const keptLedger = remembered.filter((entry) => entry.receivedAt >= cut);
           const events: StoreEvent[] = batch.map((entry, index) => {
             const resent = remembered[entry.resend];
             if (!entry.fresh && resent) return { eventId: resent.eventId, at: iso(resent.at), type: "adjust", sku: "k", delta: resent.delta, reason: "correction" };
@@ -82,8 +88,8 @@ describe("what a cell forgets (historyCutoffs)", () => {
           const allocated = allocate(emptyCell("s", "k", NOW), { onHand: 20, channels: {}, sharedPolicy: "first-come" }, NOW);
           if (!allocated.ok) throw new Error("allocation failed");
 
-          const full = replayEvents(allocated.state, historyOf(remembered), events, NOW);
-          const pruned = replayEvents(allocated.state, historyOf(kept), events, NOW);
+          const full = replayEvents(allocated.state, historyOf(remembered, remembered), events, NOW);
+          const pruned = replayEvents(allocated.state, historyOf(keptEvents, keptLedger), events, NOW);
           expect(pruned.state).toEqual(full.state);
           expect(pruned.changes).toEqual(full.changes);
           pruned.outcomes.forEach((outcome, index) => {
