@@ -1,4 +1,4 @@
-import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { SELF, env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
@@ -117,6 +117,35 @@ describe("changes down to stores", () => {
     );
     expect(gone.body.error.code).toBe("cursor_expired");
     expect(gone.body.error.details.latestCursor).toBeGreaterThan(third.cursor);
+  });
+
+  // A hub from before the feed's table lost AUTOINCREMENT (schema version 3): its changes keep
+  // their cursors, and the next change gets a cursor past every one given out, pruned ones too.
+  it("keeps every cursor when an older hub's feed table is rebuilt (migration), and gives none out twice", async () => {
+    const { storeId, sku } = await freshCell();
+    await damage(storeId, sku);
+    const before = await eventually(() => feedChanges(storeId), (changes) => changes.length === 2) as Array<{ cursor: number; sku: string; version: number }>;
+    const hub = hubStub(env, storeId);
+    // The old layout, with a newest change whose cursor is not the one after the others.
+    const handedOut = before.at(-1)!.cursor + 5;
+    await runInDurableObject(hub, (_instance: StoreHub, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`CREATE TABLE changes_old (cursor INTEGER PRIMARY KEY AUTOINCREMENT, sku TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, change TEXT NOT NULL);
+                INSERT INTO changes_old SELECT * FROM changes; DROP TABLE changes; ALTER TABLE changes_old RENAME TO changes;`);
+      sql.exec("INSERT INTO changes (cursor, sku, version, at, change) VALUES (?, 'gone', 1, '2026-01-01T00:00:00.000Z', '{}')", handedOut);
+      sql.exec("UPDATE _schema SET version = 3");
+    });
+    await evictDurableObject(hub);
+
+    await damage(storeId, sku);
+    const after = await eventually(() => feedChanges(storeId), (changes) => changes.length === 4) as Array<{ cursor: number; sku: string; version: number }>;
+    expect(after.slice(0, 2)).toEqual(before);
+    expect(after[2]!.cursor).toBe(handedOut);
+    expect(after[3]).toMatchObject({ sku, version: before.at(-1)!.version + 1 });
+    expect(after[3]!.cursor).toBe(handedOut + 1);
+    const layout = await runInDurableObject(hub, (_instance: StoreHub, state) =>
+      state.storage.sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'changes'").one().sql);
+    expect(layout).not.toMatch(/AUTOINCREMENT/i);
   });
 
   it("takes each change once when a cell sends it again (at least once), in one call or across calls", async () => {
