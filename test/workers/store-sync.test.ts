@@ -1,4 +1,8 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { StoreEvent } from "../../durable-objects/core";
+import type { StockCell } from "../../durable-objects/stock-cell";
+import { cellStub } from "../../durable-objects/stubs";
 import { ADMIN, api, eventually, freshCell, minutesFromNow, mint, readCell, reserve, sendEvents, unique } from "./helpers";
 
 const sale = (sku: string, qty: number, at: string, eventId = unique("ev")) => ({ eventId, at, type: "sale", sku, qty });
@@ -25,6 +29,25 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     const again = await sendEvents(storeId, batch);
     expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["duplicate", "duplicate", "duplicate"]);
     expect(await readCell(storeId, sku)).toEqual(before);
+  });
+
+  // Replays that reach a cell in the same turn are applied in one transaction: a later one
+  // must see the events of an earlier one as seen. Called on the object itself, so both
+  // calls are certain to join one commit.
+  it("applies each event once when the same events reach the cell together in several calls", async () => {
+    const { storeId, sku } = await freshCell();
+    const key = { storeId, sku };
+    const events = [sale(sku, 4, minutesFromNow(-5)), adjust(sku, 2, minutesFromNow(-4)), sale(sku, 1, minutesFromNow(-3))] as StoreEvent[];
+    const replies = await runInDurableObject(cellStub(env, key), (cell: StockCell) =>
+      Promise.all([cell.execute(key, { type: "replay", events }), cell.execute(key, { type: "replay", events: [...events].reverse() })]),
+    );
+    expect(replies.map((reply) => reply.outcomes?.map((outcome) => outcome.outcome))).toEqual([
+      ["applied", "applied", "applied"],
+      ["duplicate", "duplicate", "duplicate"],
+    ]);
+    expect((await readCell(storeId, sku)).onHand).toBe(100 - 4 + 2 - 1);
+    // And once more later, from a new transaction.
+    expect((await sendEvents(storeId, events)).body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["duplicate", "duplicate", "duplicate"]);
   });
 
   it("compensates a stocktake with online sales confirmed after its time", async () => {
