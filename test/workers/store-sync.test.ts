@@ -41,7 +41,7 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     const replies = await runInDurableObject(cellStub(env, key), (cell: StockCell) =>
       Promise.all([cell.execute(key, { type: "replay", events }), cell.execute(key, { type: "replay", events: [...events].reverse() })]),
     );
-    expect(replies.map((reply) => reply.outcomes?.map((outcome) => outcome.outcome))).toEqual([
+    expect(replies.map((reply) => (reply.ok ? reply.outcomes?.map((outcome) => outcome.outcome) : reply.error))).toEqual([
       ["applied", "applied", "applied"],
       ["duplicate", "duplicate", "duplicate"],
     ]);
