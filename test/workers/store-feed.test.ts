@@ -120,7 +120,7 @@ describe("changes down to stores", () => {
   });
 
   // A hub from before the feed's table lost AUTOINCREMENT (schema version 3): its changes keep
-  // their cursors, and the next change gets a cursor past every one given out, pruned ones too.
+  // their cursors, and the next change gets the cursor after the newest one given out.
   it("keeps every cursor when an older hub's feed table is rebuilt (migration), and gives none out twice", async () => {
     const { storeId, sku } = await freshCell();
     await damage(storeId, sku);
