@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../workers/env";
+import { countSetting, type Env } from "../workers/env";
 import { mapConcurrently } from "../workers/concurrency";
 import { viewOf, withRetries } from "./core";
 import { nowIso } from "./clock";
@@ -112,8 +112,7 @@ export class StoreHub extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    const retention = Math.floor(Number(env.FEED_RETENTION ?? FEED_RETENTION));
-    this.retention = retention >= 1 ? retention : FEED_RETENTION;
+    this.retention = countSetting(env.FEED_RETENTION, FEED_RETENTION);
     migrate(this.sql, [
       `
       CREATE TABLE IF NOT EXISTS levels (sku TEXT PRIMARY KEY, version INTEGER NOT NULL, cell TEXT NOT NULL);

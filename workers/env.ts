@@ -56,3 +56,9 @@ declare global {
     interface Env extends AppEnv {}
   }
 }
+
+/** A count set in the environment (a feed's length, a page's size): a whole number of at least 1, else `fallback`. */
+export function countSetting(value: string | undefined, fallback: number): number {
+  const count = Math.floor(Number(value ?? fallback));
+  return Number.isSafeInteger(count) && count >= 1 ? count : fallback;
+}

@@ -1,7 +1,7 @@
 import { SEND_MESSAGES } from "../durable-objects/storage/report-sender";
 import { planStorePage } from "./cell-pages";
 import { mapConcurrently } from "./concurrency";
-import type { Env } from "./env";
+import { countSetting, type Env } from "./env";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "./holds";
 import { retryDelaySeconds } from "./reporting/consumer";
 import type { MaintainStoreMessage } from "./reporting/messages";
@@ -17,7 +17,6 @@ const INLINE_CONCURRENCY = 4;
  */
 const PAGE_SKUS = 1_000;
 
-const pageSkusOf = (env: Env) => Number(env.MAINTENANCE_PAGE_SKUS ?? PAGE_SKUS) || PAGE_SKUS;
 
 /**
  * The cron: one message per store on the maintenance queue, whose consumer reconciles and
@@ -79,7 +78,7 @@ async function maintainWholeStore(env: Env, storeId: string): Promise<void> {
  * (another run, a hold already released). Answers the page's last SKU when more follow.
  */
 export async function maintainStore(env: Env, storeId: string, afterSku?: string): Promise<string | undefined> {
-  const { skus, next } = await planStorePage(env, storeId, afterSku, pageSkusOf(env));
+  const { skus, next } = await planStorePage(env, storeId, afterSku, countSetting(env.MAINTENANCE_PAGE_SKUS, PAGE_SKUS));
   const last = next === undefined;
   // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
   const page = afterSku === undefined && last ? undefined : { skus, last };
