@@ -12,7 +12,10 @@ export const OperationId = ReservationId;
  */
 export const OperationReference = z
   .string()
-  .regex(new RegExp(`^(${OPERATION_REFERENCE_KINDS.join("|")}):${RESERVATION_ID_SOURCE}(#[0-9]{1,6})?$`), "return:<id>, transfer:<id> or import:<id>, as movements show it");
+  .regex(
+    new RegExp(`^(${OPERATION_REFERENCE_KINDS.join("|")}):${RESERVATION_ID_SOURCE}(#[0-9]{1,6})?$`),
+    `${OPERATION_REFERENCE_KINDS.map((kind) => `${kind}:<id>`).join(", ")}, as movements show it`,
+  );
 
 const Reason = z.string().trim().min(1).max(200).regex(/^[\x20-\x7E]+$/, "printable ASCII");
 
