@@ -94,7 +94,7 @@ export async function damage(storeId: string, sku: string) {
 }
 
 /** The store's changes feed from the start (up to 100 changes). */
-export async function feedChanges(storeId: string): Promise<Array<{ sku: string; version: number }>> {
+export async function feedChanges(storeId: string): Promise<Array<{ cursor: number; sku: string; version: number }>> {
   const response = await api("GET", `/v1/stores/${storeId}/changes?after=0&limit=100`, { token: ADMIN });
   return response.body.changes;
 }

@@ -124,7 +124,7 @@ describe("changes down to stores", () => {
   it("keeps every cursor when an older hub's feed table is rebuilt (migration), and gives none out twice", async () => {
     const { storeId, sku } = await freshCell();
     await damage(storeId, sku);
-    const before = await eventually(() => feedChanges(storeId), (changes) => changes.length === 2) as Array<{ cursor: number; sku: string; version: number }>;
+    const before = await eventually(() => feedChanges(storeId), (changes) => changes.length === 2);
     const hub = hubStub(env, storeId);
     // The old layout, with a newest change whose cursor is not the one after the others.
     const handedOut = before.at(-1)!.cursor + 5;
@@ -138,7 +138,7 @@ describe("changes down to stores", () => {
     await evictDurableObject(hub);
 
     await damage(storeId, sku);
-    const after = await eventually(() => feedChanges(storeId), (changes) => changes.length === 4) as Array<{ cursor: number; sku: string; version: number }>;
+    const after = await eventually(() => feedChanges(storeId), (changes) => changes.length === 4);
     expect(after.slice(0, 2)).toEqual(before);
     expect(after[2]!.cursor).toBe(handedOut);
     expect(after[3]).toMatchObject({ sku, version: before.at(-1)!.version + 1 });
