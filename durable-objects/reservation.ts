@@ -22,6 +22,7 @@ import {
 } from "./core";
 import type { CellKey, CellReply } from "./stock-cell";
 import { migrate } from "./storage/migrate";
+import { TurnBatch } from "./turn-batch";
 import { clockOffsetMs, now as clockNow } from "./clock";
 
 /** How long an unfinished step waits before the alarm drives it to its end. */
@@ -108,6 +109,13 @@ const notFound = (reservationId: string): ReservationReply => ({
  * the answer goes out (the output gate holds it until the write is durable).
  */
 type Next = "cells" | "answer";
+
+/** One reservation's row as the shard writes it: its record and when its alarm is due. */
+interface RecordWrite {
+  reservationId: string;
+  record: ReservationRecord;
+  due: number | null;
+}
 
 /** Writes a reservation's record and when its alarm is due (null: none). */
 type SaveRecord = (record: ReservationRecord, alarmAt: number | null, next: Next) => Promise<void>;
@@ -527,16 +535,34 @@ export class Reservation extends DurableObject<Env> {
 
   /**
    * Writes the row and its alarm. Before cells are called both are durable first; before an
-   * answer only, the output gate holds the answer until they are, and not waiting here lets
-   * the writes of other calls join the same commit.
+   * answer only, the output gate holds the answer until they are, so the write joins the
+   * others of its moment (answerWrites) and does not wait for its commit here.
    */
   private async save(reservationId: string, record: ReservationRecord, due: number | null, next: Next): Promise<void> {
+    if (next === "answer") return this.answerWrites.add({ reservationId, record, due });
+    this.write({ reservationId, record, due });
+    await this.reschedule(due);
+    await this.ctx.storage.sync();
+  }
+
+  /**
+   * Records written just before an answer, grouped: the calls whose cells answered in the
+   * same moment write in one turn, so they share one commit. Written one by one, each was a
+   * commit of its own (a cell answers many holds at once, and each reply resumed its call in
+   * a turn of its own): one fsync per reservation, serial on a local workerd's one thread.
+   */
+  private readonly answerWrites = new TurnBatch<RecordWrite, void>(async (writes) => {
+    this.ctx.storage.transactionSync(() => writes.forEach((write) => this.write(write)));
+    const dues = writes.flatMap((write) => (write.due === null ? [] : [write.due]));
+    await this.reschedule(dues.length > 0 ? Math.min(...dues) : null);
+    return writes.map(() => undefined);
+  });
+
+  private write({ reservationId, record, due }: RecordWrite): void {
     this.sql.exec(
       "INSERT INTO reservations (id, record, due) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record, due = excluded.due",
       reservationId, JSON.stringify(record), due,
     );
-    await this.reschedule(due);
-    if (next === "cells") await this.ctx.storage.sync();
   }
 
   /**

@@ -35,13 +35,15 @@ export function webhooksStub(env: Pick<Env, "WEBHOOKS">, region: string) {
 }
 
 /**
- * How many objects keep the reservations. Fewer objects share more commits: on one local
- * workerd, 16 made the hot SKU 20–40 % faster than 64 (README, Performance, step 9). Each is
- * one object's throughput in production, so 16 bound the chain's reservation calls, not a
- * SKU's (a hot SKU is bound by its cell). Fixed before the first deployment: changing it
- * moves where every id is looked up, and the reservations kept so far would be lost.
+ * How many objects keep the reservations. Fewer objects share more commits (each shard writes
+ * the records of the calls answered together in one commit): on one local workerd, 8 made
+ * the hot SKU 20–60 % faster than 16 (README, Performance, steps 9 and 42). Each is one
+ * object's throughput in production, so 8 bound the chain's reservation calls, not a SKU's
+ * (a hot SKU is bound by its cell), and each keeps an eighth of the 30 days of settled
+ * reservations. Fixed before the first deployment: changing it moves where every id is
+ * looked up, and the reservations kept so far would be lost.
  */
-export const RESERVATION_SHARDS = 16;
+export const RESERVATION_SHARDS = 8;
 
 /** Which of the RESERVATION_SHARDS objects keeps a reservation: a hash of its id (FNV-1a). */
 export function reservationShardOf(reservationId: string): number {

@@ -158,6 +158,31 @@ describe("reservations", () => {
     expect((await api("POST", `/v1/reservations/${second}/confirm`, { token: ADMIN })).body.status).toBe("confirmed");
     expect(await readCell(storeId, sku)).toMatchObject({ onHand: 95, reserved: 0 });
   });
+
+  it("keeps every record of creations answered together, and its alarm at the earliest of their expiries", async () => {
+    const { storeId, sku } = await freshCell();
+    // An object of the shards' class of its own, so its alarm is this test's alone.
+    const shard = env.RESERVATION.get(env.RESERVATION.idFromName(unique("shard")));
+    const request = (reservationId: string, ttlSeconds: number) => ({ reservationId, channel: "online", ttlSeconds, items: [{ storeId, sku, qty: 1 }] });
+    const first = unique("order");
+    expect(await shard.create(request(first, 3_600))).toMatchObject({ ok: true, created: true });
+    // Three creations at once: the cell answers their holds together, so their records are written together.
+    const ttls = [1_800, 60, 600];
+    const ids = ttls.map(() => unique("order"));
+    const replies = await Promise.all(ids.map((reservationId, index) => shard.create(request(reservationId, ttls[index]!))));
+    expect(replies.every((reply) => reply.ok && reply.created)).toBe(true);
+
+    await evictDurableObject(shard);
+    const { dues, alarm } = await runInDurableObject(shard, async (_instance, state) => ({
+      dues: new Map(state.storage.sql.exec<{ id: string; due: number }>("SELECT id, due FROM reservations").toArray().map((row) => [row.id, row.due])),
+      alarm: await state.storage.getAlarm(),
+    }));
+    expect([...dues.keys()].sort()).toEqual([first, ...ids].sort());
+    const soonest = dues.get(ids[1]!)!;
+    expect(Math.min(...dues.values())).toBe(soonest);
+    expect(alarm).toBe(soonest);
+    expect((await readCell(storeId, sku)).reserved).toBe(4);
+  });
 });
 
 /** Moves the reservation's expiry into the past and restarts the object (time cannot be faked inside workerd). */
