@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:cpu -- [hot|adjust|spread|pos|health] [seconds] [--no-profile] [--cells=N] [--no-queue]`: a V8 CPU profile
+// `npm run bench:cpu -- [hot|pairs|adjust|spread|pos|health] [seconds] [--no-profile] [--cells=N] [--no-queue]`: a V8 CPU profile
 // of workerd (through its inspector) while the bench's load runs one scenario on the real
 // Worker, queue consumer included (the Postgres named by DATABASE_URL, else an in-memory
 // PGlite). Prints workerd CPU per request, the functions and the source modules with the
@@ -117,6 +117,11 @@ try {
   const request = {
     hot: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: "hot", qty: 1 }] }) }) },
     spread: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: `c${n++ % cells}`, qty: 1 }] }) }) },
+    // Reserve on the hot cell, then confirm the same id: a pair is two requests.
+    pairs: [
+      { method: "POST", path: "/v1/reservations", setupRequest: (r, context) => ({ ...r, body: JSON.stringify({ reservationId: (context.id = nextId("p")), channel: "online", items: [{ storeId: "prof", sku: "hot", qty: 1 }] }) }) },
+      { method: "POST", setupRequest: (r, context) => ({ ...r, path: `/v1/reservations/${context.id}/confirm`, body: undefined }) },
+    ],
     adjust: { method: "POST", path: "/v1/stores/prof/skus/hot/adjustments", body: JSON.stringify({ delta: -1, reason: "damage" }) },
     // The Worker's own request handling alone (no object): against the trivial Worker's ~0.06 ms.
     health: { method: "GET", path: "/v1/health" },
@@ -134,14 +139,15 @@ try {
   const connections = scenario === "pos" ? 1 : 32;
   const auth = scenario === "adjust" || scenario === "pos" ? adminToken : token;
   // Warm up (shards, connections), then profile.
-  await drive({ url: runtime.url, connections, duration: 2, requests: [request], headers: { authorization: `Bearer ${auth}` } });
+  const requests = Array.isArray(request) ? request : [request];
+  await drive({ url: runtime.url, connections, duration: 2, requests, headers: { authorization: `Bearer ${auth}` } });
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const inspector = profiling ? await inspect() : undefined;
   await inspector?.send("Profiler.enable");
   await inspector?.send("Profiler.setSamplingInterval", { interval: 200 });
   await inspector?.send("Profiler.start");
   const cpu0 = cpuMsOf(runtime.pid);
-  const result = await drive({ url: runtime.url, connections, duration: seconds, requests: [request], headers: { authorization: `Bearer ${auth}` } });
+  const result = await drive({ url: runtime.url, connections, duration: seconds, requests, headers: { authorization: `Bearer ${auth}` } });
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const cpu = cpuMsOf(runtime.pid) - cpu0;
   console.log(`${scenario}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${JSON.stringify(result.statuses)}; workerd CPU ${(cpu / result.requests).toFixed(2)} ms/request`);
