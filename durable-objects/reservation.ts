@@ -110,11 +110,13 @@ const notFound = (reservationId: string): ReservationReply => ({
  */
 type Next = "cells" | "answer";
 
-/** One reservation's row as the shard writes it: its record and when its alarm is due. */
+/** One reservation's row as the shard writes it: its record, when its alarm is due, and whether cells are called next. */
 interface RecordWrite {
   reservationId: string;
   record: ReservationRecord;
   due: number | null;
+  /** Cells are called next: the write is durable before its caller goes on. */
+  durableFirst: boolean;
 }
 
 /** Writes a reservation's record and when its alarm is due (null: none). */
@@ -534,27 +536,25 @@ export class Reservation extends DurableObject<Env> {
   }
 
   /**
-   * Writes the row and its alarm. Before cells are called both are durable first; before an
-   * answer only, the output gate holds the answer until they are, so the write joins the
-   * others of its moment (answerWrites) and does not wait for its commit here.
+   * Writes the row and its alarm, with the others of its moment (recordWrites). Before cells
+   * are called both are durable first; before an answer only, the output gate holds the
+   * answer until they are.
    */
-  private async save(reservationId: string, record: ReservationRecord, due: number | null, next: Next): Promise<void> {
-    if (next === "answer") return this.answerWrites.add({ reservationId, record, due });
-    this.write({ reservationId, record, due });
-    await this.reschedule(due);
-    await this.ctx.storage.sync();
+  private save(reservationId: string, record: ReservationRecord, due: number | null, next: Next): Promise<void> {
+    return this.recordWrites.add({ reservationId, record, due, durableFirst: next === "cells" });
   }
 
   /**
-   * Records written just before an answer, grouped: the calls whose cells answered in the
-   * same moment write in one turn, so they share one commit. Written one by one, each was a
-   * commit of its own (a cell answers many holds at once, and each reply resumed its call in
-   * a turn of its own): one fsync per reservation, serial on a local workerd's one thread.
+   * Records written together: the calls resumed in the same moment (a cell answers many
+   * holds at once, and each reply resumes its call in a turn of its own) write in one
+   * transaction, so they share one commit. Written one by one, each was a commit of its own:
+   * an fsync per reservation, serial on a local workerd's one thread (README, step 42).
    */
-  private readonly answerWrites = new TurnBatch<RecordWrite, void>(async (writes) => {
+  private readonly recordWrites = new TurnBatch<RecordWrite, void>(async (writes) => {
     this.ctx.storage.transactionSync(() => writes.forEach((write) => this.write(write)));
     const dues = writes.flatMap((write) => (write.due === null ? [] : [write.due]));
     await this.reschedule(dues.length > 0 ? Math.min(...dues) : null);
+    if (writes.some((write) => write.durableFirst)) await this.ctx.storage.sync();
     return writes.map(() => undefined);
   });
 
