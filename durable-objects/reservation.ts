@@ -110,13 +110,12 @@ const notFound = (reservationId: string): ReservationReply => ({
  */
 type Next = "cells" | "answer";
 
-/** One reservation's row as the shard writes it: its record, when its alarm is due, and whether cells are called next. */
+/** One reservation's row as the shard writes it: its record, when its alarm is due, and what comes next. */
 interface RecordWrite {
   reservationId: string;
   record: ReservationRecord;
   due: number | null;
-  /** Cells are called next: the write is durable before its caller goes on. */
-  durableFirst: boolean;
+  next: Next;
 }
 
 /** Writes a reservation's record and when its alarm is due (null: none). */
@@ -541,7 +540,7 @@ export class Reservation extends DurableObject<Env> {
    * answer until they are.
    */
   private save(reservationId: string, record: ReservationRecord, due: number | null, next: Next): Promise<void> {
-    return this.recordWrites.add({ reservationId, record, due, durableFirst: next === "cells" });
+    return this.recordWrites.add({ reservationId, record, due, next });
   }
 
   /**
@@ -554,7 +553,7 @@ export class Reservation extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => writes.forEach((write) => this.write(write)));
     const dues = writes.flatMap((write) => (write.due === null ? [] : [write.due]));
     await this.reschedule(dues.length > 0 ? Math.min(...dues) : null);
-    if (writes.some((write) => write.durableFirst)) await this.ctx.storage.sync();
+    if (writes.some((write) => write.next === "cells")) await this.ctx.storage.sync();
     return writes.map(() => undefined);
   });
 
@@ -566,8 +565,8 @@ export class Reservation extends DurableObject<Env> {
   }
 
   /**
-   * Keeps the object's alarm no later than the earliest due reservation. After a save (`due`:
-   * the row just written) it only ever moves earlier, without a query: an alarm that finds
+   * Keeps the object's alarm no later than the earliest due reservation. After a batch of writes
+   * (`due`: the earliest row just written) it only ever moves earlier, without a query: an alarm that finds
    * nothing due sets the next one, which is cheaper than moving the alarm (a durable write
    * of its own) twice per reservation. When the alarm time is unknown (the alarm fired, or
    * the object started) it is set from the table.
