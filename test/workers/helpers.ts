@@ -9,13 +9,6 @@ import { TEST_ADMIN_TOKEN } from "../constants";
 
 export const ADMIN = TEST_ADMIN_TOKEN;
 
-/**
- * How far ahead a test schedules an alarm that it runs itself (`runDurableObjectAlarm` runs
- * a scheduled alarm at once, whatever its time). An alarm set in the past also fires on its
- * own, and could be cut off by the test's eviction before its writes were committed.
- */
-export const ALARM_RUN_BY_TEST_MS = 60_000;
-
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -188,13 +181,25 @@ export function onCell<T>(storeId: string, sku: string, work: (sql: SqlStorage, 
  * cannot be faked inside workerd, so the record is aged by `settledDaysAgo` and made due,
  * and the shard restarts and runs its alarm.
  */
-export async function ageSettledReservation(reservationId: string, settledDaysAgo: number): Promise<void> {
+export function ageSettledReservation(reservationId: string, settledDaysAgo: number): Promise<void> {
+  return runShardAlarmAfter(reservationId, (sql) => {
+    const row = sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one();
+    const record: ReservationRecord = { ...JSON.parse(row.record), updatedAt: new Date(Date.now() - settledDaysAgo * 86_400_000).toISOString() };
+    sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), Date.now() - 1, reservationId);
+  });
+}
+
+/**
+ * Changes the rows of a reservation's shard as time would (`change`: time cannot be faked
+ * inside workerd), restarts the shard and runs its alarm, which must run. The alarm is
+ * scheduled ahead (`runDurableObjectAlarm` runs it at once whatever its time): one set in
+ * the past also fires by itself, and the eviction could cut it off before its writes commit.
+ */
+export async function runShardAlarmAfter(reservationId: string, change: (sql: SqlStorage) => void): Promise<void> {
   const stub = reservationStub(env, reservationId);
   await runInDurableObject(stub, async (_instance, state) => {
-    const row = state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one();
-    const record: ReservationRecord = { ...JSON.parse(row.record), updatedAt: new Date(Date.now() - settledDaysAgo * 86_400_000).toISOString() };
-    state.storage.sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), Date.now() - 1, reservationId);
-    await state.storage.setAlarm(Date.now() + ALARM_RUN_BY_TEST_MS);
+    change(state.storage.sql);
+    await state.storage.setAlarm(Date.now() + 60_000);
   });
   await evictDurableObject(stub);
   expect(await runDurableObjectAlarm(stub)).toBe(true);

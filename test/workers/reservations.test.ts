@@ -1,8 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import type { Reservation } from "../../durable-objects/reservation";
 import { reservationStub } from "../../durable-objects/stubs";
 import { describe, expect, it } from "vitest";
-import { ADMIN, ALARM_RUN_BY_TEST_MS, api, eventually, freshCell, readCell, reserve, unique } from "./helpers";
+import { ADMIN, api, eventually, freshCell, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
 
 describe("reservations", () => {
   it("holds units from the channel first, then the shared pool, and answers a repeat with the same body", async () => {
@@ -125,8 +124,7 @@ describe("reservations", () => {
     expect((await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.status).toBe("pending");
 
     // …but once its time has passed, it does: the units come back without anyone reading the reservation.
-    await runInObjectClock(stub, reservationId, Date.now() - 1);
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await expireAndRunAlarm(reservationId);
     await eventually(() => readCell(storeId, sku), (cell) => cell.reserved === 0);
     expect(await readCell(storeId, sku)).toMatchObject({ reserved: 0, free: { shared: 30, channels: { online: 30, pos: 40 } } });
     const read = await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN });
@@ -148,9 +146,7 @@ describe("reservations", () => {
     for (const reservationId of [first, second]) {
       expect((await reserve({ reservationId, channel: "online", ttlSeconds: 600, items: [{ storeId, sku, qty: 5 }] })).status).toBe(201);
     }
-    const stub = reservationStub(env, first);
-    await runInObjectClock(stub, first, Date.now() - 1);
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await expireAndRunAlarm(first);
     await eventually(() => readCell(storeId, sku), (cell) => cell.reserved === 5);
     expect((await api("GET", `/v1/reservations/${first}`, { token: ADMIN })).body.status).toBe("expired");
     expect((await api("GET", `/v1/reservations/${second}`, { token: ADMIN })).body.status).toBe("pending");
@@ -184,13 +180,12 @@ describe("reservations", () => {
   });
 });
 
-/** Moves the reservation's expiry into the past and restarts the object (time cannot be faked inside workerd). */
-async function runInObjectClock(stub: DurableObjectStub<Reservation>, reservationId: string, expiresAt: number) {
-  await runInDurableObject(stub, async (_instance, state) => {
-    const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record);
+/** Moves the reservation's expiry into the past, then its shard restarts and runs its alarm. */
+function expireAndRunAlarm(reservationId: string): Promise<void> {
+  return runShardAlarmAfter(reservationId, (sql) => {
+    const expiresAt = Date.now() - 1;
+    const record = JSON.parse(sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record);
     record.expiresAt = new Date(expiresAt).toISOString();
-    state.storage.sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), expiresAt, reservationId);
-    await state.storage.setAlarm(Date.now() + ALARM_RUN_BY_TEST_MS);
+    sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), expiresAt, reservationId);
   });
-  await evictDurableObject(stub);
 }
