@@ -182,11 +182,14 @@ export function onCell<T>(storeId: string, sku: string, work: (sql: SqlStorage, 
  * and the shard restarts and runs its alarm.
  */
 export function ageSettledReservation(reservationId: string, settledDaysAgo: number): Promise<void> {
-  return runShardAlarmAfter(reservationId, (sql) => {
-    const row = sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one();
-    const record: ReservationRecord = { ...JSON.parse(row.record), updatedAt: new Date(Date.now() - settledDaysAgo * 86_400_000).toISOString() };
-    sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), Date.now() - 1, reservationId);
-  });
+  const updatedAt = new Date(Date.now() - settledDaysAgo * 86_400_000).toISOString();
+  return runShardAlarmAfter(reservationId, (sql) => patchReservationRow(sql, reservationId, { updatedAt }, Date.now() - 1));
+}
+
+/** Rewrites a reservation's row in its shard (`sql`): fields of its record, and when it is due. */
+export function patchReservationRow(sql: SqlStorage, reservationId: string, patch: Partial<ReservationRecord>, due: number | null): void {
+  const record = JSON.parse(sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record) as ReservationRecord;
+  sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify({ ...record, ...patch }), due, reservationId);
 }
 
 /**

@@ -2,7 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, expect, it } from "vitest";
 import { FORGET_STEP_MS, SETTLED_RETENTION_MS, forgetAt, type ReservationRecord } from "../../durable-objects/core";
 import { reservationShardOf, reservationStub } from "../../durable-objects/stubs";
-import { ADMIN, ageSettledReservation, api, eventually, freshCell, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
+import { ADMIN, ageSettledReservation, api, eventually, freshCell, patchReservationRow, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
 
 const DAY_MS = 86_400_000;
 
@@ -51,7 +51,7 @@ describe("settled reservations are forgotten after 30 days", () => {
     const reservationId = unique("order");
     expect((await reserve({ reservationId, channel: "online", items: [{ storeId, sku, qty: 1 }] })).status).toBe(201);
     expect((await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN })).status).toBe(200);
-    await runShardAlarmAfter(reservationId, (sql) => sql.exec("UPDATE reservations SET due = ? WHERE id = ?", Date.now() - 1, reservationId));
+    await runShardAlarmAfter(reservationId, (sql) => patchReservationRow(sql, reservationId, {}, Date.now() - 1));
     const kept = (await rowOf(reservationId))!;
     expect(kept.record.phase).toBe("released");
     expect(kept.due).toBe(forgetAt(kept.record));
@@ -77,8 +77,7 @@ describe("settled reservations are forgotten after 30 days", () => {
     const hour = Math.ceil((Date.now() + SETTLED_RETENTION_MS) / FORGET_STEP_MS) * FORGET_STEP_MS - FORGET_STEP_MS;
     const updatedAt = new Date(hour - SETTLED_RETENTION_MS + 500).toISOString();
     await runInDurableObject(stub, (_instance, state) => {
-      const record = JSON.parse(state.storage.sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record);
-      state.storage.sql.exec("UPDATE reservations SET due = ?, record = ? WHERE id = ?", due, JSON.stringify({ ...record, updatedAt }), reservationId);
+      patchReservationRow(state.storage.sql, reservationId, { updatedAt }, due);
       state.storage.sql.exec("UPDATE _schema SET version = ?", version);
     });
     await evictDurableObject(stub);

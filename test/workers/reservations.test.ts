@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { reservationStub } from "../../durable-objects/stubs";
 import { describe, expect, it } from "vitest";
-import { ADMIN, api, eventually, freshCell, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
+import { ADMIN, api, eventually, freshCell, patchReservationRow, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
 
 describe("reservations", () => {
   it("holds units from the channel first, then the shared pool, and answers a repeat with the same body", async () => {
@@ -184,8 +184,6 @@ describe("reservations", () => {
 function expireAndRunAlarm(reservationId: string): Promise<void> {
   return runShardAlarmAfter(reservationId, (sql) => {
     const expiresAt = Date.now() - 1;
-    const record = JSON.parse(sql.exec<{ record: string }>("SELECT record FROM reservations WHERE id = ?", reservationId).one().record);
-    record.expiresAt = new Date(expiresAt).toISOString();
-    sql.exec("UPDATE reservations SET record = ?, due = ? WHERE id = ?", JSON.stringify(record), expiresAt, reservationId);
+    patchReservationRow(sql, reservationId, { expiresAt: new Date(expiresAt).toISOString() }, expiresAt);
   });
 }
