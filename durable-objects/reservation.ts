@@ -110,6 +110,9 @@ const notFound = (reservationId: string): ReservationReply => ({
  */
 type Next = "cells" | "answer";
 
+/** The due time of a row the migrations mark due at once: 1 ms after the epoch (setAlarm refuses 0). */
+export const DUE_AT_ONCE = 1;
+
 /** One reservation's row as the shard writes it: its record, when its alarm is due, and what comes next. */
 interface RecordWrite {
   reservationId: string;
@@ -447,13 +450,12 @@ export class Reservation extends DurableObject<Env> {
     migrate(this.sql, [
       `CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, record TEXT NOT NULL, due INTEGER);
        CREATE INDEX IF NOT EXISTS reservations_due ON reservations (due) WHERE due IS NOT NULL;`,
-      // Records settled before settled ones were forgotten had no due time: due at once (1 ms
-      // after the epoch: setAlarm refuses 0), the alarm gives each its forgetting time
-      // (ReservationBook.due), or forgets it.
-      `UPDATE reservations SET due = 1
+      // Records settled before settled ones were forgotten had no due time: due at once, the
+      // alarm gives each its forgetting time (ReservationBook.due), or forgets it.
+      `UPDATE reservations SET due = ${DUE_AT_ONCE}
        WHERE due IS NULL AND json_extract(record, '$.phase') IN (${SETTLED_PHASES.map((phase) => `'${phase}'`).join(", ")})`,
       // The step above first wrote 0, which made the object's next setAlarm throw.
-      "UPDATE reservations SET due = 1 WHERE due = 0",
+      `UPDATE reservations SET due = ${DUE_AT_ONCE} WHERE due = 0`,
     ]);
   }
 

@@ -1,6 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { FORGET_STEP_MS, SETTLED_RETENTION_MS, forgetAt, type ReservationRecord } from "../../durable-objects/core";
+import { DUE_AT_ONCE } from "../../durable-objects/reservation";
 import { reservationShardOf, reservationStub } from "../../durable-objects/stubs";
 import { ADMIN, ageSettledReservation, api, eventually, freshCell, patchReservationRow, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
 
@@ -87,7 +88,7 @@ describe("settled reservations are forgotten after 30 days", () => {
     // the past and may already be running by itself: run it if not, then wait until the row
     // has been given a time.
     await runDurableObjectAlarm(stub);
-    const migrated = (await eventually(() => rowOf(reservationId), (row) => (row?.due ?? 0) > 1))!;
+    const migrated = (await eventually(() => rowOf(reservationId), (row) => (row?.due ?? DUE_AT_ONCE) > DUE_AT_ONCE))!;
     expect(migrated.record.updatedAt).toBe(updatedAt);
     expect(migrated.due).toBe(hour + FORGET_STEP_MS);
     expect(migrated.due).toBe(forgetAt(migrated.record));
