@@ -19,6 +19,7 @@ import { freePort } from "../scripts/lib/free-port.mjs";
 import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
 import { call } from "./lib/api.mjs";
 import { drive, nextId } from "./lib/load.mjs";
+import { reserveConfirmRequests } from "./lib/scenarios.mjs";
 
 const here = join(fileURLToPath(import.meta.url), "..");
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -118,10 +119,7 @@ try {
     hot: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: "hot", qty: 1 }] }) }) },
     spread: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: `c${n++ % cells}`, qty: 1 }] }) }) },
     // Reserve on the hot cell, then confirm the same id: a pair is two requests.
-    pairs: [
-      { method: "POST", path: "/v1/reservations", setupRequest: (r, context) => ({ ...r, body: JSON.stringify({ reservationId: (context.id = nextId("p")), channel: "online", items: [{ storeId: "prof", sku: "hot", qty: 1 }] }) }) },
-      { method: "POST", setupRequest: (r, context) => ({ ...r, path: `/v1/reservations/${context.id}/confirm`, body: undefined }) },
-    ],
+    pairs: reserveConfirmRequests(() => ({ storeId: "prof", sku: "hot", qty: 1 })),
     adjust: { method: "POST", path: "/v1/stores/prof/skus/hot/adjustments", body: JSON.stringify({ delta: -1, reason: "damage" }) },
     // The Worker's own request handling alone (no object): against the trivial Worker's ~0.06 ms.
     health: { method: "GET", path: "/v1/health" },

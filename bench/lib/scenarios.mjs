@@ -140,22 +140,26 @@ export function reserveConfirm({ url, token, load }) {
     ...load,
     url,
     headers: { authorization: `Bearer ${token}` },
-    requests: [
-      {
-        method: "POST",
-        path: "/v1/reservations",
-        setupRequest: (request, context) => {
-          context.id = nextId("pair");
-          const items = [{ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 }];
-          return { ...request, body: JSON.stringify({ reservationId: context.id, channel: "online", items }) };
-        },
-      },
-      {
-        method: "POST",
-        setupRequest: (request, context) => ({ ...request, path: `/v1/reservations/${context.id}/confirm`, body: undefined }),
-      },
-    ],
+    requests: reserveConfirmRequests(() => ({ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 })),
   });
+}
+
+/** autocannon's request list for reserve → confirm pairs: `nextItem()` is each reservation's one item. */
+export function reserveConfirmRequests(nextItem) {
+  return [
+    {
+      method: "POST",
+      path: "/v1/reservations",
+      setupRequest: (request, context) => {
+        context.id = nextId("pair");
+        return { ...request, body: JSON.stringify({ reservationId: context.id, channel: "online", items: [nextItem()] }) };
+      },
+    },
+    {
+      method: "POST",
+      setupRequest: (request, context) => ({ ...request, path: `/v1/reservations/${context.id}/confirm`, body: undefined }),
+    },
+  ];
 }
 
 /** One-unit damage adjustments on one cell: Worker → StockCell only (profiling). */
