@@ -19,7 +19,7 @@ import { freePort } from "../scripts/lib/free-port.mjs";
 import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
 import { call } from "./lib/api.mjs";
 import { drive, nextId } from "./lib/load.mjs";
-import { reserveConfirmRequests } from "./lib/scenarios.mjs";
+import { reservationRequest, reserveConfirmRequests, saleBatch } from "./lib/scenarios.mjs";
 
 const here = join(fileURLToPath(import.meta.url), "..");
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -116,8 +116,8 @@ try {
   for (let i = 0; i < cells; i++) await call(runtime.url, adminToken, "PUT", `/v1/stores/prof/skus/c${i}`, { onHand: 100_000_000 });
   let n = 0;
   const request = {
-    hot: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: "hot", qty: 1 }] }) }) },
-    spread: { method: "POST", path: "/v1/reservations", setupRequest: (r) => ({ ...r, body: JSON.stringify({ reservationId: nextId("r"), channel: "online", items: [{ storeId: "prof", sku: `c${n++ % cells}`, qty: 1 }] }) }) },
+    hot: reservationRequest(() => [{ storeId: "prof", sku: "hot", qty: 1 }]),
+    spread: reservationRequest(() => [{ storeId: "prof", sku: `c${n++ % cells}`, qty: 1 }]),
     // Reserve on the hot cell, then confirm the same id: a pair is two requests.
     pairs: reserveConfirmRequests(() => ({ storeId: "prof", sku: "hot", qty: 1 })),
     adjust: { method: "POST", path: "/v1/stores/prof/skus/hot/adjustments", body: JSON.stringify({ delta: -1, reason: "damage" }) },
@@ -127,11 +127,7 @@ try {
     pos: {
       method: "POST",
       path: "/v1/stores/prof/events",
-      setupRequest: (r) => {
-        const prefix = nextId("pos");
-        const at = new Date().toISOString();
-        return { ...r, body: JSON.stringify({ events: Array.from({ length: 1000 }, (_, i) => ({ eventId: `${prefix}-${i}`, at, type: "sale", sku: `c${i % cells}`, qty: 1 })) }) };
-      },
+      setupRequest: (r) => ({ ...r, body: JSON.stringify({ events: saleBatch(nextId("pos"), 1000, (i) => `c${i % cells}`) }) }),
     },
   }[scenario];
   const connections = scenario === "pos" ? 1 : 32;

@@ -7,20 +7,19 @@ import { CHECK_SKU, FLUSH_STORE, HOT_SKU, POS_SKUS, POS_STORE, SPREAD_CELLS, STO
 const reservationBody = (items) => JSON.stringify({ reservationId: nextId("r"), channel: "online", items });
 const ok = (statuses, code) => statuses[code] ?? 0;
 
+/** autocannon's request for a reservation under a fresh id; `itemsOf()` gives each one's items. */
+export function reservationRequest(itemsOf) {
+  return { method: "POST", path: "/v1/reservations", setupRequest: (request) => ({ ...request, body: reservationBody(itemsOf()) }) };
+}
+
+/** Drives a target with the scenario's load, every request carrying the bearer token. */
+function driveWith({ url, token, load }, requests) {
+  return drive({ ...load, url, headers: { authorization: `Bearer ${token}` }, requests });
+}
+
 /** One-unit reservations with unique ids on one SKU, against any target speaking POST /v1/reservations. */
-export function reserveOne({ url, token, sku, load }) {
-  return drive({
-    ...load,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [
-      {
-        method: "POST",
-        path: "/v1/reservations",
-        setupRequest: (request) => ({ ...request, body: reservationBody([{ storeId: STORE, sku, qty: 1 }]) }),
-      },
-    ],
-  });
+export function reserveOne({ sku, ...target }) {
+  return driveWith(target, [reservationRequest(() => [{ storeId: STORE, sku, qty: 1 }])]);
 }
 
 /**
@@ -78,70 +77,39 @@ export function countsAddUp(taken, run, connections) {
 }
 
 /** One-unit reservations spread evenly over the 1,000 cells (round robin). */
-export function spread({ url, token, load }) {
+export function spread(target) {
   let next = 0;
-  return drive({
-    ...load,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [
-      {
-        method: "POST",
-        path: "/v1/reservations",
-        setupRequest: (request) => ({ ...request, body: reservationBody([{ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 }]) }),
-      },
-    ],
-  });
+  return driveWith(target, [reservationRequest(() => [{ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 }])]);
 }
 
 /** Five-item orders over five distinct cells (consecutive SKUs from a random start). */
-export function fiveItems({ url, token, load }) {
-  return drive({
-    ...load,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [
-      {
-        method: "POST",
-        path: "/v1/reservations",
-        setupRequest: (request) => {
-          const start = Math.floor(Math.random() * SPREAD_CELLS);
-          const items = Array.from({ length: 5 }, (_, i) => ({ storeId: STORE, sku: `c${(start + i) % SPREAD_CELLS}`, qty: 1 }));
-          return { ...request, body: reservationBody(items) };
-        },
-      },
-    ],
-  });
+export function fiveItems(target) {
+  return driveWith(target, [
+    reservationRequest(() => {
+      const start = Math.floor(Math.random() * SPREAD_CELLS);
+      return Array.from({ length: 5 }, (_, i) => ({ storeId: STORE, sku: `c${(start + i) % SPREAD_CELLS}`, qty: 1 }));
+    }),
+  ]);
 }
 
 /** Availability of three cells per read, with a token (so the edge cache is not what is measured). */
-export function availability({ url, token, load }) {
-  return drive({
-    ...load,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [
-      {
-        method: "GET",
-        setupRequest: (request) => {
-          const start = Math.floor(Math.random() * SPREAD_CELLS);
-          const skus = [0, 1, 2].map((i) => `c${(start + i) % SPREAD_CELLS}`).join(",");
-          return { ...request, path: `/v1/availability?storeId=${STORE}&skus=${skus}&channel=online` };
-        },
+export function availability(target) {
+  return driveWith(target, [
+    {
+      method: "GET",
+      setupRequest: (request) => {
+        const start = Math.floor(Math.random() * SPREAD_CELLS);
+        const skus = [0, 1, 2].map((i) => `c${(start + i) % SPREAD_CELLS}`).join(",");
+        return { ...request, path: `/v1/availability?storeId=${STORE}&skus=${skus}&channel=online` };
       },
-    ],
-  });
+    },
+  ]);
 }
 
 /** Reserve, then confirm the same id, on each connection in turn; a pair is two requests. */
-export function reserveConfirm({ url, token, load }) {
+export function reserveConfirm(target) {
   let next = 0;
-  return drive({
-    ...load,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    requests: reserveConfirmRequests(() => ({ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 })),
-  });
+  return driveWith(target, reserveConfirmRequests(() => ({ storeId: STORE, sku: `c${next++ % SPREAD_CELLS}`, qty: 1 })));
 }
 
 /** autocannon's request list for reserve → confirm pairs: `nextItem()` is each reservation's one item. */
@@ -163,13 +131,8 @@ export function reserveConfirmRequests(nextItem) {
 }
 
 /** One-unit damage adjustments on one cell: Worker → StockCell only (profiling). */
-export function cellOnly({ url, token, sku, load }) {
-  return drive({
-    ...load,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [{ method: "POST", path: `/v1/stores/${STORE}/skus/${sku}/adjustments`, body: JSON.stringify({ delta: -1, reason: "damage" }) }],
-  });
+export function cellOnly({ sku, ...target }) {
+  return driveWith(target, [{ method: "POST", path: `/v1/stores/${STORE}/skus/${sku}/adjustments`, body: JSON.stringify({ delta: -1, reason: "damage" }) }]);
 }
 
 /** The trivial Worker: the runtime's ceiling on this machine. */
@@ -177,7 +140,8 @@ export function ceiling({ url, load }) {
   return drive({ ...load, url, requests: [{ method: "GET", path: "/" }] });
 }
 
-function saleBatch(prefix, size, skuOf) {
+/** `size` one-unit sales under event ids `<prefix>-<i>`, the i-th on `skuOf(i)`. */
+export function saleBatch(prefix, size, skuOf) {
   const at = new Date().toISOString();
   return Array.from({ length: size }, (_, i) => ({ eventId: `${prefix}-${i}`, at, type: "sale", sku: skuOf(i), qty: 1 }));
 }
