@@ -55,15 +55,20 @@ function recordOf(reservationId: string, phase: ReservationRecord["phase"], item
   };
 }
 
+/** An order of `qtyA` units from one fresh cell and `qtyB` from another, under a fresh id. */
+async function twoCellOrder(qtyA: number, qtyB: number) {
+  const a = await freshCell();
+  const b = await freshCell();
+  const items = [
+    { storeId: a.storeId, sku: a.sku, qty: qtyA },
+    { storeId: b.storeId, sku: b.sku, qty: qtyB },
+  ];
+  return { a, b, reservationId: unique("order"), items };
+}
+
 describe("a Reservation object restarted halfway", () => {
   it("abandons an interrupted creation when its alarm runs: every cell it reached is released", async () => {
-    const a = await freshCell();
-    const b = await freshCell();
-    const reservationId = unique("order");
-    const items = [
-      { storeId: a.storeId, sku: a.sku, qty: 3 },
-      { storeId: b.storeId, sku: b.sku, qty: 4 },
-    ];
+    const { a, b, reservationId, items } = await twoCellOrder(3, 4);
     const stub = await crashHalfway(reservationId, recordOf(reservationId, "holding", items), [items[0]!]);
     expect((await readCell(a.storeId, a.sku)).reserved).toBe(3);
 
@@ -87,13 +92,7 @@ describe("a Reservation object restarted halfway", () => {
   });
 
   it("finishes an interrupted creation when the client retries it: fully held, 201", async () => {
-    const a = await freshCell();
-    const b = await freshCell();
-    const reservationId = unique("order");
-    const items = [
-      { storeId: a.storeId, sku: a.sku, qty: 3 },
-      { storeId: b.storeId, sku: b.sku, qty: 4 },
-    ];
+    const { a, b, reservationId, items } = await twoCellOrder(3, 4);
     await crashHalfway(reservationId, recordOf(reservationId, "holding", items), [items[0]!]);
 
     const retried = await reserve({ reservationId, channel: "online", ttlSeconds: 900, items });
@@ -107,13 +106,7 @@ describe("a Reservation object restarted halfway", () => {
   // whether the record was cut off while "abandoning" or still says "holding" (a hold that
   // ended in the cell meanwhile).
   it.each(["abandoning", "holding"] as const)("a retry after the cells released the attempt (record %s) holds afresh", async (phase) => {
-    const a = await freshCell();
-    const b = await freshCell();
-    const reservationId = unique("order");
-    const items = [
-      { storeId: a.storeId, sku: a.sku, qty: 3 },
-      { storeId: b.storeId, sku: b.sku, qty: 4 },
-    ];
+    const { a, b, reservationId, items } = await twoCellOrder(3, 4);
     // The attempt held both cells, then both holds ended, and the record never said "failed".
     await crashHalfway(reservationId, recordOf(reservationId, phase, items), []);
     for (const item of items) {
@@ -134,13 +127,7 @@ describe("a Reservation object restarted halfway", () => {
   });
 
   it("finishes an interrupted confirmation when its alarm runs: every cell confirmed once", async () => {
-    const a = await freshCell();
-    const b = await freshCell();
-    const reservationId = unique("order");
-    const items = [
-      { storeId: a.storeId, sku: a.sku, qty: 2 },
-      { storeId: b.storeId, sku: b.sku, qty: 5 },
-    ];
+    const { a, b, reservationId, items } = await twoCellOrder(2, 5);
     expect((await reserve({ reservationId, channel: "online", items })).status).toBe(201);
     const held = (await api("GET", `/v1/reservations/${reservationId}`, { token: ADMIN })).body.items;
 
