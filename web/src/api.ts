@@ -1,90 +1,29 @@
 // The dashboard's one door to the /v1 API, over the typed client of workers/client/. Every
 // call goes through here, with the signed-in token; a failure is always the client's
 // InventoryApiError (the API's code, message, details), so the views never look at HTTP.
-import { createClient, type AllocationBody, type InventoryClient, type OversellListQuery, type TokenRequestBody } from "../../workers/client";
+import {
+  createClient,
+  type AllocationBody,
+  type CellResponse,
+  type ChangesResponse,
+  type InventoryClient,
+  type OversellListQuery,
+  type OversellResponse,
+  type StoreResponse,
+  type TokenRequestBody,
+} from "../../workers/client";
 
 /** Errors are the typed client's: the API's {code, message, details}, the status and the request id. */
 export { CHANGE_KINDS, InventoryApiError as ApiError, isInventoryApiError } from "../../workers/client";
 
-export interface Store {
-  storeId: string;
-  name: string;
-  region: string;
-  covers: string[];
-  timezone: string;
-  priority: number;
-  updatedAt: string;
-}
-
-export interface ChannelAllocation {
-  quota: number;
-  weight: number;
-  available: number;
-}
-
-export interface Cell {
-  storeId: string;
-  sku: string;
-  onHand: number;
-  reserved: number;
-  soldOut: boolean;
-  oversold: boolean;
-  sharedPolicy: "first-come" | "weighted";
-  free: { shared: number; channels: Record<string, number> };
-  channels: Record<string, ChannelAllocation>;
-  version: number;
-  updatedAt: string;
-  /** The cell's low-stock thresholds, when set (see low-stock.ts). */
-  lowStock?: { overall?: number; channels?: Record<string, number> };
-}
-
-export interface StoreStock {
-  storeId: string;
-  cursor: number;
-  items: Cell[];
-}
-
-export interface FeedChange {
-  cursor: number;
-  sku: string;
-  version: number;
-  kind: string;
-  at: string;
-  onHand: number;
-  reserved: number;
-  soldOut: boolean;
-  [key: string]: unknown;
-}
-
-export interface Allocation {
-  onHand: number;
-  channels: Record<string, { quota: number; weight: number }>;
-  sharedPolicy: "first-come" | "weighted";
-  lowStock?: { overall?: number; channels?: Record<string, number> };
-}
-
-export interface OversellCause {
-  seq: number;
-  kind: string;
-  at: string;
-  reservationId?: string;
-  sourceEventId?: string;
-}
-
-export interface Oversell {
-  id: string;
-  storeId: string;
-  sku: string;
-  region: string | null;
-  shortfall: number;
-  causes: OversellCause[];
-  openedAt: string;
-  healedAt: string | null;
-  status: "open" | "resolved";
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  note: string | null;
-}
+// The API's answers, typed by the client from the Worker's own schemas (one definition).
+export type Store = StoreResponse;
+export type Cell = CellResponse;
+export type FeedChange = ChangesResponse["changes"][number];
+export type Oversell = OversellResponse;
+export type { Channel } from "../../workers/client";
+/** What the allocation form sends. */
+export type Allocation = AllocationBody;
 
 export interface Page<T> {
   items: T[];
@@ -135,16 +74,16 @@ export const api = {
   mintToken: (adminToken: string, request: { role: "manager" | "admin"; regions?: string[]; ttlSeconds?: number }) =>
     clientFor(adminToken).admin.mintToken(request as TokenRequestBody),
 
-  listStores: (region?: string) => client.stores.list(region ? { region: region as never } : {}) as Promise<{ items: Store[] }>,
-  getStore: (storeId: string) => client.stores.get(storeId) as Promise<Store>,
-  storeStock: (storeId: string) => client.stores.stock(storeId) as Promise<StoreStock>,
-  getCell: (storeId: string, sku: string) => client.cells.get(storeId, sku) as Promise<Cell>,
-  allocate: (storeId: string, sku: string, allocation: Allocation) => client.cells.allocate(storeId, sku, allocation as AllocationBody) as Promise<Cell>,
-  setSoldOut: (storeId: string, sku: string, soldOut: boolean) => client.cells.setSoldOut(storeId, sku, { soldOut }) as Promise<Cell>,
+  listStores: (region?: string) => client.stores.list(region ? { region: region as never } : {}),
+  getStore: (storeId: string) => client.stores.get(storeId),
+  storeStock: (storeId: string) => client.stores.stock(storeId),
+  getCell: (storeId: string, sku: string) => client.cells.get(storeId, sku),
+  allocate: (storeId: string, sku: string, allocation: Allocation) => client.cells.allocate(storeId, sku, allocation),
+  setSoldOut: (storeId: string, sku: string, soldOut: boolean) => client.cells.setSoldOut(storeId, sku, { soldOut }),
 
   listOversells: (query: { region?: string | undefined; storeId?: string | undefined; status?: "open" | "resolved" | undefined; limit?: number; after?: string | undefined }) =>
-    client.oversells.list(clean(query) as OversellListQuery) as Promise<Page<Oversell>>,
-  resolveOversell: (id: string, note: string) => client.oversells.resolve(id, { note }) as Promise<Oversell>,
+    client.oversells.list(clean(query) as OversellListQuery),
+  resolveOversell: (id: string, note: string) => client.oversells.resolve(id, { note }),
 
   report: <T = Record<string, unknown>>(name: ReportName, query: Query = {}) =>
     reportMethod(client, name)(clean(query)) as Promise<Page<T> & Record<string, unknown>>,

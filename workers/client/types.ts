@@ -28,6 +28,8 @@ export type QueryInput<S extends z.ZodType> = {
 };
 
 export type { ErrorCode };
+/** A sales channel's name. */
+export type { Channel } from "../../schema/ids";
 
 export type HealthResponse = Out<typeof Health>;
 export type TokenRequestBody = In<typeof TokenRequest>;

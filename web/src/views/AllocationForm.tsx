@@ -20,14 +20,15 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
 
   async function save(event: Event) {
     event.preventDefault();
-    const allocation: Allocation = { onHand: Number(onHand), sharedPolicy: policy, channels: {} };
+    const quotas: NonNullable<Allocation["channels"]> = {};
     for (const name of CHANNELS) {
       const entry = channels[name]!;
       const quota = Number(entry.quota);
       const weight = Number(entry.weight);
       // A channel with neither quota nor weight is left out (it reads as 0/0 anyway).
-      if (quota || weight) allocation.channels[name] = { quota, weight };
+      if (quota || weight) quotas[name] = { quota, weight };
     }
+    const allocation: Allocation = { onHand: Number(onHand), sharedPolicy: policy, channels: quotas };
     // Thresholds go with the allocation: keep the channels' ones, set the overall one from the form.
     const lowStock = { ...(cell.lowStock?.channels ? { channels: cell.lowStock.channels } : {}), ...(lowAt.trim() ? { overall: Number(lowAt) } : {}) };
     if (lowStock.overall !== undefined || lowStock.channels) allocation.lowStock = lowStock;

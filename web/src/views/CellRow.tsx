@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { api, type Cell } from "../api";
+import { api, type Cell, type Channel } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Meter } from "../components/Meter";
 import { formatNumber, formatTime, utcTitle } from "../format";
@@ -47,7 +47,7 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
         </td>
         <td class="meters">
           {Object.entries(cell.channels).map(([name, channel]) => (
-            <Meter label={name} free={cell.free.channels[name] ?? 0} quota={channel.quota} threshold={cell.lowStock?.channels?.[name]} />
+            <Meter label={name} free={cell.free.channels[name] ?? 0} quota={channel.quota} threshold={cell.lowStock?.channels?.[name as Channel]} />
           ))}
           <Meter label={`shared (${cell.sharedPolicy})`} free={cell.free.shared} quota={sharedCapacity} />
         </td>
