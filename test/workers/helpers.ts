@@ -4,6 +4,7 @@ import { holdIdOf, type ReservationRecord } from "../../durable-objects/core";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
 import { cellStub, reservationStub } from "../../durable-objects/stubs";
+import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import type { InventoryMessage } from "../../workers/reporting/messages";
 import { TEST_ADMIN_TOKEN } from "../constants";
 
@@ -206,4 +207,26 @@ export async function runShardAlarmAfter(reservationId: string, change: (sql: Sq
   });
   await evictDurableObject(stub);
   expect(await runDurableObjectAlarm(stub)).toBe(true);
+}
+
+/**
+ * A cell's change as its outbox sends it, made up for the consumer's tests: a receipt of one
+ * unit that leaves `onHand` on hand, the `seq`-th change, `seq` seconds into a fixed minute.
+ */
+export function receiptEvent(storeId: string, sku: string, seq: number, onHand = seq): CellEvent {
+  return {
+    eventId: `${storeId}/${sku}/${seq}`,
+    storeId,
+    sku,
+    seq,
+    kind: "adjust",
+    at: new Date(Date.UTC(2026, 10, 24, 10, 0, seq)).toISOString(),
+    delta: 1,
+    reason: "receive",
+    onHandBefore: onHand - 1,
+    onHandAfter: onHand,
+    reservedBefore: 0,
+    reservedAfter: 0,
+    after: { onHand, reserved: 0, soldOut: false, shared: onHand, free: {}, quotas: {} },
+  };
 }

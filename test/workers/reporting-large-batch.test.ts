@@ -1,30 +1,11 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cells, movements } from "../../schema/db/tables";
 import worker from "../../workers/index";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { allocate, eventually, putStore, sendEvents, unique } from "./helpers";
-
-function receipt(storeId: string, sku: string, seq: number): CellEvent {
-  return {
-    eventId: `${storeId}/${sku}/${seq}`,
-    storeId,
-    sku,
-    seq,
-    kind: "adjust",
-    at: new Date(Date.UTC(2026, 10, 24, 10, 0, 0, seq)).toISOString(),
-    delta: 1,
-    reason: "receive",
-    onHandBefore: seq - 1,
-    onHandAfter: seq,
-    reservedBefore: 0,
-    reservedAfter: 0,
-    after: { onHand: seq, reserved: 0, soldOut: false, shared: seq, free: {}, quotas: {} },
-  };
-}
+import { allocate, eventually, putStore, receiptEvent, sendEvents, unique } from "./helpers";
 
 describe("a full queue batch", () => {
   // 100 messages of 100 events (the queue's max_batch_size × the outbox's events per
@@ -34,7 +15,7 @@ describe("a full queue batch", () => {
     // As a store hub sends them: each message the JSON text of its changes.
     const bodies: InventoryMessage[] = Array.from({ length: 100 }, (_, m) => ({
       kind: "cell-events",
-      eventsJson: JSON.stringify(Array.from({ length: 100 }, (_, e) => receipt(storeId, `s${m}`, e + 1))),
+      eventsJson: JSON.stringify(Array.from({ length: 100 }, (_, e) => receiptEvent(storeId, `s${m}`, e + 1))),
     }));
     const batch = createMessageBatch<InventoryMessage>(
       "inventory-events",

@@ -1,12 +1,11 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { and, asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cells, deadLetters, movements, reservations, stores } from "../../schema/db/tables";
 import worker from "../../workers/index";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { ADMIN, api, databaseFaults, eventually, freshCell, minutesFromNow, readCell, reserve, sendEvents, unique } from "./helpers";
+import { ADMIN, api, databaseFaults, eventually, freshCell, minutesFromNow, readCell, receiptEvent, reserve, sendEvents, unique } from "./helpers";
 
 const query = <T>(work: Parameters<typeof withReportingDb<T>>[1]) => withReportingDb(env, work);
 
@@ -18,24 +17,6 @@ function movementsOf(storeId: string, sku: string) {
 async function settled(storeId: string, sku: string) {
   const cell = await readCell(storeId, sku);
   return eventually(() => movementsOf(storeId, sku), (rows) => rows.length === cell.version, 20_000);
-}
-
-function syntheticEvent(storeId: string, sku: string, seq: number, onHand: number): CellEvent {
-  return {
-    eventId: `${storeId}/${sku}/${seq}`,
-    storeId,
-    sku,
-    seq,
-    kind: "adjust",
-    at: new Date(Date.UTC(2026, 10, 24, 10, 0, seq)).toISOString(),
-    delta: 1,
-    reason: "receive",
-    onHandBefore: onHand - 1,
-    onHandAfter: onHand,
-    reservedBefore: 0,
-    reservedAfter: 0,
-    after: { onHand, reserved: 0, soldOut: false, shared: onHand, free: {}, quotas: {} },
-  };
 }
 
 async function deliver(queue: string, bodies: InventoryMessage[]) {
@@ -94,7 +75,7 @@ describe("outbox → queue → Postgres", () => {
   it("applies a redelivered batch once, and never lets a late old event overwrite a newer level (messages of either shape)", async () => {
     const storeId = unique("synthetic");
     const sku = unique("sku");
-    const events = [1, 2, 3].map((seq) => syntheticEvent(storeId, sku, seq, 10 + seq));
+    const events = [1, 2, 3].map((seq) => receiptEvent(storeId, sku, seq, 10 + seq));
     const newestFirst = { kind: "cell-events", eventsJson: JSON.stringify([events[2]!]) } satisfies InventoryMessage;
     // The shape sent before the changes travelled as text: still in a queue after a deploy, or retried.
     const older = { kind: "cell-events", events: [events[0]!, events[1]!] } satisfies InventoryMessage;
@@ -112,7 +93,7 @@ describe("outbox → queue → Postgres", () => {
   it("retries a batch when Postgres fails, and applies it once it is back", async () => {
     const storeId = unique("synthetic");
     const sku = unique("sku");
-    const message = { kind: "cell-events", events: [syntheticEvent(storeId, sku, 1, 5)] } satisfies InventoryMessage;
+    const message = { kind: "cell-events", events: [receiptEvent(storeId, sku, 1, 5)] } satisfies InventoryMessage;
     await databaseFaults({ down: true });
     const failed = await deliver("inventory-events", [message]);
     expect(failed.ackAll).toBe(false);
@@ -125,7 +106,7 @@ describe("outbox → queue → Postgres", () => {
 
   it("keeps dead-lettered messages where an admin can see them, the changes readable as objects", async () => {
     const storeId = unique("dead");
-    const event = syntheticEvent(storeId, "x", 1, 1);
+    const event = receiptEvent(storeId, "x", 1, 1);
     const body = { kind: "cell-events", eventsJson: JSON.stringify([event]) } satisfies InventoryMessage;
     expect((await deliver("inventory-events-dlq", [body])).ackAll).toBe(true);
     const rows = await query((db) => db.select().from(deadLetters));
