@@ -1,7 +1,6 @@
-import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { ApiError } from "./errors";
-import type { ErrorCode } from "../schema/errors";
+import { respondWithError } from "./error-response";
 import { authenticate } from "./middleware/authenticate";
 import { jsonBodyOnly, limitBody } from "./middleware/json-body";
 import { corsForDashboard, securityHeaders } from "./middleware/browser";
@@ -28,28 +27,6 @@ import { storeSync } from "./routes/store-sync";
 import { stores } from "./routes/stores";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** The error code for each status Hono's own middleware throws (validator, bearer auth, body limit, media-type gate). */
-const HONO_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
-  400: "malformed_json",
-  401: "unauthorized",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-};
-
-/** Any thrown value as an ApiError: ours as they are, Hono's by status, the rest as internal. */
-function asApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof HTTPException) {
-    const code = HONO_STATUS_CODES[error.status];
-    if (code === "malformed_json") return new ApiError(code, error.message || "the body is not valid JSON");
-    if (code === "unsupported_media_type") return new ApiError(code, "send the body as application/json");
-    if (code) return new ApiError(code, error.message || code);
-    // Any other 4xx from Hono is still the caller's mistake, never a 500.
-    if (error.status < 500) return new ApiError("invalid_request", error.message || `request refused (${error.status})`, { status: error.status });
-  }
-  return new ApiError("internal", "internal error");
-}
 
 export function createApp() {
   const app = newRouter();
@@ -109,14 +86,7 @@ export function createApp() {
     return c.json(new ApiError("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404);
   });
 
-  app.onError((error, c) => {
-    const apiError = asApiError(error);
-    c.set("errorCode", apiError.code);
-    if (apiError.code === "internal") {
-      console.error(JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: String(error), stack: (error as Error)?.stack }));
-    }
-    return c.json(apiError.toBody(), apiError.status);
-  });
+  app.onError(respondWithError);
 
   return app;
 }

@@ -5,6 +5,7 @@ import { hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
 import { MovementsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, ScopeQuery, StockReportQuery } from "../../schema/reports";
 import { mapConcurrently } from "../concurrency";
+import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { openReportingDb, REPORTING_UNAVAILABLE_MESSAGE, type ReportingDb } from "../reporting/db";
@@ -13,6 +14,7 @@ import { reportScope, type ReportScope } from "../reporting/scope";
 import { bearer, errorResponses, newRouter } from "../router";
 import type { AppBindings } from "../types";
 import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
 
 function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
   return createRoute({
@@ -61,17 +63,11 @@ const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "overs
 const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"];
 const RESERVATION_COLUMNS = ["reservationId", "storeId", "sku", "channel", "qty", "status", "createdAt", "expiresAt", "endedAt"];
 
-/** The reporting database being unreachable is a 503 that says the stock API is unaffected. */
-const unavailableWhenDatabaseFails = createMiddleware<AppBindings>(async (c, next) => {
+/** The request's database client is closed once the answer is made. */
+const closeReportingDb = createMiddleware<AppBindings>(async (c, next) => {
   await next();
   const close = dbClosers.get(c.req.raw);
   if (close) c.executionCtx.waitUntil(close());
-  // Hono has already turned a thrown error into a response; a database failure becomes a 503.
-  if (c.error && !(c.error instanceof ApiError)) {
-    const error = new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE);
-    c.set("errorCode", error.code);
-    c.res = c.json(error.toBody(), error.status);
-  }
 });
 
 /** One database client per request, opened on first use and closed after the response. */
@@ -83,7 +79,14 @@ function reportingDb(c: { env: AppBindings["Bindings"]; req: { raw: Request } })
 }
 
 export const reports = newRouter();
-reports.use("/v1/reports/*", unavailableWhenDatabaseFails);
+reports.use("/v1/reports/*", closeReportingDb);
+// What a report throws that is not the API's own error is the reporting database failing: a
+// 503 that says the stock API is unaffected, and a warning rather than an unhandled error.
+reports.onError((error, c) => {
+  if (error instanceof ApiError || error instanceof HTTPException) return respondWithError(error, c);
+  console.warn(JSON.stringify({ msg: "reporting database failed", requestId: c.get("requestId"), route: c.req.routePath, error: String(error) }));
+  return respondWithError(new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE), c);
+});
 reports
   .openapi(report("stock", "Stock levels by region, store and SKU; low-stock, sold-out and oversold filters", StockReportQuery), async (c) => {
     const query = c.req.valid("query");
