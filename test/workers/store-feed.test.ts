@@ -22,7 +22,7 @@ async function connect(storeId: string, query = ""): Promise<LiveSocket> {
   expect(response.status).toBe(101);
   const socket = response.webSocket!;
   const messages: LiveSocket["messages"] = [];
-  socket.addEventListener("message", (event) => messages.push(JSON.parse(event.data as string)));
+  socket.addEventListener("message", (event) => void messages.push(JSON.parse(event.data as string)));
   socket.accept();
   return { messages, close: () => socket.close(1000, "done") };
 }
