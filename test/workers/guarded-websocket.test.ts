@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { GuardedWebSocket } from "../../workers/reporting/guarded-websocket";
+import { guardedWebSocket } from "../../workers/reporting/guarded-websocket";
 
 /** A WebSocket to the reporting database through the local proxy, as the Neon driver opens it. */
 async function openedAndClosed(Socket: typeof WebSocket): Promise<WebSocket> {
@@ -19,7 +19,7 @@ describe("the reporting database's WebSocket", () => {
     const plain = await openedAndClosed(WebSocket);
     expect(() => plain.send(new Uint8Array([0]))).toThrow(/after close/);
 
-    const guarded = await openedAndClosed(GuardedWebSocket);
+    const guarded = await openedAndClosed(guardedWebSocket());
     expect(guarded).toBeInstanceOf(WebSocket);
     expect(() => guarded.send(new Uint8Array([0]))).not.toThrow();
   });

@@ -2,7 +2,7 @@ import { Pool, neonConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import * as tables from "../../schema/db/tables";
 import type { Env } from "../env";
-import { GuardedWebSocket } from "./guarded-websocket";
+import { guardedWebSocket } from "./guarded-websocket";
 
 export type ReportingDb = ReturnType<typeof drizzle<typeof tables>>;
 
@@ -22,7 +22,7 @@ export const REPORTING_UNAVAILABLE_MESSAGE = "the reporting database cannot be r
  */
 export function openReportingDb(env: Pick<Env, "DATABASE_URL" | "NEON_WS_PROXY">): { db: ReportingDb; close: () => Promise<void> } {
   if (!env.DATABASE_URL) throw new ReportingUnavailable("no reporting database is configured (DATABASE_URL)");
-  neonConfig.webSocketConstructor = GuardedWebSocket;
+  neonConfig.webSocketConstructor = guardedWebSocket();
   if (env.NEON_WS_PROXY) {
     const proxy = env.NEON_WS_PROXY;
     neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;
