@@ -12,8 +12,17 @@ const HONO_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   415: "unsupported_media_type",
 };
 
-/** Any thrown value as an ApiError: ours as they are, Hono's by status, the rest as internal. */
-export function asApiError(error: unknown): ApiError {
+/** What a thrown value that is not the API's own error becomes; the default is `unhandled`. */
+export type UnexpectedError = (error: unknown, c: Context<AppBindings>) => ApiError;
+
+/** A bug: logged with its stack, answered 500. */
+const unhandled: UnexpectedError = (error, c) => {
+  console.error(JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: String(error), stack: (error as Error)?.stack }));
+  return new ApiError("internal", "internal error");
+};
+
+/** Any thrown value as an ApiError: ours as they are, Hono's 4xx by status, the rest as `unexpected` says. */
+function asApiError(error: unknown, c: Context<AppBindings>, unexpected: UnexpectedError): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof HTTPException) {
     const code = HONO_STATUS_CODES[error.status];
@@ -23,19 +32,16 @@ export function asApiError(error: unknown): ApiError {
     // Any other 4xx from Hono is still the caller's mistake, never a 500.
     if (error.status < 500) return new ApiError("invalid_request", error.message || `request refused (${error.status})`, { status: error.status });
   }
-  return new ApiError("internal", "internal error");
+  return unexpected(error, c);
 }
 
 /**
  * The API's error answer for anything a handler or middleware threw: `{error: {code, message,
- * details}}` with the code's status. Only what is not the API's own error (a bug) is logged
- * as unhandled, with its stack.
+ * details}}` with the code's status. A router whose failures have a known cause (the reports:
+ * their database) passes its own `unexpected`.
  */
-export function respondWithError(error: unknown, c: Context<AppBindings>): Response {
-  const apiError = asApiError(error);
+export function respondWithError(error: unknown, c: Context<AppBindings>, unexpected: UnexpectedError = unhandled): Response {
+  const apiError = asApiError(error, c, unexpected);
   c.set("errorCode", apiError.code);
-  if (apiError.code === "internal") {
-    console.error(JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: String(error), stack: (error as Error)?.stack }));
-  }
   return c.json(apiError.toBody(), apiError.status);
 }

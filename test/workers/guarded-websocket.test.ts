@@ -24,4 +24,3 @@ describe("the reporting database's WebSocket", () => {
     expect(() => guarded.send(new Uint8Array([0]))).not.toThrow();
   });
 });
-

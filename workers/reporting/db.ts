@@ -2,6 +2,8 @@ import { Pool, neonConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import * as tables from "../../schema/db/tables";
 import type { Env } from "../env";
+import type { UnexpectedError } from "../error-response";
+import { ApiError } from "../errors";
 import { guardedWebSocket } from "./guarded-websocket";
 
 export type ReportingDb = ReturnType<typeof drizzle<typeof tables>>;
@@ -11,8 +13,15 @@ export class ReportingUnavailable extends Error {}
 /** Connections per invocation: two statements can run side by side (see writeBatch). */
 export const REPORTING_CONNECTIONS = 2;
 
-/** What a caller hears when the reporting database cannot answer: the stock path is unaffected. */
-export const REPORTING_UNAVAILABLE_MESSAGE = "the reporting database cannot be reached right now; stock and reservations are unaffected";
+/**
+ * A failure of work on the reporting database (a report, a reconciliation): a 503 that says the
+ * stock path is unaffected, and a warning in the log rather than an unhandled error (an outage
+ * is not a bug).
+ */
+export const reportingUnavailable: UnexpectedError = (error, c) => {
+  console.warn(JSON.stringify({ msg: "reporting database failed", requestId: c.get("requestId"), route: c.req.routePath, error: String(error) }));
+  return new ApiError("unavailable", "the reporting database cannot be reached right now; stock and reservations are unaffected");
+};
 
 /**
  * A drizzle client over the Neon serverless driver, made per invocation (as Neon advises

@@ -6,7 +6,7 @@ import { ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import { cellPageCursor, cellPagePosition, planStorePage } from "../cell-pages";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { REPORTING_UNAVAILABLE_MESSAGE } from "../reporting/db";
+import { reportingUnavailable } from "../reporting/db";
 import { reconcile } from "../reporting/reconcile";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "../holds";
 import { mintToken } from "../auth/tokens";
@@ -68,9 +68,7 @@ export const admin = newRouter()
     const paged = body.limit !== undefined || body.cursor !== undefined ? await reconcilePage(c.env, body) : undefined;
     const options = { ...(body.storeIds ? { storeIds: body.storeIds } : {}), ...(paged ? { page: paged.page } : {}), repair: body.repair === true, trigger: "admin" };
     const result = await reconcile(c.env, options).catch((error: unknown) => {
-      if (error instanceof ApiError) throw error;
-      console.error(JSON.stringify({ msg: "reconciliation failed", requestId: c.get("requestId"), error: String(error) }));
-      throw new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE);
+      throw error instanceof ApiError ? error : reportingUnavailable(error, c);
     });
     return c.json({ ...result, differences: result.differences.map((difference) => ({ ...difference })), ...(paged ? { next: paged.next } : {}) }, 200);
   })

@@ -8,13 +8,12 @@ import { mapConcurrently } from "../concurrency";
 import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
-import { openReportingDb, REPORTING_UNAVAILABLE_MESSAGE, type ReportingDb } from "../reporting/db";
+import { openReportingDb, reportingUnavailable, type ReportingDb } from "../reporting/db";
 import { decodeCursor, encodeCursor, respondPage } from "../reporting/respond";
 import { reportScope, type ReportScope } from "../reporting/scope";
 import { bearer, errorResponses, newRouter } from "../router";
 import type { AppBindings } from "../types";
 import { createMiddleware } from "hono/factory";
-import { HTTPException } from "hono/http-exception";
 
 function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
   return createRoute({
@@ -80,13 +79,8 @@ function reportingDb(c: { env: AppBindings["Bindings"]; req: { raw: Request } })
 
 export const reports = newRouter();
 reports.use("/v1/reports/*", closeReportingDb);
-// What a report throws that is not the API's own error is the reporting database failing: a
-// 503 that says the stock API is unaffected, and a warning rather than an unhandled error.
-reports.onError((error, c) => {
-  if (error instanceof ApiError || error instanceof HTTPException) return respondWithError(error, c);
-  console.warn(JSON.stringify({ msg: "reporting database failed", requestId: c.get("requestId"), route: c.req.routePath, error: String(error) }));
-  return respondWithError(new ApiError("unavailable", REPORTING_UNAVAILABLE_MESSAGE), c);
-});
+// What a report throws that is not the API's own error is its database failing.
+reports.onError((error, c) => respondWithError(error, c, reportingUnavailable));
 reports
   .openapi(report("stock", "Stock levels by region, store and SKU; low-stock, sold-out and oversold filters", StockReportQuery), async (c) => {
     const query = c.req.valid("query");
