@@ -21,7 +21,6 @@ export type Store = StoreResponse;
 export type Cell = CellResponse;
 export type FeedChange = ChangesResponse["changes"][number];
 export type Oversell = OversellResponse;
-export type { Channel } from "../../workers/client";
 /** What the allocation form sends. */
 export type Allocation = AllocationBody;
 

@@ -1,9 +1,9 @@
 import { useState } from "preact/hooks";
-import { api, type Cell, type Channel } from "../api";
+import { api, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Meter } from "../components/Meter";
 import { formatNumber, formatTime, utcTitle } from "../format";
-import { isLowStock, LOW_STOCK_PLACEHOLDER_NOTE, type Thresholds } from "../low-stock";
+import { isLowStock, LOW_STOCK_PLACEHOLDER_NOTE, thresholdsOf, type Thresholds } from "../low-stock";
 import { AllocationForm } from "./AllocationForm";
 import { freeUnits } from "./cell-math";
 
@@ -22,6 +22,7 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
   const [error, setError] = useState<unknown>(null);
   const quotaSum = Object.values(cell.channels).reduce((sum, channel) => sum + channel.quota, 0);
   const sharedCapacity = Math.max(cell.free.shared, cell.onHand - quotaSum);
+  const channelThresholds = thresholdsOf(cell)?.channels ?? {};
 
   async function toggleSoldOut() {
     setBusy(true);
@@ -47,7 +48,7 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
         </td>
         <td class="meters">
           {Object.entries(cell.channels).map(([name, channel]) => (
-            <Meter label={name} free={cell.free.channels[name] ?? 0} quota={channel.quota} threshold={cell.lowStock?.channels?.[name as Channel]} />
+            <Meter label={name} free={cell.free.channels[name] ?? 0} quota={channel.quota} threshold={channelThresholds[name]} />
           ))}
           <Meter label={`shared (${cell.sharedPolicy})`} free={cell.free.shared} quota={sharedCapacity} />
         </td>
