@@ -181,10 +181,17 @@ describe("the cron", () => {
     expect(await maintainStore(paged, storeId, "d")).toBeUndefined();
     expect(await reservedIn(storeId, skus)).toEqual([0, 0, 0, 0, 0]);
 
-    const runs = (await storeRunsSince(storeId, startedAt)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    expect(runs.map((run) => run.cellsChecked)).toEqual([2, 2, 1]);
-    // Only the last page looks for snapshot rows the store has no cell for.
-    expect(await Promise.all(runs.map((run) => unknownCellsOf(run.id)))).toEqual([[], [], ["z-gone"]]);
+    // Matched by content, not by start time: the times come back as Postgres's text (which
+    // drops trailing zeros of the fraction, so they do not sort as strings) and pages of one
+    // moment can share a millisecond. Two pages of 2 cells and the last page of 1, and only
+    // the last page looks for snapshot rows the store has no cell for.
+    const runs = await storeRunsSince(storeId, startedAt);
+    const pages = await Promise.all(runs.map(async (run) => ({ cellsChecked: run.cellsChecked, unknown: await unknownCellsOf(run.id) })));
+    expect(pages.sort((a, b) => a.cellsChecked - b.cellsChecked)).toEqual([
+      { cellsChecked: 1, unknown: ["z-gone"] },
+      { cellsChecked: 2, unknown: [] },
+      { cellsChecked: 2, unknown: [] },
+    ]);
   });
 
   it("an admin reconciles a large store a page per request, following next, as the cron's pages do", async () => {
