@@ -18,8 +18,8 @@ import { startDatabase } from "../scripts/lib/database.mjs";
 import { freePort } from "../scripts/lib/free-port.mjs";
 import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
 import { call } from "./lib/api.mjs";
-import { drive, nextId } from "./lib/load.mjs";
-import { reservationRequest, reserveConfirmRequests, saleBatch } from "./lib/scenarios.mjs";
+import { nextId } from "./lib/load.mjs";
+import { driveWith, reservationRequest, reserveConfirmRequests, saleBatch } from "./lib/scenarios.mjs";
 
 const here = join(fileURLToPath(import.meta.url), "..");
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -131,17 +131,17 @@ try {
     },
   }[scenario];
   const connections = scenario === "pos" ? 1 : 32;
-  const auth = scenario === "adjust" || scenario === "pos" ? adminToken : token;
+  const target = (duration) => ({ url: runtime.url, token: scenario === "adjust" || scenario === "pos" ? adminToken : token, load: { connections, duration } });
   // Warm up (shards, connections), then profile.
   const requests = Array.isArray(request) ? request : [request];
-  await drive({ url: runtime.url, connections, duration: 2, requests, headers: { authorization: `Bearer ${auth}` } });
+  await driveWith(target(2), requests);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const inspector = profiling ? await inspect() : undefined;
   await inspector?.send("Profiler.enable");
   await inspector?.send("Profiler.setSamplingInterval", { interval: 200 });
   await inspector?.send("Profiler.start");
   const cpu0 = cpuMsOf(runtime.pid);
-  const result = await drive({ url: runtime.url, connections, duration: seconds, requests, headers: { authorization: `Bearer ${auth}` } });
+  const result = await driveWith(target(seconds), requests);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const cpu = cpuMsOf(runtime.pid) - cpu0;
   console.log(`${scenario}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${JSON.stringify(result.statuses)}; workerd CPU ${(cpu / result.requests).toFixed(2)} ms/request`);

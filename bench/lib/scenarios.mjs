@@ -13,7 +13,7 @@ export function reservationRequest(itemsOf) {
 }
 
 /** Drives a target with the scenario's load, every request carrying the bearer token. */
-function driveWith({ url, token, load }, requests) {
+export function driveWith({ url, token, load }, requests) {
   return drive({ ...load, url, headers: { authorization: `Bearer ${token}` }, requests });
 }
 
