@@ -135,7 +135,7 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     expect(saved.lowStock?.overall).toBe(1000);
     // Its free units are now under its threshold: the row says so.
     await row.locator("[data-field=state]").getByText("Low stock", { exact: true }).waitFor();
-    // A channel's own threshold shows on that channel's meter (and the form kept the overall one).
+    // A channel's own threshold shows on that channel's meter (a set replaces both, so the overall one is sent again).
     await adminClient().cells.setLowStock("berlin-01", "eggs-12", { overall: 1000, channels: { pos: 7 } });
     await row.locator(".meter[title^='pos:'][title$='low at 7 or fewer']").waitFor();
     await page.waitForTimeout(2100); // lets the row's change highlight fade before the picture
