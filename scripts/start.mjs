@@ -8,12 +8,31 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seedDemoData } from "./demo-data.mjs";
 import { startDatabase } from "./lib/database.mjs";
+import { portIsFree } from "./lib/free-port.mjs";
 import { localSecrets } from "./local-secrets.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..");
-const port = Number(process.env.PORT ?? 8787);
+const port = Number(process.env.PORT || 8787);
 const host = "127.0.0.1";
+const inspectorPort = Number(process.env.INSPECTOR_PORT || port + 1000);
 const baseUrl = `http://${host}:${port}`;
+
+// Checked before anything starts: wrangler would only fail once the database is up, with a
+// workerd stack trace.
+for (const [what, taken, given, hint] of [
+  ["port", port, process.env.PORT, "PORT=9000 npm start"],
+  ["inspector port", inspectorPort, process.env.INSPECTOR_PORT, `INSPECTOR_PORT=${(Number.isInteger(inspectorPort) ? inspectorPort : port + 1000) + 1} npm start`],
+]) {
+  if (!Number.isInteger(taken) || taken < 1 || taken > 65535) {
+    console.error(`The ${what} must be a number from 1 to 65535, not ${JSON.stringify(given)}: ${hint}`);
+    process.exit(1);
+  }
+  if (!(await portIsFree(taken, host))) {
+    console.error(`The ${what} ${taken} on ${host} is already in use (another \`npm start\`?). Stop that server, or choose another: ${hint}`);
+    process.exit(1);
+  }
+}
+
 const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR) : join(root, ".data");
 const secrets = localSecrets(dataDir);
 
@@ -24,7 +43,7 @@ const args = [
   wrangler, "dev",
   "--ip", host,
   "--port", String(port),
-  "--inspector-port", String(Number(process.env.INSPECTOR_PORT ?? port + 1000)),
+  "--inspector-port", String(inspectorPort),
   "--persist-to", join(dataDir, "wrangler"),
   "--show-interactive-dev-session=false",
   "--var", `ADMIN_TOKEN:${secrets.ADMIN_TOKEN}`,

@@ -17,7 +17,8 @@ function ephemeralStart() {
   }
 }
 
-function portIsFree(port, host) {
+/** Whether a server could listen on `port` at `host` right now. */
+export function portIsFree(port, host) {
   return new Promise((resolve) => {
     const server = createServer();
     server.unref();

@@ -1,0 +1,59 @@
+// `npm start` (scripts/start.mjs) refuses a port it cannot have before it starts anything:
+// no database, no wrangler, no data folder, and a message that says which port and what to do.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { freePort } from "../../scripts/lib/free-port.mjs";
+
+const root = join(import.meta.dirname, "..", "..");
+const parent = mkdtempSync(join(tmpdir(), "start-ports-"));
+const dataDir = join(parent, "data");
+let occupied: Server;
+let port: number;
+
+beforeAll(async () => {
+  port = await freePort("127.0.0.1", { alsoFree: [1000] });
+  occupied = createServer();
+  await new Promise<void>((resolve) => occupied.listen(port, "127.0.0.1", resolve));
+});
+afterAll(async () => {
+  await new Promise((resolve) => occupied?.close(resolve));
+  rmSync(parent, { recursive: true, force: true });
+});
+
+function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [join(root, "scripts", "start.mjs")],
+      { cwd: root, timeout: 30_000, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", ...env } },
+      (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+    );
+  });
+}
+
+it("stops at once when the port is taken, naming it and the way out", async () => {
+  const { code, stderr } = await start({ PORT: String(port), INSPECTOR_PORT: String(port + 1000) });
+  expect(code).toBe(1);
+  expect(stderr).toContain(`The port ${port} on 127.0.0.1 is already in use`);
+  expect(stderr).toContain("PORT=9000 npm start");
+  expect(existsSync(dataDir)).toBe(false);
+});
+
+it("stops at once when the inspector port is taken", async () => {
+  const { code, stderr } = await start({ PORT: String(port + 1000), INSPECTOR_PORT: String(port) });
+  expect(code).toBe(1);
+  expect(stderr).toContain(`The inspector port ${port} on 127.0.0.1 is already in use`);
+  expect(stderr).toContain(`INSPECTOR_PORT=${port + 1} npm start`);
+  expect(existsSync(dataDir)).toBe(false);
+});
+
+it("refuses a port that is not a number", async () => {
+  const { code, stderr } = await start({ PORT: "eighty" });
+  expect(code).toBe(1);
+  expect(stderr).toContain('The port must be a number from 1 to 65535, not "eighty"');
+  expect(existsSync(dataDir)).toBe(false);
+});
