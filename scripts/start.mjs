@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seedDemoData } from "./demo-data.mjs";
 import { startDatabase } from "./lib/database.mjs";
+import { lockDataDir, DATA_LOCK_STALE_MS } from "./lib/data-lock.mjs";
 import { portIsFree } from "./lib/free-port.mjs";
 import { localSecrets } from "./local-secrets.mjs";
 
@@ -34,6 +35,13 @@ for (const [what, taken, given, hint] of [
 }
 
 const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR) : join(root, ".data");
+if (!(await lockDataDir(dataDir))) {
+  console.error(
+    `The data folder ${dataDir} is in use by another \`npm start\` (one that was killed frees it within ${DATA_LOCK_STALE_MS / 1000} s). ` +
+      "Stop it, or give this one its own: DATA_DIR=/tmp/edge-inventory-2 PORT=9000 npm start",
+  );
+  process.exit(1);
+}
 const secrets = localSecrets(dataDir);
 
 const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite") });

@@ -1,11 +1,13 @@
-// `npm start` (scripts/start.mjs) refuses a port it cannot have before it starts anything:
-// no database, no wrangler, no data folder, and a message that says which port and what to do.
+// `npm start` (scripts/start.mjs) refuses a port it cannot have, and a data folder another
+// `npm start` is using, before it starts anything: no database, no wrangler, and a message
+// that says what is taken and what to do.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { lockDataDir } from "../../scripts/lib/data-lock.mjs";
 import { freePort } from "../../scripts/lib/free-port.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -56,4 +58,24 @@ it("refuses a port that is not a number", async () => {
   expect(code).toBe(1);
   expect(stderr).toContain('The port must be a number from 1 to 65535, not "eighty"');
   expect(existsSync(dataDir)).toBe(false);
+});
+
+it("refuses a data folder another npm start holds, and starts nothing in it", async () => {
+  const shared = join(parent, "shared");
+  const release = await lockDataDir(shared);
+  expect(release).toBeTypeOf("function");
+  try {
+    const free = await freePort("127.0.0.1", { alsoFree: [1000] });
+    const { code, stderr } = await start({ PORT: String(free), INSPECTOR_PORT: String(free + 1000), DATA_DIR: shared });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`The data folder ${shared} is in use by another \`npm start\``);
+    expect(stderr).toContain("DATA_DIR=");
+    expect(readdirSync(shared)).toEqual(["npm-start.lock"]);
+  } finally {
+    await release!();
+  }
+  // Once released, the folder can be taken again.
+  const again = await lockDataDir(shared);
+  expect(again).toBeTypeOf("function");
+  await again!();
 });
