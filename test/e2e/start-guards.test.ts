@@ -11,7 +11,7 @@ import { lockDataDir } from "../../scripts/lib/data-lock.mjs";
 import { freePort } from "../../scripts/lib/free-port.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
-const parent = mkdtempSync(join(tmpdir(), "start-ports-"));
+const parent = mkdtempSync(join(tmpdir(), "start-guards-"));
 const dataDir = join(parent, "data");
 let occupied: Server;
 let port: number;
