@@ -61,11 +61,14 @@ const args = [
   "--var", `NEON_WS_PROXY:${database.wsProxy}`,
 ];
 
-const child = spawn(process.execPath, args, {
+// Through the leash: should this process be killed outright (SIGKILL, the OOM killer), its end
+// of the leash's stdin closes and wrangler and workerd stop too, before the data folder's lock
+// goes stale. Otherwise they would keep serving the folder's Durable Object files.
+const child = spawn(process.execPath, [join(root, "scripts", "lib", "leash.mjs"), process.execPath, ...args], {
   cwd: root,
   // Its own process group, so Ctrl-C can stop wrangler and the workerd it started together.
   detached: true,
-  stdio: ["ignore", "pipe", "pipe"],
+  stdio: ["pipe", "pipe", "pipe"],
   env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_D1_WARNING: "true" },
 });
 
