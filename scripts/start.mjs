@@ -61,12 +61,13 @@ const args = [
   "--var", `NEON_WS_PROXY:${database.wsProxy}`,
 ];
 
-// Through the leash: should this process be killed outright (SIGKILL, the OOM killer), its end
-// of the leash's stdin closes and wrangler and workerd stop too, before the data folder's lock
-// goes stale. Otherwise they would keep serving the folder's Durable Object files.
+// Through the leash, which stops wrangler and the workerd it started when its stdin closes:
+// when `stop` ends it, and when this process is killed outright (SIGKILL, the OOM killer),
+// before the data folder's lock goes stale. Otherwise they would keep serving the folder's
+// Durable Object files.
 const child = spawn(process.execPath, [join(root, "scripts", "lib", "leash.mjs"), process.execPath, ...args], {
   cwd: root,
-  // Its own process group, so Ctrl-C can stop wrangler and the workerd it started together.
+  // A process group of its own, which the leash stops whole.
   detached: true,
   stdio: ["pipe", "pipe", "pipe"],
   env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_D1_WARNING: "true" },
@@ -85,22 +86,9 @@ let stopping = false;
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    /* already gone */
-  }
-  const force = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }, 5000);
-  child.once("exit", () => {
-    clearTimeout(force);
-    database.stop().finally(() => process.exit(code));
-  });
+  // Letting go of the leash is how it is stopped on Ctrl-C too: one way for both.
+  child.stdin.end();
+  child.once("exit", () => database.stop().finally(() => process.exit(code)));
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
