@@ -1,14 +1,14 @@
 // Starts the local stack the way `npm start` does (node scripts/start.mjs: PGlite, wrangler
 // dev, demo data) on free ports with its data in a temporary folder, and stops it, with
 // every process it started, when the browser tests end.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../../scripts/lib/free-port.mjs";
+import { exitedWithin, spawnStart } from "../support/local-start";
 import { chromiumAvailable } from "./chromium";
 
 export interface Stack {
@@ -21,8 +21,6 @@ declare module "vitest" {
     stack: Stack | null;
   }
 }
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Every process below `pid` (start.mjs runs wrangler in a process group of its own). */
 function descendants(pid: number): number[] {
@@ -44,14 +42,6 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once("exit", () => (clearTimeout(timer), resolve(true)));
-  });
-}
-
 export default async function setup(project: TestProject) {
   if (!chromiumAvailable()) {
     project.provide("stack", null);
@@ -61,25 +51,8 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
   const adminToken = `test-admin-${randomBytes(12).toString("hex")}`;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
-    cwd: root,
-    // Its own process group: the teardown stops it and everything it started together.
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, DATABASE_URL: "" },
-  });
-  let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    for (const stream of [child.stdout!, child.stderr!]) {
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        output += chunk;
-        if (output.includes("Press Ctrl-C to stop.")) resolve();
-      });
-    }
-    child.once("exit", (code) => reject(new Error(`scripts/start.mjs exited (${code}) before it was ready:\n${output.slice(-4000)}`)));
-  });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the local stack was not ready within 150 s:\n${output.slice(-4000)}`)), 150_000).unref());
+  const { child, ready, output } = spawnStart({ PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir, ADMIN_TOKEN: adminToken });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the local stack was not ready within 150 s:\n${output().slice(-4000)}`)), 150_000).unref());
 
   const teardown = async () => {
     const stragglers = descendants(child.pid!);
@@ -88,7 +61,7 @@ export default async function setup(project: TestProject) {
     } catch {
       /* already gone */
     }
-    if (!(await exited(child, 20_000))) {
+    if (!(await exitedWithin(child, 20_000))) {
       try {
         process.kill(-child.pid!, "SIGKILL");
       } catch {

@@ -1,7 +1,6 @@
 // `npm start` (scripts/start.mjs) refuses a port it cannot have, and a data folder another
 // `npm start` is using, before it starts anything: no database, no wrangler, and a message
 // that says what is taken and what to do.
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,8 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { lockDataDir } from "../../scripts/lib/data-lock.mjs";
 import { freePort } from "../../scripts/lib/free-port.mjs";
+import { exitedWithin, spawnStart } from "../support/local-start";
 
-const root = join(import.meta.dirname, "..", "..");
 const parent = mkdtempSync(join(tmpdir(), "start-guards-"));
 const dataDir = join(parent, "data");
 let occupied: Server;
@@ -26,15 +25,11 @@ afterAll(async () => {
   rmSync(parent, { recursive: true, force: true });
 });
 
-function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [join(root, "scripts", "start.mjs")],
-      { cwd: root, timeout: 30_000, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", ...env } },
-      (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
-    );
-  });
+/** Runs start.mjs to its end: each case here stops before serving. */
+async function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const { child, output } = spawnStart({ DATA_DIR: dataDir, ...env });
+  if (!(await exitedWithin(child, 30_000))) child.kill("SIGKILL");
+  return { code: child.exitCode, stderr: output() };
 }
 
 it("stops at once when the port is taken, naming it and the way out", async () => {
