@@ -14,18 +14,6 @@ if (!command) {
 }
 
 const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
-child.on("exit", (code, signal) => {
-  // Left alone, anything the command started and left behind (workerd) goes too.
-  if (stopping) signalGroup("SIGKILL");
-  process.exit(code ?? (signal ? 1 : 0));
-});
-child.on("error", (error) => {
-  console.error(String(error));
-  process.exit(1);
-});
-
-// A signal to the group reaches the child directly; the leash only waits for it to exit.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => {});
 
 let stopping = false;
 function signalGroup(signal) {
@@ -41,7 +29,20 @@ function stopGroup() {
   signalGroup("SIGTERM");
   setTimeout(() => signalGroup("SIGKILL"), STOP_GRACE_MS).unref();
 }
-process.stdin.on("end", stopGroup);
+
+child.on("exit", (code, signal) => {
+  // Left alone, anything the command started and left behind (workerd) goes too.
+  if (stopping) signalGroup("SIGKILL");
+  process.exit(code ?? (signal ? 1 : 0));
+});
+child.on("error", (error) => {
+  console.error(String(error));
+  process.exit(1);
+});
+
+// A signal to the group reaches the child directly; the leash only waits for it to exit.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => {});
+
+// Read to the end (nothing is ever written), so "close" comes when the parent's end closes.
 process.stdin.on("close", stopGroup);
-process.stdin.on("error", stopGroup);
 process.stdin.resume();
