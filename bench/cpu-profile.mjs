@@ -17,9 +17,7 @@ import WebSocket from "ws";
 import { startDatabase } from "../scripts/lib/database.mjs";
 import { freePort } from "../scripts/lib/free-port.mjs";
 import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
-import { call } from "./lib/api.mjs";
-import { nextId } from "./lib/load.mjs";
-import { driveWith, reservationRequest, reserveConfirmRequests, saleBatch } from "./lib/scenarios.mjs";
+import { setUpProbe } from "./lib/probe.mjs";
 
 const here = join(fileURLToPath(import.meta.url), "..");
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -109,39 +107,16 @@ function byModule(profile, bundle, { counts, parents, total }) {
 }
 
 try {
-  const { token } = await call(runtime.url, adminToken, "POST", "/v1/admin/tokens", { role: "service", ttlSeconds: 86_400 });
-  await call(runtime.url, adminToken, "PUT", "/v1/stores/prof", { name: "prof", region: "eu-central", timezone: "Europe/Berlin" });
-  await call(runtime.url, adminToken, "PUT", "/v1/stores/prof/skus/hot", { onHand: 100_000_000, channels: {}, sharedPolicy: "first-come" });
-  const cells = scenario === "spread" ? spreadCells : scenario === "pos" ? 100 : 0;
-  for (let i = 0; i < cells; i++) await call(runtime.url, adminToken, "PUT", `/v1/stores/prof/skus/c${i}`, { onHand: 100_000_000 });
-  let n = 0;
-  const request = {
-    hot: reservationRequest(() => [{ storeId: "prof", sku: "hot", qty: 1 }]),
-    spread: reservationRequest(() => [{ storeId: "prof", sku: `c${n++ % cells}`, qty: 1 }]),
-    // Reserve on the hot cell, then confirm the same id: a pair is two requests.
-    pairs: reserveConfirmRequests(() => ({ storeId: "prof", sku: "hot", qty: 1 })),
-    adjust: { method: "POST", path: "/v1/stores/prof/skus/hot/adjustments", body: JSON.stringify({ delta: -1, reason: "damage" }) },
-    // The Worker's own request handling alone (no object): against the trivial Worker's ~0.06 ms.
-    health: { method: "GET", path: "/v1/health" },
-    // As the bench's POS batches: 1,000 sales over 100 SKUs, one batch at a time.
-    pos: {
-      method: "POST",
-      path: "/v1/stores/prof/events",
-      setupRequest: (r) => ({ ...r, body: JSON.stringify({ events: saleBatch(nextId("pos"), 1000, (i) => `c${i % cells}`) }) }),
-    },
-  }[scenario];
-  const connections = scenario === "pos" ? 1 : 32;
-  const target = (duration) => ({ url: runtime.url, token: scenario === "adjust" || scenario === "pos" ? adminToken : token, load: { connections, duration } });
+  const probe = await setUpProbe(runtime.url, adminToken, scenario, { spreadCells });
   // Warm up (shards, connections), then profile.
-  const requests = Array.isArray(request) ? request : [request];
-  await driveWith(target(2), requests);
+  await probe.drive({ duration: 2 });
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const inspector = profiling ? await inspect() : undefined;
   await inspector?.send("Profiler.enable");
   await inspector?.send("Profiler.setSamplingInterval", { interval: 200 });
   await inspector?.send("Profiler.start");
   const cpu0 = cpuMsOf(runtime.pid);
-  const result = await driveWith(target(seconds), requests);
+  const result = await probe.drive({ duration: seconds });
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const cpu = cpuMsOf(runtime.pid) - cpu0;
   console.log(`${scenario}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${JSON.stringify(result.statuses)}; workerd CPU ${(cpu / result.requests).toFixed(2)} ms/request`);

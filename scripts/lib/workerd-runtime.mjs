@@ -70,7 +70,8 @@ function childWorkerdPids() {
       // "pid (comm) state ppid ..." — comm may hold spaces, so split after the last ')'.
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && comm.startsWith("workerd")) pids.push(Number(entry));
+      // callgrind: workerd under valgrind (bench/instructions.mjs), which names the process after the tool.
+      if (ppid === process.pid && (comm.startsWith("workerd") || comm.startsWith("callgrind"))) pids.push(Number(entry));
     } catch {
       /* exited meanwhile */
     }
