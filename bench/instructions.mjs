@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench:instructions -- [pos|hot|pairs|adjust|spread|health] [count]`: the instructions workerd
 // executes per request, counted by valgrind's callgrind. Unlike CPU time, the count does not
-// move with this machine's speed (±1 % between runs), so it can tell a change of a few
-// percent from noise. Runs the real Worker on the bench's runtime with workerd under
+// move with this machine's speed: a POS batch counts the same within 1 % run after run, the
+// hot SKU within 1–4 % (how many of its concurrent requests share a commit varies), so it
+// can tell a change of a few percent from noise. Runs the real Worker on the bench's runtime with workerd under
 // callgrind (about 50 times slower: keep counts small), queues unbound (their timers would
 // make the count vary), counts only the timed requests (after a warm-up), and prints where
 // the instructions went: the runtime's functions that matter for this Worker, inclusive.
