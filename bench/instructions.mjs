@@ -1,32 +1,26 @@
 #!/usr/bin/env node
-// `npm run bench:instructions -- [pos|hot|pairs|adjust|spread|health] [count]`: the instructions workerd
-// executes per request, counted by valgrind's callgrind. Unlike CPU time, the count does not
-// move with this machine's speed: a POS batch counts the same within 1 % run after run, the
-// hot SKU within 1–4 % (how many of its concurrent requests share a commit varies), so it
-// can tell a change of a few percent from noise. Runs the real Worker on the bench's runtime with workerd under
-// callgrind (about 50 times slower: keep counts small), queues unbound (their timers would
-// make the count vary), counts only the timed requests (after a warm-up), and prints where
-// the instructions went: the runtime's functions that matter for this Worker, inclusive.
-// Keeps callgrind's data in bench/results/<scenario>.callgrind for a closer look.
+// `npm run bench:instructions -- [pos|hot|pairs|adjust|spread|health] [count]`: the
+// instructions workerd executes per request, counted by valgrind's callgrind. Unlike CPU
+// time, the count does not move with this machine's speed: a POS batch counts the same within
+// 1 % run after run, the hot SKU within 1–4 % (how many of its concurrent requests share a
+// commit varies), so it can tell a change of a few percent from noise. Runs the real Worker
+// on the bench's runtime with workerd under callgrind (about 50 times slower: keep counts
+// small), queues unbound (their timers would make the count vary), counts only the timed
+// requests (after a warm-up), and prints where the instructions went: the runtime's functions
+// that matter for this Worker, inclusive. Keeps callgrind's data in
+// bench/results/<scenario>.callgrind for a closer look.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildWorker, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
+import { buildWorker, startRuntime, WORKERD_BINARY } from "../scripts/lib/workerd-runtime.mjs";
 import { setUpProbe } from "./lib/probe.mjs";
 
 const scenario = process.argv[2] ?? "pos";
 const SCENARIOS = { pos: 3, hot: 400, pairs: 400, adjust: 400, spread: 400, health: 2000 };
 const count = Number(process.argv[3] ?? SCENARIOS[scenario]);
-
-/** The workerd binary the bench's runtime runs: the one of the miniflare that wrangler resolves. */
-function runtimeWorkerd() {
-  const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
-  return createRequire(fromWrangler.resolve("miniflare"))("workerd").default;
-}
 
 function valgrindMissing() {
   try {
@@ -75,7 +69,7 @@ const work = mkdtempSync(join(tmpdir(), "edge-inventory-instructions-"));
 const wrapper = join(work, "workerd");
 writeFileSync(
   wrapper,
-  `#!/bin/sh\nexec valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=${work}/callgrind.%p --log-file=${work}/valgrind.log ${runtimeWorkerd()} "$@"\n`,
+  `#!/bin/sh\nexec valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=${work}/callgrind.%p --log-file=${work}/valgrind.log ${WORKERD_BINARY} "$@"\n`,
 );
 chmodSync(wrapper, 0o755);
 process.env.MINIFLARE_WORKERD_PATH = wrapper;

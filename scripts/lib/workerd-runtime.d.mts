@@ -3,6 +3,8 @@ export interface Runtime {
   pid: number;
   stop(): Promise<void>;
 }
+/** The workerd binary that miniflare runs (unless MINIFLARE_WORKERD_PATH names another). */
+export const WORKERD_BINARY: string;
 export function buildWorker(outdir?: string): string;
 export function startRuntime(options: {
   storageDir: string;

@@ -20,6 +20,8 @@ const require = createRequire(import.meta.url);
 // runtime matches the one `wrangler dev` and the deploy bundle were made for.
 const fromWrangler = createRequire(require.resolve("wrangler/package.json"));
 const { Miniflare } = fromWrangler("miniflare");
+/** The workerd binary that miniflare runs (unless MINIFLARE_WORKERD_PATH names another). */
+export const WORKERD_BINARY = createRequire(fromWrangler.resolve("miniflare"))("workerd").default;
 
 // The Worker's own configuration (as `npm run build` reads it): this runtime never lags
 // behind wrangler.toml (a hand-kept list of objects once missed the ones added later; the
