@@ -20,7 +20,8 @@ import {
   type ReservationRequest,
   type StepPhase,
 } from "./core";
-import type { CellKey, CellReply } from "./stock-cell";
+import { cellName, type CellKey, type CellReply } from "./stock-cell";
+import { GroupedCalls } from "./grouped-calls";
 import { migrate } from "./storage/migrate";
 import { TurnBatch } from "./turn-batch";
 import { clockOffsetMs, now as clockNow } from "./clock";
@@ -122,6 +123,8 @@ interface RecordWrite {
 }
 
 /** Writes a reservation's record and when its alarm is due (null: none). */
+/** One command to one cell, its reply or its failure as a settled outcome. */
+type CallCell = (key: CellKey, command: CellCommand) => Promise<PromiseSettledResult<CellReply>>;
 type SaveRecord = (record: ReservationRecord, alarmAt: number | null, next: Next) => Promise<void>;
 
 /**
@@ -136,7 +139,7 @@ type SaveRecord = (record: ReservationRecord, alarmAt: number | null, next: Next
 class ReservationBook {
   constructor(
     private record: ReservationRecord | undefined,
-    private readonly env: Env,
+    private readonly callCell: CallCell,
     private readonly write: SaveRecord,
     /** Deletes the record: it settled longer ago than it is remembered. */
     private readonly forget: () => void,
@@ -409,9 +412,7 @@ class ReservationBook {
   }
 
   private callCells<T extends CellKey>(items: T[], commandFor: (item: T) => CellCommand): Promise<PromiseSettledResult<CellReply>[]> {
-    return Promise.allSettled(
-      items.map((item) => cellStub(this.env, item).execute({ storeId: item.storeId, sku: item.sku }, commandFor(item))),
-    );
+    return Promise.all(items.map((item) => this.callCell({ storeId: item.storeId, sku: item.sku }, commandFor(item))));
   }
 
   private async save(record: ReservationRecord, alarmAt: number | null, next: Next): Promise<void> {
@@ -511,6 +512,11 @@ export class Reservation extends DurableObject<Env> {
     await this.reschedule();
   }
 
+  /** The calls of one turn to one cell go as one call: a hot cell's holds from this shard (see GroupedCalls). */
+  private readonly cellCalls = new GroupedCalls<CellKey, CellCommand, CellReply>(cellName, (key, commands) =>
+    cellStub(this.env, key).executeMany(key, commands),
+  );
+
   private with<T>(reservationId: string, work: (book: ReservationBook) => Promise<T>): Promise<T> {
     const start = () => work(this.bookFor(reservationId));
     const run = (this.tails.get(reservationId) ?? Promise.resolve()).then(start, start);
@@ -530,7 +536,7 @@ export class Reservation extends DurableObject<Env> {
     const record = row ? (JSON.parse(row.record) as ReservationRecord) : undefined;
     return new ReservationBook(
       record,
-      this.env,
+      (key, command) => this.cellCalls.call(key, command),
       (written, alarmAt, next) => this.save(reservationId, written, alarmAt, next),
       () => void this.sql.exec("DELETE FROM reservations WHERE id = ?", reservationId),
     );

@@ -108,6 +108,15 @@ export class StockCell extends DurableObject<Env> {
     return this.commits.add({ key, request });
   }
 
+  /**
+   * Several requests from one caller (a reservation shard's calls of one turn, see
+   * GroupedCalls): each applied as `execute` would, in order, in the same commit; one reply each.
+   */
+  async executeMany(key: CellKey, requests: CellRequest[]): Promise<CellReply[]> {
+    if (this.unclaimed) await this.claim(key, true);
+    return Promise.all(requests.map((request) => this.commits.add({ key, request })));
+  }
+
   /** Takes over what the store hub staged for this SKU, if anything (the hub's alarm calls this). */
   async materialize(key: CellKey): Promise<void> {
     await this.claim(key, true);

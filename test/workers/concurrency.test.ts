@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:test";
+import { holdIdOf } from "../../durable-objects/core";
+import type { CellReply } from "../../durable-objects/stock-cell";
+import { cellStub } from "../../durable-objects/stubs";
 import { ADMIN, api, freshCell, readCell, reserve, unique } from "./helpers";
 
 describe("no oversell under concurrency", () => {
@@ -48,4 +52,32 @@ describe("no oversell under concurrency", () => {
       expect(expectedBack.shared + expectedBack.pos + expectedBack.online).toBe(50);
     });
   }
+});
+
+describe("a reservation shard's calls to one cell, sent together (executeMany)", () => {
+  it("applies them in order, as one call each would, and answers each its own reply", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 5 });
+    const key = { storeId, sku };
+    const expiresAt = new Date(Date.now() + 900_000).toISOString();
+    const hold = (reservationId: string, qty: number) =>
+      ({ type: "hold", holdId: holdIdOf({ reservationId, attempt: 1 }), reservationId, channel: "online", qty, expiresAt }) as const;
+    const first = unique("g1");
+    const second = unique("g2");
+    const replies = (await cellStub(env, key).executeMany(key, [
+      hold(first, 3),
+      hold(second, 3),
+      hold(first, 3),
+      { type: "release", holdId: holdIdOf({ reservationId: first, attempt: 1 }), reason: "released" },
+      hold(second, 2),
+    ])) as CellReply[];
+    expect(replies.map((reply) => (reply.ok ? reply.hold?.status ?? "ok" : reply.error.code))).toEqual([
+      "held",
+      "insufficient_stock",
+      "held",
+      "released",
+      "held",
+    ]);
+    expect(replies[0]!.ok && replies[0]!.hold?.qty).toBe(3);
+    expect(await readCell(storeId, sku)).toMatchObject({ onHand: 5, reserved: 2 });
+  });
 });
