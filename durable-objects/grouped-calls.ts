@@ -7,7 +7,7 @@
  * calls it carried, and each group is answered as soon as its own send settles.
  */
 export class GroupedCalls<Key, Request, Reply> {
-  private waiting = new Map<string, { key: Key; calls: Array<{ request: Request; settle: (outcome: PromiseSettledResult<Reply>) => void }> }>();
+  private waiting = new Map<string, { key: Key; calls: Call<Request, Reply>[] }>();
 
   constructor(
     private readonly nameOf: (key: Key) => string,
@@ -36,4 +36,9 @@ export class GroupedCalls<Key, Request, Reply> {
       }, rejectAll);
     }
   }
+}
+
+interface Call<Request, Reply> {
+  request: Request;
+  settle: (outcome: PromiseSettledResult<Reply>) => void;
 }

@@ -122,9 +122,9 @@ interface RecordWrite {
   next: Next;
 }
 
-/** Writes a reservation's record and when its alarm is due (null: none). */
 /** One command to one cell, its reply or its failure as a settled outcome. */
 type CallCell = (key: CellKey, command: CellCommand) => Promise<PromiseSettledResult<CellReply>>;
+/** Writes a reservation's record and when its alarm is due (null: none). */
 type SaveRecord = (record: ReservationRecord, alarmAt: number | null, next: Next) => Promise<void>;
 
 /**
