@@ -1,8 +1,8 @@
 /**
  * Calls made in the same turn to the same object travel as one call carrying all of them:
  * `send(key, requests)` answers one reply per request, in order. A hot cell then gets one
- * message per turn from each reservation shard instead of one per reservation (each
- * object-to-object call costs the runtime about as much as a health check: README,
+ * message per turn from each reservation shard instead of one per reservation (an
+ * object-to-object call costs workerd more than a trivial Worker's whole request: README,
  * Performance, step 52). Each caller gets its own outcome; a send that fails fails only the
  * calls it carried, and each group is answered as soon as its own send settles.
  */
