@@ -122,8 +122,8 @@ interface RecordWrite {
   next: Next;
 }
 
-/** One command to one cell, its reply or its failure as a settled outcome. */
-type CallCell = (key: CellKey, command: CellCommand) => Promise<PromiseSettledResult<CellReply>>;
+/** Sends one command to one cell. */
+type CallCell = (key: CellKey, command: CellCommand) => Promise<CellReply>;
 /** Writes a reservation's record and when its alarm is due (null: none). */
 type SaveRecord = (record: ReservationRecord, alarmAt: number | null, next: Next) => Promise<void>;
 
@@ -412,7 +412,7 @@ class ReservationBook {
   }
 
   private callCells<T extends CellKey>(items: T[], commandFor: (item: T) => CellCommand): Promise<PromiseSettledResult<CellReply>[]> {
-    return Promise.all(items.map((item) => this.callCell({ storeId: item.storeId, sku: item.sku }, commandFor(item))));
+    return Promise.allSettled(items.map((item) => this.callCell({ storeId: item.storeId, sku: item.sku }, commandFor(item))));
   }
 
   private async save(record: ReservationRecord, alarmAt: number | null, next: Next): Promise<void> {

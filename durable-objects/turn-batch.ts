@@ -2,12 +2,13 @@
  * Group commit: calls that arrive before the next turn are applied together, so they share
  * one storage transaction and one commit (`setTimeout(0)` lets every call already waiting
  * join). `apply` answers one result per item, in order (or a promise of them, when the
- * batch has more to do after its commit); if it throws or rejects, every call rejects.
+ * batch has more to do after its commit); if it throws or rejects, every call rejects. An
+ * item's result may itself be a promise: that call settles when it does (GroupedCalls).
  */
 export class TurnBatch<Item, Result> {
-  private waiting: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
+  private waiting: Array<{ item: Item; resolve: (result: Result | PromiseLike<Result>) => void; reject: (error: unknown) => void }> = [];
 
-  constructor(private readonly apply: (items: Item[]) => Result[] | Promise<Result[]>) {}
+  constructor(private readonly apply: (items: Item[]) => Array<Result | PromiseLike<Result>> | Promise<Result[]>) {}
 
   add(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
@@ -22,8 +23,8 @@ export class TurnBatch<Item, Result> {
     const fail = (error: unknown) => {
       for (const entry of batch) entry.reject(error);
     };
-    const answer = (results: Result[]) => batch.forEach((entry, index) => entry.resolve(results[index]!));
-    let results: Result[] | Promise<Result[]>;
+    const answer = (results: Array<Result | PromiseLike<Result>>) => batch.forEach((entry, index) => entry.resolve(results[index]!));
+    let results: Array<Result | PromiseLike<Result>> | Promise<Result[]>;
     try {
       results = this.apply(batch.map((entry) => entry.item));
     } catch (error) {

@@ -49,4 +49,15 @@ describe("TurnBatch (group commit)", () => {
     const failed = await Promise.allSettled([batch.add(1), batch.add(2)]);
     expect(failed.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
   });
+
+  it("settles a call whose result is a promise of its own when that settles, the others at once", async () => {
+    let finishSlow: (value: string) => void = () => undefined;
+    const batch = new TurnBatch<string, string>((items) =>
+      items.map((item) => (item === "slow" ? new Promise<string>((resolve) => (finishSlow = resolve)) : `${item} done`)),
+    );
+    const slow = batch.add("slow");
+    expect(await batch.add("fast")).toBe("fast done");
+    finishSlow("slow done");
+    expect(await slow).toBe("slow done");
+  });
 });
