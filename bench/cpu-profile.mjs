@@ -17,7 +17,7 @@ import WebSocket from "ws";
 import { startDatabase } from "../scripts/lib/database.mjs";
 import { freePort } from "../scripts/lib/free-port.mjs";
 import { buildWorker, cpuMsOf, startRuntime } from "../scripts/lib/workerd-runtime.mjs";
-import { setUpProbe } from "./lib/probe.mjs";
+import { PROBE_SCENARIOS, setUpProbe } from "./lib/probe.mjs";
 
 const here = join(fileURLToPath(import.meta.url), "..");
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -26,6 +26,10 @@ const seconds = Number(args[1] ?? 8);
 // --no-profile: the same load without the inspector attached (which makes console.log dearer), for CPU per request alone.
 const profiling = !process.argv.includes("--no-profile");
 const spreadCells = Number(process.argv.find((arg) => arg.startsWith("--cells="))?.slice("--cells=".length) ?? 300);
+if (!PROBE_SCENARIOS.includes(scenario)) {
+  console.error(`usage: npm run bench:cpu -- [${PROBE_SCENARIOS.join("|")}] [seconds] [--no-profile] [--cells=N] [--no-queue]`);
+  process.exit(2);
+}
 const work = mkdtempSync(join(tmpdir(), "edge-inventory-cpuprofile-"));
 const adminToken = randomBytes(18).toString("base64url");
 const inspectorPort = await freePort();

@@ -16,11 +16,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildWorker, startRuntime, WORKERD_BINARY } from "../scripts/lib/workerd-runtime.mjs";
-import { setUpProbe } from "./lib/probe.mjs";
+import { PROBE_SCENARIOS, setUpProbe } from "./lib/probe.mjs";
 
 const scenario = process.argv[2] ?? "pos";
-const SCENARIOS = { pos: 3, hot: 400, pairs: 400, adjust: 400, spread: 400, health: 2000 };
-const count = Number(process.argv[3] ?? SCENARIOS[scenario]);
+/** Requests counted per run where 400 would be too many (a POS batch) or too few (a health check). */
+const COUNTS = { pos: 3, health: 2000 };
+const count = Number(process.argv[3] ?? COUNTS[scenario] ?? 400);
 
 function valgrindMissing() {
   try {
@@ -60,8 +61,8 @@ if (valgrindMissing()) {
   console.error("valgrind is not installed: this tool counts instructions with valgrind's callgrind (apt-get install valgrind)");
   process.exit(1);
 }
-if (!(scenario in SCENARIOS) || !(count > 0)) {
-  console.error(`usage: npm run bench:instructions -- [${Object.keys(SCENARIOS).join("|")}] [count]`);
+if (!PROBE_SCENARIOS.includes(scenario) || !(count > 0)) {
+  console.error(`usage: npm run bench:instructions -- [${PROBE_SCENARIOS.join("|")}] [count]`);
   process.exit(2);
 }
 
