@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { freePort } from "./free-port.mjs";
 import { durableObjectsOf, queueConsumersOf, queueProducersOf } from "./miniflare-wiring.mjs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
@@ -62,7 +62,10 @@ export function cpuMsOf(pid) {
   }
 }
 
-/** workerd processes that are children of this Node process. */
+/**
+ * Children of this Node process that run a workerd binary: workerd itself, or a tool that
+ * runs it (valgrind for bench/instructions.mjs, whose process is named after the tool).
+ */
 function childWorkerdPids() {
   const pids = [];
   for (const entry of readdirSync("/proc")) {
@@ -70,10 +73,10 @@ function childWorkerdPids() {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // "pid (comm) state ppid ..." — comm may hold spaces, so split after the last ')'.
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      // callgrind: workerd under valgrind (bench/instructions.mjs), which names the process after the tool.
-      if (ppid === process.pid && (comm.startsWith("workerd") || comm.startsWith("callgrind"))) pids.push(Number(entry));
+      if (ppid !== process.pid) continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (args.some((arg) => basename(arg) === "workerd")) pids.push(Number(entry));
     } catch {
       /* exited meanwhile */
     }
