@@ -82,7 +82,18 @@ describe("abuse controls", () => {
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(dashboard.headers.get("x-frame-options")).toBe("DENY");
+    expect(dashboard.headers.get("referrer-policy")).toBe("no-referrer");
     await dashboard.text();
+    // API answers: JSON no browser renders, so OWASP's REST set (nothing may load or frame them).
+    const answers = [await api("GET", "/v1/health"), await api("GET", "/v1/stores", { token: ADMIN }), await api("POST", "/v1/admin/tokens", { body: { role: "service" } })];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 401]);
+    for (const answer of answers) {
+      expect(answer.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(answer.headers.get("x-frame-options")).toBe("DENY");
+      expect(answer.headers.get("strict-transport-security")).toContain("max-age=");
+      expect(answer.headers.get("referrer-policy")).toBeNull();
+    }
   });
 
   it("never writes a token or secret to the log", async () => {
