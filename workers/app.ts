@@ -26,21 +26,12 @@ import { reports } from "./routes/reports";
 import { storeSync } from "./routes/store-sync";
 import { stores } from "./routes/stores";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function createApp() {
   const app = newRouter();
 
   app.use("*", drainUnreadBody);
-  app.use("*", requestId({ generator: () => crypto.randomUUID(), limitLength: 128 }), requestLog);
-  app.use("*", async (c, next) => {
-    // An incoming id with odd characters is replaced, never echoed.
-    if (!REQUEST_ID.test(c.get("requestId"))) {
-      c.set("requestId", crypto.randomUUID());
-      c.header("X-Request-Id", c.get("requestId"));
-    }
-    await next();
-  });
+  // An incoming id of letters, digits, `_`, `-` and `=` (at most 128) is kept; any other is replaced, never echoed.
+  app.use("*", requestId({ limitLength: 128 }), requestLog);
   app.use("*", regionOnEveryAnswer, securityHeaders);
   app.use("/v1/*", corsForDashboard, authenticate, rateLimit, servedRegion, jsonBodyOnly, limitBody);
 

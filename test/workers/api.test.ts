@@ -191,6 +191,12 @@ describe("headers on every answer", () => {
       await long.arrayBuffer();
       expect(long.headers.get("x-request-id"), path).toMatch(/^[0-9a-f-]{36}$/);
     }
+    // Letters, digits, `_`, `-` and `=` (base64 ids), at most 128 of them.
+    for (const [given, kept] of [["YWJjZA==", true], ["a".repeat(128), true], ["a".repeat(129), false], ["order:42", false], ["a b", false]] as const) {
+      const response = await api("GET", "/v1/health", { headers: { "x-request-id": given } });
+      if (kept) expect(response.headers.get("x-request-id")).toBe(given);
+      else expect(response.headers.get("x-request-id"), given).toMatch(/^[0-9a-f-]{36}$/);
+    }
     // Two requests never share a generated id.
     const [a, b] = await Promise.all([api("GET", "/v1/health"), api("GET", "/v1/health")]);
     expect(a.headers.get("x-request-id")).not.toBe(b.headers.get("x-request-id"));
