@@ -25,7 +25,9 @@ const scenario = args[0] ?? "hot";
 const seconds = Number(args[1] ?? 8);
 // --no-profile: the same load without the inspector attached (which makes console.log dearer), for CPU per request alone.
 const profiling = !process.argv.includes("--no-profile");
-const spreadCells = Number(process.argv.find((arg) => arg.startsWith("--cells="))?.slice("--cells=".length) ?? 300);
+const cellsFlag = process.argv.find((arg) => arg.startsWith("--cells="));
+/** undefined: the probe's own default. */
+const spreadCells = cellsFlag ? Number(cellsFlag.slice("--cells=".length)) : undefined;
 if (!PROBE_SCENARIOS.includes(scenario)) {
   console.error(`usage: npm run bench:cpu -- [${PROBE_SCENARIOS.join("|")}] [seconds] [--no-profile] [--cells=N] [--no-queue]`);
   process.exit(2);
