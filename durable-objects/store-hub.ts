@@ -72,6 +72,9 @@ const CREATE_PER_RUN = 1_000;
 const CREATE_CONCURRENCY = 32;
 const CREATE_RETRY_MS = 5_000;
 
+/** Close codes a peer can report but no endpoint may send (RFC 6455, 7.4.1). */
+const CODES_NOT_SENT = new Set([1005, 1006, 1015]);
+
 export interface StoreStock {
   storeId: string;
   /** Feed position the levels are at (or past): continue with `changes?after=` from here. */
@@ -348,7 +351,8 @@ export class StoreHub extends DurableObject<Env> {
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-    socket.close(code, reason);
+    // 1005 (the client gave no code), 1006 and 1015 only describe a close: sending one throws.
+    socket.close(CODES_NOT_SENT.has(code) ? 1000 : code, reason);
   }
 
   private broadcast(changes: FeedChange[]): void {

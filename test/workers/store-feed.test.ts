@@ -244,6 +244,19 @@ describe("live push over WebSocket", () => {
     resumed.close();
   });
 
+  it("answers a close without a status code (1005, which no endpoint may send) with a normal close", async () => {
+    const { storeId } = await freshCell();
+    const closes = await runInDurableObject(hubStub(env, storeId), async (hub: StoreHub) => {
+      const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+      client.accept();
+      server.accept();
+      const closed = new Promise<number>((resolve) => client.addEventListener("close", (event) => resolve(event.code)));
+      await hub.webSocketClose(server, 1005, "");
+      return closed;
+    });
+    expect(closes).toBe(1000);
+  });
+
   it("authorizes the socket like any other route, with a header or an access_token", async () => {
     const { storeId } = await freshCell();
     const other = await mint("store", { stores: [unique("other")] });
