@@ -25,7 +25,7 @@ export const ErrorBody = z
     error: z.object({
       code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
+      details: z.record(z.string(), z.unknown()).openapi({ description: "More about the error (issues, shortages, status…); an empty object when there is nothing to add" }),
     }),
   })
   .openapi("Error");

@@ -15,8 +15,9 @@ export class ApiError extends Error {
     return ERROR_STATUS[this.code];
   }
 
+  /** `details` is always there (an empty object when there is nothing to add), so clients need not test for it. */
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+    return { error: { code: this.code, message: this.message, details: this.details ?? {} } };
   }
 }
 

@@ -182,6 +182,7 @@ describe("authorization matrix", () => {
           expect(response.body?.error?.code, `${role}: ${JSON.stringify(response.body)}`).toBe(
             response.status === 401 ? "unauthorized" : response.status === 403 ? "forbidden" : "not_found",
           );
+          expect(response.body.error.details, `${role}: ${JSON.stringify(response.body)}`).toBeTypeOf("object");
           // A refused call changed nothing.
           const cellAfter = await readCell(storeA, sku);
           expect(cellAfter).toEqual(cellBefore);

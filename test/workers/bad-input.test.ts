@@ -310,6 +310,8 @@ describe("bad input on every route: a clear 4xx, the error body, nothing changed
       expect(response.headers.get("content-type"), summary).toMatch(/^application\/json/);
       expect(Object.keys(response.body), summary).toEqual(["error"]);
       expect(c.codes, summary).toContain(response.body.error.code);
+      expect(Object.keys(response.body.error).sort(), summary).toEqual(["code", "details", "message"]);
+      expect(response.body.error.details, summary).toBeTypeOf("object");
       expect(typeof response.body.error.message).toBe("string");
       expect(response.body.error.message.length).toBeGreaterThan(0);
       if (c.field && response.body.error.code === "invalid_request") {
