@@ -6,7 +6,7 @@ import { hubStub } from "../durable-objects/stubs";
 import { Sku, StoreId } from "../schema/ids";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
-import { decodeCursor, encodeCursor } from "./reporting/respond";
+import { decodeCursor, encodeCursor, malformedCursor } from "./reporting/respond";
 import { planPage, type CellPagePosition } from "./cell-page-plan";
 
 export type { CellPagePart, CellPagePosition } from "./cell-page-plan";
@@ -18,7 +18,7 @@ export const cellPageCursor = (position: CellPagePosition): string => encodeCurs
 export function cellPagePosition(cursor: string, storeIds: readonly string[], where = "query.cursor"): CellPagePosition {
   const [storeId, sku, ...rest] = decodeCursor(cursor) ?? [];
   if (rest.length > 0 || !StoreId.safeParse(storeId).success || !Sku.safeParse(sku).success) {
-    throw new ApiError("invalid_request", "cursor: not a cursor of a page of cells", { issues: [{ path: where, message: "malformed", code: "invalid_format" }] });
+    throw malformedCursor("a page of cells", where);
   }
   if (!storeIds.includes(storeId as string)) {
     throw new ApiError("invalid_request", `cursor: store ${String(storeId)} is not in this request's scope`, { issues: [{ path: where, message: "another scope's cursor", code: "invalid_value" }] });

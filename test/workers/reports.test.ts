@@ -99,6 +99,49 @@ describe("reports", () => {
     expect(lag.body.items).toEqual([{ storeId: storeA, laggingSkus: 0, oldestUnappliedAt: null, lagSeconds: 0 }]);
   });
 
+  it("pages the movements with their cursors, and answers 400 for a cursor no page gave (never a first page, never a 503)", async () => {
+    const { storeA } = await twoRegions();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<{ eventId: string }>; next: string | null } } = await api(
+        "GET",
+        `/v1/reports/movements?storeId=${storeA}&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        { token: ADMIN },
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((row) => row.eventId));
+      cursor = page.body.next;
+    } while (cursor);
+    const all = await api("GET", `/v1/reports/movements?storeId=${storeA}&limit=1000`, { token: ADMIN });
+    expect(seen).toEqual(all.body.items.map((row: { eventId: string }) => row.eventId));
+
+    const encode = (key: unknown) => btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const cases: Array<[string, string]> = [
+      ["movements", "garbage"],
+      ["movements", ""],
+      ["movements", encode(["notatime", "x"])],
+      ["movements", encode(["2026-99-99 10:00:00+00", "x"])],
+      ["movements", encode(["2026-02-30 10:00:00+00", "x"])],
+      ["movements", encode([1, 2])],
+      ["movements", encode({ at: "2026-01-01 10:00:00+00" })],
+      ["stock", encode(["only-one"])],
+      ["stock", encode([storeA, 7])],
+      ["reservations", encode(["a", "b"])],
+      ["oversells", encode([null])],
+      ["dead-letters", encode(["a", "b"])],
+    ];
+    for (const [report, bad] of cases) {
+      const response = await api("GET", `/v1/reports/${report}?cursor=${encodeURIComponent(bad)}`, { token: ADMIN });
+      expect(response.status, `${report} ${bad}: ${JSON.stringify(response.body)}`).toBe(400);
+      expect(response.body.error).toMatchObject({ code: "invalid_request", details: { issues: [{ path: "query.cursor" }] } });
+    }
+    // A well-formed key that matches no row is a page like any other.
+    const late = await api("GET", `/v1/reports/movements?cursor=${encode(["1970-01-01 00:00:00+00", "x"])}`, { token: ADMIN });
+    expect(late.status).toBe(200);
+    expect(late.body).toEqual({ items: [], next: null });
+  });
+
   it("shows queue lag when the reporting database is behind the cells", async () => {
     const { storeA } = await twoRegions();
     // Pretend the reports missed bread's last change and both of dates' (its allocation came before bread's hold).

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { ApiError } from "../errors";
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -50,4 +51,32 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** The 400 for a cursor no page of `what` gave. */
+export function malformedCursor(what: string, where = "query.cursor"): ApiError {
+  return new ApiError("invalid_request", `cursor: not a cursor of ${what}`, { issues: [{ path: where, message: "malformed", code: "invalid_format" }] });
+}
+
+/**
+ * A report's cursor back as the sort key it was made from: `parts` strings, each passing
+ * `valid` when given. Anything else is a 400, never a silent first page and never a query
+ * the database refuses (which would answer 503, as if it were down).
+ */
+export function reportCursor(cursor: string | undefined, what: string, parts: number, valid: (key: string[]) => boolean = () => true): string[] | undefined {
+  if (cursor === undefined) return undefined;
+  const key = decodeCursor(cursor);
+  if (!key || key.length !== parts || !key.every((part): part is string => typeof part === "string") || !valid(key)) throw malformedCursor(what);
+  return key;
+}
+
+const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(?:Z|[+-]\d\d(?::?\d\d)?)$/;
+
+/** A timestamp as Postgres prints it or as ISO 8601, with a real date and time of day: one Postgres reads. */
+export function isTimestamp(text: string): boolean {
+  const match = TIMESTAMP.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1000 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
 }

@@ -9,7 +9,7 @@ import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { openReportingDb, reportingUnavailable, type ReportingDb } from "../reporting/db";
-import { decodeCursor, encodeCursor, respondPage } from "../reporting/respond";
+import { encodeCursor, isTimestamp, reportCursor, respondPage } from "../reporting/respond";
 import { reportScope, type ReportScope } from "../reporting/scope";
 import { bearer, errorResponses, newRouter } from "../router";
 import type { AppBindings } from "../types";
@@ -91,8 +91,8 @@ reports
     if (query.lowStockBelow !== undefined) conditions.push(lt(cells.onHand, query.lowStockBelow));
     if (query.soldOut) conditions.push(eq(cells.soldOut, query.soldOut === "true"));
     if (query.oversold) conditions.push(eq(cells.oversold, query.oversold === "true"));
-    const after = decodeCursor(query.cursor);
-    if (after) conditions.push(sql`(${cells.storeId}, ${cells.sku}) > (${String(after[0])}, ${String(after[1])})`);
+    const after = reportCursor(query.cursor, "the stock report", 2);
+    if (after) conditions.push(sql`(${cells.storeId}, ${cells.sku}) > (${after[0]}, ${after[1]})`);
     const rows = await db.select().from(cells).where(and(...conditions)).orderBy(cells.storeId, cells.sku).limit(query.limit + 1);
     const page = pageOf(rows, query.limit, (row) => [row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, STOCK_COLUMNS, page.next, "stock");
@@ -108,9 +108,9 @@ reports
     if (query.reference) conditions.push(referenceIs(query.reference));
     if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
-    const after = decodeCursor(query.cursor);
+    const after = reportCursor(query.cursor, "the movements report", 2, ([at]) => isTimestamp(at!));
     if (after) {
-      const [at, eventId] = [String(after[0]), String(after[1])];
+      const [at, eventId] = after as [string, string];
       conditions.push(or(lt(movements.at, at), and(eq(movements.at, at), lt(movements.eventId, eventId)))!);
     }
     const rows = await db
@@ -145,8 +145,8 @@ reports
     if (query.status) conditions.push(eq(reservations.status, query.status));
     if (query.from) conditions.push(gte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.to).toISOString()));
-    const after = decodeCursor(query.cursor);
-    if (after) conditions.push(sql`(${reservations.reservationId}, ${reservations.storeId}, ${reservations.sku}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`);
+    const after = reportCursor(query.cursor, "the reservations report", 3);
+    if (after) conditions.push(sql`(${reservations.reservationId}, ${reservations.storeId}, ${reservations.sku}) > (${after[0]}, ${after[1]}, ${after[2]})`);
     const rows = await db
       .select()
       .from(reservations)
@@ -161,8 +161,8 @@ reports
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     const conditions = scopeConditions(scope, oversells.storeId);
-    const after = decodeCursor(query.cursor);
-    if (after) conditions.push(sql`${oversells.id} > ${String(after[0])}`);
+    const after = reportCursor(query.cursor, "the oversells report", 1);
+    if (after) conditions.push(sql`${oversells.id} > ${after[0]}`);
     const rows = await db.select().from(oversells).where(and(...conditions)).orderBy(oversells.id).limit(query.limit + 1);
     const page = pageOf(rows, query.limit, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
@@ -193,11 +193,11 @@ reports
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "dead letters are for admins");
     const db = reportingDb(c);
-    const after = decodeCursor(query.cursor);
+    const after = reportCursor(query.cursor, "the dead letters", 1);
     const rows = await db
       .select()
       .from(deadLetters)
-      .where(after ? sql`${deadLetters.id} > ${String(after[0])}` : undefined)
+      .where(after ? sql`${deadLetters.id} > ${after[0]}` : undefined)
       .orderBy(deadLetters.id)
       .limit(query.limit + 1);
     const page = pageOf(rows, query.limit, (row) => [row.id]);
