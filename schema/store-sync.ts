@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { CellView } from "./cells";
 import { Region, Sku, StoreId } from "./ids";
 import { LIMITS } from "./limits";
+import { plainText } from "./text";
 
 export const EventId = z
   .string()
@@ -134,4 +135,4 @@ export const Oversell = z
 
 export const OversellList = z.object({ items: z.array(Oversell), next: z.string().nullable() }).openapi("OversellList");
 export const OversellParams = z.object({ id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/) });
-export const ResolveInput = z.object({ note: z.string().trim().min(1).max(2000) }).strict().openapi("ResolveOversell");
+export const ResolveInput = z.object({ note: plainText(2000, { lines: true }) }).strict().openapi("ResolveOversell");

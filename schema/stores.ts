@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { Region, StoreId, TimeZone, Timestamp } from "./ids";
+import { plainText } from "./text";
 
 export const StoreInput = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: plainText(200),
     region: Region,
     timezone: TimeZone,
     priority: z.number().int().min(0).max(1_000_000).optional().openapi({ description: "Lower is tried first; default 100" }),

@@ -139,6 +139,10 @@ const fields: Case[] = [
   // Stores.
   invalid("put store: empty name", "PUT", () => `/v1/stores/${S}`, () => ({ name: "  ", region: "eu-central", timezone: "Europe/Berlin" }), "name"),
   invalid("put store: name too long", "PUT", () => `/v1/stores/${S}`, () => ({ name: "n".repeat(201), region: "eu-central", timezone: "Europe/Berlin" }), "name"),
+  // Text Postgres cannot store (NUL, an unpaired surrogate) would stop the reports; control characters have no place in a name.
+  ...(["a\u0000b", "a\ud800b", "b\udc00", "line\nbreak", "bell\u0007"] as const).map((name) =>
+    invalid(`put store: name ${JSON.stringify(name)}`, "PUT", () => `/v1/stores/${S}`, () => ({ name, region: "eu-central", timezone: "Europe/Berlin" }), "name"),
+  ),
   invalid("put store: unknown region", "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "mars", timezone: "Europe/Berlin" }), "region"),
   invalid("put store: unknown time zone", "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "eu-central", timezone: "Mars/Olympus" }), "timezone"),
   ...[-1, 1.5, 1e7, "1"].map((priority) =>
@@ -210,6 +214,9 @@ const fields: Case[] = [
   // Oversell resolution.
   invalid("resolve: empty note", "POST", () => "/v1/oversells/no-such/resolve", () => ({ note: " " }), "note"),
   invalid("resolve: note of the wrong type", "POST", () => "/v1/oversells/no-such/resolve", () => ({ note: 5 }), "note"),
+  ...(["a\u0000b", "\ud800", "esc\u001b[0m"] as const).map((note) =>
+    invalid(`resolve: note ${JSON.stringify(note)}`, "POST", () => "/v1/oversells/no-such/resolve", () => ({ note }), "note"),
+  ),
 ];
 
 /** Query strings. */

@@ -115,6 +115,20 @@ describe("outbox → queue → Postgres", () => {
     expect(report.status).toBe(200);
     expect(JSON.stringify(report.body.items)).toContain(storeId);
   });
+
+  it("keeps a dead letter and a store row whatever text they hold: what Postgres cannot store becomes U+FFFD", async () => {
+    // Names like these are refused by the API now; one stored before that must not stop the reports.
+    const storeId = unique("odd-name");
+    const store = { storeId, name: "a\u0000b\ud800c\ud83d\ude00", region: "oceania", covers: [], timezone: "UTC", priority: 100, updatedAt: new Date().toISOString() };
+    const body = { kind: "stores", stores: [store] } satisfies InventoryMessage;
+    expect((await deliver("inventory-events-dlq", [body])).ackAll).toBe(true);
+    const dead = await query((db) => db.select().from(deadLetters));
+    expect(dead.find((row) => JSON.stringify(row.body).includes(storeId))?.body).toEqual({ kind: "stores", stores: [{ ...store, name: "a\ufffdb\ufffdc\ud83d\ude00" }] });
+
+    expect((await deliver("inventory-events", [body])).ackAll).toBe(true);
+    const [row] = await query((db) => db.select().from(stores).where(eq(stores.storeId, storeId)));
+    expect(row?.name).toBe("a\ufffdb\ufffdc\ud83d\ude00");
+  });
 });
 
 describe("with the reporting database down", () => {

@@ -3,6 +3,7 @@ import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { eventsOf } from "../../durable-objects/storage/report-sender";
 import { deadLetters } from "../../schema/db/tables";
+import { storable } from "../../schema/text";
 import type { Env } from "../env";
 import { withReportingDb, type ReportingDb } from "./db";
 import { DEAD_LETTER_QUEUE, type InventoryMessage } from "./messages";
@@ -46,7 +47,8 @@ async function writeMessages(db: ReportingDb, batch: MessageBatch<InventoryMessa
   if (batch.queue === DEAD_LETTER_QUEUE) {
     await db
       .insert(deadLetters)
-      .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: readable(message.body), attempts: message.attempts })))
+      // Whatever a dead letter holds, it is kept: text Postgres cannot store becomes U+FFFD.
+      .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: storable(readable(message.body)), attempts: message.attempts })))
       .onConflictDoNothing();
     return;
   }

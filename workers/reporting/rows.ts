@@ -1,6 +1,7 @@
 import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import type { cells, movements, oversells, reservations, stores } from "../../schema/db/tables";
+import { storable } from "../../schema/text";
 
 /**
  * Turns a batch of cell events into rows, one list per table, merged within the batch so
@@ -115,11 +116,12 @@ export function oversellRows(events: CellEvent[]): Array<typeof oversells.$infer
   return [...rows.values()];
 }
 
+/** The latest record of each store; a name stored before the API refused unstorable text is written with U+FFFD in its place. */
 export function storeRows(records: StoreRecord[]): Array<typeof stores.$inferInsert> {
   const latest = new Map<string, StoreRecord>();
   for (const record of records) {
     const known = latest.get(record.storeId);
     if (!known || known.updatedAt < record.updatedAt) latest.set(record.storeId, record);
   }
-  return [...latest.values()];
+  return [...latest.values()].map((record) => ({ ...record, name: storable(record.name) }));
 }
