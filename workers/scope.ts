@@ -2,7 +2,7 @@ import type { StoreRecord } from "../durable-objects/directory";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
 import type { Principal } from "./auth/principal";
-import { requireStore } from "./stores";
+import { findStore, noSuchStore } from "./stores";
 
 /**
  * Loads the store and checks the caller may act on it. A store the caller may not see
@@ -18,7 +18,14 @@ export async function storeInScope(
   if (principal.role === "store" && !principal.stores.includes(storeId)) {
     throw new ApiError("forbidden", `this token is not scoped to store ${storeId}`);
   }
-  const store = await requireStore(env, storeId);
-  if (!allowed(principal, store)) throw new ApiError("forbidden", `this token cannot do this at store ${storeId}`);
+  const refused = new ApiError("forbidden", `this token cannot do this at store ${storeId}`);
+  const store = await findStore(env, storeId);
+  if (!store) {
+    // A manager's scope is regions, and a store that does not exist is in none of them: the
+    // same 403 as another region's store, or the answer would tell which ids exist.
+    if (principal.role === "manager") throw refused;
+    throw noSuchStore(storeId);
+  }
+  if (!allowed(principal, store)) throw refused;
   return store;
 }

@@ -19,9 +19,11 @@ export async function findStore(env: Pick<Env, "DIRECTORY">, storeId: string): P
   return store;
 }
 
+export const noSuchStore = (storeId: string): ApiError => new ApiError("not_found", `no store ${storeId}`);
+
 export async function requireStore(env: Pick<Env, "DIRECTORY">, storeId: string): Promise<StoreRecord> {
   const store = await findStore(env, storeId);
-  if (!store) throw new ApiError("not_found", `no store ${storeId}`);
+  if (!store) throw noSuchStore(storeId);
   return store;
 }
 

@@ -197,7 +197,32 @@ describe("authorization matrix", () => {
     const own = await api("GET", "/v1/oversells", { token: tokens.managerY });
     expect(own.body.items.map((item: { id: string }) => item.id)).not.toContain(oversellId);
     const byStore = await api("GET", `/v1/oversells?storeId=${storeA}`, { token: tokens.managerY });
-    expect(byStore.status === 403 || (byStore.status === 200 && byStore.body.items.length === 0), JSON.stringify(byStore.body)).toBe(true);
+    expect(byStore.status, JSON.stringify(byStore.body)).toBe(403);
+    expect(byStore.body.error.code).toBe("forbidden");
+  });
+
+  it("a manager gets the same 403 for another region's store as for a store that does not exist (which ids exist is not told)", async () => {
+    const missing = unique("no-such-store");
+    for (const [method, path, body] of [
+      ["GET", "/stock", undefined],
+      ["GET", "/changes", undefined],
+      ["GET", `/skus/${sku}`, undefined],
+      ["POST", `/skus/${sku}/adjustments`, { delta: 1, reason: "receive" }],
+      ["GET", "/skus:export", undefined],
+    ] as const) {
+      const answers = [];
+      for (const storeId of [storeA, missing]) {
+        const response = await api(method, `/v1/stores/${storeId}${path}`, { token: tokens.managerY, ...(body ? { body } : {}) });
+        answers.push([response.status, response.body.error?.code, String(response.body.error?.message).replace(storeId, "<store>")]);
+      }
+      expect(answers[0], `${method} ${path}`).toEqual([403, "forbidden", expect.any(String)]);
+      expect(answers[1], `${method} ${path}`).toEqual(answers[0]);
+    }
+    for (const path of [`/v1/oversells?storeId=${missing}`, `/v1/reports/stock?storeId=${missing}`]) {
+      expect((await api("GET", path, { token: tokens.managerY })).status, path).toBe(403);
+    }
+    // An admin, who may see every store, is told it does not exist.
+    expect((await api("GET", `/v1/stores/${missing}/stock`, { token: ADMIN })).status).toBe(404);
   });
 
   it("store A cannot touch store B (and the other way round), whether or not the SKU exists", async () => {

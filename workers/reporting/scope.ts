@@ -1,7 +1,7 @@
 import type { Principal } from "../auth/principal";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { requireStore } from "../stores";
+import { findStore } from "../stores";
 
 export interface ReportScope {
   /** Regions to keep; undefined means every region (admins). */
@@ -9,7 +9,7 @@ export interface ReportScope {
   storeId?: string;
 }
 
-/** What a caller may see in a report: a manager only its regions; naming another is a 403. */
+/** What a caller may see in a report (or the oversell list): a manager only its regions; naming another region, or a store outside them or that does not exist, is a 403. */
 export async function reportScope(env: Env, principal: Principal, query: { region?: string | undefined; storeId?: string | undefined }): Promise<ReportScope> {
   const scope: ReportScope = {};
   if (query.storeId) scope.storeId = query.storeId;
@@ -21,7 +21,7 @@ export async function reportScope(env: Env, principal: Principal, query: { regio
   if (query.region && !principal.regions.includes(query.region)) throw new ApiError("forbidden", `this token is not scoped to region ${query.region}`);
   scope.regions = query.region ? [query.region] : principal.regions;
   if (query.storeId) {
-    const store = await requireStore(env, query.storeId).catch(() => null);
+    const store = await findStore(env, query.storeId);
     if (!store || !principal.regions.includes(store.region)) throw new ApiError("forbidden", `this token cannot see store ${query.storeId}`);
   }
   return scope;

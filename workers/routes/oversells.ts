@@ -3,6 +3,7 @@ import { directoryStub } from "../../durable-objects/stubs";
 import { OversellList, OversellParams, OversellQuery, Oversell, ResolveInput } from "../../schema/store-sync";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
+import { reportScope } from "../reporting/scope";
 import { bearer, errorResponses, newRouter } from "../router";
 
 const list = createRoute({
@@ -38,15 +39,11 @@ const resolve = createRoute({
 export const oversells = newRouter()
   .openapi(list, async (c) => {
     const query = c.req.valid("query");
-    const principal = c.get("principal")!;
-    let regions: string[] | undefined = query.region ? [query.region] : undefined;
-    if (principal.role === "manager") {
-      if (query.region && !principal.regions.includes(query.region)) throw new ApiError("forbidden", `this token is not scoped to region ${query.region}`);
-      regions ??= principal.regions;
-    }
+    // Scoped as the reports are: a manager naming another region's store (or none that exists) gets a 403.
+    const { regions, storeId } = await reportScope(c.env, c.get("principal")!, query);
     const items = await directoryStub(c.env).listOversells({
       ...(regions ? { regions } : {}),
-      ...(query.storeId ? { storeId: query.storeId } : {}),
+      ...(storeId ? { storeId } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.after ? { after: query.after } : {}),
       limit: query.limit,
