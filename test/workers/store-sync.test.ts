@@ -143,7 +143,8 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: "resolved", note: "counted again, shelf was mislabelled" });
     expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=open`, { token: manager })).body.items).toEqual([]);
-    expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=resolved`, { token: outsider })).body.items).toEqual([]);
+    expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=resolved`, { token: outsider })).status).toBe(403);
+    expect((await api("GET", "/v1/oversells?status=resolved", { token: outsider })).body.items).not.toContainEqual(expect.objectContaining({ id: record.id }));
   });
 });
 
