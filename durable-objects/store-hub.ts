@@ -313,9 +313,10 @@ export class StoreHub extends DurableObject<Env> {
   changesAfter(after: number, limit: number): ChangesPage {
     const oldest = this.sql.exec<{ cursor: number | null }>("SELECT MIN(cursor) AS cursor FROM changes").one().cursor;
     const latest = this.latestCursor();
-    // Changes after `after` were pruned: the client must start again from the whole stock.
-    if (oldest !== null && after < oldest - 1) return { ok: false, oldestCursor: oldest, latestCursor: latest };
-    if (after > latest) return { ok: true, changes: [], nextCursor: after, hasMore: false };
+    // Changes after `after` were pruned, or `after` is past every change (no page gave it:
+    // a feed started afresh, say): the client must start again from the whole stock. An
+    // empty page would leave it waiting at that cursor, missing every change to come.
+    if ((oldest !== null && after < oldest - 1) || after > latest) return { ok: false, oldestCursor: oldest ?? latest, latestCursor: latest };
     const rows = this.sql
       .exec<{ cursor: number; change: string }>("SELECT cursor, change FROM changes WHERE cursor > ? ORDER BY cursor LIMIT ?", after, limit + 1)
       .toArray();

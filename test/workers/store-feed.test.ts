@@ -107,6 +107,17 @@ describe("changes down to stores", () => {
     expect(page.body).toMatchObject({ changes: [{ cursor: second.cursor }], nextCursor: second.cursor, hasMore: true });
     const rest = await api("GET", `/v1/stores/${storeId}/changes?after=${page.body.nextCursor}`, { token: ADMIN });
     expect(rest.body).toMatchObject({ changes: [{ cursor: third.cursor }], hasMore: false });
+    // At the newest change: nothing yet. Past it, no page gave that cursor (a feed started
+    // afresh): an empty page would leave the client waiting there for good, so it is a 410.
+    const atHead = await api("GET", `/v1/stores/${storeId}/changes?after=${third.cursor}`, { token: ADMIN });
+    expect(atHead.body).toEqual({ changes: [], nextCursor: third.cursor, hasMore: false });
+    const ahead = await api("GET", `/v1/stores/${storeId}/changes?after=${third.cursor + 1000}`, { token: ADMIN });
+    expect(ahead.status).toBe(410);
+    expect(ahead.body.error).toMatchObject({ code: "cursor_expired", details: { latestCursor: third.cursor } });
+    const live = await connect(storeId, `?after=${third.cursor + 1000}`);
+    await eventually(async () => live.messages.length, (count) => count >= 2);
+    expect(live.messages).toEqual([{ type: "hello", cursor: third.cursor }, { type: "reset", reason: "cursor_expired", cursor: third.cursor }]);
+    live.close();
 
     // The test Worker keeps 100 changes per store: push the first ones out.
     const events = Array.from({ length: 120 }, (_, i) => ({ eventId: unique(`bulk${i}`), at: minutesFromNow(-1), type: "adjust", sku, delta: 1, reason: "receive" }));

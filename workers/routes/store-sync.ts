@@ -53,7 +53,7 @@ const changes = createRoute({
   path: "/v1/stores/{storeId}/changes",
   tags: ["stores"],
   summary: "What changed at a store after a cursor, in order",
-  description: "Each change carries the SKU's version and its levels after the change; ignore changes at or below the version you hold. A cursor older than the feed keeps answers 410 cursor_expired: fetch /stock and continue from its cursor.",
+  description: "Each change carries the SKU's version and its levels after the change; ignore changes at or below the version you hold. A cursor older than the feed keeps, or past its newest change, answers 410 cursor_expired: fetch /stock and continue from its cursor.",
   security: bearer,
   middleware: [requireRole("admin", "manager", "store", "service")] as const,
   request: { params: StoreParams, query: ChangesQuery },
@@ -117,7 +117,7 @@ export const storeSync = newRouter()
     const { after, limit } = c.req.valid("query");
     const page = await hubStub(c.env, storeId).changesAfter(after, limit);
     if (!page.ok) {
-      throw new ApiError("cursor_expired", "that cursor is older than the feed keeps: fetch /stock and continue from its cursor", {
+      throw new ApiError("cursor_expired", "that cursor is older than the feed keeps, or past its newest change: fetch /stock and continue from its cursor", {
         oldestCursor: page.oldestCursor,
         latestCursor: page.latestCursor,
       });
