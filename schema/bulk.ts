@@ -32,6 +32,6 @@ export const ImportResult = z
   .openapi("ImportResult");
 
 /** Without `limit` or `cursor` the whole scope comes in one answer. */
-const exportPaging = cellPaging(z.coerce.number(), "`x-next-cursor`");
+const exportPaging = cellPaging("query", "`x-next-cursor`");
 export const StoreExportQuery = z.object(exportPaging);
 export const RegionExportQuery = z.object({ region: Region, ...exportPaging });

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { queryInteger } from "./query";
 import { LIMITS } from "./limits";
 
 /** An opaque cursor: the `next` (or `x-next-cursor`) of the previous page. */
@@ -6,15 +7,12 @@ export const Cursor = z.string().max(500);
 
 /**
  * Paging of a request that calls every cell of its scope (a stock export, an admin
- * reconciliation): opt in with `limit` or a cursor. `count` is the number type of where the
- * limit comes from (coerced in a query string, a plain number in a JSON body).
+ * reconciliation): opt in with `limit` or a cursor, in the query string or a JSON body.
  */
-export function cellPaging(count: z.ZodNumber | z.ZodCoercedNumber, next: string) {
+export function cellPaging(from: "query" | "body", next: string) {
+  const limit: z.ZodType<number> = from === "query" ? queryInteger(1, LIMITS.maxCellPage) : z.number().int().min(1).max(LIMITS.maxCellPage);
   return {
-    limit: count
-      .int()
-      .min(1)
-      .max(LIMITS.maxCellPage)
+    limit: limit
       .optional()
       .openapi({ description: `One page: at most this many SKUs (1–${LIMITS.maxCellPage}); ${next} is the following page's cursor while more remain` }),
     cursor: Cursor.optional().openapi({ description: `The ${next} of the previous page (pages of ${LIMITS.defaultCellPage} SKUs unless limit says otherwise)` }),

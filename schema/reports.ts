@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { queryInteger } from "./query";
 import { Channel, Region, Sku, StoreId } from "./ids";
 import { OperationReference } from "./operations";
 import { Cursor, cellPaging } from "./paging";
@@ -6,7 +7,7 @@ import { CHANGE_KINDS } from "../durable-objects/core/types";
 
 /** Every report lists with a cursor, and answers CSV with `format=csv`. */
 const listing = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryInteger(1, 1000).default(100),
   cursor: Cursor.optional().openapi({ description: "The `next` of the previous page" }),
   format: z.enum(["json", "csv"]).default("json"),
 };
@@ -21,7 +22,7 @@ export const StockReportQuery = z
     ...scope,
     ...listing,
     sku: Sku.optional(),
-    lowStockBelow: z.coerce.number().int().min(0).max(1_000_000).optional().openapi({ description: "Only cells with fewer units on hand" }),
+    lowStockBelow: queryInteger(0, 1_000_000).optional().openapi({ description: "Only cells with fewer units on hand" }),
     soldOut: z.enum(["true", "false"]).optional(),
     oversold: z.enum(["true", "false"]).optional(),
   })
@@ -56,7 +57,7 @@ export const ReconcileInput = z
     /** Ask each cell the reports lack changes of to send its retained outbox again. */
     repair: z.boolean().optional(),
     /** With one store in storeIds: one page of its SKUs, a run of its own. */
-    ...cellPaging(z.number(), "`next`"),
+    ...cellPaging("body", "`next`"),
   })
   .strict()
   .openapi("ReconcileRequest");

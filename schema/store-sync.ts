@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { queryInteger } from "./query";
 import { CellView } from "./cells";
 import { Region, Sku, StoreId } from "./ids";
 import { LIMITS } from "./limits";
@@ -80,8 +81,8 @@ export const FeedChange = z
 
 export const ChangesQuery = z
   .object({
-    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    limit: z.coerce.number().int().min(1).max(LIMITS.maxChangesPage).default(500),
+    after: queryInteger(0, Number.MAX_SAFE_INTEGER).default(0),
+    limit: queryInteger(1, LIMITS.maxChangesPage).default(500),
   })
   .strict();
 
@@ -91,7 +92,7 @@ export const ChangesPage = z
 
 export const LiveQuery = z
   .object({
-    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    after: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
     access_token: z.string().max(4096).optional(),
   })
   .strict();
@@ -103,7 +104,7 @@ export const OversellQuery = z
     region: Region.optional(),
     storeId: StoreId.optional(),
     status: OversellStatus.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    limit: queryInteger(1, 500).default(100),
     after: z.string().max(200).optional(),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { queryInteger } from "./query";
 import { Region } from "./regions";
 import { StoreId, Timestamp } from "./ids";
 
@@ -43,7 +44,7 @@ export const Delivery = z
   .openapi("WebhookDelivery");
 
 export const DeliveriesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryInteger(1, 1000).default(100),
   before: z.string().regex(/^d[0-9]{1,15}$/).optional().openapi({ description: "Continue with deliveries older than this one" }),
 });
 

@@ -240,6 +240,19 @@ const queries: Case[] = [
   query("reports: unknown format", () => "/v1/reports/stock?format=xml", "format"),
   query("reports: limit too large", () => "/v1/reports/stock?limit=100000", "limit"),
   query("reports: odd store id", () => `/v1/reports/movements?storeId=${encodeURIComponent("a b")}`, "storeId"),
+  // Whole numbers are digits only: Number() would read each of these as one.
+  ...["", "0x10", "1e2", " 5", "5 ", "+5", "0b11"].flatMap((odd) => {
+    const e = encodeURIComponent(odd);
+    return [
+      query(`changes: after ${JSON.stringify(odd)}`, () => `/v1/stores/${S}/changes?after=${e}`, "after"),
+      query(`changes: limit ${JSON.stringify(odd)}`, () => `/v1/stores/${S}/changes?limit=${e}`, "limit"),
+      query(`live: after ${JSON.stringify(odd)}`, () => `/v1/stores/${S}/live?after=${e}`, "after"),
+      query(`reports: limit ${JSON.stringify(odd)}`, () => `/v1/reports/stock?limit=${e}`, "limit"),
+      query(`reports: lowStockBelow ${JSON.stringify(odd)}`, () => `/v1/reports/stock?lowStockBelow=${e}`, "lowStockBelow"),
+      query(`oversells: limit ${JSON.stringify(odd)}`, () => `/v1/oversells?limit=${e}`, "limit"),
+      query(`export: limit ${JSON.stringify(odd)}`, () => `/v1/stores/${S}/skus:export?limit=${e}`, "limit"),
+    ];
+  }),
 ];
 
 /** Path ids with odd characters, or too long, on every route with an id in its path. */

@@ -20,7 +20,7 @@ type In<S extends z.ZodType> = z.input<S>;
 type Out<S extends z.ZodType> = z.output<S>;
 
 /**
- * A query string's input: coerced fields (`z.coerce.number()`) take `unknown` as input,
+ * A query string's input: fields parsed from text (`queryInteger`) take `unknown` as input,
  * so they are typed by what they become; everything else as the schema takes it.
  */
 export type QueryInput<S extends z.ZodType> = {

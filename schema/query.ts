@@ -1,0 +1,10 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * A whole number from a query string: digits only, then `min`–`max`. (`z.coerce.number()`
+ * would also take "", " 5", "0x10" and "1e3".) Its input is `unknown`, as a coerced
+ * field's is, so the typed client takes a number.
+ */
+export function queryInteger(min: number, max: number) {
+  return z.preprocess((value) => (typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value), z.number().int().min(min).max(max));
+}
