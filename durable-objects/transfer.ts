@@ -113,7 +113,10 @@ export class Transfer extends DurableObject<Env> {
       const record = this.record;
       if (!record || record.phase === "failed") return notFound(transferId);
       const lines = receiptLines(record, receipt);
-      if (!lines.ok) return { ok: false, error: { code: "invalid_request", message: lines.issues[0]!, details: { issues: lines.issues } } };
+      if (!lines.ok) {
+        const [first] = lines.issues;
+        return { ok: false, error: { code: "invalid_request", message: `${first!.path}: ${first!.message}`, details: { issues: lines.issues } } };
+      }
       const verdict = decideTransferStep(record, "receive", lines.lines);
       if (verdict.kind === "conflict") return this.conflict(transferId, verdict.status, "received");
       if (verdict.kind === "start") await this.runStep({ ...record, phase: "receiving", receipt: lines.lines });

@@ -64,20 +64,28 @@ export function transferStatus(phase: TransferPhase): TransferStatus | undefined
   return phase === "in_transit" || phase === "received" || phase === "cancelled" ? phase : undefined;
 }
 
+/** A receipt line the transfer refuses, named as the API's validation issues are (`json.items.<n>.<field>`). */
+export interface ReceiptIssue {
+  path: string;
+  message: string;
+  code: "custom";
+}
+
 /**
  * What a receipt means line by line: every shipped SKU is received (what the receipt says,
  * 0 when it does not name it) and the rest is lost with the line's reason. A receipt may
  * not name a SKU that was not shipped, nor more than was shipped.
  */
-export function receiptLines(record: TransferRecord, receipt: ReceiptItem[]): { ok: true; lines: ReceivedLine[] } | { ok: false; issues: string[] } {
+export function receiptLines(record: TransferRecord, receipt: ReceiptItem[]): { ok: true; lines: ReceivedLine[] } | { ok: false; issues: ReceiptIssue[] } {
   const shipped = new Map(record.items.map((item) => [item.sku, item.qty]));
-  const issues: string[] = [];
+  const issues: ReceiptIssue[] = [];
+  const issue = (index: number, field: "sku" | "qty", message: string) => issues.push({ path: `json.items.${index}.${field}`, message, code: "custom" });
   const bySku = new Map<string, ReceiptItem>();
   receipt.forEach((item, index) => {
     const qty = shipped.get(item.sku);
-    if (qty === undefined) issues.push(`items.${index}: ${item.sku} was not shipped in this transfer`);
-    else if (item.qty > qty) issues.push(`items.${index}: ${item.qty} received but only ${qty} shipped`);
-    if (bySku.has(item.sku)) issues.push(`items.${index}: ${item.sku} appears twice`);
+    if (qty === undefined) issue(index, "sku", `${item.sku} was not shipped in this transfer`);
+    else if (item.qty > qty) issue(index, "qty", `${item.qty} received but only ${qty} shipped`);
+    if (bySku.has(item.sku)) issue(index, "sku", `${item.sku} appears twice`);
     bySku.set(item.sku, item);
   });
   if (issues.length > 0) return { ok: false, issues };

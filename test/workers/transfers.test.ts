@@ -136,8 +136,13 @@ describe("transfers", () => {
     expect((await api("GET", `/v1/transfers/${good.transferId}`, { token: euManager })).status).toBe(403);
     expect((await api("GET", `/v1/transfers/${unique("nope")}`, { token: ADMIN })).status).toBe(404);
     const receipt = (items: unknown) => api("POST", `/v1/transfers/${good.transferId}/receive`, { token: ADMIN, body: { items } });
-    expect((await receipt([{ sku, qty: 2 }])).status).toBe(400);
-    expect((await receipt([{ sku: "other", qty: 1 }])).status).toBe(400);
+    // Refused lines are named as any validation issue is (a path, a message, a code).
+    const tooMany = await receipt([{ sku, qty: 2 }]);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.details.issues).toEqual([{ path: "json.items.0.qty", message: "2 received but only 1 shipped", code: "custom" }]);
+    const unknown = await receipt([{ sku, qty: 1 }, { sku: "other", qty: 1 }]);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ message: "json.items.1.sku: other was not shipped in this transfer", details: { issues: [{ path: "json.items.1.sku", code: "custom" }] } });
     expect((await receipt([{ sku, qty: -1 }])).status).toBe(400);
     expect((await readCell(to, sku))).toMatchObject({ onHand: 10, incoming: 1 });
   });
