@@ -280,7 +280,7 @@ class ReservationBook {
             ok: false,
             error: {
               code: "conflict",
-              message: `reservation ${reservationId} is ${verdict.status}; it cannot be ${wanted}ed`,
+              message: `reservation ${reservationId} is ${verdict.status}; it cannot be ${wanted === "confirm" ? "confirmed" : "released"}`,
               details: { status: verdict.status },
             },
           };

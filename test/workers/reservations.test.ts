@@ -83,7 +83,7 @@ describe("reservations", () => {
 
     const release = await api("POST", `/v1/reservations/${reservationId}/release`, { token: ADMIN });
     expect(release.status).toBe(409);
-    expect(release.body.error).toMatchObject({ code: "conflict", details: { status: "confirmed" } });
+    expect(release.body.error).toEqual({ code: "conflict", message: `reservation ${reservationId} is confirmed; it cannot be released`, details: { status: "confirmed" } });
     expect((await readCell(storeId, sku)).onHand).toBe(96);
   });
 
@@ -100,7 +100,7 @@ describe("reservations", () => {
     expect(await readCell(storeId, sku)).toMatchObject({ onHand: 100, reserved: 0, free: { shared: 30, channels: { online: 30, pos: 40 } } });
     const confirm = await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN });
     expect(confirm.status).toBe(409);
-    expect(confirm.body.error.details).toEqual({ status: "released" });
+    expect(confirm.body.error).toEqual({ code: "conflict", message: `reservation ${reservationId} is released; it cannot be confirmed`, details: { status: "released" } });
   });
 
   it("answers 404 for an unknown reservation on every route", async () => {
