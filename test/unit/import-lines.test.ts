@@ -20,6 +20,17 @@ describe("bulk import lines", () => {
     expect(parsed.bad[2]!.errors).toEqual(["a already appears on line 1"]);
   });
 
+  it("refuses a channel or a setting given twice on one line (never 'the last one wins')", () => {
+    const parsed = parseImport("a,9,low=1,low=3\nb,9,low.pos=1,low.pos=2\nc,9,policy=weighted,policy=first-come\nd,9,pos:1:1,pos:2:1\ne,9,low=1,low.pos=2,low.online=1", "csv", { storeId: "s1" });
+    expect(parsed.bad.map((bad) => [bad.line, bad.errors])).toEqual([
+      [1, ["low appears twice"]],
+      [2, ["low.pos appears twice"]],
+      [3, ["policy appears twice"]],
+      [4, ["channel pos appears twice"]],
+    ]);
+    expect(parsed.good.map((line) => line.sku)).toEqual(["e"]);
+  });
+
   it("parses NDJSON and region lines that name their store", () => {
     const stores = new Set(["s1", "s2"]);
     const parsed = parseImport('{"storeId":"s1","sku":"a","onHand":3}\n{"storeId":"s9","sku":"a","onHand":3}\n{"sku":"b"}\nnope', "ndjson", { storesInRegion: stores });

@@ -97,11 +97,15 @@ function csvLine(fields: string[], withStore: boolean, errors: string[]): Omit<I
   const channels: Record<string, { quota: number; weight: number }> = {};
   let sharedPolicy: "first-come" | "weighted" = "first-come";
   const lowStock: { overall?: number; channels?: Record<string, number> } = {};
+  const settingsSeen = new Set<string>();
   for (const field of rest) {
     if (field === "") continue;
     const setting = /^(policy|low|low\.([a-z]+))=(.*)$/.exec(field);
     if (setting) {
       const [, key, channel, value] = setting;
+      // As with a channel: a setting given twice is a mistake, not "the last one wins".
+      if (settingsSeen.has(key!)) errors.push(`${key} appears twice`);
+      settingsSeen.add(key!);
       if (key === "policy") {
         if (value === "first-come" || value === "weighted") sharedPolicy = value;
         else errors.push(`policy must be first-come or weighted, got "${value}"`);
