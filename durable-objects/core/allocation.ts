@@ -25,13 +25,18 @@ export type AllocationResult =
 export function allocate(state: CellState, request: AllocationRequest, now: string): AllocationResult {
   let totalQuota = 0;
   for (const name in request.channels) totalQuota += request.channels[name]!.quota;
-  const freeUnits = Math.max(0, request.onHand - state.reserved);
+  // Negative when Q is below the units reserved: then even no quota fits (DOMAIN.md's
+  // Σ quota ≤ Q − reserved). Units found missing are a stocktake's to record, which may oversell.
+  const freeUnits = request.onHand - state.reserved;
   if (totalQuota > freeUnits) {
     return {
       ok: false,
       error: {
         code: "quota_exceeds_stock",
-        message: `channel quotas (${totalQuota}) exceed the units not reserved (${freeUnits})`,
+        message:
+          freeUnits < 0
+            ? `on hand (${request.onHand}) is below the units reserved (${state.reserved}): confirm or release reservations first, or record a stocktake`
+            : `channel quotas (${totalQuota}) exceed the units not reserved (${freeUnits})`,
         details: { onHand: request.onHand, reserved: state.reserved, totalQuota, freeUnits },
       },
     };

@@ -121,4 +121,17 @@ describe("the stock cell by example", () => {
     });
     expect(cell.state).toEqual(before);
   });
+
+  it("an allocation below the units reserved is refused, even with no quota (Σ quota ≤ Q − reserved)", () => {
+    const cell = allocated(10, {});
+    cell.hold("a", "online", 6);
+    const before = structuredClone(cell.state);
+    expect(cell.run({ type: "allocate", onHand: 5, channels: {}, sharedPolicy: "first-come" })).toMatchObject({
+      ok: false,
+      error: { code: "quota_exceeds_stock", details: { onHand: 5, reserved: 6, totalQuota: 0, freeUnits: -1 } },
+    });
+    expect(cell.state).toEqual(before);
+    expect(cell.run({ type: "allocate", onHand: 6, channels: {}, sharedPolicy: "first-come" })).toMatchObject({ ok: true });
+    expect(cell.state).toMatchObject({ onHand: 6, reserved: 6, shared: 0 });
+  });
 });
