@@ -82,7 +82,7 @@ export type Availability = z.infer<typeof Availability>;
 
 export const AdjustInput = z
   .object({
-    delta: z.number().int().min(-100_000_000).max(100_000_000).refine((delta) => delta !== 0, "delta must not be 0"),
+    delta: z.number().int().min(-LIMITS.maxOnHand).max(LIMITS.maxOnHand).refine((delta) => delta !== 0, "delta must not be 0"),
     reason: z.enum(["receive", "damage", "return", "correction", "restock"]),
     channel: Channel.optional().openapi({ description: "Added units go to this channel's bucket instead of the shared pool" }),
   })

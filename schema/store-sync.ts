@@ -32,8 +32,28 @@ export const StoreEventInput = z
   .openapi("StoreEvent");
 export type StoreEventInput = z.infer<typeof StoreEventInput>;
 
+/**
+ * Event ids are store-unique, but each cell remembers only the ids it judged: one id on two
+ * SKUs in one batch would apply twice, so it is refused here (the same id on the same SKU
+ * is a resend, which the cell answers `duplicate`).
+ */
+const StoreEvents = z
+  .array(StoreEventInput)
+  .min(1)
+  .max(LIMITS.maxStoreEvents)
+  .superRefine((events, ctx) => {
+    const skuOf = new Map<string, { sku: string; index: number }>();
+    events.forEach((event, index) => {
+      const first = skuOf.get(event.eventId);
+      if (!first) skuOf.set(event.eventId, { sku: event.sku, index });
+      else if (first.sku !== event.sku) {
+        ctx.addIssue({ code: "custom", path: [index, "eventId"], message: `event id ${event.eventId} is already events.${first.index}'s, for SKU ${first.sku}: event ids are store-unique` });
+      }
+    });
+  });
+
 export const StoreEventBatch = z
-  .object({ events: z.array(StoreEventInput).min(1).max(LIMITS.maxStoreEvents) })
+  .object({ events: StoreEvents })
   .strict()
   .openapi("StoreEventBatch", {
     example: {

@@ -210,6 +210,7 @@ const fields: Case[] = [
   invalid("events: time not ISO", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ at: "yesterday" })] }), "at"),
   invalid("events: odd event id", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ eventId: "a b" })] }), "eventId"),
   // One bad event in a batch: nothing of the batch applies.
+  invalid("events: one event id on two SKUs", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ eventId: "dup-1" }), event({ eventId: "dup-1", sku: "another-sku" })] }), "eventId"),
   invalid("events: one bad event among good ones", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event(), event(), event({ qty: -1 })] }), "qty"),
   // Oversell resolution.
   invalid("resolve: empty note", "POST", () => "/v1/oversells/no-such/resolve", () => ({ note: " " }), "note"),

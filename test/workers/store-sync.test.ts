@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { StoreEvent } from "../../durable-objects/core";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import { cellStub } from "../../durable-objects/stubs";
-import { ADMIN, api, eventually, freshCell, minutesFromNow, mint, readCell, reserve, sendEvents, unique } from "./helpers";
+import { ADMIN, allocate, api, eventually, freshCell, minutesFromNow, mint, readCell, reserve, sendEvents, unique } from "./helpers";
 
 const sale = (sku: string, qty: number, at: string, eventId = unique("ev")) => ({ eventId, at, type: "sale", sku, qty });
 const adjust = (sku: string, delta: number, at: string, reason = "receive", eventId = unique("ev")) => ({ eventId, at, type: "adjust", sku, delta, reason });
@@ -29,6 +29,22 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     const again = await sendEvents(storeId, batch);
     expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["duplicate", "duplicate", "duplicate"]);
     expect(await readCell(storeId, sku)).toEqual(before);
+  });
+
+  it("answers an event sent twice in one batch as a duplicate, and refuses one id on two SKUs (event ids are store-unique)", async () => {
+    const { storeId, sku } = await freshCell();
+    const once = sale(sku, 3, minutesFromNow(-2));
+    const twice = await sendEvents(storeId, [once, once]);
+    expect(twice.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["applied", "duplicate"]);
+    expect((await readCell(storeId, sku)).onHand).toBe(97);
+
+    const otherSku = unique("sku");
+    await allocate(storeId, otherSku, { onHand: 100 });
+    const reused = await sendEvents(storeId, [sale(sku, 1, minutesFromNow(-1), "shared-id"), sale(otherSku, 1, minutesFromNow(-1), "shared-id")]);
+    expect(reused.status).toBe(400);
+    expect(reused.body.error.details.issues).toEqual([expect.objectContaining({ path: "json.events.1.eventId" })]);
+    expect((await readCell(storeId, sku)).onHand).toBe(97);
+    expect((await readCell(storeId, otherSku)).onHand).toBe(100);
   });
 
   // Replays that reach a cell in the same turn are applied in one transaction: a later one
