@@ -6,6 +6,7 @@ import { DeliveriesQuery, Delivery, DeliveryPage, DeliveryParams, Webhook, Webho
 import { canAllocate, type Principal } from "../auth/principal";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
+import { receiverUrlProblem } from "../webhooks/receiver-url";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
 import { storeInScope } from "../scope";
@@ -84,15 +85,10 @@ async function scopedHook(env: Env, principal: Principal, id: string): Promise<W
   return hook;
 }
 
-/** Receivers must be reachable public https endpoints; local runs may use http (a test's receiver). */
+/** Receivers must be reachable public https endpoints (receiverUrlProblem); local runs may use http and private addresses. */
 function checkUrl(env: Env, url: string): void {
-  const parsed = new URL(url);
-  const local = env.LOCAL_MODE === "true";
-  if (parsed.protocol !== "https:" && !(local && parsed.protocol === "http:")) throw new ApiError("invalid_request", "the webhook url must be https", { issues: [{ path: "json.url", message: "must be https", code: "invalid_format" }] });
-  const host = parsed.hostname;
-  const privateHost = /^(localhost|127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|0\.)/i.test(host);
-  if (privateHost && !local) throw new ApiError("invalid_request", "the webhook url must not point at a private address", { issues: [{ path: "json.url", message: "private address", code: "invalid_format" }] });
-  if (parsed.username || parsed.password) throw new ApiError("invalid_request", "put no credentials in the webhook url (the signature authenticates deliveries)");
+  const problem = receiverUrlProblem(url, env.LOCAL_MODE === "true");
+  if (problem) throw new ApiError("invalid_request", problem.message, { issues: [{ path: "json.url", message: problem.issue, code: "invalid_format" }] });
 }
 
 export const webhooks = newRouter()
