@@ -18,23 +18,27 @@ export const stores = pgTable("stores", {
   updatedAt: ts("updated_at").notNull(),
 });
 
-/** The latest level of every cell, replaced only by a newer version. */
+/**
+ * The latest level of every cell, replaced only by a newer version. Levels are bigint: a
+ * relative change is always applied (DOMAIN.md), so on hand can pass 2^31 (or go that far
+ * below 0), and a level the reports cannot store would stop the cell's events for good.
+ */
 export const cells = pgTable(
   "cells",
   {
     storeId: text("store_id").notNull(),
     sku: text("sku").notNull(),
     version: bigint("version", { mode: "number" }).notNull(),
-    onHand: integer("on_hand").notNull(),
-    reserved: integer("reserved").notNull(),
+    onHand: bigint("on_hand", { mode: "number" }).notNull(),
+    reserved: bigint("reserved", { mode: "number" }).notNull(),
     soldOut: boolean("sold_out").notNull(),
     oversold: boolean("oversold").notNull(),
-    shared: integer("shared").notNull(),
+    shared: bigint("shared", { mode: "number" }).notNull(),
     free: jsonb("free").$type<Record<string, number>>().notNull(),
     quotas: jsonb("quotas").$type<Record<string, number>>().notNull(),
     /** Units shipped out by transfers and not yet received or cancelled; units on their way here. */
-    inTransit: integer("in_transit").notNull().default(0),
-    incoming: integer("incoming").notNull().default(0),
+    inTransit: bigint("in_transit", { mode: "number" }).notNull().default(0),
+    incoming: bigint("incoming", { mode: "number" }).notNull().default(0),
     updatedAt: ts("updated_at").notNull(),
   },
   (table) => [primaryKey({ columns: [table.storeId, table.sku] }), index("cells_low_stock").on(table.storeId, table.onHand)],
@@ -52,17 +56,17 @@ export const movements = pgTable(
     at: ts("at").notNull(),
     effectiveAt: ts("effective_at").notNull(),
     qty: integer("qty"),
-    delta: integer("delta"),
+    delta: bigint("delta", { mode: "number" }),
     channel: text("channel"),
     reason: text("reason"),
     reservationId: text("reservation_id"),
     /** The return, transfer or import the movement belongs to. */
     reference: text("reference"),
     sourceEventId: text("source_event_id"),
-    onHandBefore: integer("on_hand_before").notNull(),
-    onHandAfter: integer("on_hand_after").notNull(),
-    reservedBefore: integer("reserved_before").notNull(),
-    reservedAfter: integer("reserved_after").notNull(),
+    onHandBefore: bigint("on_hand_before", { mode: "number" }).notNull(),
+    onHandAfter: bigint("on_hand_after", { mode: "number" }).notNull(),
+    reservedBefore: bigint("reserved_before", { mode: "number" }).notNull(),
+    reservedAfter: bigint("reserved_after", { mode: "number" }).notNull(),
     appliedAt: ts("applied_at").notNull().default(sql`now()`),
   },
   (table) => [
@@ -102,7 +106,7 @@ export const oversells = pgTable(
     id: text("id").primaryKey(),
     storeId: text("store_id").notNull(),
     sku: text("sku").notNull(),
-    shortfall: integer("shortfall").notNull(),
+    shortfall: bigint("shortfall", { mode: "number" }).notNull(),
     openedAt: ts("opened_at").notNull(),
     healedAt: ts("healed_at"),
     causes: jsonb("causes").$type<string[]>().notNull(),

@@ -142,6 +142,31 @@ describe("reports", () => {
     expect(late.body).toEqual({ items: [], next: null });
   });
 
+  it("carries levels past 2^31 (relative changes are always applied) into every report, and reconciliation agrees", async () => {
+    const storeId = unique("big");
+    await putStore(storeId, "oceania");
+    await allocate(storeId, "bulk", { onHand: 100_000_000, channels: { online: { quota: 100_000_000, weight: 1 } } });
+    for (let i = 0; i < 22; i++) {
+      const response = await api("POST", `/v1/stores/${storeId}/skus/bulk/adjustments`, { token: ADMIN, body: { delta: 100_000_000, reason: "receive", channel: "online" } });
+      expect(response.status).toBe(200);
+    }
+    const onHand = 2_300_000_000; // past 2^31 − 1, Postgres' integer
+    expect((await readCell(storeId, "bulk")).onHand).toBe(onHand);
+    const stock = await eventually(
+      () => api("GET", `/v1/reports/stock?storeId=${storeId}`, { token: ADMIN }),
+      (response) => response.body.items?.[0]?.onHand === onHand,
+      20_000,
+    );
+    expect(stock.body.items[0]).toMatchObject({ storeId, sku: "bulk", onHand, version: 23 });
+    const moves = await api("GET", `/v1/reports/movements?storeId=${storeId}&limit=1`, { token: ADMIN });
+    expect(moves.body.items[0]).toMatchObject({ onHandBefore: onHand - 100_000_000, onHandAfter: onHand, delta: 100_000_000 });
+    const usage = await api("GET", `/v1/reports/channel-usage?storeId=${storeId}`, { token: ADMIN });
+    expect(usage.status).toBe(200);
+    expect(usage.body.items).toEqual([expect.objectContaining({ channel: "online", quota: 100_000_000, free: onHand, used: 0, cells: 1 })]);
+    const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
+    expect(run.body).toMatchObject({ clean: true, cellsChecked: 1, differences: [] });
+  });
+
   it("shows queue lag when the reporting database is behind the cells", async () => {
     const { storeA } = await twoRegions();
     // Pretend the reports missed bread's last change and both of dates' (its allocation came before bread's hold).

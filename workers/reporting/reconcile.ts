@@ -75,8 +75,9 @@ async function reportedState(db: ReportingDb, storeIds: string[], skus?: string[
         storeId: movements.storeId,
         sku: movements.sku,
         count: sql<number>`count(*)::int`,
-        maxSeq: sql<number>`max(${movements.seq})::int`,
-        onHand: sql<number>`coalesce(sum(${movements.onHandAfter} - ${movements.onHandBefore}), 0)::int`,
+        // bigint (levels pass 2^31), which the driver gives as text: back to numbers here.
+        maxSeq: sql<number>`max(${movements.seq})`.mapWith(Number),
+        onHand: sql<number>`coalesce(sum(${movements.onHandAfter} - ${movements.onHandBefore}), 0)::bigint`.mapWith(Number),
       })
       .from(movements)
       .where(and(inArray(movements.storeId, storeIds), skus ? inArray(movements.sku, skus) : undefined))

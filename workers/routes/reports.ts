@@ -126,15 +126,19 @@ reports
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
-    const rows = await db.execute<{ storeId: string; channel: string; quota: number; free: number; used: number; cells: number }>(sql`
-      SELECT ${cells.storeId} AS "storeId", q.key AS channel, SUM(q.value::int)::int AS quota,
-             SUM(COALESCE((${cells.free} ->> q.key)::int, 0))::int AS free,
-             SUM(GREATEST(q.value::int - COALESCE((${cells.free} ->> q.key)::int, 0), 0))::int AS used,
+    // Sums over many cells pass 2^31: bigint, which the driver gives as text, made numbers below.
+    const rows = await db.execute<{ storeId: string; channel: string; quota: string; free: string; used: string; cells: number }>(sql`
+      SELECT ${cells.storeId} AS "storeId", q.key AS channel, SUM(q.value::bigint)::bigint AS quota,
+             SUM(COALESCE((${cells.free} ->> q.key)::bigint, 0))::bigint AS free,
+             SUM(GREATEST(q.value::bigint - COALESCE((${cells.free} ->> q.key)::bigint, 0), 0))::bigint AS used,
              COUNT(*)::int AS cells
       FROM ${cells}, jsonb_each_text(${cells.quotas}) AS q
       WHERE ${and(sql`true`, ...scopeConditions(scope, cells.storeId))}
       GROUP BY ${cells.storeId}, q.key ORDER BY ${cells.storeId}, q.key`);
-    const items = rows.rows.map((row) => ({ ...row, utilization: row.quota > 0 ? Math.round((row.used / row.quota) * 1000) / 1000 : null }));
+    const items = rows.rows.map((row) => {
+      const [quota, free, used] = [Number(row.quota), Number(row.free), Number(row.used)];
+      return { ...row, quota, free, used, utilization: quota > 0 ? Math.round((used / quota) * 1000) / 1000 : null };
+    });
     return respondPage(c, query.format, items, ["storeId", "channel", "quota", "used", "free", "utilization", "cells"], null, "channel-usage");
   })
   .openapi(report("reservations", "Reservations by status (pending, confirmed, released, expired)", ReservationsReportQuery), async (c) => {
