@@ -128,6 +128,13 @@ describe("bulk import", () => {
     expect(applied.body).toMatchObject({ applied: 2, invalid: 1 });
     expect((await readCell(a, "x")).onHand).toBe(5);
     expect((await readCell(b, "x")).onHand).toBe(6);
+
+    // An import id is the chain's: the same id from another scope with another body is a 409, and nothing of it applies.
+    const reused = await importFile(`/v1/stores/${a}/skus:import?importId=${applied.body.importId}`, "sku,onHand\nx,8\ny,4\n");
+    expect(reused.status, JSON.stringify(reused.body)).toBe(409);
+    expect(reused.body.error.code).toBe("conflict");
+    expect((await readCell(a, "x")).onHand).toBe(5);
+    expect((await api("GET", `/v1/stores/${a}/skus/y`, { token: ADMIN })).status).toBe(404);
   });
 
   it("imports 10,000 lines, then exports them as CSV", async () => {

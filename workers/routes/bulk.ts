@@ -124,7 +124,9 @@ async function runImport(
     });
   }
   const opId = operationReference("import", importId);
-  const reply = (await operationStub(c.env, `import:${scope.key}:${importId}`).run({
+  // One Operation per import id, chain-wide, as the cells remember the id: the same id from
+  // another scope is "another body" (its fingerprint names the scope), a 409 before any line applies.
+  const reply = (await operationStub(c.env, `import:${importId}`).run({
     fingerprint: await sha256(`${scope.key}\n${query.mode}\n${format}\n${text}`),
     concurrency: IMPORT_CONCURRENCY,
     items: parsed.good.map((line) => {
