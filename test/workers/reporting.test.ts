@@ -104,6 +104,22 @@ describe("outbox → queue → Postgres", () => {
     expect(await movementsOf(storeId, sku)).toHaveLength(1);
   });
 
+  it("writes the other messages of a batch when Postgres refuses one, which alone waits for its retry", async () => {
+    const storeId = unique("split");
+    const good = { kind: "cell-events", events: [receiptEvent(storeId, "good", 1, 5)] } satisfies InventoryMessage;
+    // A level past bigint: Postgres refuses the row, and so the whole batch's statement.
+    const refused = { kind: "cell-events", events: [receiptEvent(storeId, "refused", 1, 1e20)] } satisfies InventoryMessage;
+    const also = { kind: "cell-events", eventsJson: JSON.stringify([receiptEvent(storeId, "also", 1, 7)]) } satisfies InventoryMessage;
+    const result = await deliver("inventory-events", [good, refused, also]);
+    expect(result.ackAll).toBe(false);
+    expect(result.retryBatch.retry).toBe(false);
+    expect(result.explicitAcks.length).toBe(2);
+    expect(result.retryMessages.length).toBe(1);
+    expect(await movementsOf(storeId, "good")).toHaveLength(1);
+    expect(await movementsOf(storeId, "also")).toHaveLength(1);
+    expect(await movementsOf(storeId, "refused")).toHaveLength(0);
+  });
+
   it("keeps dead-lettered messages where an admin can see them, the changes readable as objects", async () => {
     const storeId = unique("dead");
     const event = receiptEvent(storeId, "x", 1, 1);

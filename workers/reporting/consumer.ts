@@ -25,11 +25,42 @@ export async function consumeBatch(batch: MessageBatch<InventoryMessage>, env: E
   try {
     // A connection dropped on the way (a restarted proxy or pooler) is tried again at once on
     // a fresh one before the whole batch waits for the queue's backoff; the writes are idempotent.
-    await withRetries(() => withReportingDb(env, (db) => writeMessages(db, batch)), { attempts: 2, baseDelayMs: 100 });
+    await withRetries(() => withReportingDb(env, (db) => writeMessages(db, batch.queue, batch.messages)), { attempts: 2, baseDelayMs: 100 });
     batch.ackAll();
   } catch (error) {
-    console.warn(JSON.stringify({ msg: "queue batch failed", queue: batch.queue, messages: batch.messages.length, attempts, error: String(error), cause: String((error as { cause?: unknown }).cause ?? "") }));
-    batch.retryAll({ delaySeconds: retryDelaySeconds(attempts) });
+    warnFailed(batch.queue, batch.messages.length, attempts, error);
+    if (batch.messages.length === 1) return batch.retryAll({ delaySeconds: retryDelaySeconds(attempts) });
+    await oneByOne(batch, env);
+  }
+}
+
+function warnFailed(queue: string, messages: number, attempts: number, error: unknown): void {
+  console.warn(JSON.stringify({ msg: "queue batch failed", queue, messages, attempts, error: String(error), cause: String((error as { cause?: unknown }).cause ?? "") }));
+}
+
+/**
+ * After a batch failed: each message alone, on one connection, acked or retried by itself,
+ * so that one message Postgres refuses does not take the others to the dead letters with
+ * it. The writes are idempotent and never move a level back, so the order does not matter.
+ * When the database cannot be reached at all, every message waits for the retry.
+ */
+async function oneByOne(batch: MessageBatch<InventoryMessage>, env: Env): Promise<void> {
+  const settled = new Set<Message<InventoryMessage>>();
+  try {
+    await withReportingDb(env, async (db) => {
+      for (const message of batch.messages) {
+        try {
+          await writeMessages(db, batch.queue, [message]);
+          message.ack();
+        } catch (error) {
+          warnFailed(batch.queue, 1, message.attempts, error);
+          message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+        }
+        settled.add(message);
+      }
+    });
+  } catch {
+    for (const message of batch.messages) if (!settled.has(message)) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
 }
 
@@ -43,18 +74,18 @@ function readable(body: InventoryMessage): InventoryMessage {
   }
 }
 
-async function writeMessages(db: ReportingDb, batch: MessageBatch<InventoryMessage>): Promise<void> {
-  if (batch.queue === DEAD_LETTER_QUEUE) {
+async function writeMessages(db: ReportingDb, queue: string, messages: readonly Message<InventoryMessage>[]): Promise<void> {
+  if (queue === DEAD_LETTER_QUEUE) {
     await db
       .insert(deadLetters)
       // Whatever a dead letter holds, it is kept: text Postgres cannot store becomes U+FFFD.
-      .values(batch.messages.map((message) => ({ id: message.id, queue: batch.queue, body: storable(readable(message.body)), attempts: message.attempts })))
+      .values(messages.map((message) => ({ id: message.id, queue, body: storable(readable(message.body)), attempts: message.attempts })))
       .onConflictDoNothing();
     return;
   }
   const events: CellEvent[] = [];
   const stores: StoreRecord[] = [];
-  for (const message of batch.messages) {
+  for (const message of messages) {
     if (message.body.kind === "cell-events") events.push(...eventsOf(message.body));
     else if (message.body.kind === "stores") stores.push(...message.body.stores);
   }
