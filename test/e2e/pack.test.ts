@@ -2,7 +2,7 @@
 // project (from the npm cache: no network beyond it), type-check against its .d.ts, and run a
 // small test there that uses only `edge-inventory/testing` and `edge-inventory/client`.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -51,4 +51,11 @@ it("packs, installs into another project and passes a test there", { timeout: 60
   const output = run(process.execPath, ["--test", "--test-reporter=spec", "inventory.test.mjs"], project);
   expect(output).toMatch(/pass 3/);
   expect(output).toMatch(/fail 0/);
+
+  // Run from a folder that does not contain the package (a monorepo's other workspace, say).
+  const elsewhere = join(work, "elsewhere");
+  mkdirSync(elsewhere);
+  const outside = run(process.execPath, ["--test", "--test-reporter=spec", join(project, "inventory.test.mjs")], elsewhere);
+  expect(outside).toMatch(/pass 3/);
+  expect(outside).toMatch(/fail 0/);
 });

@@ -56,6 +56,9 @@ export function miniflareOptions(wiring: WorkerWiring, dir = workerDir()): Minif
     port: wiring.port ?? 0,
     modules: true,
     scriptPath: join(dir, "index.js"),
+    // Module names are paths relative to this root (the working directory by default), and
+    // workerd refuses a name with "..": a test run from outside the package failed to start.
+    modulesRoot: dir,
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     bindings: { ...config.vars, ...wiring.bindings },
