@@ -7,8 +7,8 @@ import { Region } from "./regions";
 export const ImportQuery = z.object({
   importId: OperationId.optional().openapi({ description: "The import's id (or the Idempotency-Key / X-Import-Id header): the same id with the same body answers the first result" }),
   mode: z.enum(["all", "good-lines"]).default("all").openapi({ description: "all: any bad line refuses the whole file; good-lines: apply the good lines, report the bad ones" }),
-});
-export const RegionImportQuery = ImportQuery.extend({ region: Region });
+}).strict();
+export const RegionImportQuery = ImportQuery.extend({ region: Region }).strict();
 
 export const LineOutcome = z.object({
   line: z.number().int(),
@@ -33,5 +33,5 @@ export const ImportResult = z
 
 /** Without `limit` or `cursor` the whole scope comes in one answer. */
 const exportPaging = cellPaging("query", "`x-next-cursor`");
-export const StoreExportQuery = z.object(exportPaging);
-export const RegionExportQuery = z.object({ region: Region, ...exportPaging });
+export const StoreExportQuery = z.object(exportPaging).strict();
+export const RegionExportQuery = z.object({ region: Region, ...exportPaging }).strict();

@@ -46,8 +46,8 @@ export const Delivery = z
 export const DeliveriesQuery = z.object({
   limit: queryInteger(1, 1000).default(100),
   before: z.string().regex(/^d[0-9]{1,15}$/).optional().openapi({ description: "Continue with deliveries older than this one" }),
-});
+}).strict();
 
-export const WebhookListQuery = z.object({ region: Region.optional() });
+export const WebhookListQuery = z.object({ region: Region.optional() }).strict();
 export const WebhookList = z.object({ items: z.array(Webhook) }).openapi("WebhookList");
 export const DeliveryPage = z.object({ items: z.array(Delivery), next: z.string().nullable() }).openapi("WebhookDeliveryPage");

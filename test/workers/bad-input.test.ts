@@ -241,6 +241,10 @@ const queries: Case[] = [
   query("reports: unknown format", () => "/v1/reports/stock?format=xml", "format"),
   query("reports: limit too large", () => "/v1/reports/stock?limit=100000", "limit"),
   query("reports: odd store id", () => `/v1/reports/movements?storeId=${encodeURIComponent("a b")}`, "storeId"),
+  { name: "import: unknown parameter (a typo of mode)", method: "POST", path: () => `/v1/stores/${S}/skus:import?importId=x1&mdoe=good-lines`, raw: () => "sku,onHand\nx,1\n", type: "text/csv", status: 400, codes: INVALID, field: "mdoe" },
+  query("export: unknown parameter", () => `/v1/stores/${S}/skus:export?bogus=1`, "bogus"),
+  query("region export: unknown parameter", () => "/v1/skus:export?region=eu-central&bogus=1", "bogus"),
+  query("webhooks: unknown parameter", () => "/v1/webhooks?bogus=1", "bogus"),
   // Whole numbers are digits only: Number() would read each of these as one.
   ...["", "0x10", "1e2", " 5", "5 ", "+5", "0b11"].flatMap((odd) => {
     const e = encodeURIComponent(odd);
