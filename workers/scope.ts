@@ -18,14 +18,15 @@ export async function storeInScope(
   if (principal.role === "store" && !principal.stores.includes(storeId)) {
     throw new ApiError("forbidden", `this token is not scoped to store ${storeId}`);
   }
-  const refused = new ApiError("forbidden", `this token cannot do this at store ${storeId}`);
+  // Made only when thrown: an Error captures its stack, too dear for every request in scope.
+  const refused = () => new ApiError("forbidden", `this token cannot do this at store ${storeId}`);
   const store = await findStore(env, storeId);
   if (!store) {
     // A manager's scope is regions, and a store that does not exist is in none of them: the
     // same 403 as another region's store, or the answer would tell which ids exist.
-    if (principal.role === "manager") throw refused;
+    if (principal.role === "manager") throw refused();
     throw noSuchStore(storeId);
   }
-  if (!allowed(principal, store)) throw refused;
+  if (!allowed(principal, store)) throw refused();
   return store;
 }
