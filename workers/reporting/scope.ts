@@ -1,7 +1,7 @@
-import type { Principal } from "../auth/principal";
+import { canReadStore, type Principal } from "../auth/principal";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { findStore } from "../stores";
+import { storeInScope } from "../scope";
 
 export interface ReportScope {
   /** Regions to keep; undefined means every region (admins). */
@@ -20,9 +20,7 @@ export async function reportScope(env: Env, principal: Principal, query: { regio
   if (principal.role !== "manager") throw new ApiError("forbidden", "reports are for managers and admins");
   if (query.region && !principal.regions.includes(query.region)) throw new ApiError("forbidden", `this token is not scoped to region ${query.region}`);
   scope.regions = query.region ? [query.region] : principal.regions;
-  if (query.storeId) {
-    const store = await findStore(env, query.storeId);
-    if (!store || !principal.regions.includes(store.region)) throw new ApiError("forbidden", `this token cannot see store ${query.storeId}`);
-  }
+  // The API's one store-scope rule: another region's store, or one that does not exist, is the same 403.
+  if (query.storeId) await storeInScope(env, principal, query.storeId, canReadStore);
   return scope;
 }
