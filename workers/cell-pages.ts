@@ -6,7 +6,7 @@ import { hubStub } from "../durable-objects/stubs";
 import { Sku, StoreId } from "../schema/ids";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
-import { decodeCursor, encodeCursor, malformedCursor } from "./reporting/respond";
+import { cursorKey, encodeCursor } from "./reporting/respond";
 import { planPage, type CellPagePosition } from "./cell-page-plan";
 
 export type { CellPagePart, CellPagePosition } from "./cell-page-plan";
@@ -16,14 +16,11 @@ export const cellPageCursor = (position: CellPagePosition): string => encodeCurs
 
 /** A cursor of this scope back as a position; 400 for anything else (never a silent restart). */
 export function cellPagePosition(cursor: string, storeIds: readonly string[], where = "query.cursor"): CellPagePosition {
-  const [storeId, sku, ...rest] = decodeCursor(cursor) ?? [];
-  if (rest.length > 0 || !StoreId.safeParse(storeId).success || !Sku.safeParse(sku).success) {
-    throw malformedCursor("a page of cells", where);
+  const [storeId, sku] = cursorKey(cursor, "a page of cells", 2, ([store, item]) => StoreId.safeParse(store).success && Sku.safeParse(item).success, where) as [string, string];
+  if (!storeIds.includes(storeId)) {
+    throw new ApiError("invalid_request", `cursor: store ${storeId} is not in this request's scope`, { issues: [{ path: where, message: "another scope's cursor", code: "invalid_value" }] });
   }
-  if (!storeIds.includes(storeId as string)) {
-    throw new ApiError("invalid_request", `cursor: store ${String(storeId)} is not in this request's scope`, { issues: [{ path: where, message: "another scope's cursor", code: "invalid_value" }] });
-  }
-  return { storeId: storeId as string, sku: sku as string };
+  return { storeId, sku };
 }
 
 /** One page of cells, the SKU lists read from the stores' hubs (one call per store visited). */

@@ -43,7 +43,7 @@ export function encodeCursor(key: unknown[]): string {
   return btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function decodeCursor(cursor: string | undefined): unknown[] | undefined {
+function decodeCursor(cursor: string): unknown[] | undefined {
   if (!cursor) return undefined;
   try {
     const value = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
@@ -54,20 +54,24 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
 }
 
 /** The 400 for a cursor no page of `what` gave. */
-export function malformedCursor(what: string, where = "query.cursor"): ApiError {
+function malformedCursor(what: string, where = "query.cursor"): ApiError {
   return new ApiError("invalid_request", `cursor: not a cursor of ${what}`, { issues: [{ path: where, message: "malformed", code: "invalid_format" }] });
 }
 
 /**
- * A report's cursor back as the sort key it was made from: `parts` strings, each passing
- * `valid` when given. Anything else is a 400, never a silent first page and never a query
+ * A cursor back as the sort key it was made from: `parts` strings, passing `valid` when
+ * given. Anything else is a 400 naming `where`, never a silent first page and never a query
  * the database refuses (which would answer 503, as if it were down).
  */
-export function reportCursor(cursor: string | undefined, what: string, parts: number, valid: (key: string[]) => boolean = () => true): string[] | undefined {
-  if (cursor === undefined) return undefined;
+export function cursorKey(cursor: string, what: string, parts: number, valid: (key: string[]) => boolean = () => true, where = "query.cursor"): string[] {
   const key = decodeCursor(cursor);
-  if (!key || key.length !== parts || !key.every((part): part is string => typeof part === "string") || !valid(key)) throw malformedCursor(what);
+  if (!key || key.length !== parts || !key.every((part): part is string => typeof part === "string") || !valid(key)) throw malformedCursor(what, where);
   return key;
+}
+
+/** A report's cursor as its sort key (`cursorKey`), or undefined for the first page. */
+export function reportCursor(cursor: string | undefined, what: string, parts: number, valid?: (key: string[]) => boolean): string[] | undefined {
+  return cursor === undefined ? undefined : cursorKey(cursor, what, parts, valid);
 }
 
 const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(?:Z|[+-]\d\d(?::?\d\d)?)$/;
