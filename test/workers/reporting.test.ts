@@ -104,6 +104,17 @@ describe("outbox → queue → Postgres", () => {
     expect(await movementsOf(storeId, sku)).toHaveLength(1);
   });
 
+  it("retries a whole batch when the database cannot be reached, without trying its messages one by one", async () => {
+    const storeId = unique("synthetic");
+    const messages = [1, 2, 3].map((seq) => ({ kind: "cell-events", events: [receiptEvent(storeId, `sku${seq}`, 1, 5)] }) satisfies InventoryMessage);
+    await databaseFaults({ down: true });
+    const failed = await deliver("inventory-events", messages);
+    expect(failed.ackAll).toBe(false);
+    expect(failed.retryBatch.retry).toBe(true);
+    expect(failed.explicitAcks).toEqual([]);
+    expect(failed.retryMessages).toEqual([]);
+  });
+
   it("writes the other messages of a batch when Postgres refuses one, which alone waits for its retry", async () => {
     const storeId = unique("split");
     const good = { kind: "cell-events", events: [receiptEvent(storeId, "good", 1, 5)] } satisfies InventoryMessage;

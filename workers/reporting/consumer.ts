@@ -29,9 +29,23 @@ export async function consumeBatch(batch: MessageBatch<InventoryMessage>, env: E
     batch.ackAll();
   } catch (error) {
     warnFailed(batch.queue, batch.messages.length, attempts, error);
-    if (batch.messages.length === 1) return batch.retryAll({ delaySeconds: retryDelaySeconds(attempts) });
-    await oneByOne(batch, env);
+    if (batch.messages.length > 1 && refusedByData(error)) return oneByOne(batch, env);
+    batch.retryAll({ delaySeconds: retryDelaySeconds(attempts) });
   }
+}
+
+/**
+ * Whether the batch failed on what a message holds: Postgres answered and refused it (an
+ * error with a SQLSTATE outside the connection and resource classes), or a message could not
+ * be read. Then the other messages may well go in alone. A connection that failed or timed
+ * out would fail each of them alike, so the batch waits for its retry whole.
+ */
+function refusedByData(error: unknown): boolean {
+  if (error instanceof SyntaxError) return true;
+  const cause = (error as { cause?: unknown })?.cause ?? error;
+  if (typeof cause !== "object" || cause === null || !("severity" in cause)) return false;
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === "string" && !/^(08|53|57|58)/.test(code);
 }
 
 function warnFailed(queue: string, messages: number, attempts: number, error: unknown): void {
@@ -39,10 +53,10 @@ function warnFailed(queue: string, messages: number, attempts: number, error: un
 }
 
 /**
- * After a batch failed: each message alone, on one connection, acked or retried by itself,
- * so that one message Postgres refuses does not take the others to the dead letters with
- * it. The writes are idempotent and never move a level back, so the order does not matter.
- * When the database cannot be reached at all, every message waits for the retry.
+ * After a batch failed on its data: each message alone, acked or retried by itself, so that
+ * one message Postgres refuses does not take the others to the dead letters with it. The
+ * writes are idempotent and never move a level back, so the order does not matter. If the
+ * database goes away meanwhile, the messages not yet settled wait for the retry.
  */
 async function oneByOne(batch: MessageBatch<InventoryMessage>, env: Env): Promise<void> {
   const settled = new Set<Message<InventoryMessage>>();
