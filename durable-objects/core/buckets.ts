@@ -13,39 +13,71 @@ export function addFree(state: CellState, units: number, channel?: string): void
   else state.shared += units;
 }
 
+/** Which free buckets removed units came from: the shared pool and each channel's own units. */
+export interface FreeUnits {
+  shared: number;
+  channels: Record<string, number>;
+}
+
 /**
- * Removes free units (damage, a sale recorded at the till, a lower stocktake):
- * the named channel's own units first, then the shared pool, then the other
- * channels, most free first. The caller never asks for more than is free. Mutates `state`.
+ * Removes free units (damage, a sale recorded at the till, a lower stocktake, a transfer):
+ * the named channel's own units first, then the shared pool, then the other channels,
+ * most free first. The caller never asks for more than is free. Mutates `state`; answers
+ * where the units came from.
  */
-export function removeFree(state: CellState, units: number, channel?: string): void {
+export function removeFree(state: CellState, units: number, channel?: string): FreeUnits {
+  const taken: FreeUnits = { shared: 0, channels: {} };
   let left = units;
   const take = (available: number): number => {
-    const taken = Math.min(available, left);
-    left -= taken;
-    return taken;
+    const part = Math.min(available, left);
+    left -= part;
+    return part;
   };
-  if (channel && state.channels[channel]) state.channels[channel]!.free -= take(state.channels[channel]!.free);
-  state.shared -= take(state.shared);
+  const fromChannel = (name: string): void => {
+    const part = take(state.channels[name]!.free);
+    if (part === 0) return;
+    state.channels[name]!.free -= part;
+    taken.channels[name] = (taken.channels[name] ?? 0) + part;
+  };
+  if (channel && state.channels[channel]) fromChannel(channel);
+  taken.shared = take(state.shared);
+  state.shared -= taken.shared;
   const others = Object.keys(state.channels).sort(
     (a, b) => state.channels[b]!.free - state.channels[a]!.free || (a < b ? -1 : 1),
   );
   for (const name of others) {
     if (left === 0) break;
-    state.channels[name]!.free -= take(state.channels[name]!.free);
+    fromChannel(name);
   }
   if (left !== 0) throw new Error(`removeFree: ${left} units missing from the buckets`); // unreachable
+  return taken;
+}
+
+/**
+ * Puts `units` back into the buckets `from` says they left (the channels' parts first,
+ * then the pool), as a release does; anything beyond `from` goes to the pool. Mutates `state`.
+ */
+export function restoreFree(state: CellState, units: number, from: FreeUnits): void {
+  let left = units;
+  for (const name of Object.keys(from.channels).sort()) {
+    const part = Math.min(from.channels[name]!, left);
+    if (part > 0) bucketOf(state, name).free += part;
+    left -= part;
+  }
+  addFree(state, left);
 }
 
 /**
  * Changes onHand by `delta` and moves the free buckets by what that does to the free
  * units: a shortfall (reserved > onHand) is covered first, then units go to the
- * channel or pool; removals empty buckets as `removeFree` says. Mutates `state`.
+ * channel or pool; removals empty buckets as `removeFree` says. Mutates `state`; answers
+ * where removed units came from (nothing when units were added).
  */
-export function changeOnHand(state: CellState, delta: number, channel?: string): void {
+export function changeOnHand(state: CellState, delta: number, channel?: string): FreeUnits {
   const before = freeTarget(state.onHand, state.reserved);
   state.onHand += delta;
   const after = freeTarget(state.onHand, state.reserved);
-  if (after > before) addFree(state, after - before, channel);
-  else if (after < before) removeFree(state, before - after, channel);
+  if (after < before) return removeFree(state, before - after, channel);
+  addFree(state, after - before, channel);
+  return { shared: 0, channels: {} };
 }

@@ -1,5 +1,5 @@
 import { oversellTransition, type OversellTransition } from "./oversell";
-import { adjust, setOnHand, setSoldOut } from "./stock-changes";
+import { adjust, SALE_REASON, setOnHand, setSoldOut } from "./stock-changes";
 import type { CellChange, CellState } from "./types";
 
 /** What a store's POS recorded, offline or not. `at` is the device time (UTC ISO 8601). */
@@ -111,7 +111,7 @@ export function replayEvents(state: CellState, history: ReplayHistory, events: S
         const delta = event.type === "sale" ? -event.qty : event.type === "adjust" ? event.delta : 0;
         const applied = adjust(before, {
           delta,
-          reason: event.type === "sale" ? "sale" : (event as { reason: string }).reason,
+          reason: event.type === "sale" ? SALE_REASON : (event as { reason: string }).reason,
           ...(event.type === "sale" ? { channel: "pos" } : {}),
           eventId: event.eventId,
         }, now);

@@ -1,5 +1,5 @@
 import { changeOnHand } from "./buckets";
-import { cloneCell } from "./state";
+import { bucketOf, cloneCell } from "./state";
 import type { CellChange, CellState } from "./types";
 
 export interface AdjustRequest {
@@ -30,11 +30,17 @@ export function changeOf(kind: CellChange["kind"], before: CellState, after: Cel
   };
 }
 
+/** The reason of a sale recorded at the till (a POS event), the only adjustment that borrows. */
+export const SALE_REASON = "sale";
+
 /** A relative change: always applied, even when it leaves the cell oversold (that is recorded, not refused). */
 export function adjust(state: CellState, request: AdjustRequest, now: string): StockChangeOutcome {
   if (request.delta === 0) return { state };
   const next = cloneCell(state);
-  changeOnHand(next, request.delta, request.channel);
+  const taken = changeOnHand(next, request.delta, request.channel);
+  // A sale at the till is a reservation confirmed at once (DOMAIN.md): the pool units it
+  // took count against its channel's share, as a hold's would.
+  if (request.reason === SALE_REASON && request.channel && taken.shared > 0) bucketOf(next, request.channel).borrowed += taken.shared;
   next.version += 1;
   next.updatedAt = now;
   return {

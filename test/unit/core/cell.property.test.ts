@@ -30,6 +30,7 @@ type Op =
   | { type: "confirm"; pick: number }
   | { type: "release"; pick: number; reason: "released" | "expired" }
   | { type: "adjust"; delta: number; channel?: string }
+  | { type: "sale"; qty: number }
   | { type: "set"; onHand: number }
   | { type: "soldOut"; value: boolean }
   | { type: "unknownHold"; action: "confirm" | "release" };
@@ -50,6 +51,7 @@ const pick = fc.nat({ max: 1000 });
 const confirmOp = fc.record({ type: fc.constant("confirm" as const), pick });
 const releaseOp = fc.record({ type: fc.constant("release" as const), pick, reason: fc.constantFrom<"released" | "expired">("released", "expired") });
 const repeatOp = fc.record({ type: fc.constant("repeatHold" as const), pick, sameContent: fc.boolean() });
+const saleOp = fc.record({ type: fc.constant("sale" as const), qty: fc.integer({ min: 1, max: 20 }) });
 const unknownOp = fc.record({ type: fc.constant("unknownHold" as const), action: fc.constantFrom<"confirm" | "release">("confirm", "release") });
 
 const anyOp: fc.Arbitrary<Op> = fc.oneof(
@@ -65,6 +67,7 @@ const anyOp: fc.Arbitrary<Op> = fc.oneof(
     ),
     weight: 2,
   },
+  { arbitrary: saleOp, weight: 1 },
   { arbitrary: fc.record({ type: fc.constant("set" as const), onHand: fc.integer({ min: 0, max: 60 }) }), weight: 1 },
   { arbitrary: fc.record({ type: fc.constant("soldOut" as const), value: fc.boolean() }), weight: 1 },
   { arbitrary: unknownOp, weight: 1 },
@@ -77,6 +80,8 @@ class Harness {
   next = 0;
   /** Units that entered the shared pool after the last allocation other than through an allocation. */
   poolAdded = 0;
+  /** Pool units each channel's till sales took since the last allocation (sales are never refused). */
+  soldFromPool: Record<string, number> = {};
 
   private held(): Hold[] {
     return [...this.holds.values()];
@@ -114,6 +119,8 @@ class Harness {
       }
       case "adjust":
         return { type: "adjust", delta: op.delta, reason: "correction", ...(op.channel ? { channel: op.channel } : {}) };
+      case "sale":
+        return { type: "adjust", delta: -op.qty, reason: "sale", channel: "pos" };
       case "set":
         return { type: "set", onHand: op.onHand };
       case "soldOut":
@@ -165,8 +172,17 @@ class Harness {
       for (const name in before.channels) expect(after.channels[name]!.free).toBe(before.channels[name]!.free);
     }
 
-    if (command.type === "allocate") this.poolAdded = 0;
-    else if (command.type !== "hold" && after.shared > before.shared) this.poolAdded += after.shared - before.shared;
+    if (command.type === "allocate") {
+      this.poolAdded = 0;
+      this.soldFromPool = {};
+    } else if (command.type !== "hold" && after.shared > before.shared) this.poolAdded += after.shared - before.shared;
+    if (command.type === "adjust" && command.reason === "sale" && command.channel) {
+      // A till sale is a reservation confirmed at once: the pool units it took are its channel's borrowing.
+      const fromPool = before.shared - after.shared;
+      const borrowedBefore = before.channels[command.channel]?.borrowed ?? 0;
+      expect(after.channels[command.channel]?.borrowed ?? 0).toBe(borrowedBefore + fromPool);
+      this.soldFromPool[command.channel] = (this.soldFromPool[command.channel] ?? 0) + fromPool;
+    }
 
     if (result.hold) this.holds.set(result.hold.holdId, result.hold);
     this.state = after;
@@ -259,12 +275,15 @@ class Harness {
     // reserved is exactly what the live holds hold.
     const held = [...this.holds.values()].filter((h) => h.status === "held").reduce((sum, h) => sum + h.qty, 0);
     expect(s.reserved).toBe(held);
-    // Weighted: a channel borrows at most its share, plus the rounding leftovers and units
-    // that entered the pool after the allocation (those are first-come).
+    // Weighted: a channel's holds borrow at most its share, plus the rounding leftovers and
+    // units that entered the pool after the allocation (those are first-come); its till
+    // sales, never refused, may take more.
     if (s.sharedPolicy === "weighted") {
       const shares = Object.values(s.channels).reduce((sum, b) => sum + b.share, 0);
       const firstCome = s.sharedAtAllocation - shares + this.poolAdded;
-      for (const name in s.channels) expect(s.channels[name]!.borrowed).toBeLessThanOrEqual(s.channels[name]!.share + firstCome);
+      for (const name in s.channels) {
+        expect(s.channels[name]!.borrowed).toBeLessThanOrEqual(s.channels[name]!.share + firstCome + (this.soldFromPool[name] ?? 0));
+      }
     }
     // Available never promises more than the free units a channel could take.
     for (const name of CHANNELS) {
@@ -328,6 +347,34 @@ describe("stock cell invariants over random operation sequences", () => {
           if (h.poolAdded === 0) {
             for (const name in s.channels) expect(s.channels[name]!.borrowed).toBeLessThanOrEqual(s.channels[name]!.share + s.sharedAtAllocation - shares);
           }
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("weighted: whatever shrank the pool, each channel can still take what is left of its share, and together they can take all of it", () => {
+    fc.assert(
+      fc.property(allocateOp("weighted"), fc.array(anyOp, { maxLength: 60 }), (first, ops) => {
+        run([first, ...ops], (h) => {
+          const s = h.state;
+          if (s.soldOut || isOversold(s) || !s.allocated) return;
+          for (const name in s.channels) {
+            const b = s.channels[name]!;
+            expect(availableFor(s, name)).toBeGreaterThanOrEqual(b.free + Math.min(s.shared, Math.max(0, b.share - b.borrowed)));
+          }
+          // No unit of the pool is stranded: the channels, taking in turn all they may, empty it.
+          let cell = s;
+          for (let round = 0; round < CHANNELS.length && cell.shared > 0; round++) {
+            for (const name of CHANNELS) {
+              const qty = availableFor(cell, name);
+              if (qty === 0) continue;
+              const held = applyCommand(cell, () => undefined, { type: "hold", holdId: `drain-${round}-${name}`, reservationId: "drain", channel: name, qty, expiresAt: NOW }, NOW);
+              expect(held.ok).toBe(true);
+              if (held.ok) cell = held.state;
+            }
+          }
+          expect(cell.shared).toBe(0);
         });
       }),
       { numRuns: 1000 },

@@ -92,6 +92,24 @@ describe("the stock cell by example", () => {
     expect(cell.state.shared).toBe(0);
   });
 
+  it("weighted: a till sale borrows from the POS share; damage that shrinks the pool leaves every unit sellable", () => {
+    // The probe's case: 10 in the pool, shares 5 and 5.
+    const cell = allocated(10, { pos: { quota: 0, weight: 1 }, online: { quota: 0, weight: 1 } }, "weighted");
+    expect(cell.run({ type: "adjust", delta: -5, reason: "sale", channel: "pos" }).ok).toBe(true);
+    // The sale used the POS share: online keeps its own, the POS may take no more.
+    expect(cell.state.channels.pos!.borrowed).toBe(5);
+    expect(availableFor(cell.state, "online")).toBe(5);
+    expect(availableFor(cell.state, "pos")).toBe(0);
+
+    // Damage takes pool units no channel borrowed: 2 left, both shares still owed in full.
+    const damaged = allocated(10, { pos: { quota: 0, weight: 1 }, online: { quota: 0, weight: 1 } }, "weighted");
+    damaged.run({ type: "adjust", delta: -8, reason: "damage" });
+    expect(availableFor(damaged.state, "online")).toBe(2);
+    expect(availableFor(damaged.state, "pos")).toBe(2);
+    expect(damaged.hold("o", "online", 2).ok).toBe(true);
+    expect(damaged.state.shared).toBe(0);
+  });
+
   it("sold out refuses every hold whatever the counts say", () => {
     const cell = allocated(10, {});
     cell.run({ type: "soldOut", value: true });
