@@ -1,5 +1,5 @@
 import { allocate, type AllocationRequest } from "./allocation";
-import { changeOnHand, freeTarget, removeFree } from "./buckets";
+import { changeOnHand, freeTarget, removeFree, restoreFree, type FreeUnits } from "./buckets";
 import { cloneCell, isOversold } from "./state";
 import { changeOf } from "./stock-changes";
 import type { CellChange, CellState, DomainError, LowStock } from "./types";
@@ -17,6 +17,8 @@ export interface CellOp {
   qty: number;
   status: "applied" | "shipped" | "expected" | "received" | "cancelled";
   received?: number;
+  /** A shipment's units by the bucket they left, so a cancel puts them back there (absent on records from before it was kept). */
+  from?: FreeUnits;
   at: string;
 }
 
@@ -171,7 +173,7 @@ function ship(state: CellState, existing: CellOp | undefined, opId: string, qty:
     };
   }
   const next = cloneCell(state);
-  removeFree(next, qty);
+  const from = removeFree(next, qty);
   next.onHand -= qty;
   next.inTransit = (next.inTransit ?? 0) + qty;
   bump(next, now);
@@ -179,7 +181,7 @@ function ship(state: CellState, existing: CellOp | undefined, opId: string, qty:
     ok: true,
     state: next,
     change: changeOf("transfer_out", state, next, now, { qty, delta: -qty, reference: opId, reason: "transfer" }),
-    op: { opId, kind: "transfer_out", fingerprint, qty, status: "shipped", at: now },
+    op: { opId, kind: "transfer_out", fingerprint, qty, status: "shipped", from, at: now },
   };
 }
 
@@ -202,7 +204,11 @@ function expect(state: CellState, existing: CellOp | undefined, opId: string, qt
   };
 }
 
-/** Cancelling: shipped units come back to the source's shared pool; the destination stops expecting them. */
+/**
+ * Cancelling (or undoing a shipment whose transfer failed): shipped units come back to the
+ * buckets they left, as a released reservation's do (a shortfall first); the destination
+ * stops expecting them.
+ */
 function cancel(state: CellState, existing: CellOp | undefined, opId: string, now: string): OpResult {
   if (!existing) return notFound(`transfer ${opId} never touched this cell`);
   if (existing.status === "cancelled") return { ok: true, state };
@@ -211,7 +217,9 @@ function cancel(state: CellState, existing: CellOp | undefined, opId: string, no
   let change: CellChange;
   if (existing.kind === "transfer_out") {
     next.inTransit = Math.max(0, (next.inTransit ?? 0) - existing.qty);
-    changeOnHand(next, existing.qty);
+    const freeBefore = freeTarget(next.onHand, next.reserved);
+    next.onHand += existing.qty;
+    restoreFree(next, freeTarget(next.onHand, next.reserved) - freeBefore, existing.from ?? { shared: 0, channels: {} });
     bump(next, now);
     change = changeOf("transfer_cancel", state, next, now, { qty: existing.qty, delta: existing.qty, reference: opId, reason: "transfer_cancelled" });
   } else {

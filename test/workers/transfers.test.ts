@@ -58,7 +58,7 @@ describe("transfers", () => {
     expect((await api("GET", `/v1/transfers/${transferId}`, { token: ADMIN })).body.status).toBe("received");
   });
 
-  it("cancel returns the units to the source's shared pool", async () => {
+  it("cancel returns the units to the source's buckets they left", async () => {
     const { from, to, sku } = await twoStores();
     const transferId = unique("tr");
     expect((await ship({ transferId, from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 45 }] })).status).toBe(201);
@@ -69,7 +69,8 @@ describe("transfers", () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
     state = await units(from, to, sku);
-    expect(state.source).toMatchObject({ onHand: 50, inTransit: 0 });
+    // 45 left as 40 from the pool and 5 of online's 10: they go back there, not all to the pool.
+    expect(state.source).toMatchObject({ onHand: 50, inTransit: 0, free: { shared: 40, channels: { online: 10 } } });
     expect(state.destination).toMatchObject({ onHand: 10, incoming: 0 });
     expect((await api("POST", `/v1/transfers/${transferId}/cancel`, { token: ADMIN })).status).toBe(200);
     expect((await api("POST", `/v1/transfers/${transferId}/receive`, { token: ADMIN, body: { items: [] } })).status).toBe(409);
@@ -80,11 +81,13 @@ describe("transfers", () => {
     const second = unique("sku");
     await allocate(from, second, { onHand: 2 });
     await allocate(to, second, { onHand: 0 });
-    const short = await ship({ transferId: unique("tr"), from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 5 }, { sku: second, qty: 3 }] });
+    const before = await readCell(from, sku);
+    // 45 of the first SKU would leave its pool and a channel's units: undone, both are as they were.
+    const short = await ship({ transferId: unique("tr"), from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 45 }, { sku: second, qty: 3 }] });
     expect(short.status).toBe(409);
     expect(short.body.error.code).toBe("insufficient_stock");
     expect(short.body.error.details.shortages).toEqual([{ storeId: from, sku: second, requested: 3, available: 2 }]);
-    expect(await readCell(from, sku)).toMatchObject({ onHand: 50, inTransit: 0 });
+    expect(await readCell(from, sku)).toMatchObject({ onHand: 50, inTransit: 0, free: before.free, channels: before.channels });
     expect(await readCell(to, second)).toMatchObject({ incoming: 0 });
 
     const unknown = unique("sku");

@@ -63,6 +63,25 @@ describe("transfers and returns in the cell", () => {
     );
   });
 
+  it("property: a cancelled shipment puts its units back in the buckets they left, so a failed transfer changes nothing", () => {
+    const quota = fc.integer({ min: 0, max: 20 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 80 }), quota, quota, fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 80 }), (onHand, pos, online, held, qty) => {
+        const allocation = allocate(emptyCell("a", "k", NOW), { onHand, channels: { pos: { quota: pos, weight: 1 }, online: { quota: online, weight: 1 } }, sharedPolicy: "weighted" }, NOW);
+        fc.pre(allocation.ok);
+        const cell = new Cell("a", 0);
+        cell.state = allocation.ok ? allocation.state : cell.state;
+        // Some units held by a reservation first, so the shipment leaves from a mixed cell.
+        cell.apply({ type: "hold", holdId: "h#1", reservationId: "h", channel: "online", qty: Math.min(held, onHand) || 1, expiresAt: NOW });
+        const before = structuredClone(cell.state);
+        const shipped = cell.apply({ type: "transferShip", opId: "transfer:t#1", qty });
+        fc.pre(shipped.ok);
+        expect(cell.apply({ type: "transferCancel", opId: "transfer:t#1" }).ok).toBe(true);
+        expect(cell.state).toEqual({ ...before, version: before.version + 2, updatedAt: cell.state.updatedAt, inTransit: 0 });
+      }),
+    );
+  });
+
   it("a return adds units once per return id and refuses other content under the same id", () => {
     const cell = new Cell("a", 10);
     const first = cell.apply({ type: "return", opId: "return:r1", qty: 3, reason: "customer" });
