@@ -109,13 +109,22 @@ export class Directory extends DurableObject<Env> {
       : this.rows("SELECT * FROM stores ORDER BY region, priority, store_id");
   }
 
-  /** From the cells (at least once, maybe out of order): a newer revision replaces an older one. */
+  /**
+   * From the cells (at least once, maybe out of order): a newer revision replaces an older one.
+   * A revision with a new cause (the cell got worse) opens a resolved record again: the person
+   * who resolved it has not seen that cause. Healing alone does not.
+   */
   upsertOversells(records: OversellRecord[]): void {
     for (const record of records) {
       this.sql.exec(
         `INSERT INTO oversells (id, store_id, sku, shortfall, causes, opened_at, healed_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET shortfall = excluded.shortfall, causes = excluded.causes,
-           healed_at = excluded.healed_at, rev = excluded.rev WHERE excluded.rev > oversells.rev`,
+           healed_at = excluded.healed_at, rev = excluded.rev,
+           status = CASE WHEN ${GOT_WORSE} THEN 'open' ELSE status END,
+           resolved_at = CASE WHEN ${GOT_WORSE} THEN NULL ELSE resolved_at END,
+           resolved_by = CASE WHEN ${GOT_WORSE} THEN NULL ELSE resolved_by END,
+           note = CASE WHEN ${GOT_WORSE} THEN NULL ELSE note END
+         WHERE excluded.rev > oversells.rev`,
         record.id, record.storeId, record.sku, record.shortfall, JSON.stringify(record.causes), record.openedAt, record.healedAt, record.rev,
       );
     }
@@ -165,6 +174,9 @@ export class Directory extends DurableObject<Env> {
       }));
   }
 }
+
+/** An oversell revision that brings a cause the stored one lacks: the cell got worse. */
+const GOT_WORSE = "json_array_length(excluded.causes) > json_array_length(oversells.causes)";
 
 interface OversellRow extends Record<string, SqlStorageValue> {
   id: string;

@@ -162,6 +162,36 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=resolved`, { token: outsider })).status).toBe(403);
     expect((await api("GET", "/v1/oversells?status=resolved", { token: outsider })).body.items).not.toContainEqual(expect.objectContaining({ id: record.id }));
   });
+
+  it("opens a resolved oversell again when the cell gets worse, and not when it heals", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 1 });
+    await sendEvents(storeId, [sale(sku, 2, minutesFromNow(-3))]);
+    const opened = await eventually(
+      () => api("GET", `/v1/oversells?storeId=${storeId}&status=open`, { token: ADMIN }),
+      (response) => response.body.items?.length === 1,
+    );
+    const id = opened.body.items[0].id;
+    expect((await api("POST", `/v1/oversells/${id}/resolve`, { token: ADMIN, body: { note: "will count tomorrow" } })).body.status).toBe("resolved");
+
+    // Still short, and another sale makes it worse: a cause nobody has seen.
+    const later = sale(sku, 5, minutesFromNow(-2));
+    await sendEvents(storeId, [later]);
+    const reopened = await eventually(
+      () => api("GET", `/v1/oversells?storeId=${storeId}&status=open`, { token: ADMIN }),
+      (response) => response.body.items?.length === 1,
+    );
+    expect(reopened.body.items[0]).toMatchObject({ id, status: "open", shortfall: 6, resolvedAt: null, resolvedBy: null, note: null });
+    expect(reopened.body.items[0].causes.at(-1)).toMatchObject({ sourceEventId: later.eventId });
+
+    // Resolved again, then healed by a count: it stays resolved.
+    await api("POST", `/v1/oversells/${id}/resolve`, { token: ADMIN, body: { note: "counted" } });
+    await sendEvents(storeId, [count(sku, 4, minutesFromNow(-1))]);
+    const healed = await eventually(
+      () => api("GET", `/v1/oversells?storeId=${storeId}`, { token: ADMIN }),
+      (response) => response.body.items?.[0]?.healedAt != null,
+    );
+    expect(healed.body.items).toEqual([expect.objectContaining({ id, status: "resolved", note: "counted" })]);
+  });
 });
 
 describe("store event batches: bad input changes nothing", () => {
