@@ -30,3 +30,17 @@ export async function storeInScope(
   if (!allowed(principal, store)) throw refused();
   return store;
 }
+
+/**
+ * A record named by its own id (a reservation, a transfer) that the caller may not see
+ * answers as a missing one does: 404 with the same message, so an id tells nothing about
+ * orders or stores outside the caller's scope.
+ */
+export async function hiddenOutsideScope(check: Promise<unknown>, missing: () => ApiError): Promise<void> {
+  try {
+    await check;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "forbidden") throw missing();
+    throw error;
+  }
+}

@@ -91,14 +91,15 @@ const ROUTES: Row[] = [
     name: "read reservation",
     method: "GET",
     call: () => ({ path: `/v1/reservations/${sharedReservation}` }),
-    allowed: { admin: 200, managerX: 200, storeA: 200, service: 200 },
+    // Outside a caller's stores, a reservation reads as missing.
+    allowed: { admin: 200, managerX: 200, storeA: 200, service: 200, managerY: 404, storeB: 404 },
   },
   ...(["confirm", "release"] as const).map(
     (action): Row => ({
       name: action,
       method: "POST",
       call: async () => ({ path: `/v1/reservations/${await pendingReservation()}/${action}` }),
-      allowed: { admin: 200, storeA: 200, service: 200 },
+      allowed: { admin: 200, storeA: 200, service: 200, storeB: 404 },
       unchanged: async (path) => {
         const id = path.split("/")[3]!;
         expect((await api("GET", `/v1/reservations/${id}`, { token: ADMIN })).body.status).toBe("pending");
@@ -246,12 +247,15 @@ describe("authorization matrix", () => {
     expect((await readCell(storeB, sku)).onHand).toBe(10);
   });
 
-  it("a store token cannot act on another store's reservation", async () => {
+  it("a store token cannot act on another store's reservation, which reads as missing (an id tells nothing)", async () => {
     const theirs = await pendingReservation();
-    for (const action of ["confirm", "release"]) {
-      expect((await api("POST", `/v1/reservations/${theirs}/${action}`, { token: tokens.storeB })).status).toBe(403);
+    const nobodys = unique("order");
+    for (const [method, suffix] of [["POST", "/confirm"], ["POST", "/release"], ["GET", ""]] as const) {
+      const hidden = await api(method, `/v1/reservations/${theirs}${suffix}`, { token: tokens.storeB });
+      const missing = await api(method, `/v1/reservations/${nobodys}${suffix}`, { token: tokens.storeB });
+      expect([hidden.status, hidden.body.error.code], `${method} ${suffix}`).toEqual([404, "not_found"]);
+      expect(hidden.body.error.message.replace(theirs, "ID")).toBe(missing.body.error.message.replace(nobodys, "ID"));
     }
-    expect((await api("GET", `/v1/reservations/${theirs}`, { token: tokens.storeB })).status).toBe(403);
     expect((await api("GET", `/v1/reservations/${theirs}`, { token: ADMIN })).body.status).toBe("pending");
   });
 

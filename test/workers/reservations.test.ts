@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { reservationStub } from "../../durable-objects/stubs";
 import { describe, expect, it } from "vitest";
-import { ADMIN, api, eventually, freshCell, patchReservationRow, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
+import { ADMIN, api, eventually, freshCell, mint, patchReservationRow, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
 
 describe("reservations", () => {
   it("holds units from the channel first, then the shared pool, and answers a repeat with the same body", async () => {
@@ -101,6 +101,20 @@ describe("reservations", () => {
     const confirm = await api("POST", `/v1/reservations/${reservationId}/confirm`, { token: ADMIN });
     expect(confirm.status).toBe(409);
     expect(confirm.body.error).toEqual({ code: "conflict", message: `reservation ${reservationId} is released; it cannot be confirmed`, details: { status: "released" } });
+  });
+
+  it("answers 404 naming a store that does not exist, and holds nothing anywhere", async () => {
+    const a = await freshCell();
+    const ghost = unique("nostore");
+    for (const token of [ADMIN, await mint("service")]) {
+      const response = await reserve(
+        { reservationId: unique("order"), channel: "online", items: [{ storeId: a.storeId, sku: a.sku, qty: 1 }, { storeId: ghost, sku: a.sku, qty: 1 }] },
+        token,
+      );
+      expect(response.status, JSON.stringify(response.body)).toBe(404);
+      expect(response.body.error).toMatchObject({ code: "not_found", message: `no store ${ghost}` });
+    }
+    expect((await readCell(a.storeId, a.sku)).reserved).toBe(0);
   });
 
   it("answers 404 for an unknown reservation on every route", async () => {

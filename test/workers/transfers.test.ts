@@ -136,7 +136,13 @@ describe("transfers", () => {
 
     const bothManager = await mint("manager", { regions: ["eu-central", "na-east"] });
     expect((await ship(good, bothManager)).status).toBe(201);
-    expect((await api("GET", `/v1/transfers/${good.transferId}`, { token: euManager })).status).toBe(403);
+    // Outside the caller's scope a transfer reads as missing: its id tells nothing.
+    const hidden = await api("GET", `/v1/transfers/${good.transferId}`, { token: euManager });
+    expect([hidden.status, hidden.body.error.message]).toEqual([404, `no transfer ${good.transferId}`]);
+    for (const action of ["receive", "cancel"]) {
+      const response = await api("POST", `/v1/transfers/${good.transferId}/${action}`, { token: euManager, ...(action === "receive" ? { body: { items: [] } } : {}) });
+      expect(response.status, action).toBe(404);
+    }
     expect((await api("GET", `/v1/transfers/${unique("nope")}`, { token: ADMIN })).status).toBe(404);
     const receipt = (items: unknown) => api("POST", `/v1/transfers/${good.transferId}/receive`, { token: ADMIN, body: { items } });
     // Refused lines are named as any validation issue is (a path, a message, a code).

@@ -11,7 +11,8 @@ import { ApiError, fromDomain } from "../errors";
 const MAX_CANDIDATES = 10;
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
-import { storeInScope } from "../scope";
+import { hiddenOutsideScope, storeInScope } from "../scope";
+import { requireStore } from "../stores";
 
 const reservationResponse = (description: string) => ({ description, content: { "application/json": { schema: Reservation } } });
 const transitionResponse = { description: "The reservation's status after the call", content: { "application/json": { schema: ReservationTransition } } };
@@ -63,18 +64,27 @@ function unwrap(reply: ReservationReply): { created: boolean; reservation: Reser
   return reply;
 }
 
-/** Store tokens act only on their own stores; managers only read their regions'. */
-async function checkItemsInScope(env: Env, principal: Principal | undefined, items: Array<{ storeId: string }>): Promise<void> {
-  if (principal?.role !== "store" && principal?.role !== "manager") return;
+/**
+ * Every store an order names must exist (404 naming it: not a shortage of a cell no store
+ * has); store tokens act only on their own stores, managers only read their regions'.
+ */
+async function checkItemStores(env: Env, principal: Principal | undefined, items: Array<{ storeId: string }>): Promise<void> {
   const storeIds = [...new Set(items.map((item) => item.storeId))];
-  await Promise.all(storeIds.map((storeId) => storeInScope(env, principal, storeId, canReadStore)));
+  const scoped = principal?.role === "store" || principal?.role === "manager";
+  await Promise.all(storeIds.map((storeId) => (scoped ? storeInScope(env, principal, storeId, canReadStore) : requireStore(env, storeId))));
+}
+
+/** A reservation at stores the caller may not see reads as missing. */
+async function checkReservationInScope(env: Env, principal: Principal | undefined, reservation: ReservationView): Promise<void> {
+  if (principal?.role !== "store" && principal?.role !== "manager") return;
+  await hiddenOutsideScope(checkItemStores(env, principal, reservation.items), () => new ApiError("not_found", `no reservation ${reservation.reservationId}`));
 }
 
 /** Reads the reservation to check scope, for the roles whose scope is narrower than "any store". */
 async function scopedReservation(env: Env, principal: Principal | undefined, reservationId: string): Promise<void> {
   if (principal?.role !== "store" && principal?.role !== "manager") return;
   const { reservation } = unwrap(await reservationStub(env, reservationId).get(reservationId));
-  await checkItemsInScope(env, principal, reservation.items);
+  await checkReservationInScope(env, principal, reservation);
 }
 
 export const reservations = newRouter()
@@ -86,7 +96,7 @@ export const reservations = newRouter()
       if (c.get("principal")?.role === "store") throw new ApiError("forbidden", "a store token must name its store on every item");
       candidates = (await directoryStub(c.env).storesCovering(askedRegion ?? c.get("region"))).slice(0, MAX_CANDIDATES).map((store) => store.storeId);
     } else {
-      await checkItemsInScope(c.env, c.get("principal"), input.items as Array<{ storeId: string }>);
+      await checkItemStores(c.env, c.get("principal"), input.items as Array<{ storeId: string }>);
     }
     const reply = await reservationStub(c.env, input.reservationId).create({
       ...input,
@@ -99,7 +109,7 @@ export const reservations = newRouter()
   .openapi(get, async (c) => {
     const { reservationId } = c.req.valid("param");
     const { reservation } = unwrap(await reservationStub(c.env, reservationId).get(reservationId));
-    await checkItemsInScope(c.env, c.get("principal"), reservation.items);
+    await checkReservationInScope(c.env, c.get("principal"), reservation);
     return c.json(reservation, 200);
   })
   .openapi(transition("confirm", "Confirm (paid): the units leave on-hand"), async (c) => {

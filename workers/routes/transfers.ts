@@ -4,10 +4,10 @@ import { transferStub } from "../../durable-objects/stubs";
 import { ReceiveInput, Transfer, TransferInput, TransferParams } from "../../schema/operations";
 import { canAllocate, type Principal } from "../auth/principal";
 import type { Env } from "../env";
-import { fromDomain } from "../errors";
+import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
-import { storeInScope } from "../scope";
+import { hiddenOutsideScope, storeInScope } from "../scope";
 
 const transferResponse = (description: string) => ({ description, content: { "application/json": { schema: Transfer } } });
 
@@ -74,9 +74,10 @@ async function checkBothStores(env: Env, principal: Principal | undefined, from:
   await Promise.all([storeInScope(env, principal, from, canAllocate), storeInScope(env, principal, to, canAllocate)]);
 }
 
+/** A transfer between stores the caller may not manage reads as missing. */
 async function scopedTransfer(env: Env, principal: Principal | undefined, transferId: string): Promise<TransferView> {
   const { transfer } = unwrap((await transferStub(env, transferId).get(transferId)) as TransferReply);
-  await checkBothStores(env, principal, transfer.from.storeId, transfer.to.storeId);
+  await hiddenOutsideScope(checkBothStores(env, principal, transfer.from.storeId, transfer.to.storeId), () => new ApiError("not_found", `no transfer ${transferId}`));
   return transfer;
 }
 
