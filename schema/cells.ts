@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Channel, Region, Sku, StoreId, Timestamp } from "./ids";
+import { Channel, perChannel, Region, Sku, StoreId, Timestamp } from "./ids";
 import { LIMITS } from "./limits";
 
 export const Quantity = z.number().int().min(0).max(LIMITS.maxOnHand);
@@ -8,7 +8,7 @@ export const Quantity = z.number().int().min(0).max(LIMITS.maxOnHand);
 export const LowStock = z
   .object({
     overall: Quantity.optional(),
-    channels: z.partialRecord(Channel, Quantity).optional(),
+    channels: perChannel(Quantity).optional(),
   })
   .strict()
   .openapi("LowStock", { example: { overall: 10, channels: { online: 5 } } });
@@ -17,9 +17,7 @@ export type LowStock = z.infer<typeof LowStock>;
 export const Allocation = z
   .object({
     onHand: Quantity,
-    channels: z
-      .partialRecord(Channel, z.object({ quota: Quantity, weight: z.number().int().min(0).max(LIMITS.maxWeight) }).strict())
-      .default({}),
+    channels: perChannel(z.object({ quota: Quantity, weight: z.number().int().min(0).max(LIMITS.maxWeight) }).strict()).default({}),
     sharedPolicy: z.enum(["first-come", "weighted"]).default("first-come"),
     lowStock: LowStock.optional(),
   })

@@ -5,6 +5,15 @@ export const CHANNELS = ["pos", "kiosk", "online", "marketplace", "app"] as cons
 export const Channel = z.enum(CHANNELS).openapi({ description: "A sales channel", example: "online" });
 export type Channel = z.infer<typeof Channel>;
 
+/**
+ * An object keyed by channel name, each optional. Any other key is a 400; a record would
+ * drop a `__proto__` key without a word (zod skips it), so this is a strict object.
+ */
+export function perChannel<T extends z.ZodType>(value: T) {
+  const shape = Object.fromEntries(CHANNELS.map((name) => [name, value.optional()])) as { [name in Channel]: z.ZodOptional<T> };
+  return z.object(shape).strict();
+}
+
 /** An id's characters, as a regular expression's unanchored source (for patterns that embed an id). */
 const idSource = (max: number, extra = "") => `[A-Za-z0-9][A-Za-z0-9_.${extra}-]{0,${max - 1}}`;
 const idPattern = (max: number, extra = "") => new RegExp(`^${idSource(max, extra)}$`);

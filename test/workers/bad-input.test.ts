@@ -152,6 +152,9 @@ const fields: Case[] = [
   // Allocation.
   ...QUANTITIES.filter(([name]) => name !== "zero").map(([name, onHand]) => invalid(`allocate: onHand ${name}`, "PUT", cell, () => ({ onHand }), "onHand")),
   invalid("allocate: unknown channel", "PUT", cell, () => ({ onHand: 10, channels: { telepathy: { quota: 1, weight: 1 } } }), "channels"),
+  // JSON.parse makes "__proto__" an own key, sent as written; a record would drop it without a word.
+  invalid("allocate: a __proto__ channel", "PUT", cell, () => JSON.parse('{"onHand":10,"channels":{"__proto__":{"quota":1,"weight":1}}}'), "channels"),
+  invalid("allocate: a __proto__ low-stock channel", "PUT", cell, () => JSON.parse('{"onHand":10,"lowStock":{"channels":{"__proto__":1}}}'), "channels"),
   ...QUANTITIES.filter(([name]) => name !== "zero").map(([name, quota]) =>
     invalid(`allocate: quota ${name}`, "PUT", cell, () => ({ onHand: 10, channels: { pos: { quota, weight: 1 } } }), "quota"),
   ),
