@@ -3,6 +3,11 @@ import type { Env } from "../workers/env";
 import type { OversellCause, OversellRecord } from "./storage/oversell-records";
 import { migrate } from "./storage/migrate";
 import { QueueOutbox } from "./storage/queue-outbox";
+import type { StorePlacement } from "./core";
+import { storeWebhooksStub } from "./stubs";
+
+/** A placement notice that could not be handed on is tried again this long after. */
+const NOTICE_RETRY_MS = 5_000;
 
 export interface StoreRecord {
   storeId: string;
@@ -68,25 +73,91 @@ export class Directory extends DurableObject<Env> {
         status TEXT NOT NULL DEFAULT 'open', resolved_at TEXT, resolved_by TEXT, note TEXT);
       CREATE INDEX IF NOT EXISTS oversells_by_store ON oversells (store_id, status);`,
       `ALTER TABLE stores ADD COLUMN covers TEXT NOT NULL DEFAULT '[]'`,
+      // Each change of a store's region counts up region_rev and leaves a notice for the
+      // store's webhooks object until it took it; webhooks = 1 once a store subscription was registered.
+      `ALTER TABLE stores ADD COLUMN region_rev INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE stores ADD COLUMN webhooks INTEGER NOT NULL DEFAULT 0;
+       CREATE TABLE IF NOT EXISTS placement_notices (store_id TEXT PRIMARY KEY, region TEXT NOT NULL, rev INTEGER NOT NULL);`,
     ]);
   }
 
+  /**
+   * Creates or changes a store. A change of region also leaves a notice for the store's
+   * webhooks object in the same commit, with the alarm that retries it; it is handed on
+   * before the answer when it can be (so the store's next events go to the new region).
+   */
   async putStore(store: Omit<StoreRecord, "updatedAt">): Promise<{ store: StoreRecord; created: boolean }> {
-    const created = !this.getStore(store.storeId);
+    const before = this.storePlacement(store.storeId);
+    const created = !before;
+    const moved = before !== null && before.region !== store.region;
     const record: StoreRecord = { ...store, updatedAt: new Date().toISOString() };
-    this.outbox.add({ kind: "stores", stores: [record] });
-    this.sql.exec(
-      `INSERT INTO stores (store_id, name, region, covers, timezone, priority, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (store_id) DO UPDATE SET name = excluded.name, region = excluded.region, covers = excluded.covers,
-         timezone = excluded.timezone, priority = excluded.priority, updated_at = excluded.updated_at`,
-      record.storeId, record.name, record.region, JSON.stringify(record.covers), record.timezone, record.priority, record.updatedAt,
-    );
-    await this.outbox.flush();
+    this.ctx.storage.transactionSync(() => {
+      this.outbox.add({ kind: "stores", stores: [record] });
+      this.sql.exec(
+        `INSERT INTO stores (store_id, name, region, covers, timezone, priority, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (store_id) DO UPDATE SET name = excluded.name, region = excluded.region, covers = excluded.covers,
+           timezone = excluded.timezone, priority = excluded.priority, updated_at = excluded.updated_at,
+           region_rev = stores.region_rev + (stores.region <> excluded.region)`,
+        record.storeId, record.name, record.region, JSON.stringify(record.covers), record.timezone, record.priority, record.updatedAt,
+      );
+      if (moved) {
+        this.sql.exec(
+          `INSERT INTO placement_notices (store_id, region, rev) VALUES (?, ?, ?)
+           ON CONFLICT (store_id) DO UPDATE SET region = excluded.region, rev = excluded.rev`,
+          record.storeId, record.region, before.rev + 1,
+        );
+      }
+    });
+    // Written with the notice (no await in between): a crash before it is handed on leaves the alarm to do it.
+    const retry = moved ? this.ctx.storage.setAlarm(Date.now() + NOTICE_RETRY_MS) : undefined;
+    await retry;
+    await Promise.all([this.outbox.flush(), this.sendPlacementNotices()]);
     return { store: record, created };
   }
 
   override async alarm(): Promise<void> {
-    await this.outbox.flush();
+    await Promise.all([this.outbox.flush(), this.sendPlacementNotices()]);
+  }
+
+  /** The store's region and how many times it changed (its webhooks object keeps the latest it heard). */
+  storePlacement(storeId: string): StorePlacement | null {
+    return this.sql.exec<{ region: string; rev: number }>("SELECT region, region_rev AS rev FROM stores WHERE store_id = ?", storeId).toArray()[0] ?? null;
+  }
+
+  /**
+   * Hands each pending notice to its store's webhooks object; a notice is deleted once taken
+   * (unless a newer one replaced it meanwhile), and what fails is tried again from the alarm.
+   * Repeats are harmless: the object keeps only a later revision.
+   */
+  private async sendPlacementNotices(): Promise<void> {
+    const notices = this.sql.exec<{ store_id: string; region: string; rev: number }>("SELECT store_id, region, rev FROM placement_notices").toArray();
+    let failed = false;
+    await Promise.all(notices.map(async (notice) => {
+      try {
+        await storeWebhooksStub(this.env, notice.store_id).setPlacement(notice.store_id, { region: notice.region, rev: notice.rev });
+        this.sql.exec("DELETE FROM placement_notices WHERE store_id = ? AND rev = ?", notice.store_id, notice.rev);
+      } catch (error) {
+        failed = true;
+        console.warn(JSON.stringify({ msg: "store placement notice not taken", storeId: notice.store_id, error: String(error) }));
+      }
+    }));
+    if (failed) await this.ctx.storage.setAlarm(Date.now() + NOTICE_RETRY_MS);
+  }
+
+  /** Before a store subscription is registered: listing a region's webhooks asks only the stores marked here. */
+  markStoreWebhooks(storeId: string): void {
+    this.sql.exec("UPDATE stores SET webhooks = 1 WHERE store_id = ?", storeId);
+  }
+
+  /** The stores of these regions that may have store subscriptions (marked once, never unmarked). */
+  storesWithWebhooks(regions: string[]): Array<{ storeId: string; region: string }> {
+    return this.sql
+      .exec<{ store_id: string; region: string }>(
+        `SELECT store_id, region FROM stores WHERE webhooks = 1 AND region IN (${regions.map(() => "?").join(", ")}) ORDER BY store_id`,
+        ...regions,
+      )
+      .toArray()
+      .map((row) => ({ storeId: row.store_id, region: row.region }));
   }
 
   getStore(storeId: string): StoreRecord | null {

@@ -1,4 +1,5 @@
 import type { Env } from "../workers/env";
+import { webhooksObjectName, type WebhookHome } from "./core/webhook-policy";
 import { cellName, type CellKey } from "./stock-cell";
 
 /**
@@ -31,7 +32,16 @@ export function transferStub(env: Pick<Env, "TRANSFER">, transferId: string) {
 
 /** A region's webhooks: subscriptions and the delivery of threshold events to them. */
 export function webhooksStub(env: Pick<Env, "WEBHOOKS">, region: string) {
-  return env.WEBHOOKS!.get(env.WEBHOOKS!.idFromName(region));
+  return webhooksHomeStub(env, { kind: "region", region });
+}
+
+/** A store's webhooks: its own subscriptions; it hands its cells' events on to its region's object. */
+export function storeWebhooksStub(env: Pick<Env, "WEBHOOKS">, storeId: string) {
+  return webhooksHomeStub(env, { kind: "store", storeId });
+}
+
+export function webhooksHomeStub(env: Pick<Env, "WEBHOOKS">, home: WebhookHome) {
+  return env.WEBHOOKS!.get(env.WEBHOOKS!.idFromName(webhooksObjectName(home)));
 }
 
 /**

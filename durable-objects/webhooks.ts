@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { signatureHeader } from "../workers/webhooks/sign";
-import { RETRY_BASE_MS, matches, nextAttemptAt, shouldGiveUp, type Alert } from "./core";
+import { RETRY_BASE_MS, isNewerPlacement, matches, nextAttemptAt, shouldGiveUp, webhookIdFor, type Alert, type StorePlacement } from "./core";
 import { migrate } from "./storage/migrate";
+import { directoryStub, webhooksStub } from "./stubs";
 
 export interface WebhookInput {
   url: string;
@@ -87,10 +88,12 @@ function deliveryView(row: DeliveryRow): DeliveryView {
 }
 
 /**
- * A region's webhooks: subscriptions (per region or per store), and the delivery of the
- * cells' threshold events to them. Each (webhook, event id) is delivered at most once
- * successfully (a repeated event is ignored), signed with the webhook's secret, retried
- * with exponential backoff from the alarm for up to a day, and logged.
+ * Webhook subscriptions and the delivery of the cells' threshold events to them. One object
+ * per region (`receive`: its whole-region subscriptions) and one per store that has store
+ * subscriptions (`receiveForStore`: its own, then everything on to the store's current
+ * region's object). Each (webhook, event id) is delivered at most once successfully (a
+ * repeated event is ignored), signed with the webhook's secret, retried with exponential
+ * backoff from the alarm for up to a day, and logged.
  */
 export class Webhooks extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -108,11 +111,14 @@ export class Webhooks extends DurableObject<Env> {
          UNIQUE (webhook_id, event_id));
        CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at);
        CREATE INDEX IF NOT EXISTS deliveries_by_hook ON deliveries (webhook_id, id);`,
+      // A store's object: the store's region as the directory last said (see setPlacement).
+      `CREATE TABLE IF NOT EXISTS placement (id INTEGER PRIMARY KEY CHECK (id = 1), store_id TEXT NOT NULL, region TEXT NOT NULL, rev INTEGER NOT NULL);`,
     ]);
   }
 
   register(input: WebhookInput): WebhookView {
-    const id = `wh_${input.region}_${crypto.randomUUID().replace(/-/g, "")}`;
+    const hex = crypto.randomUUID().replace(/-/g, "");
+    const id = webhookIdFor(input.storeId ? { kind: "store", storeId: input.storeId } : { kind: "region", region: input.region }, hex);
     const createdAt = new Date().toISOString();
     this.sql.exec(
       "INSERT INTO hooks (id, url, events, secret, region, store_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -175,6 +181,43 @@ export class Webhooks extends DurableObject<Env> {
       this.kick();
     }
     return added;
+  }
+
+  /**
+   * A store's object, from its cells' outboxes (at least once): deliveries for the store's
+   * own subscriptions, then the same events to the store's current region's object. The
+   * cell moves its cursor only when both took them; a repeat is ignored by both.
+   */
+  async receiveForStore(storeId: string, alerts: Alert[]): Promise<number> {
+    const added = await this.receive(alerts);
+    const placement = await this.placement(storeId);
+    return added + (placement ? await webhooksStub(this.env, placement.region).receive(alerts) : 0);
+  }
+
+  /** The directory's notice of the store's region (after a move; repeated until taken): a later revision wins. */
+  setPlacement(storeId: string, placement: StorePlacement): void {
+    this.keepPlacement(storeId, placement);
+  }
+
+  /** The store's region: as last noticed, or asked of the directory once (a store that never moved). */
+  private async placement(storeId: string): Promise<StorePlacement | null> {
+    const known = this.knownPlacement();
+    if (known) return known;
+    const asked = await directoryStub(this.env).storePlacement(storeId);
+    if (asked) this.keepPlacement(storeId, asked);
+    return this.knownPlacement() ?? asked;
+  }
+
+  private knownPlacement(): StorePlacement | null {
+    return this.sql.exec<{ region: string; rev: number }>("SELECT region, rev FROM placement WHERE id = 1").toArray()[0] ?? null;
+  }
+
+  private keepPlacement(storeId: string, placement: StorePlacement): void {
+    if (!isNewerPlacement(this.knownPlacement(), placement)) return;
+    this.sql.exec(
+      "INSERT INTO placement (id, store_id, region, rev) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET region = excluded.region, rev = excluded.rev",
+      storeId, placement.region, placement.rev,
+    );
   }
 
   override async alarm(): Promise<void> {

@@ -17,12 +17,14 @@ export function perChannel<T extends z.ZodType>(value: T) {
 /** An id's characters, as a regular expression's unanchored source (for patterns that embed an id). */
 const idSource = (max: number, extra = "") => `[A-Za-z0-9][A-Za-z0-9_.${extra}-]{0,${max - 1}}`;
 const idPattern = (max: number, extra = "") => new RegExp(`^${idSource(max, extra)}$`);
+/** Store ids, as a regular expression's unanchored source (a store webhook's id ends with one). */
+export const STORE_ID_SOURCE = idSource(64);
 /** Reservation ids (and the operation ids that share their alphabet). */
 export const RESERVATION_ID_SOURCE = idSource(128, ":");
 
 export const StoreId = z
   .string()
-  .regex(idPattern(64), "1-64 characters: letters, digits, '_', '.', '-'; starting with a letter or digit")
+  .regex(new RegExp(`^${STORE_ID_SOURCE}$`), "1-64 characters: letters, digits, '_', '.', '-'; starting with a letter or digit")
   .openapi({ example: "berlin-01" });
 export const Sku = z
   .string()

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { queryInteger } from "./query";
 import { Region } from "./regions";
-import { StoreId, Timestamp } from "./ids";
+import { STORE_ID_SOURCE, StoreId, Timestamp } from "./ids";
 
 export const ALERT_TYPES = ["low_stock", "back_in_stock", "sold_out", "oversold"] as const;
 export const AlertType = z.enum(ALERT_TYPES);
@@ -23,7 +23,9 @@ export const Webhook = z
   .object({ id: z.string(), url: z.string(), events: z.array(z.string()), region: z.string(), storeId: z.string().nullable(), createdAt: Timestamp })
   .openapi("Webhook");
 
-export const WebhookId = z.string().regex(/^wh_[a-z-]+_[0-9a-f]{32}$/, "a webhook id (wh_<region>_<hex>)");
+export const WebhookId = z
+  .string()
+  .regex(new RegExp(`^(wh_[a-z-]+_[0-9a-f]{32}|whs_[0-9a-f]{32}_${STORE_ID_SOURCE})$`), "a webhook id (wh_<region>_<hex>, or whs_<hex>_<storeId> for a store's)");
 export const WebhookParams = z.object({ id: WebhookId });
 export const DeliveryParams = z.object({ id: WebhookId, deliveryId: z.string().regex(/^d[0-9]{1,15}$/, "a delivery id (d<number>)") });
 

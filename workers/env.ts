@@ -15,7 +15,7 @@ export interface Env {
   STORE_HUB: DurableObjectNamespace<StoreHub>;
   OPERATION: DurableObjectNamespace<Operation>;
   TRANSFER: DurableObjectNamespace<Transfer>;
-  /** Webhook subscriptions and deliveries, one object per region (absent: no webhooks, e.g. the benchmark). */
+  /** Webhook subscriptions and deliveries: one object per region, and one per store for its own (absent: no webhooks, e.g. the benchmark). */
   WEBHOOKS?: DurableObjectNamespace<Webhooks>;
   /** First webhook retry delay in ms (default 30 s; tests use less). */
   WEBHOOK_RETRY_BASE_MS?: string;

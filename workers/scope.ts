@@ -13,6 +13,7 @@ export async function storeInScope(
   principal: Principal | undefined,
   storeId: string,
   allowed: (principal: Principal, store: StoreRecord) => boolean,
+  lookup: (env: Pick<Env, "DIRECTORY">, storeId: string) => Promise<StoreRecord | null> = findStore,
 ): Promise<StoreRecord> {
   if (!principal) throw new ApiError("unauthorized", "this route needs a bearer token");
   if (principal.role === "store" && !principal.stores.includes(storeId)) {
@@ -20,7 +21,7 @@ export async function storeInScope(
   }
   // Made only when thrown: an Error captures its stack, too dear for every request in scope.
   const refused = () => new ApiError("forbidden", `this token cannot do this at store ${storeId}`);
-  const store = await findStore(env, storeId);
+  const store = await lookup(env, storeId);
   if (!store) {
     // A manager's scope is regions, and a store that does not exist is in none of them: the
     // same 403 as another region's store, or the answer would tell which ids exist.

@@ -19,6 +19,13 @@ export async function findStore(env: Pick<Env, "DIRECTORY">, storeId: string): P
   return store;
 }
 
+/** The directory's record now, past the cache (where a store's region must be current: webhooks). */
+export async function findStoreNow(env: Pick<Env, "DIRECTORY">, storeId: string): Promise<StoreRecord | null> {
+  const store = await directory(env).getStore(storeId);
+  remember(storeId, store);
+  return store;
+}
+
 export const noSuchStore = (storeId: string): ApiError => new ApiError("not_found", `no store ${storeId}`);
 
 export async function requireStore(env: Pick<Env, "DIRECTORY">, storeId: string): Promise<StoreRecord> {

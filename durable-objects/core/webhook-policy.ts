@@ -36,3 +36,42 @@ export function matches(subscription: Subscription, event: { type: string; store
 export function signedPayload(timestamp: number, body: string): string {
   return `${timestamp}.${body}`;
 }
+
+/**
+ * Where a subscription lives. A whole-region one in its region's `Webhooks` object; a store's
+ * in its store's own object, named by the store id, which never changes: a store that moves
+ * region moves no subscription (nothing to lose halfway), and its cells need not know the
+ * region. Ids say where: `wh_<region>_<hex>` and `whs_<hex>_<storeId>`.
+ */
+export type WebhookHome = { kind: "region"; region: string } | { kind: "store"; storeId: string };
+
+export function webhookIdFor(home: WebhookHome, hex: string): string {
+  return home.kind === "region" ? `wh_${home.region}_${hex}` : `whs_${hex}_${home.storeId}`;
+}
+
+/** The home named by an id (the id's shape is checked by the API schema). */
+export function webhookHomeOf(id: string): WebhookHome | null {
+  const region = /^wh_([a-z-]+)_[0-9a-f]{32}$/.exec(id);
+  if (region) return { kind: "region", region: region[1]! };
+  const store = /^whs_[0-9a-f]{32}_(.+)$/.exec(id);
+  return store ? { kind: "store", storeId: store[1]! } : null;
+}
+
+/** The `Webhooks` object's name for a home (regions keep their plain names). */
+export function webhooksObjectName(home: WebhookHome): string {
+  return home.kind === "region" ? home.region : `store:${home.storeId}`;
+}
+
+/**
+ * A store's region as its webhooks object last heard it. The directory counts each change of
+ * a store's region (`rev`); notices may arrive late, twice or out of order, and only a later
+ * one replaces what is known.
+ */
+export interface StorePlacement {
+  region: string;
+  rev: number;
+}
+
+export function isNewerPlacement(known: StorePlacement | null, incoming: StorePlacement): boolean {
+  return known === null || incoming.rev > known.rev;
+}

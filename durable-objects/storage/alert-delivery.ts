@@ -1,20 +1,19 @@
 import type { Env } from "../../workers/env";
 import type { Alert } from "../core";
-import { directoryStub, webhooksStub } from "../stubs";
+import { storeWebhooksStub } from "../stubs";
 import type { OutboxPages } from "./cell-tables";
 import type { DeliveryCursors } from "./delivery-cursors";
 
 export const ALERTS = "alerts";
 
 /**
- * Hands the threshold events in a cell's outbox to its region's Webhooks object, at least
- * once and in order (the webhooks dedupe by event id). It reads the outbox through the
- * delivery round's pages, so the rows the hub and the queue were sent from are read once;
- * the cursor moves past rows without alerts. The region is asked of the directory once.
+ * Hands the threshold events in a cell's outbox to its store's Webhooks object, at least
+ * once and in order (the webhooks dedupe by event id); that object passes them on to the
+ * store's current region's, so a cell never needs to know its store's region (it may
+ * change). It reads the outbox through the delivery round's pages, so the rows the hub and
+ * the queue were sent from are read once; the cursor moves past rows without alerts.
  */
 export class AlertDelivery {
-  private region: string | null | undefined;
-
   constructor(
     private readonly cursors: DeliveryCursors,
     private readonly env: Env,
@@ -48,7 +47,6 @@ export class AlertDelivery {
 
   private async send(storeId: string, alerts: Alert[]): Promise<void> {
     if (alerts.length === 0) return;
-    this.region ??= (await directoryStub(this.env).getStore(storeId))?.region ?? null;
-    if (this.region) await webhooksStub(this.env, this.region).receive(alerts);
+    await storeWebhooksStub(this.env, storeId).receiveForStore(storeId, alerts);
   }
 }

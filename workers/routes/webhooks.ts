@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { WebhookView } from "../../durable-objects/webhooks";
-import { webhooksStub } from "../../durable-objects/stubs";
+import { webhookHomeOf, type WebhookHome } from "../../durable-objects/core";
+import { storeWebhooksStub, webhooksHomeStub, webhooksStub } from "../../durable-objects/stubs";
 import { REGION_NAMES } from "../../schema/regions";
 import { DeliveriesQuery, Delivery, DeliveryPage, DeliveryParams, Webhook, WebhookInput, WebhookList, WebhookListQuery, WebhookParams } from "../../schema/webhooks";
 import { canAllocate, type Principal } from "../auth/principal";
@@ -9,7 +10,9 @@ import { ApiError } from "../errors";
 import { receiverUrlProblem } from "../webhooks/receiver-url";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
+import { mapConcurrently } from "../concurrency";
 import { storeInScope } from "../scope";
+import { directory, findStoreNow } from "../stores";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
@@ -71,18 +74,34 @@ const replay = createRoute({
   responses: { 200: json(Delivery, "The delivery after the attempt"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
-const regionOfId = (id: string) => /^wh_([a-z-]+)_/.exec(id)![1]!;
-
 function mayManage(principal: Principal, region: string): boolean {
   return principal.role === "admin" || (principal.role === "manager" && principal.regions.includes(region));
 }
 
-/** A webhook outside the caller's regions answers like a missing one. */
-async function scopedHook(env: Env, principal: Principal, id: string): Promise<WebhookView> {
-  const region = regionOfId(id);
-  const hook = (REGION_NAMES as readonly string[]).includes(region) && mayManage(principal, region) ? await webhooksStub(env, region).get(id) : null;
+/**
+ * The webhook and where it lives. A store's webhook is managed in its store's current region
+ * (read from the directory, not the Worker's cache: it may have just moved) and shows that
+ * region; a webhook outside the caller's regions answers like a missing one.
+ */
+async function scopedHook(env: Env, principal: Principal, id: string): Promise<{ hook: WebhookView; home: WebhookHome }> {
+  const home = webhookHomeOf(id);
+  let region: string | undefined;
+  if (home?.kind === "region") region = home.region;
+  else if (home?.kind === "store") region = (await findStoreNow(env, home.storeId))?.region;
+  const known = home && region && (REGION_NAMES as readonly string[]).includes(region) && mayManage(principal, region);
+  const hook = known ? await webhooksHomeStub(env, home).get(id) : null;
   if (!hook) throw new ApiError("not_found", `no webhook ${id}`);
-  return hook;
+  return { hook: { ...hook, region: region! }, home: home! };
+}
+
+/** A region's webhooks: its own object's, and those of its stores that have store subscriptions. */
+async function hooksOf(env: Env, regions: string[]): Promise<WebhookView[]> {
+  const stores = await directory(env).storesWithWebhooks(regions);
+  const [own, perStore] = await Promise.all([
+    Promise.all(regions.map((name) => webhooksStub(env, name).list())),
+    mapConcurrently(stores, 8, async (store) => (await storeWebhooksStub(env, store.storeId).list()).map((hook) => ({ ...hook, region: store.region }))),
+  ]);
+  return [...own.flat(), ...perStore.flat()];
 }
 
 /** Receivers must be reachable public https endpoints (receiverUrlProblem); local runs may use http and private addresses. */
@@ -96,37 +115,39 @@ export const webhooks = newRouter()
     const input = c.req.valid("json");
     const principal = c.get("principal")!;
     checkUrl(c.env, input.url);
-    let region: string | undefined = input.region;
-    if (input.storeId) region = (await storeInScope(c.env, principal, input.storeId, canAllocate)).region;
+    const storeId = input.storeId;
+    const region = storeId ? (await storeInScope(c.env, principal, storeId, canAllocate, findStoreNow)).region : input.region;
     if (!region || !mayManage(principal, region)) throw new ApiError("forbidden", `this token is not scoped to region ${region}`);
-    const hook = await webhooksStub(c.env, region).register({ url: input.url, events: input.events, secret: input.secret, region, ...(input.storeId ? { storeId: input.storeId } : {}) });
-    return c.json(hook, 201);
+    const subscription = { url: input.url, events: input.events, secret: input.secret, region };
+    if (!storeId) return c.json(await webhooksStub(c.env, region).register(subscription), 201);
+    // Marked first: a registration cut off after the mark costs a listing one empty answer, never a hidden webhook.
+    await directory(c.env).markStoreWebhooks(storeId);
+    return c.json(await storeWebhooksStub(c.env, storeId).register({ ...subscription, storeId }), 201);
   })
   .openapi(list, async (c) => {
     const principal = c.get("principal")!;
     const { region } = c.req.valid("query");
     if (region && !mayManage(principal, region)) throw new ApiError("forbidden", `this token is not scoped to region ${region}`);
     const regions = region ? [region] : principal.role === "manager" ? principal.regions : [...REGION_NAMES];
-    const lists = await Promise.all(regions.map((name) => webhooksStub(c.env, name).list()));
-    return c.json({ items: lists.flat() }, 200);
+    return c.json({ items: await hooksOf(c.env, regions) }, 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid("param");
-    await scopedHook(c.env, c.get("principal")!, id);
-    await webhooksStub(c.env, regionOfId(id)).remove(id);
+    const { home } = await scopedHook(c.env, c.get("principal")!, id);
+    await webhooksHomeStub(c.env, home).remove(id);
     return c.body(null, 204);
   })
   .openapi(deliveries, async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    await scopedHook(c.env, c.get("principal")!, id);
-    const items = await webhooksStub(c.env, regionOfId(id)).deliveries(id, query.limit, query.before ? Number(query.before.slice(1)) : undefined);
+    const { home } = await scopedHook(c.env, c.get("principal")!, id);
+    const items = await webhooksHomeStub(c.env, home).deliveries(id, query.limit, query.before ? Number(query.before.slice(1)) : undefined);
     return c.json({ items, next: items.length === query.limit ? items.at(-1)!.deliveryId : null }, 200);
   })
   .openapi(replay, async (c) => {
     const { id, deliveryId } = c.req.valid("param");
-    await scopedHook(c.env, c.get("principal")!, id);
-    const delivery = await webhooksStub(c.env, regionOfId(id)).replay(id, deliveryId);
+    const { home } = await scopedHook(c.env, c.get("principal")!, id);
+    const delivery = await webhooksHomeStub(c.env, home).replay(id, deliveryId);
     if (!delivery) throw new ApiError("not_found", `no delivery ${deliveryId} for webhook ${id}`);
     return c.json(delivery, 200);
   });
