@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { webhooksStub } from "../../durable-objects/stubs";
+import { storeWebhooksStub, webhooksStub } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, eventually, mint, putStore, unique } from "./helpers";
 
 const SECRET = "test-secret-0123456789";
@@ -116,6 +116,8 @@ describe("low-stock thresholds and webhooks", () => {
     // The cell's outbox is at least once: the same event again is ignored.
     const added = await webhooksStub(env, "eu-north").receive([JSON.parse(first!.body)]);
     expect(added).toBe(0);
+    // The store's own object (which keeps this store webhook) ignores it too, and so does its region's behind it.
+    expect(await storeWebhooksStub(env, storeId).receiveForStore(storeId, [JSON.parse(first!.body)])).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await receiverLog(name)).length).toBe(1);
 
