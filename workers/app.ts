@@ -9,6 +9,7 @@ import { drainUnreadBody } from "./middleware/drain-body";
 import { rateLimit } from "./middleware/rate-limit";
 import { regionOnEveryAnswer, servedRegion } from "./middleware/region";
 import { requestLog } from "./middleware/request-log";
+import { withMiddlewareAnswers } from "./openapi-document";
 import { newRouter } from "./router";
 import { admin } from "./routes/admin";
 import { availability } from "./routes/availability";
@@ -54,14 +55,23 @@ export function createApp() {
   app.route("/", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "edge-inventory",
-      version: "1",
-      description: "Strongly consistent stock at the edge: cells, channels, reservations. Errors are {error: {code, message, details}}.",
-    },
-  });
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) =>
+    c.json(
+      (document ??= withMiddlewareAnswers(
+        app.getOpenAPI31Document({
+          openapi: "3.1.0",
+          info: {
+            title: "edge-inventory",
+            version: "1",
+            description:
+              "Strongly consistent stock at the edge: cells, channels, reservations. Errors are {error: {code, message, details}}. " +
+              "A path listed here called with a method it does not list answers 405 method_not_allowed with an Allow header.",
+          },
+        }),
+      )),
+    ),
+  );
 
   // The dashboard and other static files: in production the platform serves them before the
   // Worker runs; a request that still reaches the Worker (tests, run_worker_first paths) gets

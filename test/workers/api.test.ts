@@ -93,6 +93,25 @@ describe("/openapi.json", () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 
+  it("documents what the middleware answers on every route: 429, and 413 and 415 (naming the accepted types) wherever a body is taken", async () => {
+    const doc = await openapi();
+    const withBody = operations(doc).filter(({ path, op }) => path.startsWith("/v1/") && op.requestBody);
+    expect(withBody.length).toBeGreaterThan(15);
+    for (const { key, path, op } of operations(doc).filter((o) => o.path.startsWith("/v1/"))) {
+      expect(op.responses["429"], key).toBeDefined();
+      if (!op.requestBody) continue;
+      expect(op.responses["413"], key).toBeDefined();
+      const types = Object.keys(op.requestBody.content);
+      for (const type of types) expect(op.responses["415"].description, key).toContain(type);
+      if (path.endsWith(":import")) expect(types.sort(), key).toEqual(["application/json", "application/x-ndjson", "text/csv"]);
+    }
+    // And the service answers so: a body of an undocumented type is a 415 on a body route.
+    const reservation = withBody.find((o) => o.key === "post /v1/reservations")!;
+    expect(reservation.op.responses["415"].description).toBe("Body is not application/json");
+    const refused = await SELF.fetch("http://inventory.test/v1/reservations", { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "text/plain" }, body: "{}" });
+    expect(refused.status).toBe(415);
+  });
+
   it("has every $ref resolve inside the document", async () => {
     const doc = await openapi();
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
