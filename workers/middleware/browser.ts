@@ -2,6 +2,7 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { createMiddleware } from "hono/factory";
 import type { Env } from "../env";
+import { REGION_HEADER } from "./region";
 import type { AppBindings } from "../types";
 
 /** The content security policy of every page the Worker serves (the dashboard's is in web/public/_headers). */
@@ -58,8 +59,9 @@ const honoCors = cors({
     const allowed = ((c.env as Env).ALLOWED_ORIGINS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
     return allowed.includes(origin) ? origin : null;
   },
-  allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
-  allowHeaders: ["authorization", "content-type", "x-request-id"],
+  // Every method and request header the API reads (webhooks are deleted; imports are named by header).
+  allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+  allowHeaders: ["authorization", "content-type", "x-request-id", "idempotency-key", "x-import-id", REGION_HEADER],
   exposeHeaders: ["x-request-id", "x-inventory-region", "x-next-cursor", "retry-after"],
   maxAge: 600,
 });
