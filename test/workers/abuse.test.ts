@@ -43,6 +43,23 @@ describe("abuse controls", () => {
     for (let i = 0; i < 5; i++) expect((await api("GET", "/v1/health", { token: ADMIN })).status).toBe(200);
   });
 
+  it("counts the live feed's access_token as that token, not as the caller's address", async () => {
+    const address = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    let limited = false;
+    for (let i = 0; i < tries(100) && !limited; i++) {
+      const response = await SELF.fetch("http://inventory.test/v1/health", { headers: { "cf-connecting-ip": address } });
+      limited = response.status === 429;
+      await response.text();
+    }
+    expect(limited).toBe(true);
+    const { storeId } = await freshCell();
+    const store = await mint("store", { stores: [storeId] });
+    const live = await SELF.fetch(`http://inventory.test/v1/stores/${storeId}/live?access_token=${store}`, { headers: { upgrade: "websocket", "cf-connecting-ip": address } });
+    expect(live.status).toBe(101);
+    live.webSocket!.accept();
+    live.webSocket!.close(1000);
+  });
+
   it("grants CORS only to the configured origins", async () => {
     const preflight = (origin: string) =>
       SELF.fetch("http://inventory.test/v1/reservations", {
@@ -52,6 +69,14 @@ describe("abuse controls", () => {
     const partner = await preflight("https://partner.example");
     expect(partner.headers.get("access-control-allow-origin")).toBe("https://partner.example");
     await partner.text();
+    // Every method and request header the API reads: a dashboard deletes webhooks and names imports by header.
+    const full = await SELF.fetch("http://inventory.test/v1/webhooks/x", {
+      method: "OPTIONS",
+      headers: { origin: "https://partner.example", "access-control-request-method": "DELETE", "access-control-request-headers": "idempotency-key,x-import-id,x-inventory-region" },
+    });
+    expect(full.headers.get("access-control-allow-methods")).toContain("DELETE");
+    expect(full.headers.get("access-control-allow-headers")?.split(",")).toEqual(expect.arrayContaining(["idempotency-key", "x-import-id", "x-inventory-region"]));
+    await full.text();
     const evil = await preflight("https://evil.example");
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
     await evil.text();

@@ -68,6 +68,7 @@ function verifiedTokens(env: { ADMIN_TOKEN: string; TOKEN_SECRET: string }): Map
  * tokens are kept: a flood of bad ones cannot evict the good.
  */
 async function verifiedPrincipal(known: Map<string, { principal: Principal; exp: number }>, token: string, secret: string): Promise<Principal | undefined> {
+  if (!isCanonical(token)) return undefined;
   let claims: z.infer<typeof Claims>;
   try {
     // The algorithm is fixed: a token that names another (or `none`) fails here.
@@ -82,6 +83,25 @@ async function verifiedPrincipal(known: Map<string, { principal: Principal; exp:
     known.set(token, { principal, exp: claims.exp });
   }
   return principal;
+}
+
+/**
+ * Each part in the one base64url spelling its bytes have (no padding, no stray low bits in
+ * the last character). The decoder forgives those, so without this check several strings
+ * would verify as one token, each limited and remembered as another.
+ */
+function isCanonical(token: string): boolean {
+  const parts = token.split(".");
+  return parts.length === 3 && parts.every((part) => /^[A-Za-z0-9_-]*$/.test(part) && reencoded(part) === part);
+}
+
+function reencoded(part: string): string | undefined {
+  try {
+    const bytes = atob(part.replaceAll("-", "+").replaceAll("_", "/"));
+    return btoa(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  } catch {
+    return undefined;
+  }
 }
 
 function principalOfClaims(claims: z.infer<typeof Claims>): Principal | undefined {
@@ -112,9 +132,4 @@ export async function authenticateToken(
   if (await isBootstrapAdmin(token, env.ADMIN_TOKEN)) return { principal: { role: "admin" }, bootstrap: true };
   const principal = known && (await verifiedPrincipal(known, token, env.TOKEN_SECRET));
   return principal ? { principal, bootstrap: false } : undefined;
-}
-
-/** The principal a bearer token stands for, or undefined when it is not valid. */
-export async function principalOf(token: string, env: { ADMIN_TOKEN: string; TOKEN_SECRET: string }): Promise<Principal | undefined> {
-  return (await authenticateToken(token, env))?.principal;
 }

@@ -6,7 +6,6 @@ import { LIMITS } from "../../schema/limits";
 import { StoreParams } from "../../schema/stores";
 import { ChangesPage, ChangesQuery, LiveQuery, StoreEventBatch, StoreEventResults, StoreStock } from "../../schema/store-sync";
 import { canReadStore, type Principal } from "../auth/principal";
-import { principalOf } from "../auth/tokens";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
@@ -126,14 +125,9 @@ export const storeSync = newRouter()
   })
   .openapi(live, async (c) => {
     const { storeId } = c.req.valid("param");
-    const { after, access_token: accessToken } = c.req.valid("query");
-    let principal = c.get("principal");
-    if (!principal && accessToken) {
-      principal = await principalOf(accessToken, c.env);
-      if (!principal) throw new ApiError("unauthorized", "the token is not valid or has expired");
-      c.set("principal", principal);
-    }
-    await storeInScope(c.env, principal, storeId, canReadStore);
+    // The token, from the header or `access_token`, was read by the authenticate middleware.
+    const { after } = c.req.valid("query");
+    await storeInScope(c.env, c.get("principal"), storeId, canReadStore);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new ApiError("invalid_request", "this route is a WebSocket: send Upgrade: websocket");
     }
