@@ -36,18 +36,33 @@ export const ReservationId = z
   .openapi({ example: "order-10045" });
 export { Region } from "./regions";
 
+/**
+ * Why a time zone is refused, or undefined. It must be an IANA name the runtime knows, spelt
+ * as IANA spells it: the runtime also takes offsets (`+05:30`, which follow no daylight
+ * saving) and any letter case (`europe/berlin`), and either would be stored as written.
+ */
+export function timeZoneProblem(zone: string): string | undefined {
+  const expected = "an IANA time zone such as Europe/Berlin";
+  if (!/^[A-Za-z]/.test(zone)) return `${expected}, not an offset`;
+  let known: string;
+  try {
+    known = new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return expected;
+  }
+  // Aliases (US/Eastern) resolve to another name and are valid as given; only the case may not differ.
+  if (known !== zone && known.toLowerCase() === zone.toLowerCase()) return `${expected}, spelt ${known}`;
+  return undefined;
+}
+
 export const TimeZone = z
   .string()
   .min(1)
   .max(64)
-  .refine((zone) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "an IANA time zone such as Europe/Berlin")
+  .superRefine((zone, context) => {
+    const problem = timeZoneProblem(zone);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  })
   .openapi({ example: "Europe/Berlin" });
 
 export const Timestamp = z.string().openapi({ description: "UTC ISO 8601", example: "2026-11-24T12:00:00.000Z" });

@@ -145,6 +145,10 @@ const fields: Case[] = [
   ),
   invalid("put store: unknown region", "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "mars", timezone: "Europe/Berlin" }), "region"),
   invalid("put store: unknown time zone", "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "eu-central", timezone: "Mars/Olympus" }), "timezone"),
+  // The runtime takes these, and they would be stored as written.
+  ...["+05:30", "-03:00", "europe/berlin", "utc"].map((timezone) =>
+    invalid(`put store: time zone ${timezone}`, "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "eu-central", timezone }), "timezone"),
+  ),
   ...[-1, 1.5, 1e7, "1"].map((priority) =>
     invalid(`put store: priority ${JSON.stringify(priority)}`, "PUT", () => `/v1/stores/${S}`, () => ({ name: "x", region: "eu-central", timezone: "Europe/Berlin", priority }), "priority"),
   ),
@@ -364,5 +368,19 @@ describe("bad input on every route: a clear 4xx, the error body, nothing changed
     } finally {
       [S, K] = [s, k];
     }
+  });
+});
+
+describe("store time zones", () => {
+  it("takes IANA names and their aliases as written", async () => {
+    for (const timezone of ["Europe/Berlin", "UTC", "Asia/Kolkata", "US/Eastern", "America/Argentina/Buenos_Aires"]) {
+      const storeId = unique("tz");
+      const response = await api("PUT", `/v1/stores/${storeId}`, { token: ADMIN, body: { name: "x", region: "eu-central", timezone } });
+      expect(response.status, `${timezone}: ${JSON.stringify(response.body)}`).toBe(201);
+      expect(response.body.timezone).toBe(timezone);
+    }
+    // A wrong case names the spelling to use.
+    const lower = await api("PUT", `/v1/stores/${unique("tz")}`, { token: ADMIN, body: { name: "x", region: "eu-central", timezone: "europe/berlin" } });
+    expect(lower.body.error.details.issues[0].message).toContain("Europe/Berlin");
   });
 });
