@@ -19,6 +19,8 @@ interface Case {
   body?: () => unknown;
   raw?: () => string;
   type?: string;
+  /** A Content-Encoding to claim for the raw body. */
+  encoding?: string;
   status: number;
   codes: string[];
   /** For invalid_request: a field that details.issues must name. */
@@ -82,6 +84,17 @@ const generic: Case[] = BODY_ROUTES.flatMap((route): Case[] => [
     codes: ["unsupported_media_type"],
   })),
   { name: `${route.name}: body over the limit`, method: route.method, path: route.path, raw: oversized, type: "application/json", status: 413, codes: ["payload_too_large"] },
+  // Compressed bodies are not read: a valid body labelled gzip would otherwise be taken as it is.
+  ...["gzip", "br"].map((encoding) => ({
+    name: `${route.name}: content encoding ${encoding}`,
+    method: route.method,
+    path: route.path,
+    raw: () => JSON.stringify(route.valid()),
+    type: "application/json",
+    encoding,
+    status: 415,
+    codes: ["unsupported_media_type"],
+  })),
   { name: `${route.name}: missing fields`, method: route.method, path: route.path, body: () => ({}), status: 400, codes: INVALID },
   {
     name: `${route.name}: an extra field`,
@@ -335,7 +348,7 @@ describe("bad input on every route: a clear 4xx, the error body, nothing changed
       const response = await api(c.method, c.path(), {
         token: ADMIN,
         ...(c.body ? { body: c.body() } : {}),
-        ...(c.raw ? { rawBody: c.raw(), headers: { "content-type": c.type ?? "application/json" } } : {}),
+        ...(c.raw ? { rawBody: c.raw(), headers: { "content-type": c.type ?? "application/json", ...(c.encoding ? { "content-encoding": c.encoding } : {}) } } : {}),
       });
       const summary = `${response.status} ${JSON.stringify(response.body).slice(0, 400)}`;
       expect(response.status, summary).toBe(c.status);

@@ -10,11 +10,16 @@ const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 const IMPORT_PATH = /\/skus:import$/;
 const IMPORT_TYPES = /^(application\/json|application\/x-ndjson|text\/csv)\s*(;|$)/i;
 
-/** Bodies are JSON (415 otherwise) and at most LIMITS.maxBodyBytes (413). */
+/** Bodies are JSON (415 otherwise), not compressed (415: RFC 7694), and at most LIMITS.maxBodyBytes (413). */
 export const jsonBodyOnly = createMiddleware<AppBindings>(async (c, next) => {
   if (WITH_BODY.has(c.req.method)) {
     const type = c.req.header("content-type");
     const hasBody = c.req.header("content-length") !== "0" && (type !== undefined || c.req.raw.body !== null);
+    const encoding = c.req.header("content-encoding");
+    if (hasBody && encoding !== undefined && !/^\s*identity\s*$/i.test(encoding)) {
+      c.header("Accept-Encoding", "identity");
+      throw new ApiError("unsupported_media_type", "send the body uncompressed (no Content-Encoding)", { contentEncoding: encoding.slice(0, 64) });
+    }
     if (hasBody && IMPORT_PATH.test(c.req.path)) {
       if (!IMPORT_TYPES.test(type ?? "")) {
         throw new ApiError("unsupported_media_type", "send the import as text/csv or application/x-ndjson", { contentType: type ?? null });
