@@ -35,7 +35,10 @@ export function createApp() {
   // An incoming id of letters, digits, `_`, `-` and `=` (at most 128) is kept; any other is replaced, never echoed.
   app.use("*", requestId({ limitLength: 128 }), requestLog);
   app.use("*", regionOnEveryAnswer, securityHeaders);
-  app.use("/v1/*", corsForDashboard, authenticate, rateLimit, servedRegion, jsonBodyOnly, limitBody);
+  // The methods each path answers, from the routes (read once all are registered): 404 or 405 otherwise.
+  let methodsOn: ((path: string) => string[]) | undefined;
+  const allowed = (path: string) => (methodsOn ??= allowedMethods(app.routes))(path);
+  app.use("/v1/*", corsForDashboard, authenticate, rateLimit, servedRegion, jsonBodyOnly((method, path) => allowed(path).includes(method)), limitBody);
 
   app.route("/", health);
   app.route("/", admin);
@@ -83,15 +86,13 @@ export function createApp() {
     return new Response(response.body, response);
   });
 
-  let methodsOn: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    methodsOn ??= allowedMethods(app.routes);
-    const allowed = methodsOn(path);
-    if (allowed.length > 0) {
+    const methods = allowed(path);
+    if (methods.length > 0) {
       c.set("errorCode", "method_not_allowed");
-      c.header("Allow", [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])].join(", "));
-      return c.json(new ApiError("method_not_allowed", `${c.req.method} is not a method of ${path}: ${allowed.join(", ")}`, { allowed }).toBody(), 405);
+      c.header("Allow", [...methods, ...(methods.includes("GET") ? ["HEAD"] : [])].join(", "));
+      return c.json(new ApiError("method_not_allowed", `${c.req.method} is not a method of ${path}: ${methods.join(", ")}`, { allowed: methods }).toBody(), 405);
     }
     c.set("errorCode", "not_found");
     return c.json(new ApiError("not_found", `no route ${c.req.method} ${path}`).toBody(), 404);

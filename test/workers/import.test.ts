@@ -94,6 +94,8 @@ describe("bulk import", () => {
     expect((await importFile(`${path}?importId=bad%20id`, "a,1")).status).toBe(400);
     expect((await importFile(`${path}?importId=x1`, "")).status).toBe(400);
     expect((await importFile(`${path}?importId=x1`, "a,1", "text/plain")).status).toBe(415);
+    // application/json is not an import type: the routes document CSV and NDJSON, and JSON is not read as lines.
+    expect((await importFile(`${path}?importId=x1`, JSON.stringify({ sku: "a", onHand: 1 }), "application/json")).status).toBe(415);
     expect((await importFile(`${path}?importId=x1`, "a,1", "text/csv", await mint("store", { stores: [storeId] }))).status).toBe(403);
     expect((await importFile(`${path}?importId=x1`, "a,1", "text/csv", await mint("manager", { regions: ["na-east"] }))).status).toBe(403);
     expect((await importFile(`${path}?importId=x1&mode=some`, "a,1")).status).toBe(400);

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { LIMITS } from "../../schema/limits";
@@ -6,30 +7,40 @@ import type { AppBindings } from "../types";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
-/** Bulk imports take CSV or NDJSON (and JSON lines as JSON) and a larger body; every other route JSON only. */
+/** Bulk imports take CSV or NDJSON, the types they document, and a larger body; every other route JSON only. */
 const IMPORT_PATH = /\/skus:import$/;
-const IMPORT_TYPES = /^(application\/json|application\/x-ndjson|text\/csv)\s*(;|$)/i;
+const IMPORT_TYPES = /^(application\/x-ndjson|text\/csv)\s*(;|$)/i;
 
-/** Bodies are JSON (415 otherwise), not compressed (415: RFC 7694), and at most LIMITS.maxBodyBytes (413). */
-export const jsonBodyOnly = createMiddleware<AppBindings>(async (c, next) => {
-  if (WITH_BODY.has(c.req.method)) {
-    const type = c.req.header("content-type");
-    const hasBody = c.req.header("content-length") !== "0" && (type !== undefined || c.req.raw.body !== null);
-    const encoding = c.req.header("content-encoding");
-    if (hasBody && encoding !== undefined && !/^\s*identity\s*$/i.test(encoding)) {
-      c.header("Accept-Encoding", "identity");
-      throw new ApiError("unsupported_media_type", "send the body uncompressed (no Content-Encoding)", { contentEncoding: encoding.slice(0, 64) });
-    }
-    if (hasBody && IMPORT_PATH.test(c.req.path)) {
-      if (!IMPORT_TYPES.test(type ?? "")) {
-        throw new ApiError("unsupported_media_type", "send the import as text/csv or application/x-ndjson", { contentType: type ?? null });
-      }
-    } else if (hasBody && !/^application\/json\s*(;|$)/i.test(type ?? "")) {
-      throw new ApiError("unsupported_media_type", "send the body as application/json", { contentType: type ?? null });
-    }
+/** What is wrong with the body's encoding or media type, as the error to answer; undefined when nothing is. */
+function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
+  const type = c.req.header("content-type");
+  const hasBody = c.req.header("content-length") !== "0" && (type !== undefined || c.req.raw.body !== null);
+  if (!hasBody) return undefined;
+  const encoding = c.req.header("content-encoding");
+  if (encoding !== undefined && !/^\s*identity\s*$/i.test(encoding)) {
+    c.header("Accept-Encoding", "identity");
+    return new ApiError("unsupported_media_type", "send the body uncompressed (no Content-Encoding)", { contentEncoding: encoding.slice(0, 64) });
   }
-  await next();
-});
+  if (IMPORT_PATH.test(c.req.path)) {
+    if (!IMPORT_TYPES.test(type ?? "")) return new ApiError("unsupported_media_type", "send the import as text/csv or application/x-ndjson", { contentType: type ?? null });
+  } else if (!/^application\/json\s*(;|$)/i.test(type ?? "")) {
+    return new ApiError("unsupported_media_type", "send the body as application/json", { contentType: type ?? null });
+  }
+  return undefined;
+}
+
+/**
+ * Bodies are JSON (415 otherwise) and not compressed (415: RFC 7694). Only on a route that
+ * takes this method: elsewhere the 404 or 405 says more than the body's type would.
+ */
+export const jsonBodyOnly = (isRoute: (method: string, path: string) => boolean) =>
+  createMiddleware<AppBindings>(async (c, next) => {
+    if (WITH_BODY.has(c.req.method)) {
+      const problem = mediaProblem(c);
+      if (problem && isRoute(c.req.method, c.req.path)) throw problem;
+    }
+    await next();
+  });
 
 const limitJsonBody = bodyLimit({
   maxSize: LIMITS.maxBodyBytes,
@@ -45,4 +56,5 @@ const limitImportBody = bodyLimit({
   },
 });
 
+/** Bodies are at most LIMITS.maxBodyBytes (413), imports LIMITS.maxImportBytes. */
 export const limitBody = createMiddleware<AppBindings>((c, next) => (IMPORT_PATH.test(c.req.path) ? limitImportBody(c, next) : limitJsonBody(c, next)));

@@ -28,7 +28,6 @@ const importBody = {
   content: {
     "text/csv": { schema: z.string().openapi({ example: "sku,onHand\nmilk-1l,120,pos:40:1,online:30:1,policy=weighted,low=10\nbread,35,low.online=5\n" }) },
     "application/x-ndjson": { schema: z.string().openapi({ example: '{"sku":"milk-1l","onHand":120,"channels":{"pos":{"quota":40,"weight":1}},"lowStock":{"overall":10}}\n' }) },
-    "application/json": { schema: z.string().openapi({ description: "Read as application/x-ndjson: one JSON object per line" }) },
   },
 };
 const importResponses = {
