@@ -3,7 +3,7 @@ import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { mapConcurrently } from "../concurrency";
 import type { Env } from "../env";
 import type { CellPagePart } from "../cell-pages";
-import { toCsv } from "../reporting/respond";
+import { csvRows, toCsv } from "../csv";
 
 /** Cells read at once while exporting one store. */
 const READ_CONCURRENCY = 16;
@@ -39,7 +39,7 @@ export function exportStream(env: Env, parts: readonly CellPagePart[]): Readable
     async pull(controller) {
       if (index === -1) {
         index = 0;
-        controller.enqueue(encoder.encode(EXPORT_COLUMNS.join(",") + "\r\n"));
+        controller.enqueue(encoder.encode(toCsv([], EXPORT_COLUMNS)));
         return;
       }
       const part = parts[index++];
@@ -51,7 +51,7 @@ export function exportStream(env: Env, parts: readonly CellPagePart[]): Readable
       const skus = part.skus ?? (await hubStub(env, storeId).skus());
       const cells = await mapConcurrently(skus, READ_CONCURRENCY, async (sku) => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null);
       const rows = cells.filter((cell): cell is CellView => cell !== null).map(exportRow);
-      if (rows.length > 0) controller.enqueue(encoder.encode(toCsv(rows, EXPORT_COLUMNS).split("\r\n").slice(1).join("\r\n")));
+      if (rows.length > 0) controller.enqueue(encoder.encode(csvRows(rows, EXPORT_COLUMNS)));
     },
   });
 }

@@ -1,16 +1,6 @@
 import type { Context } from "hono";
+import { toCsv } from "../csv";
 import { ApiError } from "../errors";
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Rows as CSV: a header of `columns`, one line per row (RFC 4180 quoting). */
-export function toCsv(rows: Array<Record<string, unknown>>, columns: string[]): string {
-  return [columns.join(","), ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(","))].join("\r\n") + "\r\n";
-}
 
 const PG_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)\+00$/;
 
