@@ -53,7 +53,20 @@ export const ScopedListQuery = z.object({ ...scope, ...listing }).strict();
 
 export const ReconcileInput = z
   .object({
-    storeIds: z.array(StoreId).min(1).max(1000).optional(),
+    /** Each store once (as a reservation's items and a webhook's events): a store named twice would be counted, and repaired, twice. */
+    storeIds: z
+      .array(StoreId)
+      .min(1)
+      .max(1000)
+      .superRefine((storeIds, ctx) => {
+        const first = new Map<string, number>();
+        storeIds.forEach((storeId, index) => {
+          const earlier = first.get(storeId);
+          if (earlier === undefined) first.set(storeId, index);
+          else ctx.addIssue({ code: "custom", path: [index], message: `store ${storeId} is already storeIds.${earlier}: name each store once` });
+        });
+      })
+      .optional(),
     /** Ask each cell the reports lack changes of to send its retained outbox again. */
     repair: z.boolean().optional(),
     /** With one store in storeIds: one page of its SKUs, a run of its own. */

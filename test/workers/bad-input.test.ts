@@ -149,6 +149,7 @@ const fields: Case[] = [
   invalid("reconcile: too many stores", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: Array.from({ length: 1001 }, (_, i) => `s${i}`) }), "storeIds"),
   invalid("reconcile: odd store id", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: ["../etc"] }), "storeIds"),
   invalid("reconcile: not a list", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: "all" }), "storeIds"),
+  invalid("reconcile: a store twice", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: [S, S] }), "storeIds"),
   // Stores.
   invalid("put store: empty name", "PUT", () => `/v1/stores/${S}`, () => ({ name: "  ", region: "eu-central", timezone: "Europe/Berlin" }), "name"),
   invalid("put store: name too long", "PUT", () => `/v1/stores/${S}`, () => ({ name: "n".repeat(201), region: "eu-central", timezone: "Europe/Berlin" }), "name"),

@@ -187,3 +187,17 @@ describe("reports", () => {
     expect(typeof admin.body.deadLetters).toBe("number");
   });
 });
+
+describe("admin reconciliation input", () => {
+  it("refuses a store named twice (400 naming the repeat), recording no run, as a reservation refuses an item twice", async () => {
+    const storeId = unique("twice");
+    await putStore(storeId, "oceania");
+    await allocate(storeId, "apples", { onHand: 3 });
+    const response = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId, storeId], repair: true } });
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.error).toMatchObject({ code: "invalid_request", details: { issues: [expect.objectContaining({ path: "json.storeIds.1" })] } });
+    const runs = await api("GET", `/v1/reports/reconciliation?storeId=${storeId}`, { token: ADMIN });
+    expect(runs.status).toBe(200);
+    expect(runs.body.items).toEqual([]);
+  });
+});
