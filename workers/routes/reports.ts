@@ -211,15 +211,24 @@ reports
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
     const db = reportingDb(c);
-    const runs = await db
+    const conditions: SQL[] = [];
+    if (query.storeId) conditions.push(eq(reconciliationRuns.storeId, query.storeId));
+    const after = reportCursor(query.cursor, "the reconciliation runs", 2, ([startedAt]) => isTimestamp(startedAt!));
+    if (after) {
+      const [startedAt, id] = after as [string, string];
+      conditions.push(or(lt(reconciliationRuns.startedAt, startedAt), and(eq(reconciliationRuns.startedAt, startedAt), lt(reconciliationRuns.id, id)))!);
+    }
+    // Newest first; runs of one moment (the cron's pages can share a millisecond) by id.
+    const rows = await db
       .select()
       .from(reconciliationRuns)
-      .where(query.storeId ? eq(reconciliationRuns.storeId, query.storeId) : undefined)
-      .orderBy(desc(reconciliationRuns.startedAt))
-      .limit(query.limit);
+      .where(and(...conditions))
+      .orderBy(desc(reconciliationRuns.startedAt), desc(reconciliationRuns.id))
+      .limit(query.limit + 1);
+    const { items: runs, next } = pageOf(rows, query.limit, (run) => [run.startedAt, run.id]);
     const differences = runs.length
       ? await db.select().from(reconciliationDifferences).where(inArray(reconciliationDifferences.runId, runs.map((run) => run.id)))
       : [];
     const items = runs.map((run) => ({ ...run, details: differences.filter((difference) => difference.runId === run.id) }));
-    return respondPage(c, query.format, items, ["id", "trigger", "storeId", "startedAt", "finishedAt", "cellsChecked", "differences", "clean"], null, "reconciliation");
+    return respondPage(c, query.format, items, ["id", "trigger", "storeId", "startedAt", "finishedAt", "cellsChecked", "differences", "clean"], next, "reconciliation");
   });
