@@ -31,6 +31,8 @@ export function exportRow(cell: CellView): Record<string, unknown> {
 /**
  * The stores' current stock as CSV, streamed store by store: the SKU list comes from each
  * store's hub (it follows the cells within moments), the values from the cells themselves.
+ * Each `pull` enqueues a chunk or closes the stream: a pull that did neither would never be
+ * called again, and the body would hang (a store without cells, an empty page part).
  */
 export function exportStream(env: Env, parts: readonly CellPagePart[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -42,16 +44,17 @@ export function exportStream(env: Env, parts: readonly CellPagePart[]): Readable
         controller.enqueue(encoder.encode(toCsv([], EXPORT_COLUMNS)));
         return;
       }
-      const part = parts[index++];
-      if (part === undefined) {
-        controller.close();
-        return;
+      while (index < parts.length) {
+        const { storeId, skus: listed } = parts[index++]!;
+        const skus = listed ?? (await hubStub(env, storeId).skus());
+        const cells = await mapConcurrently(skus, READ_CONCURRENCY, async (sku) => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null);
+        const rows = cells.filter((cell): cell is CellView => cell !== null).map(exportRow);
+        if (rows.length > 0) {
+          controller.enqueue(encoder.encode(csvRows(rows, EXPORT_COLUMNS)));
+          return;
+        }
       }
-      const { storeId } = part;
-      const skus = part.skus ?? (await hubStub(env, storeId).skus());
-      const cells = await mapConcurrently(skus, READ_CONCURRENCY, async (sku) => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null);
-      const rows = cells.filter((cell): cell is CellView => cell !== null).map(exportRow);
-      if (rows.length > 0) controller.enqueue(encoder.encode(csvRows(rows, EXPORT_COLUMNS)));
+      controller.close();
     },
   });
 }
