@@ -17,7 +17,8 @@ export const OperationReference = z
     `${OPERATION_REFERENCE_KINDS.map((kind) => `${kind}:<id>`).join(", ")}, as movements show it`,
   );
 
-const Reason = z.string().trim().min(1).max(200).regex(/^[\x20-\x7E]+$/, "printable ASCII");
+/** Why a return came back or a receipt fell short: printable ASCII, trimmed, 1–200 characters. The movements report filters by it. */
+export const Reason = z.string().trim().min(1).max(200).regex(/^[\x20-\x7E]+$/, "printable ASCII");
 
 const uniqueSkus = <T extends { sku: string }>(items: T[]) => new Set(items.map((item) => item.sku)).size === items.length;
 const UNIQUE_SKUS = { message: "each sku may appear once; add the quantities together" };

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { queryInteger } from "./query";
 import { Channel, Region, Sku, StoreId } from "./ids";
-import { OperationReference } from "./operations";
+import { OperationReference, Reason } from "./operations";
 import { Cursor, cellPaging } from "./paging";
 import { CHANGE_KINDS } from "../durable-objects/core/types";
 
@@ -35,7 +35,10 @@ export const MovementsQuery = z
     ...time,
     sku: Sku.optional(),
     kind: z.enum(CHANGE_KINDS).optional(),
-    reason: z.string().max(40).regex(/^[a-z_]+$/).optional(),
+    reason: Reason.optional().openapi({
+      description: "Only the movements with this reason, matched exactly: any reason a return, a receipt or an adjustment can carry (printable ASCII, 1–200 characters, trimmed)",
+      example: "Damaged box",
+    }),
     reference: OperationReference.optional()
       .openapi({
         description: "Only the movements of one return, transfer or import: `transfer:T1` matches every attempt of transfer T1 (`transfer:T1#1`, …), `transfer:T1#2` one of them",

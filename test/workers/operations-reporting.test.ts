@@ -116,6 +116,42 @@ describe("returns and transfers in the reports", () => {
     }
   });
 
+  it("the movements report filters by any reason a return or a receipt can carry, matched exactly", async () => {
+    const stores = await twoStores({ from: 40, to: 0 });
+    const { from, to, sku } = stores;
+    const transferId = unique("tr");
+    await ship(transferId, stores, 5);
+    const lost = "Lost: 50% of box_2 (see #12)";
+    expect((await api("POST", `/v1/transfers/${transferId}/receive`, { token: ADMIN, body: { items: [{ sku, qty: 3, reason: lost }] } })).status).toBe(200);
+    const damaged = "Damaged box";
+    for (const reason of [damaged, "Damaged boxes"]) {
+      expect((await api("POST", `/v1/stores/${to}/returns`, { token: ADMIN, body: { returnId: unique("rma"), items: [{ sku, qty: 1 }], reason } })).status).toBe(201);
+    }
+    await settled(from, sku);
+    await settled(to, sku);
+
+    const byReason = async (reason: string) => {
+      const page = await api("GET", `/v1/reports/movements?sku=${sku}&reason=${encodeURIComponent(reason)}`, { token: ADMIN });
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      return (page.body.items as Array<{ storeId: string; kind: string; reason: string }>).map((row) => [row.storeId, row.kind, row.reason]);
+    };
+    expect(await byReason(damaged)).toEqual([[to, "return", damaged]]);
+    expect(await byReason(lost)).toEqual([[from, "transfer_loss", lost]]);
+    // Exactly: not another case, not a prefix, no wildcards; spaces around it are trimmed, as when it was stored.
+    expect(await byReason("damaged box")).toEqual([]);
+    expect(await byReason("Damaged")).toEqual([]);
+    expect(await byReason("Lost: 50% of box%")).toEqual([]);
+    expect(await byReason(` ${damaged} `)).toEqual([[to, "return", damaged]]);
+    // The reasons the service writes itself still filter.
+    expect((await byReason("transfer")).map(([, kind]) => kind)).toContain("transfer_out");
+
+    for (const bad of ["", "x".repeat(201), "caf\u00e9", "tab\there"]) {
+      const refused = await api("GET", `/v1/reports/movements?reason=${encodeURIComponent(bad)}`, { token: ADMIN });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: "invalid_request", details: { issues: expect.arrayContaining([expect.objectContaining({ path: "query.reason" })]) } });
+    }
+  });
+
   it("an in-transit transfer shows on both snapshot rows", async () => {
     const stores = await twoStores({ from: 9, to: 1 });
     const { from, to, sku } = stores;
