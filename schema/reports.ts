@@ -51,7 +51,6 @@ export const ReservationsReportQuery = z
   .object({ ...scope, ...listing, ...time, status: z.enum(["pending", "confirmed", "released", "expired"]).optional() })
   .strict();
 
-export const ScopeQuery = z.object({ ...scope, format: listing.format }).strict();
 export const ScopedListQuery = z.object({ ...scope, ...listing }).strict();
 
 export const ReconcileInput = z

@@ -131,6 +131,10 @@ describe("reports", () => {
       ["oversells", encode([null])],
       ["dead-letters", encode(["a", "b"])],
       ["reconciliation", "garbage!!"],
+      ["channel-usage", "garbage!!"],
+      ["channel-usage", encode(["only-one"])],
+      ["queue-lag", "garbage!!"],
+      ["queue-lag", encode(["a", "b"])],
       ["reconciliation", encode(["notatime", "x"])],
       ["reconciliation", encode(["2026-01-01 10:00:00+00"])],
     ];
@@ -239,6 +243,62 @@ describe("reconciliation report", () => {
     // As CSV, the next page's cursor is in x-next-cursor.
     const csv = await api("GET", `/v1/reports/reconciliation?storeId=${storeId}&limit=2&format=csv`, { token: ADMIN });
     expect(csv.status).toBe(200);
+    expect(csv.headers.get("x-next-cursor")).toBeTruthy();
+  });
+});
+
+describe("channel usage and queue lag reports", () => {
+  /** Every page of a report, following `next`; each page's rows. */
+  async function walk(path: string, limit: number) {
+    const pages: Array<Array<Record<string, unknown>>> = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<Record<string, unknown>>; next: string | null; deadLetters?: number } } = await api(
+        "GET",
+        `${path}${path.includes("?") ? "&" : "?"}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        { token: ADMIN },
+      );
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(limit);
+      pages.push(page.body.items);
+      cursor = page.body.next;
+      expect(pages.length).toBeLessThan(100);
+    } while (cursor);
+    return pages;
+  }
+
+  it("page by (store, channel) and by store, like the other reports: each row once, the last page without a cursor", async () => {
+    const { regionA, storeA } = await twoRegions();
+    // Three channels with quotas at one store: three rows of channel usage.
+    await allocate(storeA, "eggs", { onHand: 30, channels: { pos: { quota: 5, weight: 1 }, online: { quota: 5, weight: 1 }, app: { quota: 5, weight: 1 } } });
+    await eventually(
+      () => api("GET", `/v1/reports/channel-usage?storeId=${storeA}`, { token: ADMIN }),
+      (answer) => answer.body.items?.length === 3,
+      20_000,
+    );
+    const usageKey = (row: Record<string, unknown>) => `${row.storeId}/${row.channel}`;
+    const storeUsage = await walk(`/v1/reports/channel-usage?storeId=${storeA}`, 1);
+    expect(storeUsage.flat().map(usageKey)).toEqual([`${storeA}/app`, `${storeA}/online`, `${storeA}/pos`]);
+
+    const regionUsage = (await api("GET", `/v1/reports/channel-usage?region=${regionA}&limit=1000`, { token: ADMIN })).body;
+    expect(regionUsage.next).toBeNull();
+    const pagedUsage = await walk(`/v1/reports/channel-usage?region=${regionA}`, 2);
+    expect(pagedUsage.flat().map(usageKey)).toEqual(regionUsage.items.map(usageKey));
+    expect(pagedUsage.flat()).toEqual(regionUsage.items);
+
+    // Queue lag: a row per store of the region, in store order, each once.
+    const regionLag = (await api("GET", `/v1/reports/queue-lag?region=${regionA}&limit=1000`, { token: ADMIN })).body;
+    expect(regionLag.next).toBeNull();
+    expect(typeof regionLag.deadLetters).toBe("number");
+    const lagStores = regionLag.items.map((row: { storeId: string }) => row.storeId);
+    expect(lagStores).toContain(storeA);
+    expect(new Set(lagStores).size).toBe(lagStores.length);
+    const pagedLag = await walk(`/v1/reports/queue-lag?region=${regionA}`, 1);
+    expect(pagedLag.flat().map((row) => row.storeId)).toEqual(lagStores);
+    expect(pagedLag.length).toBeGreaterThanOrEqual(lagStores.length);
+
+    // As CSV the next page's cursor is in x-next-cursor.
+    const csv = await api("GET", `/v1/reports/channel-usage?storeId=${storeA}&limit=1&format=csv`, { token: ADMIN });
     expect(csv.headers.get("x-next-cursor")).toBeTruthy();
   });
 });

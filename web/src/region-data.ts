@@ -84,7 +84,19 @@ export interface QueueLag {
   deadLetters?: number;
 }
 
-export const loadQueueLag = async (region: string) => (await api.report("queue-lag", { region })) as unknown as QueueLag;
+/** Every store's lag (the report pages by store, up to 20 pages of 1,000), and the dead letters' count the first page carries. */
+export async function loadQueueLag(region: string): Promise<QueueLag> {
+  const lag: QueueLag = { items: [] };
+  let cursor: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const result = (await api.report("queue-lag", { region, limit: 1000, cursor })) as unknown as QueueLag & { next: string | null };
+    lag.items.push(...result.items);
+    if (page === 0 && result.deadLetters !== undefined) lag.deadLetters = result.deadLetters;
+    if (!result.next) break;
+    cursor = result.next;
+  }
+  return lag;
+}
 
 export async function loadExpiredLastDay(region: string): Promise<number> {
   const from = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
@@ -101,7 +113,7 @@ export interface ChannelUsage {
 }
 
 export async function loadChannelUsage(region: string): Promise<ChannelUsage[]> {
-  return (await api.report<ChannelUsage>("channel-usage", { region })).items;
+  return allPages<ChannelUsage>("channel-usage", { region });
 }
 
 /** Movements of the last 24 hours, counted per hour and kind. */

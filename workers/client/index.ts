@@ -125,10 +125,10 @@ export function createClient(options: ClientOptions) {
     reports: {
       stock: report<T.StockReportParams, T.ReportPageOf<T.StockRow>>("stock"),
       movements: report<T.MovementsReportParams, T.ReportPageOf<T.MovementRow>>("movements"),
-      channelUsage: report<T.ScopeReportParams, T.GenericReportPage>("channel-usage"),
+      channelUsage: report<T.ListReportParams, T.GenericReportPage>("channel-usage"),
       reservations: report<T.ReservationsReportParams, T.ReportPageOf<T.ReservationRow>>("reservations"),
       oversells: report<T.ListReportParams, T.ReportPageOf<T.OversellRow>>("oversells"),
-      queueLag: report<T.ScopeReportParams, T.GenericReportPage & { deadLetters?: number }>("queue-lag"),
+      queueLag: report<T.ListReportParams, T.GenericReportPage & { deadLetters?: number }>("queue-lag"),
       deadLetters: report<T.ListReportParams, T.ReportPageOf<T.DeadLetterRow>>("dead-letters"),
       reconciliation: report<T.ListReportParams, T.GenericReportPage>("reconciliation"),
     },

@@ -8,7 +8,7 @@ import type { ClockInput, ClockState, TickResult } from "../../schema/local";
 import type { ReceiveInput, ReturnInput, ReturnResult, Transfer, TransferInput } from "../../schema/operations";
 import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
-import type { MovementsQuery, ReconcileInput, ReportPage, ReservationsReportQuery, ScopedListQuery, ScopeQuery, StockReportQuery } from "../../schema/reports";
+import type { MovementsQuery, ReconcileInput, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import type { Reservation, ReservationInput, ReservationTransition } from "../../schema/reservations";
 import type { Health, ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import type { ChangesPage, ChangesQuery, LiveQuery, Oversell, OversellList, OversellQuery, ResolveInput, StoreEventBatch, StoreEventInput, StoreEventResults, StoreStock } from "../../schema/store-sync";
@@ -74,8 +74,9 @@ export type ResolveBody = In<typeof ResolveInput>;
 export type StockReportParams = QueryInput<typeof StockReportQuery>;
 export type MovementsReportParams = QueryInput<typeof MovementsQuery>;
 export type ReservationsReportParams = QueryInput<typeof ReservationsReportQuery>;
-export type ScopeReportParams = QueryInput<typeof ScopeQuery>;
 export type ListReportParams = QueryInput<typeof ScopedListQuery>;
+/** The channel-usage and queue-lag reports' parameters: they page like the others now (`limit`, `cursor`). */
+export type ScopeReportParams = ListReportParams;
 
 /** A JSON report page whose rows are the reporting database's rows (schema/db/tables.ts). */
 export type ReportPageOf<Row> = Omit<Out<typeof ReportPage>, "items"> & { items: Row[] };

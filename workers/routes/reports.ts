@@ -3,7 +3,7 @@ import type { ZodObject } from "zod";
 import { and, desc, eq, gte, inArray, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
-import { MovementsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, ScopeQuery, StockReportQuery } from "../../schema/reports";
+import { MovementsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import { mapConcurrently } from "../concurrency";
 import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
@@ -122,10 +122,14 @@ reports
     const page = pageOf(rows, query.limit, (row) => [row.at, row.eventId]);
     return respondPage(c, query.format, page.items, MOVEMENT_COLUMNS, page.next, "movements");
   })
-  .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopeQuery), async (c) => {
+  .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
+    // A row per store and channel: as many as the chain has stores (times its channels), so paged by (store, channel).
+    const after = reportCursor(query.cursor, "the channel usage report", 2);
+    const conditions = scopeConditions(scope, cells.storeId);
+    if (after) conditions.push(sql`(${cells.storeId}, q.key) > (${after[0]}, ${after[1]})`);
     // Sums over many cells pass 2^31: bigint, which the driver gives as text, made numbers below.
     const rows = await db.execute<{ storeId: string; channel: string; quota: string; free: string; used: string; cells: number }>(sql`
       SELECT ${cells.storeId} AS "storeId", q.key AS channel, SUM(q.value::bigint)::bigint AS quota,
@@ -133,13 +137,15 @@ reports
              SUM(GREATEST(q.value::bigint - COALESCE((${cells.free} ->> q.key)::bigint, 0), 0))::bigint AS used,
              COUNT(*)::int AS cells
       FROM ${cells}, jsonb_each_text(${cells.quotas}) AS q
-      WHERE ${and(sql`true`, ...scopeConditions(scope, cells.storeId))}
-      GROUP BY ${cells.storeId}, q.key ORDER BY ${cells.storeId}, q.key`);
-    const items = rows.rows.map((row) => {
+      WHERE ${and(sql`true`, ...conditions)}
+      GROUP BY ${cells.storeId}, q.key ORDER BY ${cells.storeId}, q.key
+      LIMIT ${query.limit + 1}`);
+    const page = pageOf(rows.rows, query.limit, (row) => [row.storeId, row.channel]);
+    const items = page.items.map((row) => {
       const [quota, free, used] = [Number(row.quota), Number(row.free), Number(row.used)];
       return { ...row, quota, free, used, utilization: quota > 0 ? Math.round((used / quota) * 1000) / 1000 : null };
     });
-    return respondPage(c, query.format, items, ["storeId", "channel", "quota", "used", "free", "utilization", "cells"], null, "channel-usage");
+    return respondPage(c, query.format, items, ["storeId", "channel", "quota", "used", "free", "utilization", "cells"], page.next, "channel-usage");
   })
   .openapi(report("reservations", "Reservations by status (pending, confirmed, released, expired)", ReservationsReportQuery), async (c) => {
     const query = c.req.valid("query");
@@ -171,14 +177,23 @@ reports
     const page = pageOf(rows, query.limit, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
   })
-  .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopeQuery), async (c) => {
+  .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
-    const storeIds = scope.storeId
-      ? [scope.storeId]
-      : (await db.select({ storeId: stores.storeId }).from(stores).where(scope.regions ? inArray(stores.region, scope.regions) : undefined)).map((row) => row.storeId);
-    if (storeIds.length > 500) throw new ApiError("invalid_request", "too many stores: narrow the report to a region or a store");
+    // A row per store, paged by store id: a page asks at most `limit` hubs.
+    const after = reportCursor(query.cursor, "the queue lag report", 1);
+    const listed = scope.storeId
+      ? [scope.storeId].filter((storeId) => !after || storeId > after[0]!)
+      : (
+          await db
+            .select({ storeId: stores.storeId })
+            .from(stores)
+            .where(and(scope.regions ? inArray(stores.region, scope.regions) : undefined, after ? sql`${stores.storeId} > ${after[0]}` : undefined))
+            .orderBy(stores.storeId)
+            .limit(query.limit + 1)
+        ).map((row) => row.storeId);
+    const { items: storeIds, next } = pageOf(listed, query.limit, (storeId) => [storeId]);
     const applied = storeIds.length
       ? await db.select({ storeId: cells.storeId, sku: cells.sku, version: cells.version }).from(cells).where(inArray(cells.storeId, storeIds))
       : [];
@@ -189,9 +204,9 @@ reports
       const lag = await hubStub(c.env, storeId).lagBehind(versions);
       return { storeId, ...lag, lagSeconds: lag.oldestUnappliedAt ? Math.max(0, Math.round((now - Date.parse(lag.oldestUnappliedAt)) / 1000)) : 0 };
     });
+    if (query.format === "csv") return respondPage(c, "csv", items, ["storeId", "laggingSkus", "oldestUnappliedAt", "lagSeconds"], next, "queue-lag");
     const [dead] = await db.select({ count: sql<number>`count(*)::int` }).from(deadLetters);
-    if (query.format === "csv") return respondPage(c, "csv", items, ["storeId", "laggingSkus", "oldestUnappliedAt", "lagSeconds"], null, "queue-lag");
-    return c.json({ items, deadLetters: dead?.count ?? 0, next: null }, 200);
+    return c.json({ items, deadLetters: dead?.count ?? 0, next }, 200);
   })
   .openapi(report("dead-letters", "Queue messages that kept failing (admins)", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
