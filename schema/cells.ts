@@ -64,7 +64,12 @@ export const AvailabilityQuery = z
   })
   .strict();
 
-const AvailableItem = z.object({ storeId: StoreId, sku: Sku, available: z.number().int() });
+const AvailableItem = z.object({
+  storeId: StoreId,
+  sku: Sku,
+  available: z.number().int(),
+  reason: z.enum(["not_allocated", "sold_out", "oversold"]).optional().openapi({ description: "Why the cell offers nothing at all, whatever its counts (absent when it can offer)" }),
+});
 
 export const Availability = z
   .object({

@@ -117,6 +117,22 @@ describe("reservations", () => {
     expect((await readCell(a.storeId, a.sku)).reserved).toBe(0);
   });
 
+  it("availability says why a cell offers nothing: not allocated, sold out, oversold", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 2 });
+    const ask = async (skus: string) => (await api("GET", `/v1/availability?storeId=${storeId}&skus=${skus}&channel=online`, { token: ADMIN })).body.items;
+    const never = unique("nosku");
+    expect(await ask(`${sku},${never}`)).toEqual([
+      { storeId, sku, available: 2 },
+      { storeId, sku: never, available: 0, reason: "not_allocated" },
+    ]);
+    await api("PUT", `/v1/stores/${storeId}/skus/${sku}/sold-out`, { token: ADMIN, body: { soldOut: true } });
+    expect(await ask(sku)).toEqual([{ storeId, sku, available: 0, reason: "sold_out" }]);
+    await api("PUT", `/v1/stores/${storeId}/skus/${sku}/sold-out`, { token: ADMIN, body: { soldOut: false } });
+    expect((await reserve({ reservationId: unique("order"), channel: "online", items: [{ storeId, sku, qty: 2 }] })).status).toBe(201);
+    await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } });
+    expect(await ask(sku)).toEqual([{ storeId, sku, available: 0, reason: "oversold" }]);
+  });
+
   it("answers 404 for an unknown reservation on every route", async () => {
     const reservationId = unique("missing");
     for (const [method, suffix] of [["GET", ""], ["POST", "/confirm"], ["POST", "/release"]] as const) {

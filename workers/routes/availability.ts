@@ -17,7 +17,7 @@ const route = createRoute({
   path: "/v1/availability",
   tags: ["shoppers"],
   summary: "Units a channel can reserve now, per SKU (public)",
-  description: `With storeId: that store. Without: every store serving the caller's region (or \`region\`), in priority order. 0 for a cell that is sold out, oversold or not allocated. Anonymous answers may be cached at the edge for ${AVAILABILITY_CACHE_SECONDS} s; reservations always ask the cells.`,
+  description: `With storeId: that store. Without: every store serving the caller's region (or \`region\`), in priority order. 0 for a cell that is sold out, oversold or not allocated, with \`reason\` saying which. Anonymous answers may be cached at the edge for ${AVAILABILITY_CACHE_SECONDS} s; reservations always ask the cells.`,
   request: { query: AvailabilityQuery },
   responses: {
     200: { description: "Availability per SKU", content: { "application/json": { schema: Availability } } },
@@ -29,8 +29,8 @@ async function availableAt(env: Env, store: Pick<StoreRecord, "storeId">, skus: 
   return Promise.all(
     skus.map(async (sku) => {
       const key = { storeId: store.storeId, sku };
-      const { available } = await cellStub(env, key).availability(key, channel);
-      return { storeId: store.storeId, sku, available };
+      const { available, reason } = await cellStub(env, key).availability(key, channel);
+      return { storeId: store.storeId, sku, available, ...(reason ? { reason } : {}) };
     }),
   );
 }
