@@ -6,6 +6,11 @@ import { z } from "@hono/zod-openapi";
  * so `\p{Cs}` matches only a lone one.
  */
 const NOT_STORABLE = /\u0000|\p{Cs}/gu;
+/** Whether Postgres can store this text as it is (no NUL, no unpaired surrogate). */
+export function isStorable(text: string): boolean {
+  return !/\u0000|\p{Cs}/u.test(text);
+}
+
 /** Those, and the other control characters, which no name needs; a note may hold tabs and line breaks. */
 const UNWANTED = /[\u0000-\u001F\u007F]|\p{Cs}/u;
 const UNWANTED_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\p{Cs}/u;

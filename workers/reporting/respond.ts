@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { toCsv } from "../csv";
+import { isStorable } from "../../schema/text";
 import { ApiError } from "../errors";
 
 const PG_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)\+00$/;
@@ -55,7 +56,8 @@ function malformedCursor(what: string, where = "query.cursor"): ApiError {
  */
 export function cursorKey(cursor: string, what: string, parts: number, valid: (key: string[]) => boolean = () => true, where = "query.cursor"): string[] {
   const key = decodeCursor(cursor);
-  if (!key || key.length !== parts || !key.every((part): part is string => typeof part === "string") || !valid(key)) throw malformedCursor(what, where);
+  // Every key a page gave came from Postgres, so text it cannot hold was not given by a page.
+  if (!key || key.length !== parts || !key.every((part): part is string => typeof part === "string" && isStorable(part)) || !valid(key)) throw malformedCursor(what, where);
   return key;
 }
 
