@@ -36,22 +36,29 @@ export const ReservationId = z
   .openapi({ example: "order-10045" });
 export { Region } from "./regions";
 
+/** The runtime's time zone names by their lower case, made once. */
+let zonesByLowerCase: Map<string, string> | undefined;
+
 /**
  * Why a time zone is refused, or undefined. It must be an IANA name the runtime knows, spelt
  * as IANA spells it: the runtime also takes offsets (`+05:30`, which follow no daylight
  * saving) and any letter case (`europe/berlin`), and either would be stored as written.
+ * IANA starts every part of a name with a capital (`America/Port-au-Prince`, `US/Eastern`,
+ * `EST5EDT`); a name the runtime lists must be spelt as it lists it.
  */
 export function timeZoneProblem(zone: string): string | undefined {
   const expected = "an IANA time zone such as Europe/Berlin";
   if (!/^[A-Za-z]/.test(zone)) return `${expected}, not an offset`;
-  let known: string;
+  let resolved: string;
   try {
-    known = new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return expected;
   }
-  // Aliases (US/Eastern) resolve to another name and are valid as given; only the case may not differ.
-  if (known !== zone && known.toLowerCase() === zone.toLowerCase()) return `${expected}, spelt ${known}`;
+  zonesByLowerCase ??= new Map(Intl.supportedValuesOf("timeZone").map((name) => [name.toLowerCase(), name]));
+  const listed = zonesByLowerCase.get(zone.toLowerCase()) ?? (resolved.toLowerCase() === zone.toLowerCase() ? resolved : undefined);
+  if (listed !== undefined && listed !== zone) return `${expected}, spelt ${listed}`;
+  if (!zone.split("/").every((part) => /^[A-Z]/.test(part))) return `${expected}: each part starts with a capital letter`;
   return undefined;
 }
 
