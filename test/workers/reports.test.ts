@@ -212,6 +212,21 @@ describe("admin reconciliation input", () => {
     expect(runs.status).toBe(200);
     expect(runs.body.items).toEqual([]);
   });
+
+  it("answers 404 naming stores that do not exist, recording no run; reports of such a store are a 404 too", async () => {
+    const storeId = unique("real");
+    await putStore(storeId, "oceania");
+    const ghost = unique("ghost");
+    const response = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId, ghost] } });
+    expect(response.status, JSON.stringify(response.body)).toBe(404);
+    expect(response.body.error).toMatchObject({ code: "not_found", details: { storeIds: [ghost] } });
+    expect((await api("GET", `/v1/reports/reconciliation?storeId=${storeId}`, { token: ADMIN })).body.items).toEqual([]);
+    for (const report of ["stock", "movements", "channel-usage", "reservations", "oversells", "queue-lag", "reconciliation"]) {
+      const answer = await api("GET", `/v1/reports/${report}?storeId=${ghost}`, { token: ADMIN });
+      expect([answer.status, answer.body.error?.message], report).toEqual([404, `no store ${ghost}`]);
+    }
+    expect((await api("GET", `/v1/oversells?storeId=${ghost}`, { token: ADMIN })).status).toBe(404);
+  });
 });
 
 describe("reconciliation report", () => {

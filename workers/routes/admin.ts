@@ -12,6 +12,7 @@ import { SWEEP_AGE_MS, sweepUnownedHolds } from "../holds";
 import { mintToken } from "../auth/tokens";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
+import { directory } from "../stores";
 
 const mint = createRoute({
   method: "post",
@@ -38,7 +39,7 @@ const reconcileNow = createRoute({
   request: { body: { required: false, content: { "application/json": { schema: ReconcileInput } } } },
   responses: {
     200: { description: "The run", content: { "application/json": { schema: ReconcileResult } } },
-    ...errorResponses("invalid_request", "unauthorized", "forbidden", "unavailable"),
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "unavailable"),
   },
 });
 
@@ -65,7 +66,10 @@ export const admin = newRouter()
   })
   .openapi(reconcileNow, async (c) => {
     const body = c.req.valid("json") ?? {};
-    const paged = body.limit !== undefined || body.cursor !== undefined ? await reconcilePage(c.env, body) : undefined;
+    const pagedAsked = body.limit !== undefined || body.cursor !== undefined;
+    if (pagedAsked) oneStore(body.storeIds);
+    if (body.storeIds) await requireStores(c.env, body.storeIds);
+    const paged = pagedAsked ? await reconcilePage(c.env, body) : undefined;
     const options = { ...(body.storeIds ? { storeIds: body.storeIds } : {}), ...(paged ? { page: paged.page } : {}), repair: body.repair === true, trigger: "admin" };
     const result = await reconcile(c.env, options).catch((error: unknown) => {
       throw error instanceof ApiError ? error : reportingUnavailable(error, c);
@@ -77,12 +81,24 @@ export const admin = newRouter()
     return c.json(await sweepUnownedHolds(c.env, body.olderThanSeconds !== undefined ? body.olderThanSeconds * 1000 : SWEEP_AGE_MS), 200);
   });
 
-/** A paged reconciliation's page of its one store's SKUs (a large store, a page per request). */
-async function reconcilePage(env: Env, body: { storeIds?: string[] | undefined; limit?: number | undefined; cursor?: string | undefined }) {
-  if (body.storeIds?.length !== 1) {
+/** Every named store exists (404 naming those that do not): a run over a store that is not would be recorded as clean. */
+async function requireStores(env: Env, storeIds: string[]): Promise<void> {
+  const known = new Set((await directory(env).listStores()).map((store) => store.storeId));
+  const missing = storeIds.filter((storeId) => !known.has(storeId));
+  if (missing.length > 0) throw new ApiError("not_found", `no store ${missing.join(", ")}`, { storeIds: missing });
+}
+
+/** A paged reconciliation (limit, cursor) names exactly one store: that store. */
+function oneStore(storeIds: string[] | undefined): string {
+  if (storeIds?.length !== 1) {
     throw new ApiError("invalid_request", "a paged reconciliation (limit, cursor) names one store: storeIds: [storeId]", { issues: [{ path: "body.storeIds", message: "one store", code: "invalid_value" }] });
   }
-  const storeId = body.storeIds[0]!;
+  return storeIds[0]!;
+}
+
+/** A paged reconciliation's page of its one store's SKUs (a large store, a page per request). */
+async function reconcilePage(env: Env, body: { storeIds?: string[] | undefined; limit?: number | undefined; cursor?: string | undefined }) {
+  const storeId = oneStore(body.storeIds);
   const after = body.cursor === undefined ? undefined : cellPagePosition(body.cursor, [storeId], "body.cursor").sku;
   const { skus, next } = await planStorePage(env, storeId, after, body.limit ?? LIMITS.defaultCellPage);
   return { page: { skus, last: next === undefined }, next: next === undefined ? null : cellPageCursor({ storeId, sku: next }) };

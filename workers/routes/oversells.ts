@@ -17,7 +17,7 @@ const list = createRoute({
   request: { query: OversellQuery },
   responses: {
     200: { description: "Oversells", content: { "application/json": { schema: OversellList } } },
-    ...errorResponses("invalid_request", "unauthorized", "forbidden"),
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found"),
   },
 });
 

@@ -30,7 +30,7 @@ function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
         description: "A page of the report",
         content: { "application/json": { schema: ReportPage }, "text/csv": { schema: { type: "string" } } },
       },
-      ...errorResponses("invalid_request", "unauthorized", "forbidden", "unavailable"),
+      ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "unavailable"),
     },
   });
 }
@@ -225,6 +225,7 @@ reports
   .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
+    await reportScope(c.env, c.get("principal")!, { storeId: query.storeId });
     const db = reportingDb(c);
     const conditions: SQL[] = [];
     if (query.storeId) conditions.push(eq(reconciliationRuns.storeId, query.storeId));
