@@ -93,13 +93,19 @@ describe("/openapi.json", () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 
-  it("documents what the middleware answers on every route: 429, and 413 and 415 (naming the accepted types) wherever a body is taken", async () => {
+  it("documents what the middleware answers on every route: 429, and 413 and 415 (naming the accepted types) on every method that may carry a body", async () => {
     const doc = await openapi();
     const withBody = operations(doc).filter(({ path, op }) => path.startsWith("/v1/") && op.requestBody);
     expect(withBody.length).toBeGreaterThan(15);
-    for (const { key, path, op } of operations(doc).filter((o) => o.path.startsWith("/v1/"))) {
+    for (const { key, path, method, op } of operations(doc).filter((o) => o.path.startsWith("/v1/"))) {
       expect(op.responses["429"], key).toBeDefined();
-      if (!op.requestBody) continue;
+      if (method === "get" || method === "delete") continue;
+      expect(op.responses["413"], key).toBeDefined();
+      if (!op.requestBody) {
+        // A route that reads no body still refuses one of another type.
+        expect(op.responses["415"].description, key).toContain("application/json");
+        continue;
+      }
       expect(op.responses["413"], key).toBeDefined();
       const types = Object.keys(op.requestBody.content);
       for (const type of types) expect(op.responses["415"].description, key).toContain(type);
@@ -110,6 +116,9 @@ describe("/openapi.json", () => {
     expect(reservation.op.responses["415"].description).toBe("Body is not application/json");
     const refused = await SELF.fetch("http://inventory.test/v1/reservations", { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "text/plain" }, body: "{}" });
     expect(refused.status).toBe(415);
+    const confirm = await SELF.fetch("http://inventory.test/v1/reservations/any-id/confirm", { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "text/plain" }, body: "x" });
+    expect(confirm.status).toBe(415);
+    expect(operations(doc).find((o) => o.key === "post /v1/reservations/{reservationId}/confirm")!.op.responses["415"]).toBeDefined();
   });
 
   it("has every $ref resolve inside the document", async () => {
