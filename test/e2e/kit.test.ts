@@ -100,6 +100,29 @@ describe("the test kit", () => {
     await expect.poll(async () => (await inventory.client.oversells.list({ storeId: "paris-01" })).items.length, { timeout: 30_000 }).toBeGreaterThan(0);
   });
 
+  it("keeps the order events were recorded in, and refuses at once an event the service would refuse", async () => {
+    const pos = await inventory.goOffline("berlin-01");
+    // Back to back, in the same millisecond as likely as not: the sale comes after the count.
+    pos.count("bread", 20).sale("bread", 2);
+    const [counted, sold] = pos.pending;
+    expect(Date.parse(sold!.at)).toBeGreaterThan(Date.parse(counted!.at));
+    // A SKU the API refuses would make every replay fail: refused when recorded, nothing pending added.
+    expect(() => pos.sale("bread!", 1)).toThrow(RangeError);
+    expect(() => pos.sale("bread", 0)).toThrow(RangeError);
+    expect(pos.pending).toHaveLength(2);
+    const replayed = await pos.replay();
+    expect(replayed.results.map((result) => result.outcome)).toEqual(["applied", "applied"]);
+    expect(replayed.cells.find((cell) => cell.sku === "bread")).toMatchObject({ onHand: 18 });
+  });
+
+  it("pages a CSV report with csvPage, each row once", async () => {
+    const first = await inventory.client.reports.stock.csvPage({ limit: 1 });
+    expect(first.csv.split("\r\n")[0]).toContain("storeId");
+    expect(first.next).not.toBeNull();
+    const second = await inventory.client.reports.stock.csvPage({ limit: 1, cursor: first.next! });
+    expect(second.csv.split("\r\n")[1]).not.toBe(first.csv.split("\r\n")[1]);
+  });
+
   it("gives a live URL a store's till can open with its own token", async () => {
     const till = await inventory.clientFor("store", ["berlin-01"]);
     const socket = new WebSocket(till.stores.liveUrl("berlin-01", { after: 0 }));
@@ -121,5 +144,20 @@ describe("the test kit", () => {
     const csv = await inventory.client.reports.movements({ storeId: "berlin-01", format: "csv" });
     expect(csv.split("\n")[0]).toContain("eventId");
     expect(csv).toContain("order-1");
+  });
+});
+
+describe("starting the kit with options it cannot take", () => {
+  it("refuses a binding the kit sets itself, naming the option to use", async () => {
+    await expect(startInventory({ reports: false, bindings: { ADMIN_TOKEN: "mine" } })).rejects.toThrow(/adminToken/);
+  });
+
+  it("stops what it started when the runtime refuses an option: no server is left listening", async () => {
+    const listening = () => process.getActiveResourcesInfo().filter((kind) => kind === "TCPServerWrap").length;
+    const before = listening();
+    // Miniflare takes a rate-limit period of 10 or 60 s only; the reporting database starts first.
+    await expect(startInventory({ rateLimits: { TOKEN_LIMITER: { limit: 2, period: 30 as never } } })).rejects.toThrow(/Miniflare/);
+    // A closed server leaves the list a moment after its close returns.
+    await expect.poll(listening, { timeout: 5_000 }).toBe(before);
   });
 });

@@ -2,7 +2,8 @@
 // project (from the npm cache: no network beyond it), type-check against its .d.ts, and run a
 // small test there that uses only `edge-inventory/testing` and `edge-inventory/client`.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -37,6 +38,23 @@ it("packs, installs into another project and passes a test there", { timeout: 60
   cpSync(join(root, "test", "e2e", "fixtures", "consumer"), project, { recursive: true });
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", join(work, tarball)], project);
+
+  // Every package the kit and the client import, at once or on demand (`import("pg")` for
+  // databaseUrl), resolves in the consumer: a dependency of the package, not a devDependency.
+  const installed = join(project, "node_modules", "edge-inventory", "dist");
+  const imported = new Set<string>();
+  for (const entry of ["testing", "client"]) {
+    for (const file of readdirSync(join(installed, entry), { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".js"))) {
+      const code = readFileSync(join(installed, entry, file), "utf8");
+      for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"'.\/][^"']*)["']/g)) {
+        if (!specifier!.startsWith("node:") && !builtinModules.includes(specifier!)) imported.add(specifier!);
+      }
+    }
+  }
+  expect([...imported]).toEqual(expect.arrayContaining(["miniflare", "pg"]));
+  for (const specifier of imported) {
+    run(process.execPath, ["--input-type=module", "-e", `import.meta.resolve(${JSON.stringify(specifier)})`], project);
+  }
 
   // The installed .d.ts: a wrong body must not compile, a right one must (node16 resolution).
   writeFileSync(

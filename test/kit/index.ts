@@ -33,9 +33,9 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Port to serve on (a free one by default). */
   port?: number;
-  /** Rate limits per limiter name; by default high enough that tests never meet them. */
-  rateLimits?: Record<string, { limit: number; period?: number }>;
-  /** More Worker variables (e.g. DEFAULT_REGION, FEED_RETENTION, ALLOWED_ORIGINS). */
+  /** Rate limits per limiter name; by default high enough that tests never meet them. The period is 10 or 60 seconds (the platform's two). */
+  rateLimits?: Record<string, { limit: number; period?: 10 | 60 }>;
+  /** More Worker variables (e.g. DEFAULT_REGION, FEED_RETENTION, ALLOWED_ORIGINS); not the ones the kit sets from its own options. */
   bindings?: Record<string, string>;
   /** Where the Worker's own log lines go: `true` prints them; by default only errors are printed. */
   log?: boolean | ((line: string) => void);
@@ -72,13 +72,43 @@ export interface Inventory {
 
 const DEFAULT_RATE_LIMIT = { limit: 1_000_000, period: 60 };
 
+/** Worker variables the kit sets from its own options: a binding of the same name would leave the kit (its admin token, its clock) out of step. */
+const KIT_BINDINGS: Record<string, string> = {
+  ADMIN_TOKEN: "adminToken",
+  TOKEN_SECRET: "tokenSecret",
+  LOCAL_MODE: "(always on: advanceTime and goOffline need it)",
+  DATABASE_URL: "databaseUrl",
+  NEON_WS_PROXY: "(set with the database)",
+};
+
 export async function startInventory(options: StartOptions = {}): Promise<Inventory> {
+  for (const name of Object.keys(options.bindings ?? {})) {
+    if (name in KIT_BINDINGS) throw new TypeError(`bindings.${name} is the kit's own: use the option ${KIT_BINDINGS[name]}`);
+  }
   const adminToken = options.adminToken ?? `admin-${randomBytes(16).toString("hex")}`;
   const tokenSecret = options.tokenSecret ?? randomBytes(32).toString("hex");
   const database = options.reports === false ? undefined : await startDatabase({ databaseUrl: options.databaseUrl, migrationsFolder: migrationsDir() });
+  // From here on, a failure (Miniflare refusing an option, a seed refused) stops what started.
+  let miniflare: Miniflare | undefined;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await miniflare?.dispose().catch(() => undefined);
+    await database?.stop().catch(() => undefined);
+  };
+  try {
+    miniflare = startMiniflare(options, { adminToken, tokenSecret, database });
+    return await ready(miniflare, options, { adminToken, database, stop });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
 
+function startMiniflare(options: StartOptions, { adminToken, tokenSecret, database }: { adminToken: string; tokenSecret: string; database: StartedDatabase | undefined }): Miniflare {
   const dir = workerDir();
-  const miniflare = new Miniflare(
+  return new Miniflare(
     miniflareOptions(
       {
         ...(options.port !== undefined ? { port: options.port } : {}),
@@ -108,54 +138,47 @@ export async function startInventory(options: StartOptions = {}): Promise<Invent
       dir,
     ),
   );
+}
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await miniflare.dispose().catch(() => undefined);
-    await database?.stop().catch(() => undefined);
+async function ready(
+  miniflare: Miniflare,
+  options: StartOptions,
+  { adminToken, database, stop }: { adminToken: string; database: StartedDatabase | undefined; stop: () => Promise<void> },
+): Promise<Inventory> {
+  const url = (await miniflare.ready).toString().replace(/\/$/, "");
+  const client = createClient({ baseUrl: url, token: adminToken });
+  let offsetMs = 0;
+
+  const tokenFor = async (role: Role, scope: string[] = [], ttlSeconds?: number) => {
+    const body =
+      role === "manager" ? { role, regions: scope as never[] } : role === "store" ? { role, stores: scope } : { role };
+    return (await client.admin.mintToken({ ...body, ...(ttlSeconds ? { ttlSeconds } : {}) })).token;
   };
 
-  try {
-    const url = (await miniflare.ready).toString().replace(/\/$/, "");
-    const client = createClient({ baseUrl: url, token: adminToken });
-    let offsetMs = 0;
+  await seed(client, options.seed);
 
-    const tokenFor = async (role: Role, scope: string[] = [], ttlSeconds?: number) => {
-      const body =
-        role === "manager" ? { role, regions: scope as never[] } : role === "store" ? { role, stores: scope } : { role };
-      return (await client.admin.mintToken({ ...body, ...(ttlSeconds ? { ttlSeconds } : {}) })).token;
-    };
-
-    await seed(client, options.seed);
-
-    return {
-      url,
-      client,
-      adminToken,
-      tokenFor,
-      clientFor: async (role, scope) => createClient({ baseUrl: url, token: await tokenFor(role, scope) }),
-      async advanceTime(seconds) {
-        if (!Number.isInteger(seconds) || seconds < 0) throw new RangeError("advanceTime takes a whole number of seconds ≥ 0");
-        // The total, not a step: an isolate that restarted (and forgot its offset) is set right again.
-        const clock = await client.local.clock({ offsetSeconds: Math.round(offsetMs / 1000) + seconds });
-        offsetMs = clock.offsetMs;
-        return client.local.tick();
-      },
-      now: () => new Date(Date.now() + offsetMs),
-      async goOffline(storeId) {
-        const storeClient = createClient({ baseUrl: url, token: await tokenFor("store", [storeId]) });
-        return new OfflineStore(storeClient, storeId, () => Date.now() + offsetMs);
-      },
-      ...(database ? { database: { databaseUrl: database.databaseUrl, kind: database.kind } } : {}),
-      miniflare,
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  return {
+    url,
+    client,
+    adminToken,
+    tokenFor,
+    clientFor: async (role, scope) => createClient({ baseUrl: url, token: await tokenFor(role, scope) }),
+    async advanceTime(seconds) {
+      if (!Number.isInteger(seconds) || seconds < 0) throw new RangeError("advanceTime takes a whole number of seconds ≥ 0");
+      // The total, not a step: an isolate that restarted (and forgot its offset) is set right again.
+      const clock = await client.local.clock({ offsetSeconds: Math.round(offsetMs / 1000) + seconds });
+      offsetMs = clock.offsetMs;
+      return client.local.tick();
+    },
+    now: () => new Date(Date.now() + offsetMs),
+    async goOffline(storeId) {
+      const storeClient = createClient({ baseUrl: url, token: await tokenFor("store", [storeId]) });
+      return new OfflineStore(storeClient, storeId, () => Date.now() + offsetMs);
+    },
+    ...(database ? { database: { databaseUrl: database.databaseUrl, kind: database.kind } } : {}),
+    miniflare,
+    stop,
+  };
 }
 
 async function seed(client: InventoryClient, data: SeedData | undefined): Promise<void> {

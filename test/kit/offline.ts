@@ -1,6 +1,7 @@
 // A store's POS while it is offline: it records events with the time they happened (on the
 // service's clock, so advanceTime counts) and sends them later, in the order recorded, to
 // POST /v1/stores/{storeId}/events: what a real POS does after a network outage.
+import { StoreEventInput } from "../../schema/store-sync";
 import type { InventoryClient, StoreEvent, StoreEventsResponse } from "../../workers/client";
 
 const MAX_BATCH = 1000;
@@ -9,6 +10,8 @@ type Reason = Extract<StoreEvent, { type: "adjust" }>["reason"];
 export class OfflineStore {
   private readonly events: StoreEvent[] = [];
   private seq = 0;
+  /** When the last event without an explicit time was recorded: the next is at least 1 ms later. */
+  private lastAt = -Infinity;
 
   constructor(
     private readonly client: InventoryClient,
@@ -39,7 +42,11 @@ export class OfflineStore {
     return this.record({ type: "soldOut", sku, value }, at);
   }
 
-  /** Back online: sends everything recorded (in batches of 1,000), and forgets what the service judged. */
+  /**
+   * Back online: sends everything recorded (in batches of 1,000), and forgets what the service
+   * judged. Batch by batch: if one fails (the network), the batches before it are applied and
+   * forgotten, and it and the rest stay pending for the next `replay()`.
+   */
   async replay(): Promise<StoreEventsResponse> {
     const all: StoreEventsResponse = { results: [], cells: [] };
     while (this.events.length) {
@@ -53,10 +60,22 @@ export class OfflineStore {
     return all;
   }
 
+  /**
+   * Events recorded one after another get times in that order (a count then a sale in the same
+   * millisecond would otherwise tie, and the service puts a tie before the count). Each event is
+   * checked as the service will check it, so one the service would refuse is refused here, at
+   * once, instead of making every later `replay()` fail.
+   */
   private record(event: DistributiveOmit<StoreEvent, "eventId" | "at">, at: Date | string | undefined): this {
+    let when: Date;
+    if (at === undefined) {
+      this.lastAt = Math.max(this.clock(), this.lastAt + 1);
+      when = new Date(this.lastAt);
+    } else when = new Date(at);
+    const checked = StoreEventInput.safeParse({ ...event, eventId: `${this.device}-${String(this.seq + 1).padStart(6, "0")}`, at: Number.isNaN(when.getTime()) ? String(at) : when.toISOString() });
+    if (!checked.success) throw new RangeError(`not an event the service takes: ${checked.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
     this.seq += 1;
-    const when = at === undefined ? new Date(this.clock()) : new Date(at);
-    this.events.push({ ...event, eventId: `${this.device}-${String(this.seq).padStart(6, "0")}`, at: when.toISOString() } as StoreEvent);
+    this.events.push(checked.data as StoreEvent);
     return this;
   }
 }

@@ -51,6 +51,11 @@ export async function answersAreTyped() {
   expectTypeOf(cell.free.channels).toEqualTypeOf<Record<string, number>>();
   const csv = await client.reports.movements({ format: "csv", storeId: "s" });
   expectTypeOf(csv).toEqualTypeOf<string>();
+  // A format chosen at run time answers either.
+  const chosen = await client.reports.stock({ format: Math.random() > 0.5 ? "csv" : "json" });
+  expectTypeOf(chosen).toEqualTypeOf<string | Awaited<ReturnType<typeof client.reports.stock<{}>>>>();
+  const csvPage = await client.reports.stock.csvPage({ limit: 10 });
+  expectTypeOf(csvPage).toEqualTypeOf<{ csv: string; next: string | null }>();
   const page = await client.reports.movements({ storeId: "s", limit: 10 });
   expectTypeOf(page.next).toEqualTypeOf<string | null>();
   expectTypeOf(page.items[0]!.onHandAfter).toEqualTypeOf<number>();

@@ -52,6 +52,12 @@ describe("the typed client", () => {
     expect(requests[0]!.headers.get("accept")).toContain("text/csv");
   });
 
+  it("pages CSV reports: csvPage answers the text and the next page's cursor from x-next-cursor", async () => {
+    const { client, requests } = recording(() => new Response("eventId\r\ne1\r\n", { status: 200, headers: { "content-type": "text/csv", "x-next-cursor": "c2" } }));
+    expect(await client.reports.movements.csvPage({ storeId: "s1", limit: 1 })).toEqual({ csv: "eventId\r\ne1\r\n", next: "c2" });
+    expect(Object.fromEntries(new URL(requests[0]!.url).searchParams)).toEqual({ storeId: "s1", limit: "1", format: "csv" });
+  });
+
   it("throws the API's error as InventoryApiError with code, status, details and request id", async () => {
     const shortages = [{ storeId: "s", sku: "a", requested: 3, available: 1 }];
     const { client } = recording(() => json(409, { error: { code: "insufficient_stock", message: "not enough", details: { shortages } } }, { "x-request-id": "req-1" }));

@@ -24,8 +24,14 @@ const textOf = (file: T.ImportFile) => ({ body: file.body, contentType: file.for
 export function createClient(options: ClientOptions) {
   const call = transport(options);
   const report = <Q extends { format?: "json" | "csv" | undefined }, Json>(name: string) =>
-    <P extends Q>(query?: P & Record<Exclude<keyof P, keyof Q>, never>): Promise<T.ReportResult<P, Json>> =>
-      call(`GET`, `/v1/reports/${name}`, { query, as: query?.format === "csv" ? "text" : "json" });
+    Object.assign(
+      <P extends Q>(query?: P & Record<Exclude<keyof P, keyof Q>, never>): Promise<T.ReportResult<P, Json>> =>
+        call(`GET`, `/v1/reports/${name}`, { query, as: query?.format === "csv" ? "text" : "json" }),
+      {
+        /** One page as CSV and the next page's cursor (`x-next-cursor`, null on the last): pass it as `cursor` until then. */
+        csvPage: (query?: Omit<Q, "format">) => call<T.CsvPage>("GET", `/v1/reports/${name}`, { query: { ...query, format: "csv" }, as: "csvPage" }),
+      },
+    );
   const cellPath = (storeId: string, sku: string) => `/v1/stores/${seg(storeId)}/skus/${seg(sku)}`;
 
   return {

@@ -87,8 +87,8 @@ export type ReservationRow = typeof reservations.$inferSelect;
 export type OversellRow = typeof oversells.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 
-/** `format: "csv"` answers the CSV text; anything else the JSON page. */
-export type ReportResult<Q, Json> = Q extends { format: "csv" } ? string : Json;
+/** `format: "csv"` answers the CSV text; anything else the JSON page (a format known only at run time: either). */
+export type ReportResult<Q, Json> = Q extends { format?: infer F } ? (F extends "csv" ? string : Json) : Json;
 
 export type ReturnBody = In<typeof ReturnInput>;
 export type ReturnResponse = Out<typeof ReturnResult>;
