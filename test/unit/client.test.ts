@@ -33,6 +33,15 @@ describe("the typed client", () => {
     expect(await request.json()).toEqual({ delta: 2, reason: "receive" });
   });
 
+  it("refuses an id that would change the path (empty, . or ..) before sending anything", async () => {
+    const { client, requests } = recording(() => json(200, {}));
+    for (const id of ["", ".", ".."]) {
+      expect(() => client.reservations.confirm(id)).toThrow(TypeError);
+      expect(() => client.stores.stock(id)).toThrow(TypeError);
+    }
+    expect(requests).toHaveLength(0);
+  });
+
   it("sends no body (and no content type) where the route takes none", async () => {
     const { client, requests } = recording(() => json(200, { reservationId: "o-1", status: "confirmed" }));
     expect(await client.reservations.confirm("o-1")).toEqual({ reservationId: "o-1", status: "confirmed" });

@@ -30,7 +30,15 @@ const KNOWN_CODES = new Set<string>([
 ] satisfies ErrorCode[]);
 
 /** A path segment, encoded (ids are validated by the Worker; this only keeps the URL intact). */
-export const seg = (value: string) => encodeURIComponent(value);
+/**
+ * One path segment, encoded. An empty one, `.` or `..` would change the path itself (URLs drop
+ * dot segments, encoded or not: `confirm(".")` would call `/v1/reservations/confirm`), and no
+ * id of the API is one, so they are refused before any request.
+ */
+export const seg = (value: string) => {
+  if (value === "" || value === "." || value === "..") throw new TypeError(`not an id: ${JSON.stringify(value)}`);
+  return encodeURIComponent(value);
+};
 
 export function queryString(query: Query): string {
   if (!query) return "";
