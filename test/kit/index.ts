@@ -72,13 +72,16 @@ export interface Inventory {
 
 const DEFAULT_RATE_LIMIT = { limit: 1_000_000, period: 60 };
 
-/** Worker variables the kit sets from its own options: a binding of the same name would leave the kit (its admin token, its clock) out of step. */
+/**
+ * Worker variables the kit sets from its own options: a binding of the same name would leave
+ * the kit (its admin token, its database) out of step. `LOCAL_MODE` may be turned off, to test
+ * production behaviour (`advanceTime` then answers the API's refusal).
+ */
 const KIT_BINDINGS: Record<string, string> = {
   ADMIN_TOKEN: "adminToken",
   TOKEN_SECRET: "tokenSecret",
-  LOCAL_MODE: "(always on: advanceTime and goOffline need it)",
   DATABASE_URL: "databaseUrl",
-  NEON_WS_PROXY: "(set with the database)",
+  NEON_WS_PROXY: "databaseUrl (the kit's proxy to it)",
 };
 
 export async function startInventory(options: StartOptions = {}): Promise<Inventory> {
