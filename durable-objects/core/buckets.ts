@@ -6,11 +6,23 @@ export function freeTarget(onHand: number, reserved: number): number {
   return Math.max(0, onHand - reserved);
 }
 
-/** Adds free units to the named channel's bucket, or to the shared pool. Mutates `state`. */
-export function addFree(state: CellState, units: number, channel?: string): void {
+/**
+ * Adds free units: to the named channel's bucket, back to the buckets `from` says they left
+ * (the channels' parts first, anything beyond to the pool), or to the shared pool. Mutates `state`.
+ */
+export function addFree(state: CellState, units: number, to?: string | FreeUnits): void {
   if (units <= 0) return;
-  if (channel) bucketOf(state, channel).free += units;
-  else state.shared += units;
+  if (typeof to === "string") {
+    bucketOf(state, to).free += units;
+    return;
+  }
+  let left = units;
+  for (const name of Object.keys(to?.channels ?? {}).sort()) {
+    const part = Math.min(to!.channels[name]!, left);
+    if (part > 0) bucketOf(state, name).free += part;
+    left -= part;
+  }
+  state.shared += left;
 }
 
 /** Which free buckets removed units came from: the shared pool and each channel's own units. */
@@ -54,30 +66,17 @@ export function removeFree(state: CellState, units: number, channel?: string): F
 }
 
 /**
- * Puts `units` back into the buckets `from` says they left (the channels' parts first,
- * then the pool), as a release does; anything beyond `from` goes to the pool. Mutates `state`.
- */
-export function restoreFree(state: CellState, units: number, from: FreeUnits): void {
-  let left = units;
-  for (const name of Object.keys(from.channels).sort()) {
-    const part = Math.min(from.channels[name]!, left);
-    if (part > 0) bucketOf(state, name).free += part;
-    left -= part;
-  }
-  addFree(state, left);
-}
-
-/**
  * Changes onHand by `delta` and moves the free buckets by what that does to the free
- * units: a shortfall (reserved > onHand) is covered first, then units go to the
- * channel or pool; removals empty buckets as `removeFree` says. Mutates `state`; answers
+ * units: a shortfall (reserved > onHand) is covered first, then units go where `addFree`
+ * puts them (`to`: a channel, the buckets units left, else the pool); removals empty
+ * buckets as `removeFree` says, the channel `to` names first. Mutates `state`; answers
  * where removed units came from (nothing when units were added).
  */
-export function changeOnHand(state: CellState, delta: number, channel?: string): FreeUnits {
+export function changeOnHand(state: CellState, delta: number, to?: string | FreeUnits): FreeUnits {
   const before = freeTarget(state.onHand, state.reserved);
   state.onHand += delta;
   const after = freeTarget(state.onHand, state.reserved);
-  if (after < before) return removeFree(state, before - after, channel);
-  addFree(state, after - before, channel);
+  if (after < before) return removeFree(state, before - after, typeof to === "string" ? to : undefined);
+  addFree(state, after - before, to);
   return { shared: 0, channels: {} };
 }

@@ -1,5 +1,5 @@
 import { allocate, type AllocationRequest } from "./allocation";
-import { changeOnHand, freeTarget, removeFree, restoreFree, type FreeUnits } from "./buckets";
+import { changeOnHand, freeTarget, removeFree, type FreeUnits } from "./buckets";
 import { cloneCell, isOversold } from "./state";
 import { changeOf } from "./stock-changes";
 import type { CellChange, CellState, DomainError, LowStock } from "./types";
@@ -217,9 +217,7 @@ function cancel(state: CellState, existing: CellOp | undefined, opId: string, no
   let change: CellChange;
   if (existing.kind === "transfer_out") {
     next.inTransit = Math.max(0, (next.inTransit ?? 0) - existing.qty);
-    const freeBefore = freeTarget(next.onHand, next.reserved);
-    next.onHand += existing.qty;
-    restoreFree(next, freeTarget(next.onHand, next.reserved) - freeBefore, existing.from ?? { shared: 0, channels: {} });
+    changeOnHand(next, existing.qty, existing.from);
     bump(next, now);
     change = changeOf("transfer_cancel", state, next, now, { qty: existing.qty, delta: existing.qty, reference: opId, reason: "transfer_cancelled" });
   } else {
