@@ -108,9 +108,8 @@ export class Directory extends DurableObject<Env> {
         );
       }
     });
-    // Written with the notice (no await in between): a crash before it is handed on leaves the alarm to do it.
-    const retry = moved ? this.ctx.storage.setAlarm(Date.now() + NOTICE_RETRY_MS) : undefined;
-    await retry;
+    // Set with the notice (no await in between): a crash before it is handed on leaves the alarm to do it.
+    if (moved) await this.ctx.storage.setAlarm(Date.now() + NOTICE_RETRY_MS);
     await Promise.all([this.outbox.flush(), this.sendPlacementNotices()]);
     return { store: record, created };
   }

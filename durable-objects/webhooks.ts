@@ -194,17 +194,12 @@ export class Webhooks extends DurableObject<Env> {
     return added + (placement ? await webhooksStub(this.env, placement.region).receive(alerts) : 0);
   }
 
-  /** The directory's notice of the store's region (after a move; repeated until taken): a later revision wins. */
-  setPlacement(storeId: string, placement: StorePlacement): void {
-    this.keepPlacement(storeId, placement);
-  }
-
   /** The store's region: as last noticed, or asked of the directory once (a store that never moved). */
   private async placement(storeId: string): Promise<StorePlacement | null> {
     const known = this.knownPlacement();
     if (known) return known;
     const asked = await directoryStub(this.env).storePlacement(storeId);
-    if (asked) this.keepPlacement(storeId, asked);
+    if (asked) this.setPlacement(storeId, asked);
     return this.knownPlacement() ?? asked;
   }
 
@@ -212,7 +207,8 @@ export class Webhooks extends DurableObject<Env> {
     return this.sql.exec<{ region: string; rev: number }>("SELECT region, rev FROM placement WHERE id = 1").toArray()[0] ?? null;
   }
 
-  private keepPlacement(storeId: string, placement: StorePlacement): void {
+  /** The directory's notice of the store's region (after a move; repeated until taken), or its answer: a later revision wins. */
+  setPlacement(storeId: string, placement: StorePlacement): void {
     if (!isNewerPlacement(this.knownPlacement(), placement)) return;
     this.sql.exec(
       "INSERT INTO placement (id, store_id, region, rev) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET region = excluded.region, rev = excluded.rev",
