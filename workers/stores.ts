@@ -14,9 +14,7 @@ export const directory = directoryStub;
 export async function findStore(env: Pick<Env, "DIRECTORY">, storeId: string): Promise<StoreRecord | null> {
   const hit = cache.get(storeId);
   if (hit && Date.now() - hit.at < STORE_CACHE_MS) return hit.store;
-  const store = await directory(env).getStore(storeId);
-  remember(storeId, store);
-  return store;
+  return findStoreNow(env, storeId);
 }
 
 /** The directory's record now, past the cache (where a store's region must be current: webhooks). */
@@ -32,6 +30,13 @@ export async function requireStore(env: Pick<Env, "DIRECTORY">, storeId: string)
   const store = await findStore(env, storeId);
   if (!store) throw noSuchStore(storeId);
   return store;
+}
+
+/** Every named store exists: one listing of the directory for many ids (404 naming those that do not). */
+export async function requireStores(env: Pick<Env, "DIRECTORY">, storeIds: readonly string[]): Promise<void> {
+  const known = new Set((await directory(env).listStores()).map((store) => store.storeId));
+  const missing = storeIds.filter((storeId) => !known.has(storeId));
+  if (missing.length > 0) throw new ApiError("not_found", `no store ${missing.join(", ")}`, { storeIds: missing });
 }
 
 export function remember(storeId: string, store: StoreRecord | null): void {

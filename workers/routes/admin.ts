@@ -12,7 +12,7 @@ import { SWEEP_AGE_MS, sweepUnownedHolds } from "../holds";
 import { mintToken } from "../auth/tokens";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, errorResponses, newRouter } from "../router";
-import { directory } from "../stores";
+import { requireStores } from "../stores";
 
 const mint = createRoute({
   method: "post",
@@ -68,6 +68,7 @@ export const admin = newRouter()
     const body = c.req.valid("json") ?? {};
     const pagedAsked = body.limit !== undefined || body.cursor !== undefined;
     if (pagedAsked) oneStore(body.storeIds);
+    // A run over a store that does not exist would be recorded as clean.
     if (body.storeIds) await requireStores(c.env, body.storeIds);
     const paged = pagedAsked ? await reconcilePage(c.env, body) : undefined;
     const options = { ...(body.storeIds ? { storeIds: body.storeIds } : {}), ...(paged ? { page: paged.page } : {}), repair: body.repair === true, trigger: "admin" };
@@ -80,13 +81,6 @@ export const admin = newRouter()
     const body = c.req.valid("json") ?? {};
     return c.json(await sweepUnownedHolds(c.env, body.olderThanSeconds !== undefined ? body.olderThanSeconds * 1000 : SWEEP_AGE_MS), 200);
   });
-
-/** Every named store exists (404 naming those that do not): a run over a store that is not would be recorded as clean. */
-async function requireStores(env: Env, storeIds: string[]): Promise<void> {
-  const known = new Set((await directory(env).listStores()).map((store) => store.storeId));
-  const missing = storeIds.filter((storeId) => !known.has(storeId));
-  if (missing.length > 0) throw new ApiError("not_found", `no store ${missing.join(", ")}`, { storeIds: missing });
-}
 
 /** A paged reconciliation (limit, cursor) names exactly one store: that store. */
 function oneStore(storeIds: string[] | undefined): string {

@@ -12,6 +12,7 @@ import { openReportingDb, reportingUnavailable, type ReportingDb } from "../repo
 import { encodeCursor, isTimestamp, reportCursor, respondPage } from "../reporting/respond";
 import { reportScope, type ReportScope } from "../reporting/scope";
 import { bearer, errorResponses, newRouter } from "../router";
+import { requireStore } from "../stores";
 import type { AppBindings } from "../types";
 import { createMiddleware } from "hono/factory";
 
@@ -225,7 +226,7 @@ reports
   .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
-    await reportScope(c.env, c.get("principal")!, { storeId: query.storeId });
+    if (query.storeId) await requireStore(c.env, query.storeId);
     const db = reportingDb(c);
     const conditions: SQL[] = [];
     if (query.storeId) conditions.push(eq(reconciliationRuns.storeId, query.storeId));
