@@ -79,19 +79,18 @@ function mayManage(principal: Principal, region: string): boolean {
 }
 
 /**
- * The webhook and where it lives. A store's webhook is managed in its store's current region
- * (read from the directory, not the Worker's cache: it may have just moved) and shows that
- * region; a webhook outside the caller's regions answers like a missing one.
+ * Where an existing webhook the caller may manage lives. A store's webhook is managed in its
+ * store's current region (read from the directory, not the Worker's cache: it may have just
+ * moved); a webhook outside the caller's regions answers like a missing one.
  */
-async function scopedHook(env: Env, principal: Principal, id: string): Promise<{ hook: WebhookView; home: WebhookHome }> {
+async function scopedHook(env: Env, principal: Principal, id: string): Promise<WebhookHome> {
   const home = webhookHomeOf(id);
   let region: string | undefined;
   if (home?.kind === "region") region = home.region;
   else if (home?.kind === "store") region = (await findStoreNow(env, home.storeId))?.region;
   const known = home && region && (REGION_NAMES as readonly string[]).includes(region) && mayManage(principal, region);
-  const hook = known ? await webhooksHomeStub(env, home).get(id) : null;
-  if (!hook) throw new ApiError("not_found", `no webhook ${id}`);
-  return { hook: { ...hook, region: region! }, home: home! };
+  if (!known || !(await webhooksHomeStub(env, home).get(id))) throw new ApiError("not_found", `no webhook ${id}`);
+  return home;
 }
 
 /** A region's webhooks: its own object's, and those of its stores that have store subscriptions. */
@@ -133,20 +132,20 @@ export const webhooks = newRouter()
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid("param");
-    const { home } = await scopedHook(c.env, c.get("principal")!, id);
+    const home = await scopedHook(c.env, c.get("principal")!, id);
     await webhooksHomeStub(c.env, home).remove(id);
     return c.body(null, 204);
   })
   .openapi(deliveries, async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const { home } = await scopedHook(c.env, c.get("principal")!, id);
+    const home = await scopedHook(c.env, c.get("principal")!, id);
     const items = await webhooksHomeStub(c.env, home).deliveries(id, query.limit, query.before ? Number(query.before.slice(1)) : undefined);
     return c.json({ items, next: items.length === query.limit ? items.at(-1)!.deliveryId : null }, 200);
   })
   .openapi(replay, async (c) => {
     const { id, deliveryId } = c.req.valid("param");
-    const { home } = await scopedHook(c.env, c.get("principal")!, id);
+    const home = await scopedHook(c.env, c.get("principal")!, id);
     const delivery = await webhooksHomeStub(c.env, home).replay(id, deliveryId);
     if (!delivery) throw new ApiError("not_found", `no delivery ${deliveryId} for webhook ${id}`);
     return c.json(delivery, 200);
