@@ -64,25 +64,28 @@ function unwrap(reply: ReservationReply): { created: boolean; reservation: Reser
   return reply;
 }
 
+/** Store tokens and managers see some stores; admins and services every store. */
+const hasStoreScope = (principal: Principal | undefined) => principal?.role === "store" || principal?.role === "manager";
+
 /**
  * Every store an order names must exist (404 naming it: not a shortage of a cell no store
  * has); store tokens act only on their own stores, managers only read their regions'.
  */
 async function checkItemStores(env: Env, principal: Principal | undefined, items: Array<{ storeId: string }>): Promise<void> {
   const storeIds = [...new Set(items.map((item) => item.storeId))];
-  const scoped = principal?.role === "store" || principal?.role === "manager";
+  const scoped = hasStoreScope(principal);
   await Promise.all(storeIds.map((storeId) => (scoped ? storeInScope(env, principal, storeId, canReadStore) : requireStore(env, storeId))));
 }
 
 /** A reservation at stores the caller may not see reads as missing. */
 async function checkReservationInScope(env: Env, principal: Principal | undefined, reservation: ReservationView): Promise<void> {
-  if (principal?.role !== "store" && principal?.role !== "manager") return;
+  if (!hasStoreScope(principal)) return;
   await hiddenOutsideScope(checkItemStores(env, principal, reservation.items), () => new ApiError("not_found", `no reservation ${reservation.reservationId}`));
 }
 
 /** Reads the reservation to check scope, for the roles whose scope is narrower than "any store". */
 async function scopedReservation(env: Env, principal: Principal | undefined, reservationId: string): Promise<void> {
-  if (principal?.role !== "store" && principal?.role !== "manager") return;
+  if (!hasStoreScope(principal)) return;
   const { reservation } = unwrap(await reservationStub(env, reservationId).get(reservationId));
   await checkReservationInScope(env, principal, reservation);
 }
