@@ -5,10 +5,12 @@ import { z } from "@hono/zod-openapi";
  * (JSON can carry one as `\ud800`). With the `u` flag a paired surrogate is one code point,
  * so `\p{Cs}` matches only a lone one.
  */
-const NOT_STORABLE = /\u0000|\p{Cs}/gu;
+const NOT_STORABLE = /\u0000|\p{Cs}/u;
+const EVERY_NOT_STORABLE = new RegExp(NOT_STORABLE.source, "gu");
+
 /** Whether Postgres can store this text as it is (no NUL, no unpaired surrogate). */
 export function isStorable(text: string): boolean {
-  return !/\u0000|\p{Cs}/u.test(text);
+  return !NOT_STORABLE.test(text);
 }
 
 /** Those, and the other control characters, which no name needs; a note may hold tabs and line breaks. */
@@ -32,7 +34,7 @@ export function plainText(max: number, { lines = false } = {}) {
  * before the API refused such text.
  */
 export function storable<T>(value: T): T {
-  if (typeof value === "string") return value.replace(NOT_STORABLE, "\uFFFD") as T;
+  if (typeof value === "string") return value.replace(EVERY_NOT_STORABLE, "\uFFFD") as T;
   if (Array.isArray(value)) return value.map(storable) as T;
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, entry]) => [storable(key), storable(entry)])) as T;
