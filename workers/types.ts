@@ -8,6 +8,8 @@ export interface AppBindings {
     requestId: string;
     /** Who is calling; absent for anonymous callers of public routes. */
     principal?: Principal;
+    /** The bearer token as sent (the header's, or the live feed's `access_token`): what the rate limiter counts by. */
+    token?: string;
     /** True when the caller used the bootstrap ADMIN_TOKEN (not a minted token). */
     bootstrapAdmin?: boolean;
     /** The region this request is served for (see middleware/region.ts). */

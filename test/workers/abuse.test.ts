@@ -58,6 +58,13 @@ describe("abuse controls", () => {
     expect(live.status).toBe(101);
     live.webSocket!.accept();
     live.webSocket!.close(1000);
+    // And a token used up through the header is used up as access_token too: one count per token.
+    let limited429 = false;
+    for (let i = 0; i < tries(200) && !limited429; i++) limited429 = (await api("GET", "/v1/health", { token: store })).status === 429;
+    expect(limited429).toBe(true);
+    const again = await SELF.fetch(`http://inventory.test/v1/stores/${storeId}/live?access_token=${store}`, { headers: { upgrade: "websocket" } });
+    expect(again.status).toBe(429);
+    await again.text();
   });
 
   it("grants CORS only to the configured origins", async () => {

@@ -28,6 +28,7 @@ export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
     const authenticated = await authenticateToken(token, c.env);
     if (!authenticated) throw new ApiError("unauthorized", "the token is not valid or has expired");
     c.set("principal", authenticated.principal);
+    c.set("token", token);
     c.set("bootstrapAdmin", authenticated.bootstrap);
   }
   await next();

@@ -25,8 +25,8 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
     key = c.req.header("cf-connecting-ip");
   } else if (!c.get("bootstrapAdmin") && c.env.TOKEN_LIMITER) {
     limiter = c.env.TOKEN_LIMITER;
-    const token = c.req.header("authorization") ?? c.req.query("access_token") ?? "";
-    key = `token:${await digest(token)}`;
+    // The token itself, read once by `authenticate`: the same token counts once, however it was sent.
+    key = `token:${await digest(c.get("token") ?? "")}`;
   }
   if (limiter && key) {
     const { success } = await limiter.limit({ key });
