@@ -75,8 +75,6 @@ export type StockReportParams = QueryInput<typeof StockReportQuery>;
 export type MovementsReportParams = QueryInput<typeof MovementsQuery>;
 export type ReservationsReportParams = QueryInput<typeof ReservationsReportQuery>;
 export type ListReportParams = QueryInput<typeof ScopedListQuery>;
-/** The channel-usage and queue-lag reports' parameters: they page like the others now (`limit`, `cursor`). */
-export type ScopeReportParams = ListReportParams;
 
 /** A JSON report page whose rows are the reporting database's rows (schema/db/tables.ts). */
 export type ReportPageOf<Row> = Omit<Out<typeof ReportPage>, "items"> & { items: Row[] };
