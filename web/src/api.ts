@@ -98,15 +98,20 @@ export const api = {
   liveUrl: (storeId: string, after: number) => client.stores.liveUrl(storeId, { after }),
 };
 
-/** Every page of a report, up to `maxPages` (the overview's totals need whole regions). */
-export async function allPages<T>(name: ReportName, query: Query, maxPages = 20): Promise<T[]> {
-  const items: T[] = [];
+/** A report's pages of 1,000 rows, one after another, up to `maxPages`. */
+export async function* reportPages<T>(name: ReportName, query: Query, maxPages = 20) {
   let cursor: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const result = await api.report<T>(name, { ...query, limit: 1000, cursor });
-    items.push(...result.items);
-    if (!result.next) break;
+    yield result;
+    if (!result.next) return;
     cursor = result.next;
   }
+}
+
+/** Every page of a report, up to `maxPages` (the overview's totals need whole regions). */
+export async function allPages<T>(name: ReportName, query: Query, maxPages = 20): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of reportPages<T>(name, query, maxPages)) items.push(...page.items);
   return items;
 }

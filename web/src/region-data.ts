@@ -1,6 +1,6 @@
 // What the overview needs of a region, each loaded on its own so one slow or failing report
 // leaves the other panels working.
-import { allPages, api, type Oversell, type Store } from "./api";
+import { allPages, api, reportPages, type Oversell, type Store } from "./api";
 import { isLowStock, lowStockSource, type LowStockSource } from "./low-stock";
 
 export interface StockRow {
@@ -84,16 +84,12 @@ export interface QueueLag {
   deadLetters?: number;
 }
 
-/** Every store's lag (the report pages by store, up to 20 pages of 1,000), and the dead letters' count the first page carries. */
+/** Every store's lag (the report pages by store), and the dead letters' count each page carries. */
 export async function loadQueueLag(region: string): Promise<QueueLag> {
   const lag: QueueLag = { items: [] };
-  let cursor: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const result = (await api.report("queue-lag", { region, limit: 1000, cursor })) as unknown as QueueLag & { next: string | null };
-    lag.items.push(...result.items);
-    if (page === 0 && result.deadLetters !== undefined) lag.deadLetters = result.deadLetters;
-    if (!result.next) break;
-    cursor = result.next;
+  for await (const page of reportPages<QueueLag["items"][number]>("queue-lag", { region })) {
+    lag.items.push(...page.items);
+    if (typeof page.deadLetters === "number") lag.deadLetters = page.deadLetters;
   }
   return lag;
 }
