@@ -54,23 +54,4 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
-/** RFC 4180 CSV (quoted fields, doubled quotes) into rows of fields. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') (field += '"', index++);
-      else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") (row.push(field), (field = ""));
-    else if (char === "\n") (row.push(field.replace(/\r$/, "")), rows.push(row), (row = []), (field = ""));
-    else field += char;
-  }
-  if (field || row.length) (row.push(field), rows.push(row));
-  return rows;
-}
+export { parseCsv } from "../support/csv";

@@ -1,28 +1,8 @@
 // Every CSV the service writes neutralises text a spreadsheet would run as a formula
 // (OWASP CSV Injection), and keeps numbers plain.
 import { describe, expect, it } from "vitest";
+import { parseCsv } from "../support/csv";
 import { ADMIN, allocate, api, eventually, putStore, unique } from "./helpers";
-
-/** RFC 4180 lines (CRLF) into their cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += ch;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
 
 describe("CSV formula injection", () => {
   it("neutralises a return's reason in the movements CSV, keeps negative deltas plain, and keeps the export's negative levels plain", async () => {
