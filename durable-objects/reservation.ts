@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { cellStub } from "./stubs";
 import {
+  ABANDONED_REASON,
   STEP_TARGET,
   SETTLED_PHASES,
   decideTransition,
@@ -397,9 +398,12 @@ class ReservationBook {
     await this.saveSettled({ ...record, phase: STEP_TARGET[record.phase], updatedAt: new Date().toISOString() });
   }
 
-  /** Releases a hold in each of these cells; a cell that never held it has nothing to do. */
+  /**
+   * Gives back an attempt's hold in each of these cells (the attempt never became a
+   * reservation: `abandoned`); a cell that never held it has nothing to do.
+   */
   private async releaseHold(holdId: string, cells: CellKey[]): Promise<void> {
-    const replies = await this.callCells(cells, () => ({ type: "release", holdId, reason: "released" }));
+    const replies = await this.callCells(cells, () => ({ type: "release", holdId, reason: ABANDONED_REASON }));
     for (const reply of replies) {
       if (reply.status === "rejected") throw reply.reason;
       // A hold already confirmed under this id was taken by an earlier use of the id, settled

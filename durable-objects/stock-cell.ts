@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import {
   applyCommand,
+  attemptOfHold,
   availableFor,
   emptyCell,
   replayEvents,
@@ -220,7 +221,10 @@ export class StockCell extends DurableObject<Env> {
       const made = eventWithAlerts(bands, after, change);
       const event = made.event;
       bands = made.bands;
-      if (hold && change.kind === "hold") event.expiresAt = hold.expiresAt;
+      if (hold) {
+        event.attempt = attemptOfHold(hold.holdId);
+        if (change.kind === "hold") event.expiresAt = hold.expiresAt;
+      }
       if (oversell) {
         const id = recordOversell(this.sql, oversell, event);
         if (id) event.oversell = { id, transition: oversell, shortfall: Math.max(0, after.reserved - after.onHand) };

@@ -3,14 +3,14 @@ import { confirm, hold, release, type HoldRequest } from "./holds";
 import { applyOperation, type CellOp, type OpCommand, type OpLookup } from "./operations";
 import { oversellTransition, type OversellTransition } from "./oversell";
 import { adjust, setOnHand, setSoldOut, type AdjustRequest } from "./stock-changes";
-import type { CellChange, CellState, DomainError, Hold } from "./types";
+import type { CellChange, CellState, DomainError, Hold, ReleaseReason } from "./types";
 
 /** Everything that can change a stock cell. The Durable Object only ever calls `applyCommand`. */
 export type CellCommand =
   | ({ type: "allocate" } & AllocationRequest)
   | ({ type: "hold" } & HoldRequest)
   | { type: "confirm"; holdId: string }
-  | { type: "release"; holdId: string; reason: "released" | "expired" }
+  | { type: "release"; holdId: string; reason: ReleaseReason }
   | ({ type: "adjust" } & AdjustRequest)
   | { type: "set"; onHand: number; eventId?: string; reason?: string }
   | { type: "soldOut"; value: boolean; eventId?: string }

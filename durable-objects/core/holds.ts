@@ -2,7 +2,7 @@ import { unavailableReason, availableFor } from "./availability";
 import { freeTarget } from "./buckets";
 import { borrowable } from "./shared-pool";
 import { bucketOf, cloneCell } from "./state";
-import type { CellChange, CellState, DomainError, Hold } from "./types";
+import type { CellChange, CellState, DomainError, Hold, ReleaseReason } from "./types";
 
 export interface HoldRequest {
   holdId: string;
@@ -122,7 +122,7 @@ export function release(
   state: CellState,
   current: Hold | undefined,
   holdId: string,
-  reason: "released" | "expired",
+  reason: ReleaseReason,
   now: string,
 ): HoldOutcome {
   if (!current) return missing(holdId);
@@ -139,6 +139,7 @@ export function release(
   bucket.borrowed = Math.max(0, bucket.borrowed - toShared);
   next.shared += toShared;
   bump(next, now);
-  const done: Hold = { ...current, status: reason, updatedAt: now };
-  return { ok: true, state: next, hold: done, change: changeOf(reason === "expired" ? "expire" : "release", state, next, done, now) };
+  const done: Hold = { ...current, status: reason === "expired" ? "expired" : "released", updatedAt: now };
+  const change = changeOf(reason === "expired" ? "expire" : "release", state, next, done, now);
+  return { ok: true, state: next, hold: done, change: reason === "abandoned" ? { ...change, reason } : change };
 }

@@ -87,6 +87,12 @@ export function holdIdOf(record: Pick<ReservationRecord, "reservationId" | "atte
   return `${record.reservationId}#${record.attempt}`;
 }
 
+/** The attempt a hold id belongs to (`holdIdOf`'s number); 0 for a hold id of another form. */
+export function attemptOfHold(holdId: string): number {
+  const match = /#(\d+)$/.exec(holdId);
+  return match ? Number(match[1]) : 0;
+}
+
 const itemKey = (item: RequestedItem) => `${item.storeId ?? "*"}\u0000${item.sku}\u0000${item.qty}`;
 
 /** The same reservation id with the same content is a retry; anything else is a conflict. */

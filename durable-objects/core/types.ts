@@ -73,6 +73,15 @@ export interface AlertBands {
 
 export type HoldStatus = "held" | "confirmed" | "released" | "expired";
 
+/**
+ * Why a hold is given back: the order was released, it expired, or the attempt that held it
+ * never became a reservation (`abandoned`: another item was short, or the creation was cut
+ * off and swept). An abandoned hold ends `released` in the cell; its ledger row carries the
+ * reason, so the reports can tell a reservation's release from an attempt's undo.
+ */
+export type ReleaseReason = "released" | "expired" | "abandoned";
+export const ABANDONED_REASON = "abandoned" satisfies ReleaseReason;
+
 /** Units one reservation holds in this cell, and the buckets they came from. */
 export interface Hold {
   holdId: string;

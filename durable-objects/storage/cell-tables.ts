@@ -110,6 +110,12 @@ export interface CellEvent extends CellChange {
   oversell?: { id: string; transition: "opened" | "worsened" | "healed"; shortfall: number };
   /** A hold's expiry, for the reporting side's reservations. */
   expiresAt?: string;
+  /**
+   * The reservation attempt a hold's change belongs to (`attemptOfHold`), for the reporting
+   * side's reservations: an id whose attempt was refused or cut off is tried again under the
+   * next attempt, and the report follows the latest.
+   */
+  attempt?: number;
   /** Threshold events this change caused (low stock, sold out, back in stock, oversold). */
   alerts?: Alert[];
 }

@@ -79,13 +79,15 @@ export const movements = pgTable(
   ],
 );
 
-/** One row per reservation and cell, from the cells' hold / confirm / release / expire events. */
+/** One row per reservation and cell, from the cells' hold / confirm / release / expire events (status `abandoned`: an attempt that never became the reservation). */
 export const reservations = pgTable(
   "reservations",
   {
     reservationId: text("reservation_id").notNull(),
     storeId: text("store_id").notNull(),
     sku: text("sku").notNull(),
+    /** The reservation's attempt the row follows (a refused or cut-off attempt is tried again under the next). */
+    attempt: integer("attempt").notNull().default(0),
     channel: text("channel"),
     qty: integer("qty").notNull(),
     status: text("status").notNull(),

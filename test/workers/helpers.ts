@@ -1,10 +1,13 @@
 import { SELF, env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { and, asc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { holdIdOf, type ReservationRecord } from "../../durable-objects/core";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
 import { cellStub, reservationStub } from "../../durable-objects/stubs";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
+import { movements } from "../../schema/db/tables";
+import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
 import { TEST_ADMIN_TOKEN } from "../constants";
 
@@ -229,4 +232,17 @@ export function receiptEvent(storeId: string, sku: string, seq: number, onHand =
     reservedAfter: 0,
     after: { onHand, reserved: 0, soldOut: false, shared: onHand, free: {}, quotas: {} },
   };
+}
+
+/** Runs `work` against the reporting database the Worker writes to. */
+export const reportingQuery = <T>(work: Parameters<typeof withReportingDb<T>>[1]) => withReportingDb(env, work);
+
+/** The cell's movements in the reporting database, once it holds every change (one per version); movements are a batch's last write. */
+export async function settledMovements(storeId: string, sku: string, timeoutMs = 30_000) {
+  const cell = await readCell(storeId, sku);
+  return eventually(
+    () => reportingQuery((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq))),
+    (rows) => rows.length === cell.version,
+    timeoutMs,
+  );
 }

@@ -1,20 +1,7 @@
-import { env } from "cloudflare:test";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { cells, movements } from "../../schema/db/tables";
-import { withReportingDb } from "../../workers/reporting/db";
-import { ADMIN, allocate, api, eventually, putStore, readCell, unique } from "./helpers";
-
-const query = <T>(work: Parameters<typeof withReportingDb<T>>[1]) => withReportingDb(env, work);
-
-async function settled(storeId: string, sku: string) {
-  const cell = await readCell(storeId, sku);
-  return eventually(
-    () => query((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq))),
-    (rows) => rows.length === cell.version,
-    30_000,
-  );
-}
+import { cells } from "../../schema/db/tables";
+import { ADMIN, allocate, api, eventually, putStore, reportingQuery, settledMovements, unique } from "./helpers";
 
 /** Two new stores with one SKU allocated at each: the source and the destination of transfers. */
 async function twoStores(onHand: { from: number; to: number }) {
@@ -44,14 +31,14 @@ describe("returns and transfers in the reports", () => {
     const returnId = unique("rma");
     expect((await api("POST", `/v1/stores/${to}/returns`, { token: ADMIN, body: { returnId, items: [{ sku, qty: 2 }], reason: "customer_return" } })).status).toBe(201);
 
-    const source = await settled(from, sku);
+    const source = await settledMovements(from, sku);
     expect(source.map((row) => [row.kind, row.onHandAfter - row.onHandBefore, row.reference, row.reason])).toEqual([
       ["allocate", 40, null, null],
       ["transfer_out", -10, `transfer:${transferId}#1`, "transfer"],
       ["transfer_loss", 0, `transfer:${transferId}#1`, "broken"],
     ]);
     expect(source[2]!.qty).toBe(2);
-    const destination = await settled(to, sku);
+    const destination = await settledMovements(to, sku);
     expect(destination.map((row) => [row.kind, row.onHandAfter - row.onHandBefore, row.reference])).toEqual([
       ["allocate", 0, null],
       ["transfer_expected", 0, `transfer:${transferId}#1`],
@@ -59,7 +46,7 @@ describe("returns and transfers in the reports", () => {
       ["return", 2, `return:${returnId}`],
     ]);
     const snapshot = await eventually(
-      () => query((db) => db.select().from(cells).where(and(eq(cells.storeId, to), eq(cells.sku, sku)))),
+      () => reportingQuery((db) => db.select().from(cells).where(and(eq(cells.storeId, to), eq(cells.sku, sku)))),
       (rows) => rows[0]?.version === 4,
     );
     expect(snapshot[0]).toMatchObject({ onHand: 10, incoming: 0, inTransit: 0 });
@@ -78,8 +65,8 @@ describe("returns and transfers in the reports", () => {
     for (const transferId of [first, lookalike]) await ship(transferId, stores, 3);
     const returnId = unique("rma");
     expect((await api("POST", `/v1/stores/${from}/returns`, { token: ADMIN, body: { returnId, items: [{ sku, qty: 1 }], reason: "customer_return" } })).status).toBe(201);
-    await settled(from, sku);
-    await settled(to, sku);
+    await settledMovements(from, sku);
+    await settledMovements(to, sku);
 
     const report = async (params: string) => {
       const page = await api("GET", `/v1/reports/movements?sku=${sku}&${params}`, { token: ADMIN });
@@ -127,8 +114,8 @@ describe("returns and transfers in the reports", () => {
     for (const reason of [damaged, "Damaged boxes"]) {
       expect((await api("POST", `/v1/stores/${to}/returns`, { token: ADMIN, body: { returnId: unique("rma"), items: [{ sku, qty: 1 }], reason } })).status).toBe(201);
     }
-    await settled(from, sku);
-    await settled(to, sku);
+    await settledMovements(from, sku);
+    await settledMovements(to, sku);
 
     const byReason = async (reason: string) => {
       const page = await api("GET", `/v1/reports/movements?sku=${sku}&reason=${encodeURIComponent(reason)}`, { token: ADMIN });
@@ -157,7 +144,7 @@ describe("returns and transfers in the reports", () => {
     const { from, to, sku } = stores;
     await ship(unique("tr"), stores, 4);
     const rows = await eventually(
-      () => query((db) => db.select().from(cells).where(eq(cells.sku, sku))),
+      () => reportingQuery((db) => db.select().from(cells).where(eq(cells.sku, sku))),
       (found) => found.length === 2 && found.every((row) => row.version === 2),
       30_000,
     );

@@ -3,20 +3,15 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cells, deadLetters, movements, reservations, stores } from "../../schema/db/tables";
 import worker from "../../workers/index";
-import { withReportingDb } from "../../workers/reporting/db";
+import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { ADMIN, api, databaseFaults, eventually, freshCell, minutesFromNow, readCell, receiptEvent, reserve, sendEvents, unique } from "./helpers";
+import { ADMIN, api, databaseFaults, eventually, freshCell, minutesFromNow, readCell, receiptEvent, reportingQuery, reserve, sendEvents, settledMovements, unique } from "./helpers";
 
-const query = <T>(work: Parameters<typeof withReportingDb<T>>[1]) => withReportingDb(env, work);
+/** A timestamp as Postgres gave it, as the ISO string it was sent as. */
+const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
 
 function movementsOf(storeId: string, sku: string) {
-  return query((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq)));
-}
-
-/** Waits until the reporting database holds every change of the cell (one movement per version). */
-async function settled(storeId: string, sku: string) {
-  const cell = await readCell(storeId, sku);
-  return eventually(() => movementsOf(storeId, sku), (rows) => rows.length === cell.version, 20_000);
+  return reportingQuery((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq)));
 }
 
 async function deliver(queue: string, bodies: InventoryMessage[]) {
@@ -45,7 +40,7 @@ describe("outbox → queue → Postgres", () => {
     await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: 5, reason: "receive" } });
     await sendEvents(storeId, [{ eventId: unique("pos"), at: minutesFromNow(-1), type: "sale", sku, qty: 1 }]);
 
-    const rows = await settled(storeId, sku);
+    const rows = await settledMovements(storeId, sku);
     expect(rows.map((row) => [row.seq, row.kind, row.onHandAfter, row.reservedAfter])).toEqual([
       [1, "allocate", 100, 0],
       [2, "hold", 100, 3],
@@ -59,16 +54,16 @@ describe("outbox → queue → Postgres", () => {
     expect(rows.every((row) => row.eventId === `${storeId}/${sku}/${row.seq}`)).toBe(true);
 
     const cell = await readCell(storeId, sku);
-    const [snapshot] = await query((db) => db.select().from(cells).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
+    const [snapshot] = await reportingQuery((db) => db.select().from(cells).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
     expect(snapshot).toMatchObject({ version: cell.version, onHand: 101, reserved: 0, soldOut: false, oversold: false, shared: cell.free.shared });
     expect(snapshot!.quotas).toEqual({ online: 30, pos: 40 });
 
-    const reservationRows = await query((db) => db.select().from(reservations).where(eq(reservations.storeId, storeId)).orderBy(asc(reservations.createdAt)));
+    const reservationRows = await reportingQuery((db) => db.select().from(reservations).where(eq(reservations.storeId, storeId)).orderBy(asc(reservations.createdAt)));
     expect(reservationRows.map((row) => [row.reservationId, row.status, row.qty, row.channel])).toEqual([
       [kept, "confirmed", 3, "online"],
       [dropped, "released", 2, "pos"],
     ]);
-    const storeRows = await eventually(() => query((db) => db.select().from(stores).where(eq(stores.storeId, storeId))), (found) => found.length === 1);
+    const storeRows = await eventually(() => reportingQuery((db) => db.select().from(stores).where(eq(stores.storeId, storeId))), (found) => found.length === 1);
     expect(storeRows[0]).toMatchObject({ region: "eu-central", timezone: "Europe/Berlin" });
   });
 
@@ -86,8 +81,36 @@ describe("outbox → queue → Postgres", () => {
 
     const rows = await movementsOf(storeId, sku);
     expect(rows.map((row) => row.seq)).toEqual([1, 2, 3]);
-    const [snapshot] = await query((db) => db.select().from(cells).where(eq(cells.storeId, storeId)));
+    const [snapshot] = await reportingQuery((db) => db.select().from(cells).where(eq(cells.storeId, storeId)));
     expect(snapshot).toMatchObject({ version: 3, onHand: 13 });
+  });
+
+  it("follows a reservation's latest attempt in a cell whatever order its events arrive in, and merges redeliveries", async () => {
+    const storeId = unique("synthetic");
+    const sku = unique("sku");
+    const reservationId = unique("order");
+    const at = (second: number) => new Date(Date.UTC(2026, 10, 24, 10, 0, second)).toISOString();
+    const holdEvent = (seq: number, fields: Partial<CellEvent>): CellEvent => ({ ...receiptEvent(storeId, sku, seq, 10), reservationId, delta: undefined, reason: undefined, at: at(seq), ...fields });
+    const firstHold = holdEvent(1, { kind: "hold", attempt: 1, qty: 1, channel: "online", expiresAt: at(100) });
+    const firstUndo = holdEvent(2, { kind: "release", attempt: 1, qty: 1, channel: "online", reason: "abandoned" });
+    const secondHold = holdEvent(3, { kind: "hold", attempt: 2, qty: 3, channel: "pos", expiresAt: at(200) });
+    const secondConfirm = holdEvent(4, { kind: "confirm", attempt: 2, qty: 3, channel: "pos" });
+    const message = (...events: CellEvent[]) => ({ kind: "cell-events", events }) satisfies InventoryMessage;
+    const row = async () => (await reportingQuery((db) => db.select().from(reservations).where(eq(reservations.reservationId, reservationId))));
+
+    // The first attempt alone: abandoned (never a reservation).
+    expect((await deliver("inventory-events", [message(firstHold, firstUndo)])).ackAll).toBe(true);
+    expect(await row()).toEqual([expect.objectContaining({ attempt: 1, status: "abandoned", qty: 1 })]);
+    // The second attempt's confirm before its hold, then the first attempt again: the second attempt's row.
+    expect((await deliver("inventory-events", [message(secondConfirm)])).ackAll).toBe(true);
+    expect((await deliver("inventory-events", [message(firstHold, firstUndo), message(secondHold)])).ackAll).toBe(true);
+    const expected = { attempt: 2, status: "confirmed", qty: 3, channel: "pos", createdAt: at(3), expiresAt: at(200), endedAt: at(4) };
+    const normalised = (rows: Awaited<ReturnType<typeof row>>) =>
+      rows.map((found) => ({ ...found, createdAt: iso(found.createdAt), expiresAt: iso(found.expiresAt), endedAt: iso(found.endedAt) }));
+    expect(normalised(await row())).toEqual([expect.objectContaining(expected)]);
+    // Everything at once, in one batch and in any order: the same row.
+    expect((await deliver("inventory-events", [message(secondConfirm, firstHold), message(secondHold, firstUndo)])).ackAll).toBe(true);
+    expect(normalised(await row())).toEqual([expect.objectContaining(expected)]);
   });
 
   it("retries a batch when Postgres fails, and applies it once it is back", async () => {
@@ -136,7 +159,7 @@ describe("outbox → queue → Postgres", () => {
     const event = receiptEvent(storeId, "x", 1, 1);
     const body = { kind: "cell-events", eventsJson: JSON.stringify([event]) } satisfies InventoryMessage;
     expect((await deliver("inventory-events-dlq", [body])).ackAll).toBe(true);
-    const rows = await query((db) => db.select().from(deadLetters));
+    const rows = await reportingQuery((db) => db.select().from(deadLetters));
     expect(rows.find((row) => JSON.stringify(row.body).includes(storeId))?.body).toEqual({ kind: "cell-events", events: [event] });
     const report = await api("GET", "/v1/reports/dead-letters?limit=1000", { token: ADMIN });
     expect(report.status).toBe(200);
@@ -149,11 +172,11 @@ describe("outbox → queue → Postgres", () => {
     const store = { storeId, name: "a\u0000b\ud800c\ud83d\ude00", region: "oceania", covers: [], timezone: "UTC", priority: 100, updatedAt: new Date().toISOString() };
     const body = { kind: "stores", stores: [store] } satisfies InventoryMessage;
     expect((await deliver("inventory-events-dlq", [body])).ackAll).toBe(true);
-    const dead = await query((db) => db.select().from(deadLetters));
+    const dead = await reportingQuery((db) => db.select().from(deadLetters));
     expect(dead.find((row) => JSON.stringify(row.body).includes(storeId))?.body).toEqual({ kind: "stores", stores: [{ ...store, name: "a\ufffdb\ufffdc\ud83d\ude00" }] });
 
     expect((await deliver("inventory-events", [body])).ackAll).toBe(true);
-    const [row] = await query((db) => db.select().from(stores).where(eq(stores.storeId, storeId)));
+    const [row] = await reportingQuery((db) => db.select().from(stores).where(eq(stores.storeId, storeId)));
     expect(row?.name).toBe("a\ufffdb\ufffdc\ud83d\ude00");
   });
 });
@@ -161,7 +184,7 @@ describe("outbox → queue → Postgres", () => {
 describe("with the reporting database down", () => {
   it("keeps taking reservations and store events; when it returns every event arrives once and reconciliation is clean", async () => {
     const { storeId, sku } = await freshCell();
-    await settled(storeId, sku);
+    await settledMovements(storeId, sku);
     await databaseFaults({ down: true });
 
     const orders = Array.from({ length: 5 }, () => unique("order"));
@@ -197,7 +220,7 @@ describe("with the reporting database down", () => {
     }
 
     await databaseFaults({});
-    const rows = await settled(storeId, sku);
+    const rows = await settledMovements(storeId, sku);
     expect(new Set(rows.map((row) => row.eventId)).size).toBe(rows.length);
     const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
     expect(run.status).toBe(200);
@@ -208,15 +231,15 @@ describe("with the reporting database down", () => {
 describe("reconciliation", () => {
   it("records every difference between a cell and the reporting database", async () => {
     const { storeId, sku } = await freshCell();
-    await settled(storeId, sku);
+    await settledMovements(storeId, sku);
     await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: 1, reason: "receive" } });
-    await settled(storeId, sku);
+    await settledMovements(storeId, sku);
     const clean = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
     expect(clean.body).toMatchObject({ clean: true, differences: [] });
 
     // Damage the reporting side by hand: a wrong snapshot and a lost movement.
-    await query((db) => db.update(cells).set({ onHand: 7 }).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
-    await query((db) => db.delete(movements).where(eq(movements.eventId, `${storeId}/${sku}/2`)));
+    await reportingQuery((db) => db.update(cells).set({ onHand: 7 }).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
+    await reportingQuery((db) => db.delete(movements).where(eq(movements.eventId, `${storeId}/${sku}/2`)));
 
     const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
     expect(run.body.clean).toBe(false);

@@ -81,7 +81,8 @@ export type ReportPageOf<Row> = Omit<Out<typeof ReportPage>, "items"> & { items:
 export type GenericReportPage = Out<typeof ReportPage>;
 export type StockRow = typeof cells.$inferSelect;
 export type MovementRow = typeof movements.$inferSelect;
-export type ReservationRow = typeof reservations.$inferSelect;
+/** A reservations report row (the attempt it follows stays inside). */
+export type ReservationRow = Omit<typeof reservations.$inferSelect, "attempt">;
 export type OversellRow = typeof oversells.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 

@@ -2,12 +2,13 @@ import type { StoreRecord } from "../../durable-objects/directory";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import type { cells, movements, oversells, reservations, stores } from "../../schema/db/tables";
 import { storable } from "../../schema/text";
+import { ABANDONED_REASON } from "../../durable-objects/core/types";
 
 /**
  * Turns a batch of cell events into rows, one list per table, merged within the batch so
  * that each row appears once (Postgres refuses to update a row twice in one statement).
- * Every merge is monotone (highest version, terminal status, largest shortfall, union of
- * causes), so redelivered or reordered events give the same rows.
+ * Every merge is monotone (highest version, latest attempt then terminal status, largest
+ * shortfall, union of causes), so redelivered or reordered events give the same rows.
  */
 
 const TERMINAL: Record<string, string> = { confirm: "confirmed", release: "released", expire: "expired" };
@@ -63,28 +64,40 @@ export function cellRows(events: CellEvent[]): Array<typeof cells.$inferInsert> 
   }));
 }
 
+/**
+ * A reservation's row in a cell follows its latest attempt (a higher attempt replaces the
+ * row); within an attempt the status only moves from pending to a final one. An attempt
+ * given back because it never became a reservation ends `abandoned`, which the report leaves out.
+ */
 export function reservationRows(events: CellEvent[]): Array<typeof reservations.$inferInsert> {
-  const rows = new Map<string, typeof reservations.$inferInsert>();
+  const rows = new Map<string, typeof reservations.$inferInsert & { attempt: number }>();
   for (const event of events) {
     if (!event.reservationId || !["hold", "confirm", "release", "expire"].includes(event.kind)) continue;
     const key = `${event.reservationId}\u0000${event.storeId}\u0000${event.sku}`;
-    const row = rows.get(key) ?? {
-      reservationId: event.reservationId,
-      storeId: event.storeId,
-      sku: event.sku,
-      qty: event.qty ?? 0,
-      status: "pending",
-      channel: null,
-      createdAt: null,
-      expiresAt: null,
-      endedAt: null,
-    };
+    const attempt = event.attempt ?? 0;
+    const seen = rows.get(key);
+    if (seen && seen.attempt > attempt) continue;
+    const row =
+      seen && seen.attempt === attempt
+        ? seen
+        : {
+            reservationId: event.reservationId,
+            storeId: event.storeId,
+            sku: event.sku,
+            attempt,
+            qty: event.qty ?? 0,
+            status: "pending",
+            channel: null,
+            createdAt: null,
+            expiresAt: null,
+            endedAt: null,
+          };
     if (event.kind === "hold") {
       row.channel = event.channel ?? null;
       row.createdAt = event.at;
       row.expiresAt = event.expiresAt ?? null;
     } else if (row.status === "pending") {
-      row.status = TERMINAL[event.kind]!;
+      row.status = event.reason === ABANDONED_REASON ? ABANDONED_REASON : TERMINAL[event.kind]!;
       row.endedAt = event.at;
     }
     rows.set(key, row);

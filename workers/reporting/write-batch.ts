@@ -82,12 +82,16 @@ export async function writeBatch(db: ReportingDb, events: CellEvent[], storeReco
     db,
     reservations,
     reservationRows(events),
+    // A later attempt replaces the row; the same attempt merges forwards; an earlier one is old news.
     sql`ON CONFLICT (reservation_id, store_id, sku) DO UPDATE SET
-        status = CASE WHEN reservations.status = 'pending' THEN excluded.status ELSE reservations.status END,
-        channel = COALESCE(reservations.channel, excluded.channel),
-        created_at = COALESCE(reservations.created_at, excluded.created_at),
-        expires_at = COALESCE(reservations.expires_at, excluded.expires_at),
-        ended_at = COALESCE(reservations.ended_at, excluded.ended_at)`,
+        attempt = excluded.attempt,
+        qty = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.qty ELSE reservations.qty END,
+        status = CASE WHEN excluded.attempt > reservations.attempt OR reservations.status = 'pending' THEN excluded.status ELSE reservations.status END,
+        channel = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.channel ELSE COALESCE(reservations.channel, excluded.channel) END,
+        created_at = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.created_at ELSE COALESCE(reservations.created_at, excluded.created_at) END,
+        expires_at = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.expires_at ELSE COALESCE(reservations.expires_at, excluded.expires_at) END,
+        ended_at = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.ended_at ELSE COALESCE(reservations.ended_at, excluded.ended_at) END
+        WHERE excluded.attempt >= reservations.attempt`,
   );
 
   await insertRows(

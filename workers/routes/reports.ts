@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { ZodObject } from "zod";
-import { and, desc, eq, gte, inArray, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { ABANDONED_REASON } from "../../durable-objects/core/types";
 import { hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
 import { MovementsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
@@ -153,13 +154,16 @@ reports
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     const conditions = scopeConditions(scope, reservations.storeId);
+    // An abandoned attempt never became a reservation (the order was refused, or retried).
+    conditions.push(ne(reservations.status, ABANDONED_REASON));
     if (query.status) conditions.push(eq(reservations.status, query.status));
     if (query.from) conditions.push(gte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.to).toISOString()));
     const after = reportCursor(query.cursor, "the reservations report", 3);
     if (after) conditions.push(sql`(${reservations.reservationId}, ${reservations.storeId}, ${reservations.sku}) > (${after[0]}, ${after[1]}, ${after[2]})`);
+    const { attempt: _attempt, ...columns } = getTableColumns(reservations);
     const rows = await db
-      .select()
+      .select(columns)
       .from(reservations)
       .where(and(...conditions))
       .orderBy(reservations.reservationId, reservations.storeId, reservations.sku)

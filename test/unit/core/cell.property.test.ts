@@ -10,6 +10,7 @@ import {
   shortfall,
   type CellCommand,
   type CellState,
+  type ReleaseReason,
   type Hold,
   type SharedPolicy,
 } from "../../../durable-objects/core";
@@ -28,7 +29,7 @@ type Op =
   | { type: "hold"; channel: string; qty: number }
   | { type: "repeatHold"; pick: number; sameContent: boolean }
   | { type: "confirm"; pick: number }
-  | { type: "release"; pick: number; reason: "released" | "expired" }
+  | { type: "release"; pick: number; reason: ReleaseReason }
   | { type: "adjust"; delta: number; channel?: string }
   | { type: "sale"; qty: number }
   | { type: "set"; onHand: number }
@@ -49,7 +50,7 @@ const allocateOp = (policy?: SharedPolicy) =>
 const holdOp = fc.record({ type: fc.constant("hold" as const), channel, qty: fc.integer({ min: 1, max: 25 }) });
 const pick = fc.nat({ max: 1000 });
 const confirmOp = fc.record({ type: fc.constant("confirm" as const), pick });
-const releaseOp = fc.record({ type: fc.constant("release" as const), pick, reason: fc.constantFrom<"released" | "expired">("released", "expired") });
+const releaseOp = fc.record({ type: fc.constant("release" as const), pick, reason: fc.constantFrom<ReleaseReason>("released", "expired", "abandoned") });
 const repeatOp = fc.record({ type: fc.constant("repeatHold" as const), pick, sameContent: fc.boolean() });
 const saleOp = fc.record({ type: fc.constant("sale" as const), qty: fc.integer({ min: 1, max: 20 }) });
 const unknownOp = fc.record({ type: fc.constant("unknownHold" as const), action: fc.constantFrom<"confirm" | "release">("confirm", "release") });

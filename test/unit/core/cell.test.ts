@@ -61,6 +61,18 @@ describe("the stock cell by example", () => {
     expect(cell.state.version).toBe(3);
   });
 
+  it("gives an abandoned attempt's hold back like a release, its ledger row saying why", () => {
+    const cell = allocated(10, { online: { quota: 5, weight: 1 } });
+    cell.hold("order-1#1", "online", 3);
+    cell.hold("order-2#1", "online", 1);
+    const undone = cell.run({ type: "release", holdId: "order-1#1", reason: "abandoned" });
+    expect(undone).toMatchObject({ ok: true, hold: { status: "released" }, change: { kind: "release", reason: "abandoned", qty: 3 } });
+    const released = cell.run({ type: "release", holdId: "order-2#1", reason: "released" });
+    expect(released.ok && released.change).toMatchObject({ kind: "release" });
+    expect(released.ok && released.change && "reason" in released.change).toBe(false);
+    expect(cell.free()).toEqual({ shared: 5, online: 5 });
+  });
+
   it("refuses a take that does not fit as a whole, and changes nothing", () => {
     const cell = allocated(100, { pos: { quota: 40, weight: 1 }, online: { quota: 30, weight: 1 } });
     const before = structuredClone(cell.state);
