@@ -12,9 +12,16 @@ const listing = {
   format: z.enum(["json", "csv"]).default("json"),
 };
 const scope = { region: Region.optional(), storeId: StoreId.optional() };
+/** An instant in the years Postgres and ISO 8601 share (1–9999 in UTC: Postgres has no year 0). */
+const ReportTime = z.iso
+  .datetime({ offset: true })
+  .refine((text) => {
+    const year = new Date(text).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, "a time in the years 0001–9999 (UTC)");
 const time = {
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: ReportTime.optional(),
+  to: ReportTime.optional(),
 };
 
 export const StockReportQuery = z

@@ -99,7 +99,7 @@ describe("reports", () => {
     expect(lag.body.items).toEqual([{ storeId: storeA, laggingSkus: 0, oldestUnappliedAt: null, lagSeconds: 0 }]);
   });
 
-  it("pages the movements with their cursors, and answers 400 for a cursor no page gave (never a first page, never a 503)", async () => {
+  it("pages the movements with their cursors, and answers 400 for a cursor no page gave or a time Postgres cannot hold (never a first page, never a 503)", async () => {
     const { storeA } = await twoRegions();
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -123,6 +123,11 @@ describe("reports", () => {
       ["movements", encode(["notatime", "x"])],
       ["movements", encode(["2026-99-99 10:00:00+00", "x"])],
       ["movements", encode(["2026-02-30 10:00:00+00", "x"])],
+      // Offsets Postgres refuses (it takes up to 15:59).
+      ["movements", encode(["2026-12-06 22:13:17.622-99", "x"])],
+      ["movements", encode(["2026-12-06 22:13:17.622+16", "x"])],
+      ["movements", encode(["2026-12-06 22:13:17.622+01:60", "x"])],
+      ["reconciliation", encode(["2026-12-06 22:13:17.622+99", "x"])],
       ["movements", encode([1, 2])],
       ["movements", encode({ at: "2026-01-01 10:00:00+00" })],
       ["stock", encode(["only-one"])],
@@ -148,6 +153,21 @@ describe("reports", () => {
       expect(response.status, `${report} ${bad}: ${JSON.stringify(response.body)}`).toBe(400);
       expect(response.body.error).toMatchObject({ code: "invalid_request", details: { issues: [{ path: "query.cursor" }] } });
     }
+    // Times outside the years Postgres and ISO 8601 share are a 400 naming the parameter (a 503 before).
+    for (const [report, parameter, value] of [
+      ["movements", "from", "0000-01-01T00:00:00Z"],
+      ["movements", "to", "0000-06-01T00:00:00Z"],
+      ["movements", "from", "0001-01-01T00:30:00+01:00"],
+      ["reservations", "from", "0000-01-01T00:00:00Z"],
+      ["reservations", "to", "9999-12-31T23:00:00-05:00"],
+    ]) {
+      const response = await api("GET", `/v1/reports/${report}?${parameter}=${encodeURIComponent(value!)}`, { token: ADMIN });
+      expect(response.status, `${report} ${parameter}=${value}: ${JSON.stringify(response.body)}`).toBe(400);
+      expect(response.body.error).toMatchObject({ code: "invalid_request", details: { issues: [{ path: `query.${parameter}` }] } });
+    }
+    const earliest = await api("GET", `/v1/reports/movements?storeId=${storeA}&from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z`, { token: ADMIN });
+    expect(earliest.status).toBe(200);
+    expect(earliest.body.items).toHaveLength(all.body.items.length);
     // A well-formed key that matches no row is a page like any other.
     const late = await api("GET", `/v1/reports/movements?cursor=${encode(["1970-01-01 00:00:00+00", "x"])}`, { token: ADMIN });
     expect(late.status).toBe(200);

@@ -66,13 +66,17 @@ export function reportCursor(cursor: string | undefined, what: string, parts: nu
   return cursor === undefined ? undefined : cursorKey(cursor, what, parts, valid);
 }
 
-const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(?:Z|[+-]\d\d(?::?\d\d)?)$/;
+const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(?:Z|[+-](\d\d)(?::?(\d\d))?)$/;
 
-/** A timestamp as Postgres prints it or as ISO 8601, with a real date and time of day: one Postgres reads. */
+/**
+ * A timestamp as Postgres prints it or as ISO 8601, with a real date, time of day and UTC
+ * offset (Postgres takes offsets up to 15:59): one Postgres reads.
+ */
 export function isTimestamp(text: string): boolean {
   const match = TIMESTAMP.exec(text);
   if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return year >= 1000 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = match.slice(1, 9).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  const realDate = year! >= 1000 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+  return realDate && hour! < 24 && minute! < 60 && second! < 60 && offsetHours <= 15 && offsetMinutes < 60;
 }
