@@ -79,10 +79,8 @@ export function replayEvents(state: CellState, history: ReplayHistory, events: S
   };
 
   for (const event of events) {
-    if (inBatch.has(event.eventId) || history.seen(event.eventId)) {
-      judge(event, "duplicate");
-      continue;
-    }
+    // The window first: whether the cell still remembers an old id (it forgets them a day
+    // after the window) must not change the answer.
     const atMs = Date.parse(event.at);
     if (atMs > nowMs + REPLAY_POLICY.maxFutureSkewMs) {
       judge(event, "rejected", "clock_skew");
@@ -90,6 +88,10 @@ export function replayEvents(state: CellState, history: ReplayHistory, events: S
     }
     if (atMs < nowMs - REPLAY_POLICY.windowMs) {
       judge(event, "rejected", "too_old");
+      continue;
+    }
+    if (inBatch.has(event.eventId) || history.seen(event.eventId)) {
+      judge(event, "duplicate");
       continue;
     }
     if (!result.state.allocated) {
