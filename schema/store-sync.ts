@@ -9,9 +9,19 @@ export const EventId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "1-128 characters: letters, digits, '_', '.', ':', '-'; starting with a letter or digit");
 
+/**
+ * Device time. Cells order events by the millisecond (a stocktake counts the changes after
+ * it), so a finer time is refused rather than cut: a sale 0.5 ms after a count would
+ * otherwise count as before it. Trailing zeros past the millisecond are fine.
+ */
+const DeviceTime = z.iso
+  .datetime({ offset: true })
+  .refine((text) => !/\.\d{3}\d*[1-9]/.test(text), "at most millisecond precision (digits past the third after the point must be 0)")
+  .openapi({ description: "Device time when it happened, ISO 8601, to the millisecond at most", example: "2026-11-24T09:15:00Z" });
+
 const eventBase = {
   eventId: EventId,
-  at: z.iso.datetime({ offset: true }).openapi({ description: "Device time when it happened, ISO 8601", example: "2026-11-24T09:15:00Z" }),
+  at: DeviceTime,
   sku: Sku,
 };
 

@@ -229,6 +229,9 @@ const fields: Case[] = [
   invalid("events: adjust delta 0", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ type: "adjust", qty: undefined, delta: 0, reason: "damage" })] }), "delta"),
   invalid("events: set onHand negative", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ type: "set", qty: undefined, onHand: -3 })] }), "onHand"),
   invalid("events: time not ISO", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ at: "yesterday" })] }), "at"),
+  // Cells order by the millisecond: a finer time would be cut, and could land before a count it followed.
+  invalid("events: time finer than a millisecond", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ at: at().replace(/Z$/, "4Z") })] }), "at"),
+  invalid("events: microseconds with an offset", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ at: at().replace(/Z$/, "001+00:00") })] }), "at"),
   invalid("events: odd event id", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ eventId: "a b" })] }), "eventId"),
   // One bad event in a batch: nothing of the batch applies.
   invalid("events: one event id on two SKUs", "POST", () => `/v1/stores/${S}/events`, () => ({ events: [event({ eventId: "dup-1" }), event({ eventId: "dup-1", sku: "another-sku" })] }), "eventId"),

@@ -92,6 +92,20 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     expect((await readCell(storeId, sku)).onHand).toBe(59);
   });
 
+  it("orders a sale one millisecond after a stocktake after it; finer times are refused whole (nothing applied), zeros past the millisecond are fine", async () => {
+    const { storeId, sku } = await freshCell();
+    const countedAt = minutesFromNow(-5);
+    const justAfter = new Date(Date.parse(countedAt) + 1).toISOString();
+    const finer = await sendEvents(storeId, [count(sku, 50, countedAt), sale(sku, 5, countedAt.replace(/Z$/, "5Z"))]);
+    expect(finer.status).toBe(400);
+    expect(finer.body.error.details.issues).toEqual([expect.objectContaining({ path: "json.events.1.at" })]);
+    expect((await readCell(storeId, sku)).onHand).toBe(100);
+
+    const response = await sendEvents(storeId, [sale(sku, 5, justAfter.replace(/Z$/, "000Z")), count(sku, 50, countedAt.replace(/Z$/, "000+00:00"))]);
+    expect(response.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["applied", "applied"]);
+    expect((await readCell(storeId, sku)).onHand).toBe(45);
+  });
+
   it("lets the latest sold-out decision win, whatever order the toggles arrive in", async () => {
     const { storeId, sku } = await freshCell();
     const response = await sendEvents(storeId, [soldOut(sku, true, minutesFromNow(-2)), soldOut(sku, false, minutesFromNow(-6))]);
