@@ -51,6 +51,11 @@ function viewOf(record: TransferRecord): TransferView {
 }
 
 const notFound = (transferId: string): TransferReply => ({ ok: false, error: { code: "not_found", message: `no transfer ${transferId}` } });
+/** The 404 for SKUs a store has not allocated, the same at either end of a transfer. */
+const notAllocated = (storeId: string, skus: string[]): TransferReply => ({
+  ok: false,
+  error: { code: "not_found", message: `${skus.length} SKUs are not allocated at ${storeId}`, details: { storeId, skus: [...skus].sort() } },
+});
 
 /**
  * One transfer between two stores, all or nothing at each step over its cells, like a
@@ -89,9 +94,7 @@ export class Transfer extends DurableObject<Env> {
           if (!(await cellStub(this.env, key).read(key))) missing.push(item.sku);
         }),
       );
-      if (missing.length > 0) {
-        return { ok: false, error: { code: "not_found", message: `${missing.length} SKUs are not allocated at ${request.toStoreId}`, details: { storeId: request.toStoreId, skus: missing.sort() } } };
-      }
+      if (missing.length > 0) return notAllocated(request.toStoreId, missing);
       const now = new Date().toISOString();
       const record: TransferRecord = { ...request, phase: "shipping", attempt: (existing?.attempt ?? 0) + 1, createdAt: now, updatedAt: now };
       await this.save(record, Date.now() + RECOVERY_DELAY_MS);
@@ -163,11 +166,13 @@ export class Transfer extends DurableObject<Env> {
       this.callCells(record.toStoreId, record, (item) => ({ type: "transferExpect", opId, qty: item.qty })),
     ]);
     const shortages: Array<Record<string, unknown>> = [];
+    const unallocated: string[] = [];
     let error: DomainError | undefined;
     let failure: unknown;
     sources.forEach((reply, index) => {
       const item = record.items[index]!;
       if (reply.status === "rejected") failure ??= reply.reason;
+      else if (!reply.value.ok && reply.value.error.code === "not_found") unallocated.push(item.sku);
       else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
         shortages.push({ storeId: record.fromStoreId, sku: item.sku, requested: item.qty, available: Number(reply.value.error.details?.available ?? 0), ...(reply.value.error.details?.reason ? { reason: reply.value.error.details.reason } : {}) });
       } else if (!reply.value.ok) error ??= reply.value.error;
@@ -176,7 +181,7 @@ export class Transfer extends DurableObject<Env> {
       if (reply.status === "rejected") failure ??= reply.reason;
       else if (!reply.value.ok) error ??= reply.value.error;
     });
-    if (shortages.length === 0 && !error && failure === undefined) {
+    if (shortages.length === 0 && unallocated.length === 0 && !error && failure === undefined) {
       const now = new Date().toISOString();
       const shipped: TransferRecord = { ...record, phase: "in_transit", shippedAt: now, updatedAt: now };
       await this.save(shipped, null);
@@ -185,6 +190,7 @@ export class Transfer extends DurableObject<Env> {
     await this.undo(record);
     await this.save({ ...record, phase: "failed", updatedAt: new Date().toISOString() }, null);
     if (failure !== undefined) throw failure;
+    if (unallocated.length > 0) return notAllocated(record.fromStoreId, unallocated);
     if (shortages.length > 0) {
       return { ok: false, error: { code: "insufficient_stock", message: `not enough free stock for ${shortages.length} of ${record.items.length} items at ${record.fromStoreId}`, details: { shortages } } };
     }

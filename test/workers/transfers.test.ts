@@ -94,8 +94,17 @@ describe("transfers", () => {
     await allocate(from, unknown, { onHand: 9 });
     const missing = await ship({ transferId: unique("tr"), from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 5 }, { sku: unknown, qty: 1 }] });
     expect(missing.status).toBe(404);
-    expect(missing.body.error.details.skus).toEqual([unknown]);
+    expect(missing.body.error.details).toEqual({ storeId: to, skus: [unknown] });
     expect(await readCell(from, sku)).toMatchObject({ onHand: 50, inTransit: 0 });
+
+    // A SKU missing at the source answers the same way, naming the source: nothing moves either.
+    const notAtSource = unique("sku");
+    await allocate(to, notAtSource, { onHand: 0 });
+    const unshipped = await ship({ transferId: unique("tr"), from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 5 }, { sku: notAtSource, qty: 1 }] });
+    expect([unshipped.status, unshipped.body.error.code]).toEqual([404, "not_found"]);
+    expect(unshipped.body.error.details).toEqual({ storeId: from, skus: [notAtSource] });
+    expect(await readCell(from, sku)).toMatchObject({ onHand: 50, inTransit: 0 });
+    expect(await readCell(to, notAtSource)).toMatchObject({ incoming: 0 });
   });
 
   it("never ships reserved units: concurrent transfers and reservations on the same cells never oversell", async () => {
