@@ -125,6 +125,11 @@ export class Operation extends DurableObject<Env> {
     });
   }
 
+  /** Whether this id was already used (by a request that got past its checks). */
+  used(): boolean {
+    return this.record() !== undefined;
+  }
+
   override async alarm(): Promise<void> {
     await this.serialized(async () => {
       if (this.record()?.phase === "applying") await this.finish(16);

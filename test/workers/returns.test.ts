@@ -20,6 +20,9 @@ describe("returns", () => {
     const other = await returnOf(storeId, { ...body, items: [{ sku, qty: 4 }] });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe("conflict");
+    // Other content that also names a SKU the store never allocated: still the id's conflict, not a 404.
+    const withUnknown = await returnOf(storeId, { ...body, items: [{ sku, qty: 3 }, { sku: "never-allocated", qty: 1 }] });
+    expect([withUnknown.status, withUnknown.body.error.code]).toEqual([409, "conflict"]);
     expect((await readCell(storeId, sku)).onHand).toBe(103);
   });
 

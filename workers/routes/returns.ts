@@ -43,11 +43,16 @@ export const returns = newRouter().openapi(create, async (c) => {
       if (!(await cellStub(c.env, { storeId, sku: item.sku }).read({ storeId, sku: item.sku }))) missing.push(item.sku);
     }),
   );
-  if (missing.length > 0) throw new ApiError("not_found", `${missing.length} SKUs are not allocated at ${storeId}`, { skus: missing.sort() });
+  const operation = operationStub(c.env, `return:${storeId}:${input.returnId}`);
+  if (missing.length > 0) {
+    // A used id with a SKU its return never had is other content: a 409, as any other difference.
+    if (await operation.used()) throw new ApiError("conflict", "this id was already used with other content", { returnId: input.returnId });
+    throw new ApiError("not_found", `${missing.length} SKUs are not allocated at ${storeId}`, { skus: missing.sort() });
+  }
 
   const opId = operationReference("return", input.returnId);
   const items = [...input.items].sort((a, b) => (a.sku < b.sku ? -1 : 1));
-  const reply = (await operationStub(c.env, `return:${storeId}:${input.returnId}`).run({
+  const reply = (await operation.run({
     fingerprint: fingerprintOf({ items, channel: input.channel, reason: input.reason }),
     concurrency: 16,
     items: items.map((item) => ({
