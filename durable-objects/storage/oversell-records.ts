@@ -5,6 +5,10 @@ export interface OversellCause {
   seq: number;
   kind: string;
   at: string;
+  /** What the change was, in the ledger's words: a till sale is an `adjust` with reason `sale`. */
+  reason?: string;
+  qty?: number;
+  delta?: number;
   reservationId?: string;
   sourceEventId?: string;
 }
@@ -14,6 +18,9 @@ function causeOf(event: CellEvent): OversellCause {
     seq: event.seq,
     kind: event.kind,
     at: event.at,
+    ...(event.reason ? { reason: event.reason } : {}),
+    ...(event.qty !== undefined ? { qty: event.qty } : {}),
+    ...(event.delta !== undefined ? { delta: event.delta } : {}),
     ...(event.reservationId ? { reservationId: event.reservationId } : {}),
     ...(event.sourceEventId ? { sourceEventId: event.sourceEventId } : {}),
   };

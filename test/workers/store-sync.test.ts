@@ -155,7 +155,7 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     );
     const record = listed.body.items[0];
     expect(record).toMatchObject({ storeId, sku, shortfall: 3, status: "open", healedAt: null, region: "eu-central" });
-    expect(record.causes).toEqual([expect.objectContaining({ kind: "adjust", sourceEventId: offlineSale.eventId })]);
+    expect(record.causes).toEqual([expect.objectContaining({ kind: "adjust", reason: "sale", delta: -offlineSale.qty, sourceEventId: offlineSale.eventId })]);
 
     // A stocktake heals the cell; the record stays open for a person.
     await sendEvents(storeId, [count(sku, 20, minutesFromNow(0))]);

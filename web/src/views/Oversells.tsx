@@ -147,7 +147,7 @@ function OversellItem({ record, timezone, onResolved }: { record: Oversell; time
             {record.causes.map((cause) => (
               <tr>
                 <td>{cause.seq}</td>
-                <td>{cause.kind}</td>
+                <td>{cause.reason ? `${cause.kind} (${cause.reason})` : cause.kind}</td>
                 <td>{time(cause.at)}</td>
                 <td>{cause.sourceEventId ?? cause.reservationId ?? "–"}</td>
               </tr>
