@@ -21,3 +21,31 @@ it("keeps the connection usable after answers given before the body was read", a
   }
   expect(failures).toEqual([]);
 });
+
+it("keeps the connection usable after refusing a chunked body over the limit (413 before it was all read)", async () => {
+  const { adminToken } = inventory;
+  const failures: unknown[] = [];
+  for (let round = 0; round < 10; round += 1) {
+    // No Content-Length: the 1 MiB limit is found only while reading, and the rest was left unread.
+    const chunk = new TextEncoder().encode(" ".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"events":['));
+        if (sent > 1_200_000) controller.close();
+        else controller.enqueue(chunk);
+        sent += chunk.byteLength;
+      },
+    });
+    const refused = await fetch(`${inventory.url}/v1/stores/berlin-01/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+    await inventory.client.health().catch((error: unknown) => failures.push(error));
+  }
+  expect(failures).toEqual([]);
+});

@@ -2,17 +2,51 @@ import { createMiddleware } from "hono/factory";
 import { LIMITS } from "../../schema/limits";
 import type { AppBindings } from "../types";
 
+/** How much of a chunked body is read past what the Worker used, at most, before giving up on the connection. */
+const CHUNKED_DRAIN_BYTES = 64 * 1024 * 1024;
+
 /**
  * Local runs only (wrangler dev, Miniflare, the test kit): when the Worker answers before
- * reading the request's body (a 401/403 from auth, a route that takes no body), workerd
- * closes the connection, and a client that reuses the kept-alive connection fails with
- * "other side closed". Reading what is left (at most the body limit) keeps it usable.
+ * reading the request's body (a 401/403 from auth, a 413, a route that takes no body),
+ * workerd closes the connection, and a client that reuses the kept-alive connection fails
+ * with "other side closed"; through wrangler dev's proxy, which pools its connections to
+ * workerd, some other client's next request got a plain 503 instead. Reading what is left
+ * keeps the connection usable: a body that declares its length up to the limit; a chunked
+ * one (no length to judge it by) through a pass-through whose source is read to its end
+ * (at most CHUNKED_DRAIN_BYTES) after the answer is made, even when a 413 stopped reading it.
  */
 export const drainUnreadBody = createMiddleware<AppBindings>(async (c, next) => {
-  await next();
   const request = c.req.raw;
-  if (c.env.LOCAL_MODE !== "true" || !request.body || request.bodyUsed) return;
-  const length = Number(request.headers.get("content-length"));
-  if (!(length > 0 && length <= LIMITS.maxBodyBytes)) return;
-  await request.arrayBuffer().catch(() => undefined);
+  if (c.env.LOCAL_MODE !== "true" || !request.body) return next();
+  if (request.headers.has("content-length")) {
+    await next();
+    const length = Number(request.headers.get("content-length"));
+    if (request.bodyUsed || !(length > 0 && length <= LIMITS.maxBodyBytes)) return;
+    await request.arrayBuffer().catch(() => undefined);
+    return;
+  }
+  const source = request.body.getReader();
+  const passThrough = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await source.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: () => undefined,
+  });
+  c.req.raw = new Request(request, { body: passThrough, duplex: "half" } as RequestInit);
+  try {
+    await next();
+  } finally {
+    await drain(source).catch(() => undefined);
+  }
 });
+
+async function drain(source: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  for (let read = 0; read <= CHUNKED_DRAIN_BYTES; ) {
+    const { done, value } = await source.read();
+    if (done) return;
+    read += value.byteLength;
+  }
+  await source.cancel();
+}
