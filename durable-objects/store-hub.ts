@@ -11,6 +11,7 @@ import { sendReports } from "./storage/report-sender";
 import { stageImport, type ImportCommand, type StagedCell } from "./storage/staged-cells";
 import { cellStub } from "./stubs";
 import { TurnBatch } from "./turn-batch";
+import { LIVE_TOKEN_EXPIRED_CLOSE } from "../schema/live";
 
 /** How many changes a store's feed keeps by default; a cursor older than that answers 410. */
 export const FEED_RETENTION = 20_000;
@@ -74,6 +75,10 @@ const CREATE_RETRY_MS = 5_000;
 
 /** Close codes a peer can report but no endpoint may send (RFC 6455, 7.4.1). */
 const CODES_NOT_SENT = new Set([1005, 1006, 1015]);
+interface LiveSocketAttachment {
+  /** When the token that opened the socket expires (epoch ms). */
+  until?: number;
+}
 
 export interface StoreStock {
   storeId: string;
@@ -327,9 +332,13 @@ export class StoreHub extends DurableObject<Env> {
   /** A live socket: the changes after the client's cursor first, then every new one as it lands. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
-    const after = Number(new URL(request.url).searchParams.get("after") ?? this.latestCursor());
+    const params = new URL(request.url).searchParams;
+    const after = Number(params.get("after") ?? this.latestCursor());
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
+    // The token that opened it expires: the socket is closed then (checked before each push).
+    const until = Number(params.get("until"));
+    if (until > 0) server.serializeAttachment({ until } satisfies LiveSocketAttachment);
     server.send(JSON.stringify({ type: "hello", cursor: this.latestCursor() }));
     // Nothing can land between reading the backlog and being registered for pushes:
     // there is no await in between, and the object runs one event at a time.
@@ -356,10 +365,32 @@ export class StoreHub extends DurableObject<Env> {
     socket.close(CODES_NOT_SENT.has(code) ? 1000 : code, reason);
   }
 
+  /**
+   * Closes the sockets whose token has expired by `nowMs` (4401, "token expired": the client
+   * signs in again); answers those still open.
+   */
+  closeExpiredSockets(sockets = this.ctx.getWebSockets(), nowMs = Date.now()): WebSocket[] {
+    const open: WebSocket[] = [];
+    for (const socket of sockets) {
+      const until = (socket.deserializeAttachment() as LiveSocketAttachment | null)?.until;
+      if (until === undefined || until > nowMs) {
+        open.push(socket);
+        continue;
+      }
+      try {
+        socket.close(LIVE_TOKEN_EXPIRED_CLOSE, "token expired");
+      } catch {
+        /* already closing */
+      }
+    }
+    return open;
+  }
+
   private broadcast(changes: FeedChange[]): void {
-    const sockets = this.ctx.getWebSockets();
     // Most stores have no dashboard open: no message is built for nobody.
-    if (sockets.length === 0) return;
+    const all = this.ctx.getWebSockets();
+    if (all.length === 0) return;
+    const sockets = this.closeExpiredSockets(all);
     const messages = changes.map((change) => JSON.stringify({ type: "change", change }));
     for (const socket of sockets) {
       try {

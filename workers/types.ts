@@ -12,6 +12,8 @@ export interface AppBindings {
     token?: string;
     /** True when the caller used the bootstrap ADMIN_TOKEN (not a minted token). */
     bootstrapAdmin?: boolean;
+    /** When a minted token expires (epoch ms): a live socket opened with it is closed then. */
+    tokenExpiresAt?: number;
     /** The region this request is served for (see middleware/region.ts). */
     region: string;
     /** The error code this request ended with, for the log line. */

@@ -5,6 +5,7 @@ import type { StoreHub } from "../../durable-objects/store-hub";
 import { eventsOf, type CellEventsMessage } from "../../durable-objects/storage/report-sender";
 import { outboxPageAfter, type CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
+import { LIVE_TOKEN_EXPIRED_CLOSE } from "../../schema/live";
 import { ADMIN, allocate, api, damage, eventually, feedChanges, freshCell, interceptHubQueue, minutesFromNow, mint, putStore, readCell, reserve, sendEvents, unique } from "./helpers";
 
 interface LiveSocket {
@@ -253,6 +254,32 @@ describe("live push over WebSocket", () => {
     await api("PUT", `/v1/stores/${storeId}/skus/${sku}/sold-out`, { token: ADMIN, body: { soldOut: true } });
     await eventually(async () => changesOf(resumed), (changes) => changes.some((change) => change.kind === "sold_out"));
     resumed.close();
+  });
+
+  it("closes a socket when the token that opened it expires (4401, sign in again), and pushes nothing more to it", async () => {
+    const { storeId, sku } = await freshCell();
+    const minted = await api("POST", "/v1/admin/tokens", { token: ADMIN, body: { role: "store", stores: [storeId], ttlSeconds: 60 } });
+    const expiresAt = Date.parse(minted.body.expiresAt);
+    const response = await openLive(storeId, `?access_token=${minted.body.token}`, {});
+    expect(response.status).toBe(101);
+    const expiring = response.webSocket!;
+    const messages: unknown[] = [];
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => expiring.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })));
+    expiring.addEventListener("message", (event) => void messages.push(JSON.parse(event.data as string)));
+    expiring.accept();
+    const admin = await connect(storeId);
+    await eventually(async () => messages.length + admin.messages.length, (count) => count >= 2);
+
+    // Just before the token's expiry both stay open; at it, only the admin's (no expiry) does.
+    const open = (nowMs: number) => runInDurableObject(hubStub(env, storeId), (hub: StoreHub) => hub.closeExpiredSockets(undefined, nowMs).length);
+    expect(await open(expiresAt - 1)).toBe(2);
+    expect(await open(expiresAt)).toBe(1);
+    expect(await closed).toEqual({ code: LIVE_TOKEN_EXPIRED_CLOSE, reason: "token expired" });
+
+    await damage(storeId, sku);
+    await eventually(async () => changesOf(admin), (changes) => changes.length >= 1);
+    expect(messages).toEqual([{ type: "hello", cursor: expect.any(Number) }]);
+    admin.close();
   });
 
   it("answers a close without a status code (1005, which no endpoint may send) with a normal close", async () => {

@@ -3,7 +3,8 @@
 // version and on-hand/reserved/sold-out after it; the per-channel buckets are read from the
 // cell right after. Reconnects resume from the last cursor, so nothing is missed.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, type Cell, type FeedChange } from "./api";
+import { LIVE_TOKEN_EXPIRED_CLOSE } from "../../schema/live";
+import { ApiError, api, type Cell, type FeedChange } from "./api";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 
@@ -106,8 +107,14 @@ export function useLiveStock(storeId: string): LiveStock {
         // The feed no longer holds our cursor: start again from a fresh snapshot.
         if (message.type === "reset") void loadSnapshot().then(() => socket?.close(), () => socket?.close());
       };
-      socket.onclose = () => {
+      socket.onclose = (event) => {
         if (closed) return;
+        // The token that opened it expired: a reconnect would be refused, so say so instead.
+        if (event.code === LIVE_TOKEN_EXPIRED_CLOSE) {
+          setError(new ApiError(401, "unauthorized", event.reason || "the token has expired", undefined, undefined, "GET", `/v1/stores/${storeId}/live`));
+          setStatus("error");
+          return;
+        }
         setLive("reconnecting");
         attempt++;
         retryTimer = setTimeout(connect, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));

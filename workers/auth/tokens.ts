@@ -67,7 +67,7 @@ function verifiedTokens(env: { ADMIN_TOKEN: string; TOKEN_SECRET: string }): Map
  * it with the same token, so a verified token is remembered until its `exp`. Only valid
  * tokens are kept: a flood of bad ones cannot evict the good.
  */
-async function verifiedPrincipal(known: Map<string, { principal: Principal; exp: number }>, token: string, secret: string): Promise<Principal | undefined> {
+async function verifiedPrincipal(known: Map<string, { principal: Principal; exp: number }>, token: string, secret: string): Promise<{ principal: Principal; exp: number } | undefined> {
   if (!isCanonical(token)) return undefined;
   let claims: z.infer<typeof Claims>;
   try {
@@ -82,7 +82,7 @@ async function verifiedPrincipal(known: Map<string, { principal: Principal; exp:
     if (known.size >= VERIFIED_TOKENS_KEPT) known.delete(known.keys().next().value!);
     known.set(token, { principal, exp: claims.exp });
   }
-  return principal;
+  return principal && { principal, exp: claims.exp };
 }
 
 /**
@@ -115,21 +115,24 @@ function principalOfClaims(claims: z.infer<typeof Claims>): Principal | undefine
   }
 }
 
-/** What a bearer token stands for, and whether it is the bootstrap admin credential; undefined when it is not valid. */
+/**
+ * What a bearer token stands for, whether it is the bootstrap admin credential, and when it
+ * expires (epoch seconds; minted tokens only); undefined when it is not valid.
+ */
 export async function authenticateToken(
   token: string,
   env: { ADMIN_TOKEN: string; TOKEN_SECRET: string },
   nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<{ principal: Principal; bootstrap: boolean } | undefined> {
+): Promise<{ principal: Principal; bootstrap: boolean; expiresAt?: number } | undefined> {
   // A remembered token was compared with the admin credential when it was verified (below).
   const known = env.TOKEN_SECRET ? verifiedTokens(env) : undefined;
   const remembered = known?.get(token);
   if (known && remembered) {
-    if (remembered.exp > nowSeconds) return { principal: remembered.principal, bootstrap: false };
+    if (remembered.exp > nowSeconds) return { principal: remembered.principal, bootstrap: false, expiresAt: remembered.exp };
     known.delete(token);
     return undefined; // expired
   }
   if (await isBootstrapAdmin(token, env.ADMIN_TOKEN)) return { principal: { role: "admin" }, bootstrap: true };
-  const principal = known && (await verifiedPrincipal(known, token, env.TOKEN_SECRET));
-  return principal ? { principal, bootstrap: false } : undefined;
+  const verified = known && (await verifiedPrincipal(known, token, env.TOKEN_SECRET));
+  return verified ? { principal: verified.principal, bootstrap: false, expiresAt: verified.exp } : undefined;
 }

@@ -30,6 +30,7 @@ export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
     c.set("principal", authenticated.principal);
     c.set("token", token);
     c.set("bootstrapAdmin", authenticated.bootstrap);
+    if (authenticated.expiresAt !== undefined) c.set("tokenExpiresAt", authenticated.expiresAt * 1000);
   }
   await next();
 });

@@ -133,5 +133,7 @@ export const storeSync = newRouter()
     }
     const url = new URL("https://hub/live");
     if (after !== undefined) url.searchParams.set("after", String(after));
+    const expiresAt = c.get("tokenExpiresAt");
+    if (expiresAt !== undefined) url.searchParams.set("until", String(expiresAt));
     return hubStub(c.env, storeId).fetch(new Request(url, c.req.raw)) as unknown as never;
   });
