@@ -59,6 +59,10 @@ export const ReservationsReportQuery = z
   .strict();
 
 export const ScopedListQuery = z.object({ ...scope, ...listing }).strict();
+/** Reconciliation runs are chain-wide or one store's: a store filter, no region. */
+export const ReconciliationRunsQuery = z.object({ storeId: StoreId.optional(), ...listing }).strict();
+/** Dead letters are queue messages, not one store's rows: no scope filters (a filter that did nothing answered everything). */
+export const DeadLettersQuery = z.object(listing).strict();
 
 export const ReconcileInput = z
   .object({

@@ -99,6 +99,17 @@ describe("reports", () => {
     expect(lag.body.items).toEqual([{ storeId: storeA, laggingSkus: 0, oldestUnappliedAt: null, lagSeconds: 0 }]);
   });
 
+  it("answers CSV with every column its JSON rows have", async () => {
+    const { storeA } = await twoRegions();
+    for (const report of ["stock", "movements", "reservations"]) {
+      const json = await api("GET", `/v1/reports/${report}?storeId=${storeA}`, { token: ADMIN });
+      expect(json.body.items.length, report).toBeGreaterThan(0);
+      const csv = await api("GET", `/v1/reports/${report}?storeId=${storeA}&format=csv`, { token: ADMIN });
+      const header = (csv.body as string).split("\r\n")[0]!.split(",");
+      expect(header.sort(), report).toEqual(Object.keys(json.body.items[0]).sort());
+    }
+  });
+
   it("pages the movements with their cursors, and answers 400 for a cursor no page gave or a time Postgres cannot hold (never a first page, never a 503)", async () => {
     const { storeA } = await twoRegions();
     const seen: string[] = [];
@@ -246,6 +257,21 @@ describe("admin reconciliation input", () => {
       expect([answer.status, answer.body.error?.message], report).toEqual([404, `no store ${ghost}`]);
     }
     expect((await api("GET", `/v1/oversells?storeId=${ghost}`, { token: ADMIN })).status).toBe(404);
+  });
+
+  it("refuses filters a report cannot apply (dead letters: no store or region; reconciliation runs: no region) instead of ignoring them", async () => {
+    const storeId = unique("real");
+    await putStore(storeId, "oceania");
+    for (const [report, parameter] of [
+      ["dead-letters", `storeId=${storeId}`],
+      ["dead-letters", "region=oceania"],
+      ["reconciliation", "region=oceania"],
+    ]) {
+      const answer = await api("GET", `/v1/reports/${report}?${parameter}`, { token: ADMIN });
+      expect([answer.status, answer.body.error?.code], `${report}?${parameter}`).toEqual([400, "invalid_request"]);
+    }
+    expect((await api("GET", "/v1/reports/dead-letters?limit=5", { token: ADMIN })).status).toBe(200);
+    expect((await api("GET", `/v1/reports/reconciliation?storeId=${storeId}`, { token: ADMIN })).status).toBe(200);
   });
 });
 

@@ -135,8 +135,8 @@ export function createClient(options: ClientOptions) {
       reservations: report<T.ReservationsReportParams, T.ReportPageOf<T.ReservationRow>>("reservations"),
       oversells: report<T.ListReportParams, T.ReportPageOf<T.OversellRow>>("oversells"),
       queueLag: report<T.ListReportParams, T.GenericReportPage & { deadLetters?: number }>("queue-lag"),
-      deadLetters: report<T.ListReportParams, T.ReportPageOf<T.DeadLetterRow>>("dead-letters"),
-      reconciliation: report<T.ListReportParams, T.GenericReportPage>("reconciliation"),
+      deadLetters: report<T.DeadLettersParams, T.ReportPageOf<T.DeadLetterRow>>("dead-letters"),
+      reconciliation: report<T.ReconciliationRunsParams, T.GenericReportPage>("reconciliation"),
     },
 
     /** Local mode only (`npm start`, tests): the service's clock. Admin. */

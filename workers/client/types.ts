@@ -8,7 +8,7 @@ import type { ClockInput, ClockState, TickResult } from "../../schema/local";
 import type { ReceiveInput, ReturnInput, ReturnResult, Transfer, TransferInput } from "../../schema/operations";
 import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
-import type { MovementsQuery, ReconcileInput, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
+import type { DeadLettersQuery, MovementsQuery, ReconcileInput, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import type { Reservation, ReservationInput, ReservationTransition } from "../../schema/reservations";
 import type { Health, ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import type { ChangesPage, ChangesQuery, LiveQuery, Oversell, OversellList, OversellQuery, ResolveInput, StoreEventBatch, StoreEventInput, StoreEventResults, StoreStock } from "../../schema/store-sync";
@@ -75,6 +75,8 @@ export type StockReportParams = QueryInput<typeof StockReportQuery>;
 export type MovementsReportParams = QueryInput<typeof MovementsQuery>;
 export type ReservationsReportParams = QueryInput<typeof ReservationsReportQuery>;
 export type ListReportParams = QueryInput<typeof ScopedListQuery>;
+export type ReconciliationRunsParams = QueryInput<typeof ReconciliationRunsQuery>;
+export type DeadLettersParams = QueryInput<typeof DeadLettersQuery>;
 
 /** A JSON report page whose rows are the reporting database's rows (schema/db/tables.ts). */
 export type ReportPageOf<Row> = Omit<Out<typeof ReportPage>, "items"> & { items: Row[] };

@@ -4,7 +4,7 @@ import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sq
 import { ABANDONED_REASON } from "../../durable-objects/core/types";
 import { hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
-import { MovementsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
+import { DeadLettersQuery, MovementsQuery, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import { mapConcurrently } from "../concurrency";
 import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
@@ -60,8 +60,8 @@ function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]): { it
   return { items, next: rows.length > limit ? encodeCursor(keyOf(items.at(-1)!)) : null };
 }
 
-const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "version", "updatedAt"];
-const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"];
+const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "inTransit", "incoming", "version", "updatedAt"];
+const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter", "appliedAt"];
 const RESERVATION_COLUMNS = ["reservationId", "storeId", "sku", "channel", "qty", "status", "createdAt", "expiresAt", "endedAt"];
 
 /** The request's database client is closed once the answer is made. */
@@ -213,7 +213,7 @@ reports
     const [dead] = await db.select({ count: sql<number>`count(*)::int` }).from(deadLetters);
     return c.json({ items, deadLetters: dead?.count ?? 0, next }, 200);
   })
-  .openapi(report("dead-letters", "Queue messages that kept failing (admins)", ScopedListQuery), async (c) => {
+  .openapi(report("dead-letters", "Queue messages that kept failing (admins)", DeadLettersQuery), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "dead letters are for admins");
     const db = reportingDb(c);
@@ -227,7 +227,7 @@ reports
     const page = pageOf(rows, query.limit, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "queue", "attempts", "receivedAt", "body"], page.next, "dead-letters");
   })
-  .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ScopedListQuery), async (c) => {
+  .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ReconciliationRunsQuery), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
     if (query.storeId) await requireStore(c.env, query.storeId);
