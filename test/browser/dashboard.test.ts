@@ -194,7 +194,7 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     expect(download.suggestedFilename()).toMatch(/^movements-.*\.csv$/);
     const rows = parseCsv(readFileSync((await download.path())!, "utf8"));
     const [header, ...data] = rows;
-    expect(header).toEqual(["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter"]);
+    expect(header).toEqual(["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter", "appliedAt"]);
     expect(data.length).toBeGreaterThanOrEqual(json.items.length);
     for (const row of data) {
       expect(row[1]).toBe("berlin-01");
