@@ -27,3 +27,11 @@ export const TickResult = z
     now: z.string(),
   })
   .openapi("TickResult");
+
+/** What a run of the cron's work did: a maintenance message per store (or the stores maintained at once, without the queue). */
+export const CronResult = z
+  .object({
+    stores: z.number().int(),
+    queued: z.boolean().openapi({ description: "True when each store went to the maintenance queue as a message" }),
+  })
+  .openapi("CronResult");

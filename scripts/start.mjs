@@ -10,6 +10,7 @@ import { seedDemoData } from "./demo-data.mjs";
 import { startDatabase } from "./lib/database.mjs";
 import { lockDataDir, DATA_LOCK_STALE_MS } from "./lib/data-lock.mjs";
 import { portIsFree } from "./lib/free-port.mjs";
+import { startLocalCron } from "./lib/local-cron.mjs";
 import { localSecrets } from "./local-secrets.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..");
@@ -83,9 +84,11 @@ for (const stream of [child.stdout, child.stderr]) {
 }
 
 let stopping = false;
+let cron = { stop: () => {}, periodMs: 0 };
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
+  cron.stop();
   // Letting go of the leash is how it is stopped on Ctrl-C too: one way for both.
   child.stdin.end();
   child.once("exit", () => database.stop().finally(() => process.exit(code)));
@@ -117,6 +120,7 @@ async function waitForHealth(timeoutMs = 60_000) {
 try {
   await waitForHealth();
   const demo = await seedDemoData(baseUrl, secrets.ADMIN_TOKEN);
+  cron = startLocalCron(baseUrl, secrets.ADMIN_TOKEN);
   console.log(`
 edge-inventory is running (local mode, data in ${dataDir})
 
@@ -129,6 +133,7 @@ edge-inventory is running (local mode, data in ${dataDir})
 
   Admin token  ${secrets.ADMIN_TOKEN}
   Demo data    ${demo.seeded ? `seeded: ${demo.stores} stores` : `already there (${demo.stores} stores)`}
+  Cron         every ${cron.periodMs % 60_000 === 0 ? `${cron.periodMs / 60_000} minutes` : `${cron.periodMs / 1000} s`} (reconciliation, sweep); now: POST ${baseUrl}/v1/admin/local/cron
 
   Try:  curl -s '${baseUrl}/v1/availability?storeId=berlin-01&skus=milk-1l,eggs-12&channel=online'
 

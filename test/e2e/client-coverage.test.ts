@@ -15,6 +15,7 @@ const CALLS: Record<string, Call> = {
   "POST /v1/admin/holds/sweep": (c) => c.admin.sweepHolds(),
   "POST /v1/admin/local/clock": (c) => c.local.clock(body),
   "POST /v1/admin/local/tick": (c) => c.local.tick(),
+  "POST /v1/admin/local/cron": (c) => c.local.cron(),
   "PUT /v1/stores/{storeId}": (c) => c.stores.put("{storeId}", body),
   "GET /v1/stores": (c) => c.stores.list(),
   "GET /v1/stores/{storeId}": (c) => c.stores.get("{storeId}"),

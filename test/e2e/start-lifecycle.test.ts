@@ -17,15 +17,15 @@ afterAll(() => {
   rmSync(parent, { recursive: true, force: true });
 });
 
-async function startService(name: string) {
+async function startService(name: string, env: Record<string, string> = {}) {
   const port = await freePort("127.0.0.1", { alsoFree: [1000] });
   const dataDir = join(parent, name);
-  const { child, ready } = spawnStart({ PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir });
+  const { child, ready, output } = spawnStart({ PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir, ...env });
   started.push(child);
   await ready;
   const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
   expect(health.status).toBe(200);
-  return { child, port, dataDir };
+  return { child, port, dataDir, output };
 }
 
 /** Waits (up to `ms`) until nothing listens on the port any more. */
@@ -38,8 +38,14 @@ async function portFreed(port: number, ms: number): Promise<boolean> {
   return false;
 }
 
-it("stops everything on Ctrl-C (SIGINT) and frees the data folder", { timeout: 120_000 }, async () => {
-  const { child, port, dataDir } = await startService("interrupted");
+it("runs the cron's work on its schedule (wrangler dev never fires crons), then stops everything on Ctrl-C (SIGINT) and frees the data folder", { timeout: 120_000 }, async () => {
+  const { child, port, dataDir, output } = await startService("interrupted", { LOCAL_CRON_SECONDS: "2" });
+  expect(output()).toContain("Cron         every 2 s (reconciliation, sweep)");
+  const deadline = Date.now() + 20_000;
+  while (!/\[cron\] store maintenance queued for \d+ stores/.test(output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(output()).toMatch(/\[cron\] store maintenance queued for 6 stores/);
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  expect(output()).not.toContain("[cron] the cron's run failed");
   child.kill("SIGINT");
   expect(await exitedWithin(child, 30_000)).toBe(true);
   expect(child.exitCode).toBe(0);

@@ -100,6 +100,21 @@ describe("the cron", () => {
     expect(listed.body.items.map((item: { storeId: string }) => item.storeId)).toEqual([cell.storeId]);
   });
 
+  it("runs locally on demand (POST /v1/admin/local/cron, which npm start calls on the cron's schedule), admins only", async () => {
+    const cell = await cellWithLostHold();
+    const startedAt = new Date().toISOString();
+    await setClock({ advanceSeconds: 61 });
+    const store = await api("POST", "/v1/admin/tokens", { token: ADMIN, body: { role: "store", stores: [cell.storeId] } });
+    expect((await api("POST", "/v1/admin/local/cron", { token: store.body.token })).status).toBe(403);
+
+    const ran = await api("POST", "/v1/admin/local/cron", { token: ADMIN });
+    expect(ran.status).toBe(200);
+    expect(ran.body).toMatchObject({ queued: true });
+    expect(ran.body.stores).toBeGreaterThanOrEqual(1);
+    await eventually(() => readCell(cell.storeId, cell.sku), (view) => view.reserved === 1);
+    await eventually(() => storeRunsSince(cell.storeId, startedAt), (runs) => runs.length === 1);
+  });
+
   it("without a maintenance queue bound, maintains every store itself, page after page", async () => {
     const cell = await cellWithLostHold();
     const large = await storeOfFive();

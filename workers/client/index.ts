@@ -144,6 +144,8 @@ export function createClient(options: ClientOptions) {
       clock: (body: T.ClockBody) => call<T.ClockResponse>("POST", "/v1/admin/local/clock", { body }),
       /** Settles everything due now by the service's clock (expired reservations). */
       tick: () => call<T.TickResponse>("POST", "/v1/admin/local/tick"),
+      /** Runs the cron's work now (a maintenance message per store): wrangler dev never fires the cron itself. */
+      cron: () => call<T.CronResponse>("POST", "/v1/admin/local/cron"),
     },
   };
 }

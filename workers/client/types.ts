@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import type { Allocation, AdjustInput, Availability, AvailabilityQuery, CellView, LowStock, SoldOutInput } from "../../schema/cells";
 import type { ErrorCode } from "../../schema/errors";
-import type { ClockInput, ClockState, TickResult } from "../../schema/local";
+import type { ClockInput, ClockState, CronResult, TickResult } from "../../schema/local";
 import type { ReceiveInput, ReturnInput, ReturnResult, Transfer, TransferInput } from "../../schema/operations";
 import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
@@ -124,3 +124,4 @@ export type DeliveryResponse = Out<typeof Delivery>;
 export type ClockBody = In<typeof ClockInput>;
 export type ClockResponse = Out<typeof ClockState>;
 export type TickResponse = Out<typeof TickResult>;
+export type CronResponse = Out<typeof CronResult>;
