@@ -6,10 +6,11 @@ const now = () => Math.floor(Date.now() / 1000);
 
 describe("bearer tokens (verified tokens are remembered)", () => {
   it("a remembered token is refused once it expires", async () => {
-    const { token } = await mintToken(env.TOKEN_SECRET, { role: "service", ttlSeconds: 60 });
-    expect(await authenticateToken(token, env)).toEqual({ principal: { role: "service" }, bootstrap: false });
+    const { token, expiresAt } = await mintToken(env.TOKEN_SECRET, { role: "service", ttlSeconds: 60 });
+    const service = { principal: { role: "service" }, bootstrap: false, expiresAt: Date.parse(expiresAt) / 1000 };
+    expect(await authenticateToken(token, env)).toEqual(service);
     // Asked again (now from memory) before and after its expiry.
-    expect(await authenticateToken(token, env, now() + 30)).toEqual({ principal: { role: "service" }, bootstrap: false });
+    expect(await authenticateToken(token, env, now() + 30)).toEqual(service);
     expect(await authenticateToken(token, env, now() + 61)).toBeUndefined();
   });
 
@@ -27,7 +28,7 @@ describe("bearer tokens (verified tokens are remembered)", () => {
 
   it("a token remembered under one admin credential is compared with another one again", async () => {
     const { token } = await mintToken(env.TOKEN_SECRET, { role: "service", ttlSeconds: 600 });
-    expect(await authenticateToken(token, env)).toEqual({ principal: { role: "service" }, bootstrap: false });
+    expect(await authenticateToken(token, env)).toMatchObject({ principal: { role: "service" }, bootstrap: false });
     // An operator who made this very string the admin credential gets the admin, not the remembered service.
     expect(await authenticateToken(token, { ...env, ADMIN_TOKEN: token })).toEqual({ principal: { role: "admin" }, bootstrap: true });
   });
