@@ -316,6 +316,59 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await adminPage.context().close();
   });
 
+  test("a refused request (400) is said in plain words wherever it happens, and the page goes on working", async () => {
+    const fresh = await newPage(browser);
+    // Sign-in: a manager token for a region with a typo.
+    await fresh.goto(stack!.baseUrl + "/");
+    await fresh.getByText("Admins: mint a manager token").click();
+    await fresh.locator("#admin-token").fill(stack!.adminToken);
+    await fresh.locator("#mint-regions").fill("eu-centrl");
+    const mintButton = fresh.getByRole("button", { name: "Mint a 7-day manager token" });
+    await mintButton.click();
+    const refusal = fresh.getByRole("alert");
+    await refusal.getByText("Some of the values were not accepted.").waitFor();
+    expect(await refusal.textContent()).toContain("json.regions");
+    expect(await mintButton.isEnabled()).toBe(true);
+    await fresh.locator("#mint-regions").fill("eu-central");
+    await mintButton.click();
+    await fresh.getByText("Minted a token valid until").waitFor();
+    await fresh.getByRole("button", { name: "Sign in" }).click();
+    await fresh.locator("[data-testid=stores-table]").waitFor();
+
+    // The overview of a region that does not exist: every panel says why, none stays "Loading…".
+    await fresh.goto(`${stack!.baseUrl}/#/overview/not-a-region`);
+    await fresh.locator('section[data-panel="Stores"] [role=alert]').getByText("Some of the values were not accepted.").waitFor();
+    await fresh.waitForFunction(() => {
+      const panels = [...document.querySelectorAll("section[data-panel]")];
+      return panels.length === 5 && panels.every((panel) => panel.querySelector("[role=alert]") && !panel.querySelector(".loading"));
+    });
+
+    // The ledger filtered by a SKU the API refuses: explained; corrected, the ledger is back.
+    await fresh.goto(`${stack!.baseUrl}/#/movements/berlin-01`);
+    await fresh.locator("[data-testid=movements-sku]").fill("milk 1l");
+    await fresh.getByRole("button", { name: "Apply" }).click();
+    const ledger = fresh.locator('section[data-panel="Ledger"]');
+    await ledger.getByRole("alert").getByText("Some of the values were not accepted.").waitFor();
+    expect(await ledger.getByRole("alert").textContent()).toContain("query.sku");
+    await fresh.locator("[data-testid=movements-sku]").fill("milk-1l");
+    await fresh.getByRole("button", { name: "Apply" }).click();
+    await fresh.waitForFunction(() => {
+      const rows = [...document.querySelectorAll("[data-testid=movements-table] tbody tr")];
+      return rows.length > 0 && rows.every((row) => row.children[2]?.textContent === "milk-1l");
+    });
+
+    // Quotas with on hand beyond the API's limit: explained, and the form can be saved again.
+    await fresh.goto(`${stack!.baseUrl}/#/store/berlin-01`);
+    await fresh.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    const form = fresh.getByRole("form", { name: "Quotas of milk-1l" });
+    await form.getByLabel("On hand").fill("100000000000");
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.getByRole("alert").getByText("Some of the values were not accepted.").waitFor();
+    expect(await form.getByRole("alert").textContent()).toContain("json.onHand");
+    expect(await form.getByRole("button", { name: "Save quotas" }).isEnabled()).toBe(true);
+    await fresh.context().close();
+  });
+
   test("no page had a script error or a CSP violation", () => {
     expect(pageProblems).toEqual([]);
   });

@@ -1,17 +1,24 @@
 import { useState } from "preact/hooks";
+import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header } from "./views/Header";
 import { Movements } from "./views/Movements";
 import { Overview } from "./views/Overview";
 import { Oversells } from "./views/Oversells";
 import { SignIn } from "./views/SignIn";
 import { StoreView } from "./views/StoreView";
-import { useRoute } from "./router";
+import { href, useRoute } from "./router";
 import { restoreSession, signOut, type Session } from "./session";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(() => restoreSession());
   const route = useRoute();
-  if (!session) return <SignIn onSignedIn={setSession} />;
+  if (!session) {
+    return (
+      <ErrorBoundary>
+        <SignIn onSignedIn={setSession} />
+      </ErrorBoundary>
+    );
+  }
   const leave = () => {
     signOut();
     setSession(null);
@@ -24,10 +31,13 @@ export function App() {
       </a>
       <Header session={session} route={route} onSignOut={leave} />
       <main id="main" tabIndex={-1}>
-        {route.view === "overview" && <Overview session={session} region={route.region ?? session.regions[0]} />}
-        {route.view === "store" && <StoreView session={session} storeId={route.storeId} />}
-        {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
-        {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
+        {/* Keyed by the route: a view that failed to draw gets a fresh start on the next page. */}
+        <ErrorBoundary key={href(route)}>
+          {route.view === "overview" && <Overview session={session} region={route.region ?? session.regions[0]} />}
+          {route.view === "store" && <StoreView session={session} storeId={route.storeId} />}
+          {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
+          {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
+        </ErrorBoundary>
       </main>
     </>
   );
