@@ -369,6 +369,25 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await fresh.context().close();
   });
 
+  test("an address with a malformed % escape says the page does not exist, and the rest of the page works", async () => {
+    const fresh = await newPage(browser);
+    await signIn(fresh, await mint({ role: "manager", regions: ["eu-central"] }));
+    await fresh.locator("[data-testid=stores-table]").waitFor();
+    for (const hash of ["#/store/%", "#/overview/%E0"]) {
+      // Typed or pasted into the address bar (a new document), and followed within the page.
+      await fresh.goto(`${stack!.baseUrl}/${hash}`);
+      await fresh.reload();
+      await fresh.locator("[data-testid=not-found]").getByText("Page not found").waitFor();
+      await fresh.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+      await fresh.locator("[data-testid=stores-table]").waitFor();
+      await fresh.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+      await fresh.locator("[data-testid=not-found]").waitFor();
+    }
+    await fresh.getByRole("link", { name: "Go to the overview" }).click();
+    await fresh.locator("[data-testid=stores-table]").waitFor();
+    await fresh.context().close();
+  });
+
   test("no page had a script error or a CSP violation", () => {
     expect(pageProblems).toEqual([]);
   });

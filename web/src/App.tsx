@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header } from "./views/Header";
 import { Movements } from "./views/Movements";
+import { NotFound } from "./views/NotFound";
 import { Overview } from "./views/Overview";
 import { Oversells } from "./views/Oversells";
 import { SignIn } from "./views/SignIn";
@@ -37,6 +38,7 @@ export function App() {
           {route.view === "store" && <StoreView session={session} storeId={route.storeId} />}
           {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
           {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
+          {route.view === "not-found" && <NotFound />}
         </ErrorBoundary>
       </main>
     </>
