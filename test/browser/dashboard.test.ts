@@ -299,6 +299,16 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await fresh.locator('[data-testid=stores-table] tr[data-store="berlin-01"] a').focus();
     await fresh.keyboard.press("Enter");
     await fresh.locator("[data-testid=cells-table]").waitFor();
+    // The skip link stays on the page it is on (the store here): it moves focus, not the route.
+    await fresh.reload();
+    await fresh.locator("[data-testid=cells-table]").waitFor();
+    await fresh.keyboard.press("Tab");
+    expect(await fresh.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
+    await fresh.keyboard.press("Enter");
+    expect(await fresh.evaluate("document.activeElement?.id")).toBe("main");
+    expect(fresh.url()).toMatch(/#\/store\/berlin-01$/);
+    await fresh.locator("[data-testid=cells-table]").waitFor({ timeout: 1000 });
+    expect(await fresh.locator("[data-testid=stores-table]").count()).toBe(0);
     await fresh.context().close();
   });
 

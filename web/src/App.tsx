@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary";
+import { SkipLink } from "./components/SkipLink";
 import { Header } from "./views/Header";
 import { Movements } from "./views/Movements";
 import { NotFound } from "./views/NotFound";
@@ -27,9 +28,7 @@ export function App() {
   };
   return (
     <>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
+      <SkipLink target="main" />
       <Header session={session} route={route} onSignOut={leave} />
       <main id="main" tabIndex={-1}>
         {/* Keyed by the route: a view that failed to draw gets a fresh start on the next page. */}
