@@ -182,7 +182,19 @@ async function restock() {
   }
 }
 
-const openBefore = (await admin.oversells.list({ status: "open", limit: 500 })).items.length;
+/** Open oversells across the chain. The list pages (500 at most a page): follow `next` to the end. */
+async function countOpenOversells() {
+  let count = 0;
+  let after;
+  do {
+    const page = await admin.oversells.list({ status: "open", limit: 500, ...(after ? { after } : {}) });
+    count += page.items.length;
+    after = page.next;
+  } while (after);
+  return count;
+}
+
+const openBefore = await countOpenOversells();
 console.log(`demo: ${active.length} stores, ${regions.length} regions (${regions.join(", ")}), ${rate}/s for ${seconds}s against ${args.url}`);
 const started = Date.now();
 const ends = started + seconds * 1000;
@@ -202,7 +214,7 @@ while (Date.now() < ends) {
 }
 console.log("demo: time is up; finishing what is in flight…");
 while (inFlight.size) await Promise.allSettled([...inFlight]);
-const openAfter = (await admin.oversells.list({ status: "open", limit: 500 }).catch(() => ({ items: [] }))).items.length;
+const openAfter = await countOpenOversells().catch((error) => `unknown (${error.message})`);
 
 console.log(`\ndemo: ${actions} actions in ${Math.round((Date.now() - started) / 1000)}s`);
 for (const [what, n] of [...tally.entries()].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${String(n).padStart(6)}  ${what}`);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { countOpenOversells, openOversells } from "../support/oversells";
 import { adminClient, eventually, launch, mint, newPage, pageProblems, parseCsv, signIn, stack } from "./helpers";
 
 // The page-side callbacks below run in Chromium (playwright serializes them); this project's
@@ -396,6 +397,27 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await fresh.getByRole("link", { name: "Go to the overview" }).click();
     await fresh.locator("[data-testid=stores-table]").waitFor();
     await fresh.context().close();
+  });
+
+  test("the overview counts every open oversell of a region, past the list's 500 a page", async () => {
+    const admin = adminClient();
+    // A region of its own (no other test's oversells), with more open oversells than one page holds.
+    await admin.stores.put("stockholm-01", { name: "Stockholm City", region: "eu-north", timezone: "Europe/Stockholm" });
+    await openOversells(admin, "stockholm-01", "herring-jar", 505);
+    await eventually(async () => {
+      const open = await countOpenOversells(admin, "stockholm-01");
+      if (open !== 505) throw new Error(`${open} so far`);
+      return true;
+    }, "505 open oversells in the list");
+
+    const adminPage = await newPage(browser);
+    await signIn(adminPage, stack!.adminToken);
+    await adminPage.locator("[data-testid=stores-table]").waitFor();
+    await adminPage.goto(`${stack!.baseUrl}/#/overview/eu-north`);
+    await adminPage.locator("[data-testid=kpi-oversells] .figure-value").getByText("505", { exact: true }).waitFor();
+    const row = adminPage.locator('[data-testid=stores-table] tr[data-store="stockholm-01"]');
+    expect(await row.locator("td").nth(6).textContent()).toBe("505");
+    await adminPage.context().close();
   });
 
   test("no page had a script error or a CSP violation", () => {

@@ -1,6 +1,6 @@
 // What the overview needs of a region, each loaded on its own so one slow or failing report
 // leaves the other panels working.
-import { allPages, api, reportPages, type Oversell, type Store } from "./api";
+import { allPages, api, pagesOf, reportPages, type Store } from "./api";
 import { isLowStock, lowStockSource, type LowStockSource } from "./low-stock";
 
 export interface StockRow {
@@ -34,7 +34,7 @@ export async function loadStockHealth(region: string): Promise<{ stores: StoreHe
   const [stores, rows, open] = await Promise.all([
     api.listStores(region),
     allPages<StockRow>("stock", { region }),
-    api.listOversells({ region, status: "open", limit: 500 }),
+    loadOpenOversells(region),
   ]);
   // The report has no low-stock thresholds; each store's levels (/stock) carry them.
   const thresholds = await thresholdsByCell(stores.items.filter((store) => store.region === region).map((store) => store.storeId));
@@ -57,11 +57,23 @@ export async function loadStockHealth(region: string): Promise<{ stores: StoreHe
     if (row.oversold) entry.oversold++;
     if (isLowStock(row, free)) entry.lowStock++;
   }
-  for (const record of open.items as Oversell[]) {
-    const entry = health.get(record.storeId);
-    if (entry) entry.openOversells++;
+  for (const [storeId, count] of open) {
+    const entry = health.get(storeId);
+    if (entry) entry.openOversells = count;
   }
   return { stores: [...health.values()], lowStockSource: lowStockSource(rows) };
+}
+
+/** The list's largest page; a region's open oversells can be many more, so the pages are followed. */
+const OVERSELL_PAGE = 500;
+
+/** Open oversells of the region per store, every page of them (up to 100 pages: 50,000). */
+export async function loadOpenOversells(region: string): Promise<Map<string, number>> {
+  const perStore = new Map<string, number>();
+  for await (const page of pagesOf((after) => api.listOversells({ region, status: "open", limit: OVERSELL_PAGE, after }), 100)) {
+    for (const record of page.items) perStore.set(record.storeId, (perStore.get(record.storeId) ?? 0) + 1);
+  }
+  return perStore;
 }
 
 /** Each cell's low-stock thresholds (`lowStock`), read from its store's levels, a few stores at a time. */
