@@ -143,6 +143,29 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await page.screenshot({ path: join(screenshots, "store.png"), fullPage: true });
   });
 
+  test("emptying the low-stock field clears the cell's threshold", async () => {
+    const admin = adminClient();
+    await admin.cells.setLowStock("berlin-01", "milk-1l", { overall: 3 });
+    const page = await newPage(browser);
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/store/berlin-01`);
+    const row = page.locator('tr[data-sku="milk-1l"]');
+    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    const form = page.getByRole("form", { name: "Quotas of milk-1l" });
+    expect(await form.getByLabel("Low stock at or below").inputValue()).toBe("3");
+    await form.getByLabel("Low stock at or below").fill("");
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.waitFor({ state: "detached" });
+    const saved = await admin.cells.get("berlin-01", "milk-1l");
+    expect(saved.lowStock?.overall).toBeUndefined();
+    expect(saved.lowStock?.channels ?? {}).toEqual({});
+    // Opened again, the form shows no threshold.
+    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    expect(await form.getByLabel("Low stock at or below").inputValue()).toBe("");
+    await page.context().close();
+  });
+
   test("an oversell caused by store events is listed with its causes and resolved with a note", async () => {
     const admin = adminClient();
     const sku = "olive-oil-750ml";
