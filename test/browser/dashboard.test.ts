@@ -443,6 +443,29 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await adminPage.context().close();
   });
 
+  test("with the reporting database down, the overview still shows the stores and open oversells", async () => {
+    const fresh = await newPage(browser);
+    // The reports answer what the Worker answers when Postgres does not (workers/reporting/db.ts);
+    // stores and oversells, served by Durable Objects, are untouched.
+    await fresh.route("**/v1/reports/**", (route) =>
+      route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "unavailable", message: "the reporting database cannot be reached right now; stock and reservations are unaffected", details: {} } }) }),
+    );
+    await signIn(fresh, await mint({ role: "manager", regions: ["eu-central"] }));
+    const stores = fresh.locator('section[data-panel="Stores"]');
+    await stores.locator('tr[data-store="berlin-01"]').getByRole("link", { name: "Berlin Mitte" }).waitFor();
+    await stores.locator('tr[data-store="munich-01"]').waitFor();
+    await stores.getByRole("alert").first().getByText("Reports are unavailable right now").waitFor();
+    const figure = (testid: string) => fresh.locator(`[data-testid=${testid}] .figure-value`).textContent();
+    await fresh.waitForFunction(() => !document.querySelector("[data-testid=kpi-oversells] .figure-value")?.textContent.includes("…"));
+    expect(await figure("kpi-stores")).toBe("2");
+    const open = (await adminClient().oversells.list({ region: "eu-central", status: "open", limit: 500 })).items.length;
+    expect(await figure("kpi-oversells")).toBe(String(open));
+    // What only the reports know says so.
+    expect(await figure("kpi-soldout")).toBe("unavailable");
+    expect(await stores.locator('tr[data-store="berlin-01"] td').first().textContent()).toBe("–");
+    await fresh.context().close();
+  });
+
   test("no page had a script error or a CSP violation", () => {
     expect(pageProblems).toEqual([]);
   });
