@@ -466,6 +466,28 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await fresh.context().close();
   });
 
+  test("the header's Overview goes back to the region being looked at", async () => {
+    const adminPage = await newPage(browser);
+    await signIn(adminPage, stack!.adminToken);
+    await adminPage.locator("[data-testid=stores-table]").waitFor();
+    const overview = adminPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" });
+    // From a region's overview into one of its stores, and back.
+    await adminPage.getByLabel("Region").selectOption("na-east");
+    await adminPage.locator('[data-testid=stores-table] tr[data-store="nyc-01"]').getByRole("link").click();
+    await adminPage.locator("[data-testid=cells-table]").waitFor();
+    await overview.click();
+    await adminPage.locator('[data-testid=stores-table] tr[data-store="nyc-01"]').waitFor();
+    expect(adminPage.url()).toMatch(/#\/overview\/na-east$/);
+    expect(await adminPage.locator("[data-testid=region]").textContent()).toBe("na-east");
+    // A store opened by its address: back to that store's region.
+    await adminPage.goto(`${stack!.baseUrl}/#/store/sf-01`);
+    await adminPage.locator("[data-testid=cells-table]").waitFor();
+    await overview.click();
+    await adminPage.locator('[data-testid=stores-table] tr[data-store="sf-01"]').waitFor();
+    expect(await adminPage.locator("[data-testid=region]").textContent()).toBe("na-west");
+    await adminPage.context().close();
+  });
+
   test("no page had a script error or a CSP violation", () => {
     expect(pageProblems).toEqual([]);
   });

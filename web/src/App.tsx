@@ -8,12 +8,16 @@ import { Overview } from "./views/Overview";
 import { Oversells } from "./views/Oversells";
 import { SignIn } from "./views/SignIn";
 import { StoreView } from "./views/StoreView";
+import { useLastRegion } from "./last-region";
 import { href, useRoute } from "./router";
 import { restoreSession, signOut, type Session } from "./session";
+
+const NO_REGIONS: string[] = [];
 
 export function App() {
   const [session, setSession] = useState<Session | null>(() => restoreSession());
   const route = useRoute();
+  const lastRegion = useLastRegion(route, session?.regions ?? NO_REGIONS);
   if (!session) {
     return (
       <ErrorBoundary>
@@ -29,12 +33,12 @@ export function App() {
   return (
     <>
       <SkipLink target="main" />
-      <Header session={session} route={route} onSignOut={leave} />
+      <Header session={session} route={route} overviewRegion={lastRegion.region} onSignOut={leave} />
       <main id="main" tabIndex={-1}>
         {/* Keyed by the route: a view that failed to draw gets a fresh start on the next page. */}
         <ErrorBoundary key={href(route)}>
-          {route.view === "overview" && <Overview session={session} region={route.region ?? session.regions[0]} />}
-          {route.view === "store" && <StoreView session={session} storeId={route.storeId} />}
+          {route.view === "overview" && <Overview session={session} region={route.region ?? lastRegion.region ?? session.regions[0]} />}
+          {route.view === "store" && <StoreView session={session} storeId={route.storeId} onRegion={lastRegion.remember} />}
           {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
           {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
           {route.view === "not-found" && <NotFound />}
