@@ -57,29 +57,52 @@ const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 const admin = createClient({ baseUrl: args.url, token: adminToken() });
 const tally = new Map();
 const count = (what, by = 1) => tally.set(what, (tally.get(what) ?? 0) + by);
-const failed = (what, error) => count(`${what} failed: ${isInventoryApiError(error) ? error.code : String(error?.cause?.code ?? error?.message ?? error)}`);
-
-try {
-  await admin.health();
-} catch (error) {
-  console.error(`nothing answers at ${args.url} (${error.message}); start the service with \`npm start\``);
-  process.exit(1);
+/** Why the service cannot be used, in words: a refused token, a token that is not an admin's, or nothing answering. */
+function unusable(error) {
+  if (isInventoryApiError(error, "unauthorized")) {
+    return `the service at ${args.url} refused the token (${error.status} ${error.code}: ${error.apiMessage}); pass the admin token with --token or ADMIN_TOKEN`;
+  }
+  if (isInventoryApiError(error, "forbidden")) {
+    return `not an admin token (${error.status} ${error.code}: ${error.apiMessage}); the demo mints tokens and reads every store, so it needs the admin token`;
+  }
+  if (isInventoryApiError(error)) return `the service at ${args.url} answered ${error.status} ${error.code}: ${error.apiMessage}`;
+  return `nothing answers at ${args.url} (${error?.cause?.code ?? error?.message ?? error}); start the service with \`npm start\``;
 }
 
-const stores = (await admin.stores.list()).items;
-const skusOf = new Map();
-for (const store of stores) skusOf.set(store.storeId, (await admin.stores.stock(store.storeId)).items.map((cell) => cell.sku));
-const active = stores.filter((store) => skusOf.get(store.storeId).length > 0);
+/** A failure that is about reaching the service or the token (not about stock): the run exits non-zero. */
+let lostService;
+const failed = (what, error) => {
+  if (!isInventoryApiError(error) || isInventoryApiError(error, "unauthorized", "forbidden")) lostService ??= error;
+  count(`${what} failed: ${isInventoryApiError(error) ? error.code : String(error?.cause?.code ?? error?.message ?? error)}`);
+};
+
+/** The chain's stocked stores, their SKUs, and tokens for the checkout and each till. Any refusal here ends the demo. */
+async function prepare() {
+  await admin.health();
+  const stores = (await admin.stores.list()).items;
+  const skusOf = new Map();
+  for (const store of stores) skusOf.set(store.storeId, (await admin.stores.stock(store.storeId)).items.map((cell) => cell.sku));
+  const active = stores.filter((store) => skusOf.get(store.storeId).length > 0);
+  const checkout = createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "service", ttlSeconds: 3600 + seconds })).token });
+  const tills = new Map();
+  for (const store of active) {
+    tills.set(store.storeId, createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "store", stores: [store.storeId], ttlSeconds: 3600 + seconds })).token }));
+  }
+  return { skusOf, active, checkout, tills };
+}
+
+/** Ends the demo on a failure to reach or use the service before the run, saying why. */
+const fatal = (error) => {
+  console.error(`demo: ${unusable(error)}`);
+  process.exit(1);
+};
+
+const { skusOf, active, checkout, tills } = await prepare().catch(fatal);
 if (active.length === 0) {
   console.error("no store has stock yet: `npm start` seeds demo data on its first run");
   process.exit(1);
 }
 const regions = [...new Set(active.flatMap((store) => [store.region, ...store.covers]))];
-const checkout = createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "service", ttlSeconds: 3600 + seconds })).token });
-const tills = new Map();
-for (const store of active) {
-  tills.set(store.storeId, createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "store", stores: [store.storeId], ttlSeconds: 3600 + seconds })).token }));
-}
 
 const runId = Date.now().toString(36);
 let sequence = 0;
@@ -194,7 +217,7 @@ async function countOpenOversells() {
   return count;
 }
 
-const openBefore = await countOpenOversells();
+const openBefore = await countOpenOversells().catch(fatal);
 console.log(`demo: ${active.length} stores, ${regions.length} regions (${regions.join(", ")}), ${rate}/s for ${seconds}s against ${args.url}`);
 const started = Date.now();
 const ends = started + seconds * 1000;
@@ -214,8 +237,15 @@ while (Date.now() < ends) {
 }
 console.log("demo: time is up; finishing what is in flight…");
 while (inFlight.size) await Promise.allSettled([...inFlight]);
-const openAfter = await countOpenOversells().catch((error) => `unknown (${error.message})`);
+const openAfter = await countOpenOversells().catch((error) => {
+  lostService ??= error;
+  return "unknown";
+});
 
 console.log(`\ndemo: ${actions} actions in ${Math.round((Date.now() - started) / 1000)}s`);
 for (const [what, n] of [...tally.entries()].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${String(n).padStart(6)}  ${what}`);
 console.log(`  open oversells: ${openBefore} before, ${openAfter} after`);
+if (lostService) {
+  console.error(`demo: ${unusable(lostService)}`);
+  process.exitCode = 1;
+}

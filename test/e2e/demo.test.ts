@@ -49,3 +49,31 @@ it("simulates shoppers and stores for the given time and reports what it did", {
   expect(Number(before)).toBe(505);
   expect(Number(after)).toBeGreaterThanOrEqual(505);
 });
+
+/** The demo's exit code and what it printed, whether it succeeded or not. */
+async function runDemo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/demo.mjs", ...args], { cwd: root, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
+  }
+}
+
+it("says when the service refuses the token or does not answer, and exits non-zero", { timeout: 120_000 }, async () => {
+  const refused = await runDemo(["--url", inventory.url, "--token", "wrong", "--seconds", "1"]);
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toMatch(/refused the token \(401 unauthorized/);
+  expect(refused.stderr).not.toMatch(/nothing answers/);
+
+  // A valid token that is not an admin's: the demo needs to mint tokens and read every store.
+  const storeToken = await inventory.tokenFor("store", ["berlin-01"]);
+  const notAdmin = await runDemo(["--url", inventory.url, "--token", storeToken, "--seconds", "1"]);
+  expect(notAdmin.code).not.toBe(0);
+  expect(notAdmin.stderr).toMatch(/not an admin token \(403 forbidden/);
+
+  const closed = await runDemo(["--url", "http://127.0.0.1:9", "--token", inventory.adminToken, "--seconds", "1"]);
+  expect(closed.code).not.toBe(0);
+  expect(closed.stderr).toMatch(/nothing answers at http:\/\/127\.0\.0\.1:9/);
+});
