@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run demo`: traffic for a running `npm start`, so the dashboard shows a living chain.
-// Shoppers in every region the stores serve reserve (the service picks the store), then
-// confirm, cancel or walk away (their reservation expires); stores sell at the till, restock,
-// and now and then go offline, keep selling, and replay what they recorded when they come
-// back (sometimes selling units an online order holds: an oversell). Uses the typed client.
+// Shoppers in every region the stores serve reserve what that region's stores carry (the
+// service picks the store), then confirm, cancel or walk away (their reservation expires);
+// stores sell at the till, restock, and now and then go offline, keep selling, and replay
+// what they recorded when they come back (sometimes selling units an online order holds: an
+// oversell). Refusals are counted by their cause. Uses the typed client.
 //
 //   npm run demo -- --url http://127.0.0.1:8787 --token <admin> --rate 5 --seconds 60
 //
@@ -115,9 +116,25 @@ const track = (promise) => {
 /** Stores that are offline now, with what their till recorded meanwhile. */
 const offline = new Map();
 
+/** The stocked stores that serve each region (its own, and those that cover it from elsewhere). */
+const servingStores = new Map(regions.map((region) => [region, active.filter((store) => store.region === region || store.covers.includes(region))]));
+
+/**
+ * A refused reservation by its real cause: for insufficient stock, each shortage's reason (a
+ * SKU the store does not carry is `not_allocated`, as are sold-out and oversold cells their
+ * own), else too few units; any other code as it is.
+ */
+function refusalOf(error) {
+  if (!isInventoryApiError(error, "insufficient_stock")) return error.code;
+  const reasons = new Set((error.details?.shortages ?? []).map((shortage) => shortage.reason ?? "too few units"));
+  return `${error.code} (${[...reasons].sort().join(", ") || "too few units"})`;
+}
+
 async function shopper() {
   const region = pick(regions);
-  const skus = [...new Set(active.flatMap((store) => skusOf.get(store.storeId)))];
+  // The service fills a basket from one store that serves the region: pick the SKUs of one of
+  // those, not of the whole chain (another region's SKUs would only ever be refused).
+  const skus = skusOf.get(pick(servingStores.get(region)).storeId);
   const basket = [...new Set(Array.from({ length: between(1, 3) }, () => pick(skus)))];
   const reservationId = nextId("demo-order");
   const channel = pick(["online", "online", "app", "marketplace", "kiosk"]);
@@ -140,7 +157,7 @@ async function shopper() {
       count("carts cancelled (released)");
     } else count("carts abandoned (left to expire)");
   } catch (error) {
-    if (isInventoryApiError(error, "insufficient_stock")) count("reservations refused: insufficient stock");
+    if (isInventoryApiError(error, "insufficient_stock")) count(`reservations refused: ${refusalOf(error)}`);
     else failed("shopper", error);
   }
 }

@@ -77,3 +77,31 @@ it("says when the service refuses the token or does not answer, and exits non-ze
   expect(closed.code).not.toBe(0);
   expect(closed.stderr).toMatch(/nothing answers at http:\/\/127\.0\.0\.1:9/);
 });
+
+it("shoppers reserve what their region's stores carry, and refusals say why", { timeout: 120_000 }, async () => {
+  // Each region's store carries SKUs no other store has, plenty of each; one of New York's is
+  // sold out. The only refusals can be for that one.
+  const stores = [
+    { storeId: "berlin-01", name: "Berlin", region: "eu-central" as const, timezone: "Europe/Berlin", skus: ["milk", "bread"] },
+    { storeId: "paris-01", name: "Paris", region: "eu-west" as const, timezone: "Europe/Paris", skus: ["cheese", "wine"] },
+    { storeId: "nyc-01", name: "New York", region: "na-east" as const, timezone: "America/New_York", skus: ["bagel", "coffee"] },
+  ];
+  const own = await startInventory({
+    reports: false,
+    seed: {
+      stores: stores.map(({ skus: _skus, ...store }) => store),
+      cells: stores.flatMap((store) => store.skus.map((sku) => ({ storeId: store.storeId, sku, onHand: 5000, channels: { online: { quota: 1000, weight: 1 }, pos: { quota: 1000, weight: 1 } } }))),
+    },
+  });
+  try {
+    await own.client.cells.setSoldOut("nyc-01", "bagel", { soldOut: true });
+    const { code, stdout } = await runDemo(["--url", own.url, "--token", own.adminToken, "--rate", "20", "--seconds", "6", "--seed", "regions"]);
+    expect(code).toBe(0);
+    for (const region of ["eu-central", "eu-west", "na-east"]) expect(stdout).toMatch(new RegExp(`^\\s+\\d+\\s+reservations made \\(${region}\\)`, "m"));
+    const refusals = [...stdout.matchAll(/^\s+\d+\s+reservations refused: (.*)$/gm)].map((match) => match[1]);
+    expect(refusals).toEqual(["insufficient_stock (sold_out)"]);
+    expect(stdout).not.toMatch(/failed:/);
+  } finally {
+    await own.stop();
+  }
+});
