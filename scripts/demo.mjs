@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run demo`: traffic for a running `npm start`, so the dashboard shows a living chain.
-// Shoppers in every region the stores serve reserve (the service picks the store), then
-// confirm, cancel or walk away (their reservation expires); stores sell at the till, restock,
-// and now and then go offline, keep selling, and replay what they recorded when they come
-// back (sometimes selling units an online order holds: an oversell). Uses the typed client.
+// Shoppers in every region the stores serve reserve what that region's stores carry (the
+// service picks the store), then confirm, cancel or walk away (their reservation expires);
+// stores sell at the till, restock, and now and then go offline, keep selling, and replay
+// what they recorded when they come back (sometimes selling units an online order holds: an
+// oversell). Refusals are counted by their cause. Uses the typed client.
 //
 //   npm run demo -- --url http://127.0.0.1:8787 --token <admin> --rate 5 --seconds 60
 //
@@ -57,29 +58,52 @@ const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 const admin = createClient({ baseUrl: args.url, token: adminToken() });
 const tally = new Map();
 const count = (what, by = 1) => tally.set(what, (tally.get(what) ?? 0) + by);
-const failed = (what, error) => count(`${what} failed: ${isInventoryApiError(error) ? error.code : String(error?.cause?.code ?? error?.message ?? error)}`);
-
-try {
-  await admin.health();
-} catch (error) {
-  console.error(`nothing answers at ${args.url} (${error.message}); start the service with \`npm start\``);
-  process.exit(1);
+/** Why the service cannot be used, in words: a refused token, a token that is not an admin's, or nothing answering. */
+function unusable(error) {
+  if (isInventoryApiError(error, "unauthorized")) {
+    return `the service at ${args.url} refused the token (${error.status} ${error.code}: ${error.apiMessage}); pass the admin token with --token or ADMIN_TOKEN`;
+  }
+  if (isInventoryApiError(error, "forbidden")) {
+    return `not an admin token (${error.status} ${error.code}: ${error.apiMessage}); the demo mints tokens and reads every store, so it needs the admin token`;
+  }
+  if (isInventoryApiError(error)) return `the service at ${args.url} answered ${error.status} ${error.code}: ${error.apiMessage}`;
+  return `nothing answers at ${args.url} (${error?.cause?.code ?? error?.message ?? error}); start the service with \`npm start\``;
 }
 
-const stores = (await admin.stores.list()).items;
-const skusOf = new Map();
-for (const store of stores) skusOf.set(store.storeId, (await admin.stores.stock(store.storeId)).items.map((cell) => cell.sku));
-const active = stores.filter((store) => skusOf.get(store.storeId).length > 0);
+/** A failure that is about reaching the service or the token (not about stock): the run exits non-zero. */
+let lostService;
+const failed = (what, error) => {
+  if (!isInventoryApiError(error) || isInventoryApiError(error, "unauthorized", "forbidden")) lostService ??= error;
+  count(`${what} failed: ${isInventoryApiError(error) ? error.code : String(error?.cause?.code ?? error?.message ?? error)}`);
+};
+
+/** The chain's stocked stores, their SKUs, and tokens for the checkout and each till. Any refusal here ends the demo. */
+async function prepare() {
+  await admin.health();
+  const stores = (await admin.stores.list()).items;
+  const skusOf = new Map();
+  for (const store of stores) skusOf.set(store.storeId, (await admin.stores.stock(store.storeId)).items.map((cell) => cell.sku));
+  const active = stores.filter((store) => skusOf.get(store.storeId).length > 0);
+  const checkout = createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "service", ttlSeconds: 3600 + seconds })).token });
+  const tills = new Map();
+  for (const store of active) {
+    tills.set(store.storeId, createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "store", stores: [store.storeId], ttlSeconds: 3600 + seconds })).token }));
+  }
+  return { skusOf, active, checkout, tills };
+}
+
+/** Ends the demo on a failure to reach or use the service before the run, saying why. */
+const fatal = (error) => {
+  console.error(`demo: ${unusable(error)}`);
+  process.exit(1);
+};
+
+const { skusOf, active, checkout, tills } = await prepare().catch(fatal);
 if (active.length === 0) {
   console.error("no store has stock yet: `npm start` seeds demo data on its first run");
   process.exit(1);
 }
 const regions = [...new Set(active.flatMap((store) => [store.region, ...store.covers]))];
-const checkout = createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "service", ttlSeconds: 3600 + seconds })).token });
-const tills = new Map();
-for (const store of active) {
-  tills.set(store.storeId, createClient({ baseUrl: args.url, token: (await admin.admin.mintToken({ role: "store", stores: [store.storeId], ttlSeconds: 3600 + seconds })).token }));
-}
 
 const runId = Date.now().toString(36);
 let sequence = 0;
@@ -92,9 +116,25 @@ const track = (promise) => {
 /** Stores that are offline now, with what their till recorded meanwhile. */
 const offline = new Map();
 
+/** The stocked stores that serve each region (its own, and those that cover it from elsewhere). */
+const servingStores = new Map(regions.map((region) => [region, active.filter((store) => store.region === region || store.covers.includes(region))]));
+
+/**
+ * A refused reservation by its real cause: for insufficient stock, each shortage's reason (a
+ * SKU the store does not carry is `not_allocated`, as are sold-out and oversold cells their
+ * own), else too few units; any other code as it is.
+ */
+function refusalOf(error) {
+  if (!isInventoryApiError(error, "insufficient_stock")) return error.code;
+  const reasons = new Set((error.details?.shortages ?? []).map((shortage) => shortage.reason ?? "too few units"));
+  return `${error.code} (${[...reasons].sort().join(", ") || "too few units"})`;
+}
+
 async function shopper() {
   const region = pick(regions);
-  const skus = [...new Set(active.flatMap((store) => skusOf.get(store.storeId)))];
+  // The service fills a basket from one store that serves the region: pick the SKUs of one of
+  // those, not of the whole chain (another region's SKUs would only ever be refused).
+  const skus = skusOf.get(pick(servingStores.get(region)).storeId);
   const basket = [...new Set(Array.from({ length: between(1, 3) }, () => pick(skus)))];
   const reservationId = nextId("demo-order");
   const channel = pick(["online", "online", "app", "marketplace", "kiosk"]);
@@ -117,7 +157,7 @@ async function shopper() {
       count("carts cancelled (released)");
     } else count("carts abandoned (left to expire)");
   } catch (error) {
-    if (isInventoryApiError(error, "insufficient_stock")) count("reservations refused: insufficient stock");
+    if (isInventoryApiError(error, "insufficient_stock")) count(`reservations refused: ${refusalOf(error)}`);
     else failed("shopper", error);
   }
 }
@@ -182,7 +222,19 @@ async function restock() {
   }
 }
 
-const openBefore = (await admin.oversells.list({ status: "open", limit: 500 })).items.length;
+/** Open oversells across the chain. The list pages (500 at most a page): follow `next` to the end. */
+async function countOpenOversells() {
+  let count = 0;
+  let after;
+  do {
+    const page = await admin.oversells.list({ status: "open", limit: 500, ...(after ? { after } : {}) });
+    count += page.items.length;
+    after = page.next;
+  } while (after);
+  return count;
+}
+
+const openBefore = await countOpenOversells().catch(fatal);
 console.log(`demo: ${active.length} stores, ${regions.length} regions (${regions.join(", ")}), ${rate}/s for ${seconds}s against ${args.url}`);
 const started = Date.now();
 const ends = started + seconds * 1000;
@@ -202,8 +254,15 @@ while (Date.now() < ends) {
 }
 console.log("demo: time is up; finishing what is in flight…");
 while (inFlight.size) await Promise.allSettled([...inFlight]);
-const openAfter = (await admin.oversells.list({ status: "open", limit: 500 }).catch(() => ({ items: [] }))).items.length;
+const openAfter = await countOpenOversells().catch((error) => {
+  lostService ??= error;
+  return "unknown";
+});
 
 console.log(`\ndemo: ${actions} actions in ${Math.round((Date.now() - started) / 1000)}s`);
 for (const [what, n] of [...tally.entries()].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${String(n).padStart(6)}  ${what}`);
 console.log(`  open oversells: ${openBefore} before, ${openAfter} after`);
+if (lostService) {
+  console.error(`demo: ${unusable(lostService)}`);
+  process.exitCode = 1;
+}

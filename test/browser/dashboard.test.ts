@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { countOpenOversells, openOversells } from "../support/oversells";
 import { adminClient, eventually, launch, mint, newPage, pageProblems, parseCsv, signIn, stack } from "./helpers";
 
 // The page-side callbacks below run in Chromium (playwright serializes them); this project's
@@ -140,6 +141,29 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await row.locator(".meter[title^='pos:'][title$='low at 7 or fewer']").waitFor();
     await page.waitForTimeout(2100); // lets the row's change highlight fade before the picture
     await page.screenshot({ path: join(screenshots, "store.png"), fullPage: true });
+  });
+
+  test("emptying the low-stock field clears the cell's threshold", async () => {
+    const admin = adminClient();
+    await admin.cells.setLowStock("berlin-01", "milk-1l", { overall: 3 });
+    const page = await newPage(browser);
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/store/berlin-01`);
+    const row = page.locator('tr[data-sku="milk-1l"]');
+    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    const form = page.getByRole("form", { name: "Quotas of milk-1l" });
+    expect(await form.getByLabel("Low stock at or below").inputValue()).toBe("3");
+    await form.getByLabel("Low stock at or below").fill("");
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.waitFor({ state: "detached" });
+    const saved = await admin.cells.get("berlin-01", "milk-1l");
+    expect(saved.lowStock?.overall).toBeUndefined();
+    expect(saved.lowStock?.channels ?? {}).toEqual({});
+    // Opened again, the form shows no threshold.
+    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    expect(await form.getByLabel("Low stock at or below").inputValue()).toBe("");
+    await page.context().close();
   });
 
   test("an oversell caused by store events is listed with its causes and resolved with a note", async () => {
@@ -299,6 +323,16 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await fresh.locator('[data-testid=stores-table] tr[data-store="berlin-01"] a').focus();
     await fresh.keyboard.press("Enter");
     await fresh.locator("[data-testid=cells-table]").waitFor();
+    // The skip link stays on the page it is on (the store here): it moves focus, not the route.
+    await fresh.reload();
+    await fresh.locator("[data-testid=cells-table]").waitFor();
+    await fresh.keyboard.press("Tab");
+    expect(await fresh.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
+    await fresh.keyboard.press("Enter");
+    expect(await fresh.evaluate("document.activeElement?.id")).toBe("main");
+    expect(fresh.url()).toMatch(/#\/store\/berlin-01$/);
+    await fresh.locator("[data-testid=cells-table]").waitFor({ timeout: 1000 });
+    expect(await fresh.locator("[data-testid=stores-table]").count()).toBe(0);
     await fresh.context().close();
   });
 
@@ -313,6 +347,144 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await adminPage.getByLabel("Region").selectOption("na-east");
     await adminPage.locator('[data-testid=stores-table] tr[data-store="nyc-01"]').waitFor();
     expect(adminPage.url()).toContain("#/overview/na-east");
+    await adminPage.context().close();
+  });
+
+  test("a refused request (400) is said in plain words wherever it happens, and the page goes on working", async () => {
+    const fresh = await newPage(browser);
+    // Sign-in: a manager token for a region with a typo.
+    await fresh.goto(stack!.baseUrl + "/");
+    await fresh.getByText("Admins: mint a manager token").click();
+    await fresh.locator("#admin-token").fill(stack!.adminToken);
+    await fresh.locator("#mint-regions").fill("eu-centrl");
+    const mintButton = fresh.getByRole("button", { name: "Mint a 7-day manager token" });
+    await mintButton.click();
+    const refusal = fresh.getByRole("alert");
+    await refusal.getByText("Some of the values were not accepted.").waitFor();
+    expect(await refusal.textContent()).toContain("json.regions");
+    expect(await mintButton.isEnabled()).toBe(true);
+    await fresh.locator("#mint-regions").fill("eu-central");
+    await mintButton.click();
+    await fresh.getByText("Minted a token valid until").waitFor();
+    await fresh.getByRole("button", { name: "Sign in" }).click();
+    await fresh.locator("[data-testid=stores-table]").waitFor();
+
+    // The overview of a region that does not exist: every panel says why, none stays "Loading…".
+    await fresh.goto(`${stack!.baseUrl}/#/overview/not-a-region`);
+    await fresh.locator('section[data-panel="Stores"] [role=alert]').getByText("Some of the values were not accepted.").waitFor();
+    await fresh.waitForFunction(() => {
+      const panels = [...document.querySelectorAll("section[data-panel]")];
+      return panels.length === 5 && panels.every((panel) => panel.querySelector("[role=alert]") && !panel.querySelector(".loading"));
+    });
+
+    // The ledger filtered by a SKU the API refuses: explained; corrected, the ledger is back.
+    await fresh.goto(`${stack!.baseUrl}/#/movements/berlin-01`);
+    await fresh.locator("[data-testid=movements-sku]").fill("milk 1l");
+    await fresh.getByRole("button", { name: "Apply" }).click();
+    const ledger = fresh.locator('section[data-panel="Ledger"]');
+    await ledger.getByRole("alert").getByText("Some of the values were not accepted.").waitFor();
+    expect(await ledger.getByRole("alert").textContent()).toContain("query.sku");
+    await fresh.locator("[data-testid=movements-sku]").fill("milk-1l");
+    await fresh.getByRole("button", { name: "Apply" }).click();
+    await fresh.waitForFunction(() => {
+      const rows = [...document.querySelectorAll("[data-testid=movements-table] tbody tr")];
+      return rows.length > 0 && rows.every((row) => row.children[2]?.textContent === "milk-1l");
+    });
+
+    // Quotas with on hand beyond the API's limit: explained, and the form can be saved again.
+    await fresh.goto(`${stack!.baseUrl}/#/store/berlin-01`);
+    await fresh.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    const form = fresh.getByRole("form", { name: "Quotas of milk-1l" });
+    await form.getByLabel("On hand").fill("100000000000");
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.getByRole("alert").getByText("Some of the values were not accepted.").waitFor();
+    expect(await form.getByRole("alert").textContent()).toContain("json.onHand");
+    expect(await form.getByRole("button", { name: "Save quotas" }).isEnabled()).toBe(true);
+    await fresh.context().close();
+  });
+
+  test("an address with a malformed % escape says the page does not exist, and the rest of the page works", async () => {
+    const fresh = await newPage(browser);
+    await signIn(fresh, await mint({ role: "manager", regions: ["eu-central"] }));
+    await fresh.locator("[data-testid=stores-table]").waitFor();
+    for (const hash of ["#/store/%", "#/overview/%E0"]) {
+      // Typed or pasted into the address bar (a new document), and followed within the page.
+      await fresh.goto(`${stack!.baseUrl}/${hash}`);
+      await fresh.reload();
+      await fresh.locator("[data-testid=not-found]").getByText("Page not found").waitFor();
+      await fresh.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+      await fresh.locator("[data-testid=stores-table]").waitFor();
+      await fresh.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+      await fresh.locator("[data-testid=not-found]").waitFor();
+    }
+    await fresh.getByRole("link", { name: "Go to the overview" }).click();
+    await fresh.locator("[data-testid=stores-table]").waitFor();
+    await fresh.context().close();
+  });
+
+  test("the overview counts every open oversell of a region, past the list's 500 a page", async () => {
+    const admin = adminClient();
+    // A region of its own (no other test's oversells), with more open oversells than one page holds.
+    await admin.stores.put("stockholm-01", { name: "Stockholm City", region: "eu-north", timezone: "Europe/Stockholm" });
+    await openOversells(admin, "stockholm-01", "herring-jar", 505);
+    await eventually(async () => {
+      const open = await countOpenOversells(admin, "stockholm-01");
+      if (open !== 505) throw new Error(`${open} so far`);
+      return true;
+    }, "505 open oversells in the list");
+
+    const adminPage = await newPage(browser);
+    await signIn(adminPage, stack!.adminToken);
+    await adminPage.locator("[data-testid=stores-table]").waitFor();
+    await adminPage.goto(`${stack!.baseUrl}/#/overview/eu-north`);
+    await adminPage.locator("[data-testid=kpi-oversells] .figure-value").getByText("505", { exact: true }).waitFor();
+    const row = adminPage.locator('[data-testid=stores-table] tr[data-store="stockholm-01"]');
+    expect(await row.locator("td").nth(6).textContent()).toBe("505");
+    await adminPage.context().close();
+  });
+
+  test("with the reporting database down, the overview still shows the stores and open oversells", async () => {
+    const fresh = await newPage(browser);
+    // The reports answer what the Worker answers when Postgres does not (workers/reporting/db.ts);
+    // stores and oversells, served by Durable Objects, are untouched.
+    await fresh.route("**/v1/reports/**", (route) =>
+      route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "unavailable", message: "the reporting database cannot be reached right now; stock and reservations are unaffected", details: {} } }) }),
+    );
+    await signIn(fresh, await mint({ role: "manager", regions: ["eu-central"] }));
+    const stores = fresh.locator('section[data-panel="Stores"]');
+    await stores.locator('tr[data-store="berlin-01"]').getByRole("link", { name: "Berlin Mitte" }).waitFor();
+    await stores.locator('tr[data-store="munich-01"]').waitFor();
+    await stores.getByRole("alert").first().getByText("Reports are unavailable right now").waitFor();
+    const figure = (testid: string) => fresh.locator(`[data-testid=${testid}] .figure-value`).textContent();
+    await fresh.waitForFunction(() => !document.querySelector("[data-testid=kpi-oversells] .figure-value")?.textContent.includes("…"));
+    expect(await figure("kpi-stores")).toBe("2");
+    const open = (await adminClient().oversells.list({ region: "eu-central", status: "open", limit: 500 })).items.length;
+    expect(await figure("kpi-oversells")).toBe(String(open));
+    // What only the reports know says so.
+    expect(await figure("kpi-soldout")).toBe("unavailable");
+    expect(await stores.locator('tr[data-store="berlin-01"] td').first().textContent()).toBe("–");
+    await fresh.context().close();
+  });
+
+  test("the header's Overview goes back to the region being looked at", async () => {
+    const adminPage = await newPage(browser);
+    await signIn(adminPage, stack!.adminToken);
+    await adminPage.locator("[data-testid=stores-table]").waitFor();
+    const overview = adminPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" });
+    // From a region's overview into one of its stores, and back.
+    await adminPage.getByLabel("Region").selectOption("na-east");
+    await adminPage.locator('[data-testid=stores-table] tr[data-store="nyc-01"]').getByRole("link").click();
+    await adminPage.locator("[data-testid=cells-table]").waitFor();
+    await overview.click();
+    await adminPage.locator('[data-testid=stores-table] tr[data-store="nyc-01"]').waitFor();
+    expect(adminPage.url()).toMatch(/#\/overview\/na-east$/);
+    expect(await adminPage.locator("[data-testid=region]").textContent()).toBe("na-east");
+    // A store opened by its address: back to that store's region.
+    await adminPage.goto(`${stack!.baseUrl}/#/store/sf-01`);
+    await adminPage.locator("[data-testid=cells-table]").waitFor();
+    await overview.click();
+    await adminPage.locator('[data-testid=stores-table] tr[data-store="sf-01"]').waitFor();
+    expect(await adminPage.locator("[data-testid=region]").textContent()).toBe("na-west");
     await adminPage.context().close();
   });
 

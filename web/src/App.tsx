@@ -1,17 +1,30 @@
 import { useState } from "preact/hooks";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { SkipLink } from "./components/SkipLink";
 import { Header } from "./views/Header";
 import { Movements } from "./views/Movements";
+import { NotFound } from "./views/NotFound";
 import { Overview } from "./views/Overview";
 import { Oversells } from "./views/Oversells";
 import { SignIn } from "./views/SignIn";
 import { StoreView } from "./views/StoreView";
-import { useRoute } from "./router";
+import { useLastRegion } from "./last-region";
+import { href, useRoute } from "./router";
 import { restoreSession, signOut, type Session } from "./session";
+
+const NO_REGIONS: string[] = [];
 
 export function App() {
   const [session, setSession] = useState<Session | null>(() => restoreSession());
   const route = useRoute();
-  if (!session) return <SignIn onSignedIn={setSession} />;
+  const lastRegion = useLastRegion(route, session?.regions ?? NO_REGIONS);
+  if (!session) {
+    return (
+      <ErrorBoundary>
+        <SignIn onSignedIn={setSession} />
+      </ErrorBoundary>
+    );
+  }
   const leave = () => {
     signOut();
     setSession(null);
@@ -19,15 +32,17 @@ export function App() {
   };
   return (
     <>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <Header session={session} route={route} onSignOut={leave} />
+      <SkipLink target="main" />
+      <Header session={session} route={route} overviewRegion={lastRegion.region} onSignOut={leave} />
       <main id="main" tabIndex={-1}>
-        {route.view === "overview" && <Overview session={session} region={route.region ?? session.regions[0]} />}
-        {route.view === "store" && <StoreView session={session} storeId={route.storeId} />}
-        {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
-        {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
+        {/* Keyed by the route: a view that failed to draw gets a fresh start on the next page. */}
+        <ErrorBoundary key={href(route)}>
+          {route.view === "overview" && <Overview session={session} region={route.region ?? lastRegion.region ?? session.regions[0]} />}
+          {route.view === "store" && <StoreView session={session} storeId={route.storeId} onRegion={lastRegion.remember} />}
+          {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
+          {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
+          {route.view === "not-found" && <NotFound />}
+        </ErrorBoundary>
       </main>
     </>
   );

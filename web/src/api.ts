@@ -98,15 +98,23 @@ export const api = {
   liveUrl: (storeId: string, after: number) => client.stores.liveUrl(storeId, { after }),
 };
 
-/** A report's pages of 1,000 rows, one after another, up to `maxPages`. */
-export async function* reportPages<T>(name: ReportName, query: Query, maxPages = 20) {
+/**
+ * The pages of any listing that pages by cursor (`next` in each answer, handed back as the
+ * next call's cursor), one after another, up to `maxPages`.
+ */
+export async function* pagesOf<P extends { next: string | null }>(fetchPage: (cursor: string | undefined) => Promise<P>, maxPages = 20): AsyncGenerator<P> {
   let cursor: string | undefined;
   for (let page = 0; page < maxPages; page++) {
-    const result = await api.report<T>(name, { ...query, limit: 1000, cursor });
+    const result = await fetchPage(cursor);
     yield result;
     if (!result.next) return;
     cursor = result.next;
   }
+}
+
+/** A report's pages of 1,000 rows, one after another, up to `maxPages`. */
+export function reportPages<T>(name: ReportName, query: Query, maxPages = 20) {
+  return pagesOf((cursor) => api.report<T>(name, { ...query, limit: 1000, cursor }), maxPages);
 }
 
 /** Every page of a report, up to `maxPages` (the overview's totals need whole regions). */

@@ -1,5 +1,6 @@
 // API errors in plain words: what happened and what to do, with the API's own message after.
-import { ApiError } from "./api";
+// Imported from the client's errors module, not ./api, so this stays pure (tested in Node).
+import { InventoryApiError } from "../../workers/client/errors";
 
 const WORDS: Record<string, string> = {
   network: "The inventory service could not be reached. Check the connection and try again.",
@@ -17,12 +18,32 @@ const WORDS: Record<string, string> = {
   unavailable: "Reports are unavailable right now (the reporting database does not answer). Stock levels in the store view are not affected.",
 };
 
+/**
+ * One of `details.issues` as "where: what". The API sends `path` as a dotted string
+ * ("query.sku", workers/errors.ts); zod's own shape is an array. Anything else (no path, a
+ * bare string, null) still reads as a line: this runs while rendering an error, so it must
+ * never throw itself.
+ */
+export function describeIssue(issue: unknown): string {
+  if (typeof issue === "string") return issue;
+  if (!issue || typeof issue !== "object") return "";
+  const { path, message } = issue as { path?: unknown; message?: unknown };
+  const where = Array.isArray(path) ? path.map(String).join(".") : typeof path === "string" || typeof path === "number" ? String(path) : "";
+  return `${where || "value"}: ${typeof message === "string" && message ? message : "invalid"}`;
+}
+
+function issuesOf(details: unknown): string[] {
+  const issues = details && typeof details === "object" ? (details as { issues?: unknown }).issues : undefined;
+  return Array.isArray(issues) ? issues.map(describeIssue).filter(Boolean) : [];
+}
+
 export function plainWords(error: unknown): { summary: string; detail: string | null } {
-  if (error instanceof ApiError) {
+  if (error instanceof InventoryApiError) {
     const summary = WORDS[error.code] ?? `The request failed (${error.status}).`;
-    const issues = (error.details as { issues?: Array<{ path?: unknown[]; message?: string }> } | undefined)?.issues;
-    const list = Array.isArray(issues) ? issues.map((issue) => `${(issue.path ?? []).join(".") || "value"}: ${issue.message ?? "invalid"}`).join("; ") : "";
-    return { summary, detail: [error.apiMessage, list].filter(Boolean).join(" — ") || null };
+    const message = typeof error.apiMessage === "string" ? error.apiMessage : "";
+    // The API's message already names the first issue: list only what it does not say.
+    const issues = issuesOf(error.details).filter((line) => line !== message);
+    return { summary, detail: [message, issues.join("; ")].filter(Boolean).join(" — ") || null };
   }
   // fetch itself failed: the service or the network is down.
   if (error instanceof TypeError) return { summary: WORDS.network!, detail: error.message };

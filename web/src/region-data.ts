@@ -1,6 +1,6 @@
 // What the overview needs of a region, each loaded on its own so one slow or failing report
 // leaves the other panels working.
-import { allPages, api, reportPages, type Oversell, type Store } from "./api";
+import { allPages, api, pagesOf, reportPages, type Store } from "./api";
 import { isLowStock, lowStockSource, type LowStockSource } from "./low-stock";
 
 export interface StockRow {
@@ -16,8 +16,8 @@ export interface StockRow {
   [key: string]: unknown;
 }
 
-export interface StoreHealth {
-  store: Store;
+/** A store's stock, summed over its cells from the stock report. */
+export interface StockFigures {
   cells: number;
   onHand: number;
   reserved: number;
@@ -25,27 +25,33 @@ export interface StoreHealth {
   soldOut: number;
   lowStock: number;
   oversold: number;
-  openOversells: number;
+}
+
+export interface RegionStock {
+  byStore: Map<string, StockFigures>;
+  lowStockSource: LowStockSource;
 }
 
 export const freeUnitsOf = (row: StockRow) => row.shared + Object.values(row.free ?? {}).reduce((sum, units) => sum + units, 0);
 
-export async function loadStockHealth(region: string): Promise<{ stores: StoreHealth[]; lowStockSource: LowStockSource }> {
-  const [stores, rows, open] = await Promise.all([
-    api.listStores(region),
-    allPages<StockRow>("stock", { region }),
-    api.listOversells({ region, status: "open", limit: 500 }),
-  ]);
+// The overview's sources load apart: the stores and the oversells come from Durable Objects,
+// the stock report from the reporting database, and one being down (a 503 from /v1/reports)
+// must not take the others' figures with it.
+
+/** The region's own stores (/v1/stores also lists the ones that cover it from elsewhere). */
+export async function loadRegionStores(region: string): Promise<Store[]> {
+  return (await api.listStores(region)).items.filter((store) => store.region === region);
+}
+
+/** Each store's stock figures, from the stock report, with low stock by each cell's thresholds. */
+export async function loadRegionStock(region: string): Promise<RegionStock> {
+  const rows = await allPages<StockRow>("stock", { region });
   // The report has no low-stock thresholds; each store's levels (/stock) carry them.
-  const thresholds = await thresholdsByCell(stores.items.filter((store) => store.region === region).map((store) => store.storeId));
-  const health = new Map<string, StoreHealth>();
-  // Stores this region serves from elsewhere (covers) are listed by /v1/stores too; keep the home ones.
-  for (const store of stores.items.filter((store) => store.region === region)) {
-    health.set(store.storeId, { store, cells: 0, onHand: 0, reserved: 0, freeUnits: 0, soldOut: 0, lowStock: 0, oversold: 0, openOversells: 0 });
-  }
+  const thresholds = await thresholdsByCell([...new Set(rows.map((row) => row.storeId))]);
+  const byStore = new Map<string, StockFigures>();
   for (const row of rows) {
-    const entry = health.get(row.storeId);
-    if (!entry) continue;
+    let entry = byStore.get(row.storeId);
+    if (!entry) byStore.set(row.storeId, (entry = { cells: 0, onHand: 0, reserved: 0, freeUnits: 0, soldOut: 0, lowStock: 0, oversold: 0 }));
     const free = freeUnitsOf(row);
     const cellThresholds = thresholds.get(`${row.storeId}/${row.sku}`);
     if (cellThresholds && row.lowStock === undefined) row.lowStock = cellThresholds;
@@ -57,11 +63,22 @@ export async function loadStockHealth(region: string): Promise<{ stores: StoreHe
     if (row.oversold) entry.oversold++;
     if (isLowStock(row, free)) entry.lowStock++;
   }
-  for (const record of open.items as Oversell[]) {
-    const entry = health.get(record.storeId);
-    if (entry) entry.openOversells++;
+  return { byStore, lowStockSource: lowStockSource(rows) };
+}
+
+/** A store the report has no rows for has no cells yet: zeros, not unknown. */
+export const NO_STOCK: StockFigures = { cells: 0, onHand: 0, reserved: 0, freeUnits: 0, soldOut: 0, lowStock: 0, oversold: 0 };
+
+/** The list's largest page; a region's open oversells can be many more, so the pages are followed. */
+const OVERSELL_PAGE = 500;
+
+/** Open oversells of the region per store, every page of them (up to 100 pages: 50,000). */
+export async function loadOpenOversells(region: string): Promise<Map<string, number>> {
+  const perStore = new Map<string, number>();
+  for await (const page of pagesOf((after) => api.listOversells({ region, status: "open", limit: OVERSELL_PAGE, after }), 100)) {
+    for (const record of page.items) perStore.set(record.storeId, (perStore.get(record.storeId) ?? 0) + 1);
   }
-  return { stores: [...health.values()], lowStockSource: lowStockSource(rows) };
+  return perStore;
 }
 
 /** Each cell's low-stock thresholds (`lowStock`), read from its store's levels, a few stores at a time. */

@@ -9,7 +9,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
   const run = useCallback(() => {
     const mine = ++generation.current;
     setState((previous) => ({ status: "loading", ...(previous.data !== undefined ? { data: previous.data } : {}) }));
-    load().then(
+    // Through a promise, so a loader that throws before its first await is an error state too, never "loading" for good.
+    Promise.resolve().then(load).then(
       (data) => mine === generation.current && setState({ status: "ok", data }),
       (error: unknown) => mine === generation.current && setState({ status: "error", error }),
     );

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { AsyncState } from "../use-async";
+import { ErrorBoundary } from "./ErrorBoundary";
 import { ErrorNote } from "./ErrorNote";
 
 interface PanelProps<T> {
@@ -22,13 +23,15 @@ export function Panel<T>({ title, state, isEmpty, empty, actions, children, clas
         <h2 id={id}>{title}</h2>
         {actions}
       </header>
-      {state.status === "error" && <ErrorNote error={state.error} {...(state.reload ? { onRetry: state.reload } : {})} />}
-      {state.status === "loading" && state.data === undefined && (
-        <p class="muted loading" role="status">
-          Loading…
-        </p>
-      )}
-      {state.data !== undefined && (isEmpty?.(state.data) ? <p class="muted empty">{empty ?? "Nothing to show."}</p> : children(state.data))}
+      <ErrorBoundary>
+        {state.status === "error" && <ErrorNote error={state.error} {...(state.reload ? { onRetry: state.reload } : {})} />}
+        {state.status === "loading" && state.data === undefined && (
+          <p class="muted loading" role="status">
+            Loading…
+          </p>
+        )}
+        {state.data !== undefined && (isEmpty?.(state.data) ? <p class="muted empty">{empty ?? "Nothing to show."}</p> : children(state.data))}
+      </ErrorBoundary>
     </section>
   );
 }

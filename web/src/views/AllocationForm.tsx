@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api, type Allocation, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { formatNumber } from "../format";
+import { thresholdsOf } from "../low-stock";
 
 /** The channels the API knows (schema/ids.ts). */
 const CHANNELS = ["pos", "kiosk", "online", "marketplace", "app"] as const;
@@ -29,9 +30,12 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
       if (quota || weight) quotas[name] = { quota, weight };
     }
     const allocation: Allocation = { onHand: Number(onHand), sharedPolicy: policy, channels: quotas };
-    // Thresholds go with the allocation: keep the channels' ones, set the overall one from the form.
-    const lowStock = { ...(cell.lowStock?.channels ? { channels: cell.lowStock.channels } : {}), ...(lowAt.trim() ? { overall: Number(lowAt) } : {}) };
-    if (lowStock.overall !== undefined || lowStock.channels) allocation.lowStock = lowStock;
+    // Thresholds go with the allocation: the channels' ones kept, the overall one from the form.
+    // An allocation without `lowStock` keeps the cell's thresholds as they are, so an emptied
+    // field must send what is left, down to `{}`, which clears them (README, low-stock route).
+    const channelThresholds = thresholdsOf(cell)?.channels;
+    const lowStock = { ...(channelThresholds && Object.keys(channelThresholds).length ? { channels: channelThresholds } : {}), ...(lowAt.trim() ? { overall: Number(lowAt) } : {}) };
+    if (Object.keys(lowStock).length > 0 || thresholdsOf(cell) !== null) allocation.lowStock = lowStock;
     setBusy(true);
     setError(null);
     try {

@@ -22,7 +22,9 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
   const [error, setError] = useState<unknown>(null);
   const quotaSum = Object.values(cell.channels).reduce((sum, channel) => sum + channel.quota, 0);
   const sharedCapacity = Math.max(cell.free.shared, cell.onHand - quotaSum);
-  const channelThresholds = thresholdsOf(cell)?.channels ?? {};
+  // Cleared thresholds can read back as `lowStock: {}`: no thresholds, as thresholdsOf says.
+  const thresholds = thresholdsOf(cell);
+  const channelThresholds = thresholds?.channels ?? {};
 
   async function toggleSoldOut() {
     setBusy(true);
@@ -57,8 +59,8 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
           {cell.soldOut && <span class="badge warn">Sold out</span>}
           {!cell.oversold && !cell.soldOut && <span class="badge ok">Selling</span>}
           {isLowStock(cell, freeUnits(cell)) && (
-            <span class="badge warn" title={cell.lowStock ? `Thresholds: ${describeThresholds(cell.lowStock)}` : LOW_STOCK_PLACEHOLDER_NOTE}>
-              Low stock{cell.lowStock ? "" : "*"}
+            <span class="badge warn" title={thresholds ? `Thresholds: ${describeThresholds(thresholds)}` : LOW_STOCK_PLACEHOLDER_NOTE}>
+              Low stock{thresholds ? "" : "*"}
             </span>
           )}
         </td>

@@ -3,9 +3,10 @@ import { href, type Route } from "../router";
 import type { Session } from "../session";
 
 /** The top bar: where you are, who you are (role and regions from the token), sign-out. */
-export function Header({ session, route, onSignOut }: { session: Session; route: Route; onSignOut: () => void }) {
+export function Header({ session, route, overviewRegion, onSignOut }: { session: Session; route: Route; overviewRegion: string | undefined; onSignOut: () => void }) {
   const links: Array<{ label: string; to: Route }> = [
-    { label: "Overview", to: { view: "overview" } },
+    // Back to the region last looked at, not the token's first one.
+    { label: "Overview", to: overviewRegion ? { view: "overview", region: overviewRegion } : { view: "overview" } },
     { label: "Oversells", to: { view: "oversells" } },
     { label: "Movements", to: { view: "movements" } },
   ];

@@ -1,5 +1,6 @@
+import type { Store } from "../api";
 import { formatDuration, formatNumber } from "../format";
-import type { QueueLag, StoreHealth } from "../region-data";
+import type { QueueLag, RegionStock, StockFigures } from "../region-data";
 import type { AsyncState } from "../use-async";
 import { href } from "../router";
 
@@ -8,14 +9,16 @@ type Figure = { label: string; value: string; tone?: "bad" | "warn"; link?: stri
 const valueOf = <T,>(state: AsyncState<T>, pick: (data: T) => string) =>
   state.data !== undefined ? pick(state.data) : state.status === "error" ? "unavailable" : "…";
 
-/** The few numbers a manager checks first. */
-export function KeyFigures({ health, lag, expired }: { health: AsyncState<{ stores: StoreHealth[] }>; lag: AsyncState<QueueLag>; expired: AsyncState<number> }) {
-  const sum = (pick: (entry: StoreHealth) => number) => (data: { stores: StoreHealth[] }) => formatNumber(data.stores.reduce((total, entry) => total + pick(entry), 0));
+const total = (values: Iterable<number>) => formatNumber([...values].reduce((sum, value) => sum + value, 0));
+
+/** The few numbers a manager checks first, each from its own source (one down leaves the rest). */
+export function KeyFigures({ stores, stock, open, lag, expired }: { stores: AsyncState<Store[]>; stock: AsyncState<RegionStock>; open: AsyncState<Map<string, number>>; lag: AsyncState<QueueLag>; expired: AsyncState<number> }) {
+  const cells = (pick: (entry: StockFigures) => number) => (data: RegionStock) => total([...data.byStore.values()].map(pick));
   const figures: Figure[] = [
-    { label: "Stores", value: valueOf(health, (data) => formatNumber(data.stores.length)), testid: "kpi-stores" },
-    { label: "Open oversells", value: valueOf(health, sum((entry) => entry.openOversells)), tone: "bad", link: href({ view: "oversells" }), testid: "kpi-oversells" },
-    { label: "Oversold cells", value: valueOf(health, sum((entry) => entry.oversold)), tone: "bad", testid: "kpi-oversold" },
-    { label: "Sold-out cells", value: valueOf(health, sum((entry) => entry.soldOut)), tone: "warn", testid: "kpi-soldout" },
+    { label: "Stores", value: valueOf(stores, (list) => formatNumber(list.length)), testid: "kpi-stores" },
+    { label: "Open oversells", value: valueOf(open, (perStore) => total(perStore.values())), tone: "bad", link: href({ view: "oversells" }), testid: "kpi-oversells" },
+    { label: "Oversold cells", value: valueOf(stock, cells((entry) => entry.oversold)), tone: "bad", testid: "kpi-oversold" },
+    { label: "Sold-out cells", value: valueOf(stock, cells((entry) => entry.soldOut)), tone: "warn", testid: "kpi-soldout" },
     { label: "Expired reservations (24 h)", value: valueOf(expired, formatNumber), testid: "kpi-expired" },
     {
       label: "Queue lag",

@@ -2,7 +2,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { Session } from "../session";
 import { formatDuration, formatNumber } from "../format";
 import { href } from "../router";
-import { loadChannelUsage, loadExpiredLastDay, loadMovementsByHour, loadQueueLag, loadStockHealth } from "../region-data";
+import { loadChannelUsage, loadExpiredLastDay, loadMovementsByHour, loadOpenOversells, loadQueueLag, loadRegionStock, loadRegionStores, NO_STOCK } from "../region-data";
 import { useAsync } from "../use-async";
 import { Panel } from "../components/Panel";
 import { StoreHealthTable } from "./StoreHealthTable";
@@ -27,12 +27,15 @@ export function Overview({ session, region }: { session: Session; region: string
 }
 
 function RegionOverview({ session, region }: { session: Session; region: string }) {
-  const health = useAsync(() => loadStockHealth(region), [region]);
+  // Apart, so the reports (Postgres) being down leaves the stores and oversells (Durable Objects) on screen.
+  const stores = useAsync(() => loadRegionStores(region), [region]);
+  const stock = useAsync(() => loadRegionStock(region), [region]);
+  const open = useAsync(() => loadOpenOversells(region), [region]);
   const lag = useAsync(() => loadQueueLag(region), [region]);
   const expired = useAsync(() => loadExpiredLastDay(region), [region]);
   const usage = useAsync(() => loadChannelUsage(region), [region]);
   const movements = useAsync(() => loadMovementsByHour(region), [region]);
-  const reloadAll = () => [health, lag, expired, usage, movements].forEach((state) => state.reload());
+  const reloadAll = () => [stores, stock, open, lag, expired, usage, movements].forEach((state) => state.reload());
   // Left open all morning, the overview keeps itself current (only while it is on screen).
   const latest = useRef(reloadAll);
   latest.current = reloadAll;
@@ -62,13 +65,13 @@ function RegionOverview({ session, region }: { session: Session; region: string 
         </button>
         <span class="muted small">refreshes every minute</span>
       </div>
-      <KeyFigures health={health} lag={lag} expired={expired} />
-      <Panel title="Stores" state={health} isEmpty={(data) => data.stores.length === 0} empty={`No stores in ${region}.`} class="wide">
-        {(data) => <StoreHealthTable data={data} lag={lag.data} />}
+      <KeyFigures stores={stores} stock={stock} open={open} lag={lag} expired={expired} />
+      <Panel title="Stores" state={stores} isEmpty={(list) => list.length === 0} empty={`No stores in ${region}.`} class="wide">
+        {(list) => <StoreHealthTable stores={list} stock={stock} open={open} lag={lag.data} />}
       </Panel>
       <div class="grid">
-        <Panel title="Stock by store" state={health} isEmpty={(data) => data.stores.every((entry) => entry.cells === 0)} empty="No stock reported yet.">
-          {(data) => <StockByStoreChart stores={data.stores} />}
+        <Panel title="Stock by store" state={stock} isEmpty={(data) => data.byStore.size === 0} empty="No stock reported yet.">
+          {(data) => <StockByStoreChart stores={(stores.data ?? []).map((store) => ({ name: store.name, ...(data.byStore.get(store.storeId) ?? NO_STOCK) }))} />}
         </Panel>
         <Panel title="Channel usage against quotas" state={usage} isEmpty={(rows) => rows.length === 0} empty="No channel quotas in this region.">
           {(rows) => <ChannelUsageChart rows={rows} />}

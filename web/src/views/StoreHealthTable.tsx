@@ -1,13 +1,28 @@
+import type { Store } from "../api";
+import { ErrorNote } from "../components/ErrorNote";
 import { formatDuration, formatNumber } from "../format";
-import { LOW_STOCK_PLACEHOLDER_NOTE, type LowStockSource } from "../low-stock";
-import type { QueueLag, StoreHealth } from "../region-data";
+import { LOW_STOCK_PLACEHOLDER_NOTE } from "../low-stock";
+import { NO_STOCK, type QueueLag, type RegionStock, type StockFigures } from "../region-data";
 import { href } from "../router";
+import type { AsyncState } from "../use-async";
 
-/** One row per store: its stock health, linking to the store view. */
-export function StoreHealthTable({ data, lag }: { data: { stores: StoreHealth[]; lowStockSource: LowStockSource }; lag: QueueLag | undefined }) {
+type Source<T> = AsyncState<T> & { reload: () => void };
+
+/** A figure, or what its source is doing: still loading ("…") or down ("–", its error shown above the table). */
+const shown = (value: number | undefined, source: AsyncState<unknown>) => (value !== undefined ? formatNumber(value) : source.status === "error" ? "–" : "…");
+
+/**
+ * One row per store: its stock health, linking to the store view. The stores come first; the
+ * stock (the reports) and the open oversells fill their columns as they load, and a source
+ * that fails leaves its columns blank with its error, not the whole table.
+ */
+export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]; stock: Source<RegionStock>; open: Source<Map<string, number>>; lag: QueueLag | undefined }) {
   const lagOf = (storeId: string) => lag?.items.find((item) => item.storeId === storeId);
+  const lowStockSource = stock.data?.lowStockSource ?? "api";
   return (
     <>
+      {stock.status === "error" && <ErrorNote error={stock.error} onRetry={stock.reload} />}
+      {open.status === "error" && <ErrorNote error={open.error} onRetry={open.reload} />}
       <div class="table-scroll">
         <table data-testid="stores-table">
           <caption class="sr-only">Stores of the region and their stock health</caption>
@@ -19,7 +34,7 @@ export function StoreHealthTable({ data, lag }: { data: { stores: StoreHealth[];
               <th scope="col" class="num">Free</th>
               <th scope="col" class="num">Sold out</th>
               <th scope="col" class="num">
-                Low stock{data.lowStockSource !== "api" && <sup title={LOW_STOCK_PLACEHOLDER_NOTE}>*</sup>}
+                Low stock{lowStockSource !== "api" && <sup title={LOW_STOCK_PLACEHOLDER_NOTE}>*</sup>}
               </th>
               <th scope="col" class="num">Oversold</th>
               <th scope="col" class="num">Open oversells</th>
@@ -27,20 +42,22 @@ export function StoreHealthTable({ data, lag }: { data: { stores: StoreHealth[];
             </tr>
           </thead>
           <tbody>
-            {data.stores.map(({ store, ...entry }) => {
+            {stores.map((store) => {
               const storeLag = lagOf(store.storeId);
+              const figures: StockFigures | undefined = stock.data ? (stock.data.byStore.get(store.storeId) ?? NO_STOCK) : undefined;
+              const openOversells = open.data ? (open.data.get(store.storeId) ?? 0) : undefined;
               return (
                 <tr data-store={store.storeId}>
                   <th scope="row">
                     <a href={href({ view: "store", storeId: store.storeId })}>{store.name}</a> <span class="muted">{store.storeId}</span>
                   </th>
-                  <td class="num">{formatNumber(entry.cells)}</td>
-                  <td class="num">{formatNumber(entry.onHand)}</td>
-                  <td class="num">{formatNumber(entry.freeUnits)}</td>
-                  <td class={`num ${entry.soldOut ? "warn" : ""}`}>{formatNumber(entry.soldOut)}</td>
-                  <td class={`num ${entry.lowStock ? "warn" : ""}`}>{formatNumber(entry.lowStock)}</td>
-                  <td class={`num ${entry.oversold ? "bad" : ""}`}>{formatNumber(entry.oversold)}</td>
-                  <td class={`num ${entry.openOversells ? "bad" : ""}`}>{formatNumber(entry.openOversells)}</td>
+                  <td class="num">{shown(figures?.cells, stock)}</td>
+                  <td class="num">{shown(figures?.onHand, stock)}</td>
+                  <td class="num">{shown(figures?.freeUnits, stock)}</td>
+                  <td class={`num ${figures?.soldOut ? "warn" : ""}`}>{shown(figures?.soldOut, stock)}</td>
+                  <td class={`num ${figures?.lowStock ? "warn" : ""}`}>{shown(figures?.lowStock, stock)}</td>
+                  <td class={`num ${figures?.oversold ? "bad" : ""}`}>{shown(figures?.oversold, stock)}</td>
+                  <td class={`num ${openOversells ? "bad" : ""}`}>{shown(openOversells, open)}</td>
                   <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatNumber(storeLag.laggingSkus)} SKUs, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : "…"}</td>
                 </tr>
               );
@@ -48,7 +65,7 @@ export function StoreHealthTable({ data, lag }: { data: { stores: StoreHealth[];
           </tbody>
         </table>
       </div>
-      {data.lowStockSource !== "api" && <p class="note">* {LOW_STOCK_PLACEHOLDER_NOTE}</p>}
+      {lowStockSource !== "api" && <p class="note">* {LOW_STOCK_PLACEHOLDER_NOTE}</p>}
     </>
   );
 }

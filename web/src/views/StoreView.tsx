@@ -1,4 +1,4 @@
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { formatTime, utcTitle } from "../format";
@@ -23,8 +23,12 @@ const SORTS: Record<SortKey, { label: string; compare: (a: Cell, b: Cell) => num
 const rank = (cell: Cell) => (cell.oversold ? 4 : 0) + (cell.soldOut ? 2 : 0) + (isLowStock(cell, freeUnits(cell)) ? 1 : 0);
 
 /** Every SKU of one store, live; search, sort, and (where the role allows) re-allocate and sold-out. */
-export function StoreView({ session, storeId }: { session: Session; storeId: string }) {
+export function StoreView({ session, storeId, onRegion }: { session: Session; storeId: string; onRegion?: (region: string) => void }) {
   const store = useAsync(() => api.getStore(storeId), [storeId]);
+  const region = store.data?.region;
+  useEffect(() => {
+    if (region) onRegion?.(region);
+  }, [region, onRegion]);
   const stock = useLiveStock(storeId);
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<SortKey>("problems");

@@ -2,16 +2,15 @@ import { useMemo } from "preact/hooks";
 import type { ChartConfiguration } from "chart.js";
 import { ChartView, tickFormat } from "../../components/Chart";
 import { formatNumber } from "../../format";
-import type { StoreHealth } from "../../region-data";
 import { COLORS } from "./palette";
 
 /** Free and reserved units per store, stacked (their sum is what is on hand and spoken for). */
-export function StockByStoreChart({ stores }: { stores: StoreHealth[] }) {
+export function StockByStoreChart({ stores }: { stores: Array<{ name: string; freeUnits: number; reserved: number }> }) {
   const config = useMemo<ChartConfiguration>(
     () => ({
       type: "bar",
       data: {
-        labels: stores.map((entry) => entry.store.name),
+        labels: stores.map((entry) => entry.name),
         datasets: [
           { label: "Free", data: stores.map((entry) => entry.freeUnits), backgroundColor: COLORS.free },
           { label: "Reserved", data: stores.map((entry) => entry.reserved), backgroundColor: COLORS.reserved },
@@ -21,6 +20,6 @@ export function StockByStoreChart({ stores }: { stores: StoreHealth[] }) {
     }),
     [stores],
   );
-  const summary = stores.map((entry) => `${entry.store.name}: ${formatNumber(entry.freeUnits)} free, ${formatNumber(entry.reserved)} reserved`).join("; ");
+  const summary = stores.map((entry) => `${entry.name}: ${formatNumber(entry.freeUnits)} free, ${formatNumber(entry.reserved)} reserved`).join("; ");
   return <ChartView config={config} summary={`Stock by store. ${summary}`} />;
 }

@@ -1,0 +1,40 @@
+// The dashboard's error wording (web/src/plain-errors.ts): it runs while an error is drawn, so
+// it must read any error body the API (or something in front of it) can send, and never throw.
+import { describe, expect, test } from "vitest";
+import { InventoryApiError } from "../../workers/client/errors";
+import { plainWords } from "../../web/src/plain-errors";
+
+const invalid = (message: string, details: Record<string, unknown> | undefined) =>
+  new InventoryApiError(400, "invalid_request", message, details, "req-1", "GET", "/v1/reports/movements");
+
+describe("API errors in plain words", () => {
+  test("a 400 as the API sends it (workers/errors.ts: each issue's path a dotted string) names every bad field", () => {
+    const error = invalid("query.sku: Invalid string", {
+      issues: [
+        { path: "query.sku", message: "Invalid string", code: "invalid_format" },
+        { path: "query.kind", message: "Invalid option", code: "invalid_value" },
+      ],
+    });
+    expect(plainWords(error)).toEqual({ summary: "Some of the values were not accepted.", detail: "query.sku: Invalid string — query.kind: Invalid option" });
+  });
+
+  test("zod's own shape (a path array), and issues with parts missing, still read", () => {
+    const { detail } = plainWords(invalid("bad", { issues: [{ path: ["body", "onHand"], message: "Too big" }, { message: "no path" }, { path: "x" }, null, "plain text", 7] }));
+    expect(detail).toBe("bad — body.onHand: Too big; value: no path; x: invalid; plain text");
+  });
+
+  test("details that are not the usual shape, or an empty message, are not an error of their own", () => {
+    for (const details of [undefined, {}, { issues: "query.sku" }, { issues: { path: "a" } }, { issues: [] }]) {
+      expect(() => plainWords(invalid("query.sku: bad", details))).not.toThrow();
+      expect(plainWords(invalid("query.sku: bad", details)).detail).toBe("query.sku: bad");
+    }
+    expect(plainWords(invalid("", undefined))).toEqual({ summary: "Some of the values were not accepted.", detail: null });
+  });
+
+  test("a code the page has no words for says the status; a page bug and a network failure say so", () => {
+    const teapot = new InventoryApiError(418, "method_not_allowed", "no", undefined, undefined, "GET", "/v1/x");
+    expect(plainWords(teapot).summary).toBe("The request failed (418).");
+    expect(plainWords(new TypeError("Failed to fetch")).summary).toMatch(/could not be reached/);
+    expect(plainWords(new Error("boom"))).toEqual({ summary: "Something went wrong in the page.", detail: "boom" });
+  });
+});
