@@ -1,3 +1,4 @@
+import { keptThresholds } from "./thresholds";
 import { sharesOf } from "./shared-pool";
 import { cloneCell, freeTotal } from "./state";
 import type { CellChange, CellState, DomainError, LowStock, SharedPolicy } from "./types";
@@ -58,7 +59,12 @@ export function allocate(state: CellState, request: AllocationRequest, now: stri
   next.sharedAtAllocation = pool;
   next.sharedPolicy = request.sharedPolicy;
   next.allocated = true;
-  if (request.lowStock !== undefined) next.lowStock = request.lowStock;
+  if (request.lowStock !== undefined) {
+    // `{}` clears them, leaving no `lowStock` behind, as the low-stock route does.
+    const thresholds = keptThresholds(request.lowStock);
+    if (thresholds) next.lowStock = thresholds;
+    else delete next.lowStock;
+  }
   next.version += 1;
   next.updatedAt = now;
   if (freeTotal(next) + next.reserved !== Math.max(next.onHand, next.reserved)) {

@@ -13,6 +13,7 @@ export * from "./reservation";
 export * from "./replay";
 export * from "./operations";
 export * from "./alerts";
+export * from "./thresholds";
 export * from "./transfer";
 export * from "./webhook-policy";
 export * from "./retry";

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { CellReply } from "../../durable-objects/stock-cell";
 import { cellStub } from "../../durable-objects/stubs";
+import { keptThresholds } from "../../durable-objects/core";
 import { CellParams, CellView, LowStock } from "../../schema/cells";
 import { canAllocate } from "../auth/principal";
 import { fromDomain } from "../errors";
@@ -27,12 +28,7 @@ export const lowStock = newRouter().openapi(setLowStock, async (c) => {
   const key = c.req.valid("param");
   await storeInScope(c.env, c.get("principal"), key.storeId, canAllocate);
   const input = c.req.valid("json");
-  const channels = Object.fromEntries(Object.entries(input.channels ?? {}).filter((entry): entry is [string, number] => entry[1] !== undefined));
-  const thresholds = {
-    ...(input.overall !== undefined ? { overall: input.overall } : {}),
-    ...(Object.keys(channels).length > 0 ? { channels } : {}),
-  };
-  const reply = (await cellStub(c.env, key).execute(key, { type: "lowStock", lowStock: Object.keys(thresholds).length > 0 ? thresholds : null })) as CellReply;
+  const reply = (await cellStub(c.env, key).execute(key, { type: "lowStock", lowStock: keptThresholds(input) })) as CellReply;
   if (!reply.ok) throw fromDomain(reply.error);
   return c.json(reply.cell, 200);
 });

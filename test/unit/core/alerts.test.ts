@@ -34,6 +34,19 @@ function run(onHand: number, threshold: number, deltas: number[]) {
   return events;
 }
 
+describe("thresholds set with an allocation", () => {
+  it("keeps what is set, and an empty set (or channels without one) leaves no lowStock at all", () => {
+    const withThresholds = cell(10, { overall: 3, channels: { online: 1 } });
+    expect(withThresholds.lowStock).toEqual({ overall: 3, channels: { online: 1 } });
+    for (const cleared of [{}, { channels: {} }]) {
+      const result = allocate(withThresholds, { onHand: 10, channels: {}, sharedPolicy: "first-come", lowStock: cleared }, NOW);
+      expect(result.ok && "lowStock" in result.state, JSON.stringify(cleared)).toBe(false);
+    }
+    const untouched = allocate(withThresholds, { onHand: 12, channels: {}, sharedPolicy: "first-come" }, NOW);
+    expect(untouched.ok && untouched.state.lowStock).toEqual({ overall: 3, channels: { online: 1 } });
+  });
+});
+
 describe("threshold events", () => {
   it("down, up, down again: one event per crossing", () => {
     expect(run(20, 10, [-12, 1, 2, 5, -8, -8])).toEqual(["low_stock", "back_in_stock", "low_stock", "sold_out"]);
