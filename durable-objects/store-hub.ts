@@ -419,6 +419,24 @@ export class StoreHub extends DurableObject<Env> {
     return { laggingSkus, oldestUnappliedAt: oldest };
   }
 
+  /**
+   * The views of those of `skus` the hub still answers for (staged, and no cell has taken
+   * them yet): what a read of their cell would answer, without creating the object. An
+   * export of a store just imported reads them here rather than creating thousands of
+   * objects at once (locally that ran workerd out of SQLite memory and stalled the export).
+   */
+  stagedViews(skus: string[]): Record<string, CellView> {
+    const views: Record<string, CellView> = {};
+    for (const sku of skus) {
+      const row = this.cellRow(sku);
+      if (row?.staged && row.claimed === 0) {
+        const { state } = JSON.parse(row.staged) as StagedCell;
+        if (state.allocated) views[sku] = viewOf(state);
+      }
+    }
+    return views;
+  }
+
   /** The SKUs this store has cells for (or staged cells), as the hub has seen them, in order: all, or a page after `after`. */
   skus(after = "", limit = -1): string[] {
     return this.sql.exec<{ sku: string }>("SELECT sku FROM feed_position WHERE sku > ? ORDER BY sku LIMIT ?", after, limit).toArray().map((row) => row.sku);

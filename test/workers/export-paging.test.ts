@@ -3,9 +3,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { CellPagePart } from "../../workers/cell-pages";
-import { exportStream } from "../../workers/bulk/export";
+import { EXPORT_CHUNK_SKUS, exportStream } from "../../workers/bulk/export";
 import type { Env } from "../../workers/env";
-import { ADMIN, api, eventually, mint, putStore, unique } from "./helpers";
+import { ADMIN, api, eventually, mint, putStore, readCell, unique } from "./helpers";
 
 const rowsOf = (csv: string) => csv.trim().split("\r\n").slice(1).filter(Boolean);
 const keyOf = (row: string) => row.split(",").slice(0, 2).join(",");
@@ -146,5 +146,25 @@ describe("exports with stores without cells", () => {
     const answer = await api("GET", `/v1/stores/${empty}/skus:export`, { token: ADMIN });
     expect(answer.status).toBe(200);
     expect(answer.body).toBe(HEADER);
+  });
+
+  // A store's rows used to come in one chunk after its last cell was read: after an import of
+  // a few thousand SKUs (each read creating its cell) nothing followed the header for minutes.
+  it("streams a large store a chunk of SKUs at a time, every row once, in order and with its values, staged SKUs read from the hub", async () => {
+    const storeId = unique("chunked");
+    await putStore(storeId);
+    const skus = Array.from({ length: EXPORT_CHUNK_SKUS * 2 + 50 }, (_, i) => `k${String(i).padStart(4, "0")}`);
+    await importSkus(storeId, skus);
+    const reader = exportStream(env as unknown as Env, [{ storeId, skus }]).getReader();
+    const chunks: string[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(new TextDecoder().decode(read.value));
+    expect(chunks[0]).toBe(HEADER);
+    expect(chunks.slice(1).map((chunk) => rowsOf(HEADER + chunk).length)).toEqual([EXPORT_CHUNK_SKUS, EXPORT_CHUNK_SKUS, 50]);
+    const rows = rowsOf(chunks.join(""));
+    expect(rows.map(keyOf)).toEqual(skus.map((sku) => `${storeId},${sku}`));
+    // importSkus gives the i-th SKU i + 1 units; a cell read afterwards (creating it, if the hub's alarm has not) agrees.
+    expect(rows.map((row) => Number(row.split(",")[2]))).toEqual(skus.map((_, index) => index + 1));
+    const last = await readCell(storeId, skus.at(-1)!);
+    expect(rows.at(-1)!.split(",").slice(2, 5).map(Number)).toEqual([last.onHand, last.reserved, last.free.shared]);
   });
 });

@@ -1,4 +1,5 @@
 import type { CellView } from "../../durable-objects/stock-cell";
+import { withRetries } from "../../durable-objects/core";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { mapConcurrently } from "../concurrency";
 import type { Env } from "../env";
@@ -29,32 +30,61 @@ export function exportRow(cell: CellView): Record<string, unknown> {
 }
 
 /**
- * The stores' current stock as CSV, streamed store by store: the SKU list comes from each
- * store's hub (it follows the cells within moments), the values from the cells themselves.
+ * Up to about 30 s of tries per cell (0.25 s, doubling): long enough for a local runtime short
+ * of SQLite memory while it creates thousands of imported cells to free some (the hub's alarm
+ * waits 5 s between its rounds for the same reason).
+ */
+const READ_RETRIES = { attempts: 8, baseDelayMs: 250 };
+
+/** SKUs read for one chunk of the stream: a large store's rows start flowing at once, not after its last cell. */
+export const EXPORT_CHUNK_SKUS = 100;
+
+/**
+ * The stores' current stock as CSV, streamed a chunk of SKUs at a time: the SKU list comes
+ * from each store's hub (it follows the cells within moments), the values from the cells
+ * themselves, or for SKUs an import staged and no cell has taken yet, from the hub, which
+ * answers for them then (no object is created for a read). A cell read that fails (locally,
+ * `SQLITE_NOMEM` while thousands of new objects open) is retried; one that still fails errors
+ * the stream, which ends the body early.
  * Each `pull` enqueues a chunk or closes the stream: a pull that did neither would never be
  * called again, and the body would hang (a store without cells, an empty page part).
  */
 export function exportStream(env: Env, parts: readonly CellPagePart[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let index = -1;
+  let started = false;
+  let index = 0;
+  /** The current store's SKUs not yet read. */
+  let pending: { storeId: string; skus: string[] } | undefined;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (index === -1) {
-        index = 0;
+      if (!started) {
+        started = true;
         controller.enqueue(encoder.encode(toCsv([], EXPORT_COLUMNS)));
         return;
       }
-      while (index < parts.length) {
-        const { storeId, skus: listed } = parts[index++]!;
-        const skus = listed ?? (await hubStub(env, storeId).skus());
-        const cells = await mapConcurrently(skus, READ_CONCURRENCY, async (sku) => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null);
+      for (;;) {
+        if (!pending || pending.skus.length === 0) {
+          if (index >= parts.length) {
+            controller.close();
+            return;
+          }
+          const { storeId, skus } = parts[index++]!;
+          pending = { storeId, skus: [...(skus ?? (await hubStub(env, storeId).skus()))] };
+          continue;
+        }
+        const { storeId } = pending;
+        const chunk = pending.skus.splice(0, EXPORT_CHUNK_SKUS);
+        // SKUs still staged in the hub (a fresh import) are read there; the rest from their cells.
+        const staged = (await hubStub(env, storeId).stagedViews(chunk)) as Record<string, CellView>;
+        const cells = await mapConcurrently(chunk, READ_CONCURRENCY, async (sku) =>
+          staged[sku] ?? (await withRetries(async () => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null, READ_RETRIES)),
+        );
         const rows = cells.filter((cell): cell is CellView => cell !== null).map(exportRow);
         if (rows.length > 0) {
           controller.enqueue(encoder.encode(csvRows(rows, EXPORT_COLUMNS)));
           return;
         }
       }
-      controller.close();
     },
   });
 }
