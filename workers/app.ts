@@ -88,10 +88,12 @@ export function createApp() {
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const methods = allowed(path);
-    if (methods.length > 0) {
+    const routed = allowed(path);
+    if (routed.length > 0) {
+      // HEAD is answered wherever GET is (the runtime serves it from the GET route): the header and the body say the same.
+      const methods = [...routed, ...(routed.includes("GET") ? ["HEAD"] : [])];
       c.set("errorCode", "method_not_allowed");
-      c.header("Allow", [...methods, ...(methods.includes("GET") ? ["HEAD"] : [])].join(", "));
+      c.header("Allow", methods.join(", "));
       return c.json(new ApiError("method_not_allowed", `${c.req.method} is not a method of ${path}: ${methods.join(", ")}`, { allowed: methods }).toBody(), 405);
     }
     c.set("errorCode", "not_found");
