@@ -60,6 +60,17 @@ describe("/openapi.json", () => {
     expect(new Validator(openApi31 as never, "2020-12", false).validate(withoutInfo).valid).toBe(false);
   });
 
+  it("declares the headers a client needs: the CSV pages' x-next-cursor, the import id's headers", async () => {
+    const doc = await openapi();
+    for (const path of ["/v1/reports/stock", "/v1/reports/movements", "/v1/stores/{storeId}/skus:export"]) {
+      expect(doc.paths[path].get.responses["200"].headers?.["x-next-cursor"], path).toBeDefined();
+    }
+    for (const path of ["/v1/stores/{storeId}/skus:import", "/v1/skus:import"]) {
+      const headers = doc.paths[path].post.parameters.filter((parameter: { in: string }) => parameter.in === "header").map((parameter: { name: string }) => parameter.name);
+      expect(headers.sort(), path).toEqual(["idempotency-key", "x-import-id"]);
+    }
+  });
+
   it("lists every route, with its path parameters, errors and security", async () => {
     const doc = await openapi();
     const ops = operations(doc);

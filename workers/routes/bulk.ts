@@ -30,6 +30,11 @@ const importBody = {
     "application/x-ndjson": { schema: z.string().openapi({ example: '{"sku":"milk-1l","onHand":120,"channels":{"pos":{"quota":40,"weight":1}},"lowStock":{"overall":10}}\n' }) },
   },
 };
+/** Documented only: `importIdOf` reads them (after ?importId=) and says what is wrong with one. */
+const importHeaders = z.object({
+  "idempotency-key": z.string().optional().openapi({ description: "The import id, when ?importId= is not given" }),
+  "x-import-id": z.string().optional().openapi({ description: "The import id, when neither ?importId= nor Idempotency-Key is given" }),
+});
 const importResponses = {
   200: { description: "Already imported by an earlier identical request", content: { "application/json": { schema: ImportResult } } },
   201: { description: "Imported: counts and every line's outcome", content: { "application/json": { schema: ImportResult } } },
@@ -44,7 +49,7 @@ const storeImport = createRoute({
   description: `Up to ${LIMITS.maxImportLines} lines, ${LIMITS.maxImportBytes} bytes. CSV lines: sku,onHand[,<channel>:<quota>:<weight>…][,policy=weighted][,low=<n>][,low.<channel>=<n>]. Every bad line is reported with its line number; with any bad line nothing is applied (400) unless mode=good-lines. Each line allocates its cell once per import id.`,
   security: bearer,
   middleware: [requireRole("admin", "manager")] as const,
-  request: { params: StoreParams, query: ImportQuery, body: importBody },
+  request: { params: StoreParams, query: ImportQuery, headers: importHeaders, body: importBody },
   responses: importResponses,
 });
 
@@ -55,7 +60,7 @@ const regionImport = createRoute({
   summary: "Import allocations for many stores of one region (admins); each line starts with its storeId",
   security: bearer,
   middleware: [requireRole("admin")] as const,
-  request: { query: RegionImportQuery, body: importBody },
+  request: { query: RegionImportQuery, headers: importHeaders, body: importBody },
   responses: importResponses,
 });
 

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { ZodObject } from "zod";
 import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { ABANDONED_REASON } from "../../durable-objects/core/types";
@@ -30,6 +30,7 @@ function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
     responses: {
       200: {
         description: "A page of the report",
+        headers: z.object({ "x-next-cursor": z.string().optional().openapi({ description: "CSV pages: the next page's cursor while more remain (JSON has it as `next`)" }) }),
         content: { "application/json": { schema: ReportPage }, "text/csv": { schema: { type: "string" } } },
       },
       ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "unavailable"),
