@@ -12,6 +12,21 @@ describe("bulk import lines", () => {
     ]);
   });
 
+  it("reads RFC 4180 quotes strictly, any line ending, and a header only by its column names", () => {
+    const parsed = parseImport('sku,onHand\r" spaced ",5\r"a""b",6\r"late"x,7\r"open,8\rsku2,9', "csv", { storeId: "s1" });
+    expect(parsed.good.map((line) => [line.line, line.sku])).toEqual([[6, "sku2"]]);
+    expect(parsed.bad.map((bad) => [bad.line, bad.errors])).toEqual([
+      [2, ['sku " spaced " is not a valid SKU']],
+      [3, ['sku "a"b" is not a valid SKU']],
+      [4, ["text after a closing quote in field 1"]],
+      [5, ["unterminated quote (a quoted field may not hold a line break)"]],
+    ]);
+    // A first line whose SKU happens to be "sku" is a line, not a header.
+    const noHeader = parseImport("sku,5\nnext,6", "csv", { storeId: "s1" });
+    expect(noHeader.good.map((line) => [line.line, line.sku, line.allocation.onHand])).toEqual([[1, "sku", 5], [2, "next", 6]]);
+    expect(parseImport("StoreId,SKU,OnHand\ns1,a,1", "csv", { storesInRegion: new Set(["s1"]) }).good.map((line) => line.sku)).toEqual(["a"]);
+  });
+
   it("reports every bad line with its number and every reason", () => {
     const parsed = parseImport("a,1\nb,x,fax:1\nc,2,pos:3:1\na,4\nd", "csv", { storeId: "s1" });
     expect(parsed.bad.map((bad) => bad.line)).toEqual([2, 3, 4, 5]);

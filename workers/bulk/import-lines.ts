@@ -62,10 +62,12 @@ function integer(text: string, what: string, max: number, errors: string[]): num
   return value;
 }
 
-/** Splits one CSV line (RFC 4180 quotes allowed). */
-export function csvFields(line: string): string[] | undefined {
+/** Splits one CSV line (RFC 4180 quotes allowed; a quoted field kept as written); a string says what is wrong with it. */
+export function csvFields(line: string): string[] | string {
   const fields: string[] = [];
   let field = "";
+  /** The field was quoted: its text is kept as written (no trimming), and only spaces may follow the closing quote. */
+  let wasQuoted = false;
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const char = line[i]!;
@@ -75,15 +77,29 @@ export function csvFields(line: string): string[] | undefined {
         i++;
       } else if (char === '"') quoted = false;
       else field += char;
-    } else if (char === '"' && field === "") quoted = true;
-    else if (char === ",") {
-      fields.push(field.trim());
+    } else if (char === '"' && !wasQuoted && field.trim() === "") {
+      quoted = true;
+      wasQuoted = true;
       field = "";
+    } else if (char === ",") {
+      fields.push(wasQuoted ? field : field.trim());
+      field = "";
+      wasQuoted = false;
+    } else if (wasQuoted) {
+      if (char.trim() !== "") return `text after a closing quote in field ${fields.length + 1}`;
     } else field += char;
   }
-  if (quoted) return undefined;
-  fields.push(field.trim());
+  if (quoted) return "unterminated quote (a quoted field may not hold a line break)";
+  fields.push(wasQuoted ? field : field.trim());
   return fields;
+}
+
+/** A CSV header: the column names `sku,onHand` (or `storeId,sku,onHand`) in any letter case, then anything. */
+function isCsvHeader(line: string): boolean {
+  const fields = csvFields(line);
+  if (typeof fields === "string") return false;
+  const names = fields.map((field) => field.toLowerCase());
+  return (names[0] === "sku" && names[1] === "onhand") || (names[0] === "storeid" && names[1] === "sku" && names[2] === "onhand");
 }
 
 function csvLine(fields: string[], withStore: boolean, errors: string[]): Omit<ImportLine, "line"> | undefined {
@@ -164,17 +180,18 @@ export function parseImport(text: string, format: ImportFormat, scope: ImportSco
   const seen = new Map<string, number>();
   const withStore = scope.storeId === undefined;
   let lines = 0;
-  text.split(/\r?\n/).forEach((raw, index) => {
+  // Lines end with CRLF, LF or a lone CR (old Mac exports).
+  text.split(/\r\n|\n|\r/).forEach((raw, index) => {
     const number = index + 1;
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return;
-    if (format === "csv" && lines === 0 && /^(sku|storeid)\s*,/i.test(trimmed)) return;
+    if (format === "csv" && lines === 0 && isCsvHeader(trimmed)) return;
     lines++;
     const errors: string[] = [];
     let parsed: Omit<ImportLine, "line"> | undefined;
     if (format === "csv") {
       const fields = csvFields(trimmed);
-      if (!fields) errors.push("unterminated quote");
+      if (typeof fields === "string") errors.push(fields);
       else parsed = csvLine(fields, withStore, errors);
     } else parsed = jsonLine(trimmed, errors);
 
