@@ -1,5 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { StoreHub } from "../../durable-objects/store-hub";
 import { hubStub } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, eventually, putStore, readCell, reserve, unique } from "./helpers";
 
@@ -108,6 +109,23 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
     expect(response.body.outcomes[0]).toMatchObject({ outcome: "applied", version: 1 });
     expect(await hubRow(storeId, "w")).toEqual({ claimed: 1, staged: null });
     expect(await readCell(storeId, "w")).toMatchObject({ onHand: 6, version: 1 });
+  });
+
+  it("answers views of the SKUs it still holds staged (no cell has taken them), and none once a cell has", async () => {
+    const storeId = await newStore();
+    const allocation = (onHand: number) => ({ type: "import" as const, opId: `import:${unique("v")}`, onHand, channels: {}, sharedPolicy: "first-come" as const });
+    const [staged, taken] = await runInDurableObject(hubStub(env, storeId), async (hub: StoreHub) => {
+      await hub.stage(storeId, [{ sku: "v1", command: allocation(7) }, { sku: "v2", command: allocation(8) }]);
+      // No await between: the hub's alarm (which creates the cells) cannot run in between.
+      const before = hub.stagedViews(["v1", "v2", "never"]);
+      hub.claim({ storeId, sku: "v2" }, true); // a cell takes v2
+      return [before, hub.stagedViews(["v1", "v2"])];
+    });
+    expect(Object.keys(staged).sort()).toEqual(["v1", "v2"]);
+    expect(staged.v1).toMatchObject({ storeId, sku: "v1", onHand: 7, reserved: 0, version: 1 });
+    expect(Object.keys(taken)).toEqual(["v1"]);
+    // What the hub answered is what the cell answers once it exists.
+    expect(await readCell(storeId, "v1")).toMatchObject({ onHand: 7, version: staged.v1!.version, updatedAt: staged.v1!.updatedAt });
   });
 
   it("reservations racing an import on new SKUs never take more than was imported", async () => {
