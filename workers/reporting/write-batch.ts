@@ -48,6 +48,10 @@ async function insertMovements(db: ReportingDb, events: CellEvent[]): Promise<vo
   await Promise.all(Array.from({ length: parts }, (_, i) => insertRows(db, movements, rows.slice(i * size, (i + 1) * size), sql`ON CONFLICT DO NOTHING`)));
 }
 
+/** A reservation row's column: the later attempt's value, else the one it has (or the first known). */
+const newerOrKept = (column: string) =>
+  `${column} = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.${column} ELSE COALESCE(reservations.${column}, excluded.${column}) END`;
+
 /**
  * Writes a batch with one statement per table (movements: one per connection), each
  * idempotent: movements by event id, the snapshot only from a newer version, reservations
@@ -85,12 +89,8 @@ export async function writeBatch(db: ReportingDb, events: CellEvent[], storeReco
     // A later attempt replaces the row; the same attempt merges forwards; an earlier one is old news.
     sql`ON CONFLICT (reservation_id, store_id, sku) DO UPDATE SET
         attempt = excluded.attempt,
-        qty = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.qty ELSE reservations.qty END,
         status = CASE WHEN excluded.attempt > reservations.attempt OR reservations.status = 'pending' THEN excluded.status ELSE reservations.status END,
-        channel = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.channel ELSE COALESCE(reservations.channel, excluded.channel) END,
-        created_at = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.created_at ELSE COALESCE(reservations.created_at, excluded.created_at) END,
-        expires_at = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.expires_at ELSE COALESCE(reservations.expires_at, excluded.expires_at) END,
-        ended_at = CASE WHEN excluded.attempt > reservations.attempt THEN excluded.ended_at ELSE COALESCE(reservations.ended_at, excluded.ended_at) END
+        ${sql.raw(["qty", "channel", "created_at", "expires_at", "ended_at"].map(newerOrKept).join(", "))}
         WHERE excluded.attempt >= reservations.attempt`,
   );
 
