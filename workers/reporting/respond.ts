@@ -75,8 +75,9 @@ const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(
 export function isTimestamp(text: string): boolean {
   const match = TIMESTAMP.exec(text);
   if (!match) return false;
-  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = match.slice(1, 9).map((part) => (part === undefined ? undefined : Number(part))) as number[];
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
-  const realDate = year! >= 1000 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
-  return realDate && hour! < 24 && minute! < 60 && second! < 60 && offsetHours <= 15 && offsetMinutes < 60;
+  // An offset's missing parts (Z, or hours alone) are 0.
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1, 9).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const realDate = year >= 1000 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return realDate && hour < 24 && minute < 60 && second < 60 && offsetHours <= 15 && offsetMinutes < 60;
 }
