@@ -63,7 +63,9 @@ function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]): { it
 
 const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "inTransit", "incoming", "version", "updatedAt"];
 const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter", "appliedAt"];
-const RESERVATION_COLUMNS = ["reservationId", "storeId", "sku", "channel", "qty", "status", "createdAt", "expiresAt", "endedAt"];
+/** A reservations report row: every column but the attempt the row follows (internal). */
+const { attempt: _attempt, ...RESERVATION_FIELDS } = getTableColumns(reservations);
+const RESERVATION_COLUMNS = Object.keys(RESERVATION_FIELDS);
 
 /** The request's database client is closed once the answer is made. */
 const closeReportingDb = createMiddleware<AppBindings>(async (c, next) => {
@@ -162,9 +164,8 @@ reports
     if (query.to) conditions.push(lte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.to).toISOString()));
     const after = reportCursor(query.cursor, "the reservations report", 3);
     if (after) conditions.push(sql`(${reservations.reservationId}, ${reservations.storeId}, ${reservations.sku}) > (${after[0]}, ${after[1]}, ${after[2]})`);
-    const { attempt: _attempt, ...columns } = getTableColumns(reservations);
     const rows = await db
-      .select(columns)
+      .select(RESERVATION_FIELDS)
       .from(reservations)
       .where(and(...conditions))
       .orderBy(reservations.reservationId, reservations.storeId, reservations.sku)
