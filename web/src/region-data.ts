@@ -32,6 +32,9 @@ export interface RegionStock {
   lowStockSource: LowStockSource;
 }
 
+/** A store the report has no rows for has no cells yet: zeros, not unknown. */
+export const NO_STOCK: StockFigures = { cells: 0, onHand: 0, reserved: 0, freeUnits: 0, soldOut: 0, lowStock: 0, oversold: 0 };
+
 export const freeUnitsOf = (row: StockRow) => row.shared + Object.values(row.free ?? {}).reduce((sum, units) => sum + units, 0);
 
 // The overview's sources load apart: the stores and the oversells come from Durable Objects,
@@ -51,7 +54,7 @@ export async function loadRegionStock(region: string): Promise<RegionStock> {
   const byStore = new Map<string, StockFigures>();
   for (const row of rows) {
     let entry = byStore.get(row.storeId);
-    if (!entry) byStore.set(row.storeId, (entry = { cells: 0, onHand: 0, reserved: 0, freeUnits: 0, soldOut: 0, lowStock: 0, oversold: 0 }));
+    if (!entry) byStore.set(row.storeId, (entry = { ...NO_STOCK }));
     const free = freeUnitsOf(row);
     const cellThresholds = thresholds.get(`${row.storeId}/${row.sku}`);
     if (cellThresholds && row.lowStock === undefined) row.lowStock = cellThresholds;
@@ -65,9 +68,6 @@ export async function loadRegionStock(region: string): Promise<RegionStock> {
   }
   return { byStore, lowStockSource: lowStockSource(rows) };
 }
-
-/** A store the report has no rows for has no cells yet: zeros, not unknown. */
-export const NO_STOCK: StockFigures = { cells: 0, onHand: 0, reserved: 0, freeUnits: 0, soldOut: 0, lowStock: 0, oversold: 0 };
 
 /** The list's largest page; a region's open oversells can be many more, so the pages are followed. */
 const OVERSELL_PAGE = 500;
