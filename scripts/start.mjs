@@ -45,7 +45,9 @@ if (!(await lockDataDir(dataDir))) {
 }
 const secrets = localSecrets(dataDir);
 
-const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite") });
+// REPORTS_PROXY_PORT fixes the reporting database's WebSocket proxy's port (free by default): the
+// browser tests take the database down through it (`POST /__faults`, scripts/lib/ws-proxy.mjs).
+const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite"), proxyPort: Number(process.env.REPORTS_PROXY_PORT || 0) });
 
 const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const args = [

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { countOpenOversells, openOversells } from "../support/oversells";
 import { adminClient, eventually, launch, mint, newPage, pageProblems, parseCsv, signIn, stack } from "./helpers";
 
@@ -445,11 +445,11 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
 
   test("with the reporting database down, the overview still shows the stores and open oversells", async () => {
     const fresh = await newPage(browser);
-    // The reports answer what the Worker answers when Postgres does not (workers/reporting/db.ts);
-    // stores and oversells, served by Durable Objects, are untouched.
-    await fresh.route("**/v1/reports/**", (route) =>
-      route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "unavailable", message: "the reporting database cannot be reached right now; stock and reservations are unaffected", details: {} } }) }),
-    );
+    // The reporting database really down (its proxy drops every connection): the reports answer
+    // 503; stores and oversells, served by Durable Objects, are untouched.
+    const faults = (body: object) => fetch(stack!.faultsUrl, { method: "POST", body: JSON.stringify(body) }).then((response) => response.text());
+    await faults({ down: true });
+    onTestFinished(() => faults({}).then(() => undefined));
     await signIn(fresh, await mint({ role: "manager", regions: ["eu-central"] }));
     const stores = fresh.locator('section[data-panel="Stores"]');
     await stores.locator('tr[data-store="berlin-01"]').getByRole("link", { name: "Berlin Mitte" }).waitFor();

@@ -14,6 +14,8 @@ import { chromiumAvailable } from "./chromium";
 export interface Stack {
   baseUrl: string;
   adminToken: string;
+  /** The reporting database's proxy's fault switch (scripts/lib/ws-proxy.mjs): `{"down": true}`, then `{}`. */
+  faultsUrl: string;
 }
 
 declare module "vitest" {
@@ -51,7 +53,8 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
   const adminToken = `test-admin-${randomBytes(12).toString("hex")}`;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const { child, ready, output } = spawnStart({ PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir, ADMIN_TOKEN: adminToken });
+  const proxyPort = await freePort("127.0.0.1");
+  const { child, ready, output } = spawnStart({ PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, REPORTS_PROXY_PORT: String(proxyPort) });
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the local stack was not ready within 150 s:\n${output().slice(-4000)}`)), 150_000).unref());
 
   const teardown = async () => {
@@ -86,6 +89,6 @@ export default async function setup(project: TestProject) {
     await teardown();
     throw error;
   }
-  project.provide("stack", { baseUrl, adminToken });
+  project.provide("stack", { baseUrl, adminToken, faultsUrl: `http://127.0.0.1:${proxyPort}/__faults` });
   return teardown;
 }
