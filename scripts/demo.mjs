@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createClient, isInventoryApiError } from "../dist/client/index.js";
+import { createClient, isInventoryApiError, pagesOf } from "../dist/client/index.js";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..");
 const { values: args } = parseArgs({
@@ -222,15 +222,10 @@ async function restock() {
   }
 }
 
-/** Open oversells across the chain. The list pages (500 at most a page): follow `next` to the end. */
+/** Open oversells across the chain. The list pages (500 at most a page): every page, to the end. */
 async function countOpenOversells() {
   let count = 0;
-  let after;
-  do {
-    const page = await admin.oversells.list({ status: "open", limit: 500, ...(after ? { after } : {}) });
-    count += page.items.length;
-    after = page.next;
-  } while (after);
+  for await (const page of pagesOf((after) => admin.oversells.list({ status: "open", limit: 500, ...(after ? { after } : {}) }), Infinity)) count += page.items.length;
   return count;
 }
 

@@ -1,7 +1,7 @@
 // The client's own logic, in plain Node: how it builds requests and turns answers into values
 // or InventoryApiError. (Against the real service: test/e2e.)
 import { describe, expect, it } from "vitest";
-import { createClient, InventoryApiError, isInventoryApiError } from "../../workers/client";
+import { createClient, InventoryApiError, isInventoryApiError, pagesOf } from "../../workers/client";
 
 function recording(answer: () => Response) {
   const requests: Request[] = [];
@@ -96,5 +96,24 @@ describe("the typed client", () => {
     expect(client.stores.liveUrl("berlin-01", { after: 42 })).toBe("ws://inventory.test/v1/stores/berlin-01/live?after=42&access_token=t0k");
     const secure = createClient({ baseUrl: "https://inv.example.com" });
     expect(secure.stores.liveUrl("b")).toBe("wss://inv.example.com/v1/stores/b/live");
+  });
+});
+
+describe("pagesOf", () => {
+  it("hands each page's next back as the cursor until a page has none, and stops at maxPages", async () => {
+    const asked: Array<string | undefined> = [];
+    const pages = { first: { items: [1, 2], next: "c1" }, c1: { items: [3], next: "c2" }, c2: { items: [4], next: null } } as const;
+    const fetchPage = async (cursor: string | undefined) => {
+      asked.push(cursor);
+      return pages[(cursor ?? "first") as keyof typeof pages];
+    };
+    const all: number[] = [];
+    for await (const page of pagesOf(fetchPage)) all.push(...page.items);
+    expect([all, asked]).toEqual([[1, 2, 3, 4], [undefined, "c1", "c2"]]);
+
+    asked.length = 0;
+    const capped: number[] = [];
+    for await (const page of pagesOf(fetchPage, 2)) capped.push(...page.items);
+    expect([capped, asked]).toEqual([[1, 2, 3], [undefined, "c1"]]);
   });
 });

@@ -3,6 +3,7 @@
 // InventoryApiError (the API's code, message, details), so the views never look at HTTP.
 import {
   createClient,
+  pagesOf,
   type AllocationBody,
   type CellResponse,
   type ChangesResponse,
@@ -14,7 +15,7 @@ import {
 } from "../../workers/client";
 
 /** Errors are the typed client's: the API's {code, message, details}, the status and the request id. */
-export { CHANGE_KINDS, InventoryApiError as ApiError, isInventoryApiError } from "../../workers/client";
+export { CHANGE_KINDS, InventoryApiError as ApiError, isInventoryApiError, pagesOf } from "../../workers/client";
 
 // The API's answers, typed by the client from the Worker's own schemas (one definition).
 export type Store = StoreResponse;
@@ -97,20 +98,6 @@ export const api = {
   /** The store's live feed (browsers cannot set headers on WebSockets: the client puts the token in the query). */
   liveUrl: (storeId: string, after: number) => client.stores.liveUrl(storeId, { after }),
 };
-
-/**
- * The pages of any listing that pages by cursor (`next` in each answer, handed back as the
- * next call's cursor), one after another, up to `maxPages`.
- */
-export async function* pagesOf<P extends { next: string | null }>(fetchPage: (cursor: string | undefined) => Promise<P>, maxPages = 20): AsyncGenerator<P> {
-  let cursor: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const result = await fetchPage(cursor);
-    yield result;
-    if (!result.next) return;
-    cursor = result.next;
-  }
-}
 
 /** A report's pages of 1,000 rows, one after another, up to `maxPages`. */
 export function reportPages<T>(name: ReportName, query: Query, maxPages = 20) {

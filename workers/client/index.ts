@@ -12,6 +12,7 @@ import { seg, transport, type ClientOptions } from "./http";
 import type * as T from "./types";
 
 export { InventoryApiError, isInventoryApiError } from "./errors";
+export { pagesOf } from "./pages";
 /** The kinds of change a movement can be (the movements report's `kind` filter). */
 export { CHANGE_KINDS } from "../../durable-objects/core/types";
 export type { ClientOptions } from "./http";

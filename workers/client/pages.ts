@@ -1,0 +1,16 @@
+/**
+ * The pages of any listing that pages by cursor (`next` in each answer, handed back as the
+ * next call's cursor: `cursor` for reports, `after` for the oversells list), one after
+ * another, up to `maxPages`.
+ *
+ *   for await (const page of pagesOf((after) => client.oversells.list({ status: "open", after }))) …
+ */
+export async function* pagesOf<P extends { next: string | null }>(fetchPage: (cursor: string | undefined) => Promise<P>, maxPages = 20): AsyncGenerator<P> {
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await fetchPage(cursor);
+    yield result;
+    if (!result.next) return;
+    cursor = result.next;
+  }
+}
