@@ -61,6 +61,8 @@ interface RecordRow extends Record<string, SqlStorageValue> {
   completed_at: string | null;
 }
 
+const otherContent = (phase: string): DomainError => ({ code: "conflict", message: "this id was already used with other content", details: { status: phase } });
+
 /**
  * One multi-cell operation (a return, an import) applied exactly once: the request and its
  * items are written down before any cell is called, each cell dedupes by the operation's
@@ -85,9 +87,7 @@ export class Operation extends DurableObject<Env> {
   run(request: OperationRequest): Promise<OperationReply> {
     return this.serialized(async () => {
       const existing = this.record();
-      if (existing && existing.fingerprint !== request.fingerprint) {
-        return { ok: false, error: { code: "conflict", message: "this id was already used with other content", details: { status: existing.phase } } };
-      }
+      if (existing && existing.fingerprint !== request.fingerprint) return { ok: false, error: otherContent(existing.phase) };
       const created = !existing;
       if (!existing) {
         const now = new Date().toISOString();
@@ -125,9 +125,13 @@ export class Operation extends DurableObject<Env> {
     });
   }
 
-  /** Whether this id was already used (by a request that got past its checks). */
-  used(): boolean {
-    return this.record() !== undefined;
+  /**
+   * The conflict `run` would answer for other content, when this id is used already; null
+   * when it is free (a caller whose request cannot be this id's asks before refusing it otherwise).
+   */
+  usedBefore(): DomainError | null {
+    const existing = this.record();
+    return existing ? otherContent(existing.phase) : null;
   }
 
   override async alarm(): Promise<void> {

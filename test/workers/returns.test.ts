@@ -23,6 +23,7 @@ describe("returns", () => {
     // Other content that also names a SKU the store never allocated: still the id's conflict, not a 404.
     const withUnknown = await returnOf(storeId, { ...body, items: [{ sku, qty: 3 }, { sku: "never-allocated", qty: 1 }] });
     expect([withUnknown.status, withUnknown.body.error.code]).toEqual([409, "conflict"]);
+    expect(withUnknown.body.error.details).toEqual(other.body.error.details);
     expect((await readCell(storeId, sku)).onHand).toBe(103);
   });
 

@@ -45,8 +45,9 @@ export const returns = newRouter().openapi(create, async (c) => {
   );
   const operation = operationStub(c.env, `return:${storeId}:${input.returnId}`);
   if (missing.length > 0) {
-    // A used id with a SKU its return never had is other content: a 409, as any other difference.
-    if (await operation.used()) throw new ApiError("conflict", "this id was already used with other content", { returnId: input.returnId });
+    // A used id with a SKU its return never had is other content: the same 409 as any other difference.
+    const conflict = await operation.usedBefore();
+    if (conflict) throw fromDomain(conflict);
     throw new ApiError("not_found", `${missing.length} SKUs are not allocated at ${storeId}`, { skus: missing.sort() });
   }
 
