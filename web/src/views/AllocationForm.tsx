@@ -33,9 +33,9 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
     // Thresholds go with the allocation: the channels' ones kept, the overall one from the form.
     // An allocation without `lowStock` keeps the cell's thresholds as they are, so an emptied
     // field must send what is left, down to `{}`, which clears them (README, low-stock route).
-    const channelThresholds = thresholdsOf(cell)?.channels;
-    const lowStock = { ...(channelThresholds && Object.keys(channelThresholds).length ? { channels: channelThresholds } : {}), ...(lowAt.trim() ? { overall: Number(lowAt) } : {}) };
-    if (Object.keys(lowStock).length > 0 || thresholdsOf(cell) !== null) allocation.lowStock = lowStock;
+    const current = thresholdsOf(cell);
+    const lowStock = { ...(current?.channels && Object.keys(current.channels).length ? { channels: current.channels } : {}), ...(lowAt.trim() ? { overall: Number(lowAt) } : {}) };
+    if (Object.keys(lowStock).length > 0 || current !== null) allocation.lowStock = lowStock;
     setBusy(true);
     setError(null);
     try {

@@ -22,7 +22,6 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
   const [error, setError] = useState<unknown>(null);
   const quotaSum = Object.values(cell.channels).reduce((sum, channel) => sum + channel.quota, 0);
   const sharedCapacity = Math.max(cell.free.shared, cell.onHand - quotaSum);
-  // Cleared thresholds can read back as `lowStock: {}`: no thresholds, as thresholdsOf says.
   const thresholds = thresholdsOf(cell);
   const channelThresholds = thresholds?.channels ?? {};
 
