@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import type { OversellCause, OversellRecord } from "./storage/oversell-records";
+import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
 import { QueueOutbox } from "./storage/queue-outbox";
 import type { StorePlacement } from "./core";
@@ -90,7 +91,7 @@ export class Directory extends DurableObject<Env> {
     const before = this.storePlacement(store.storeId);
     const created = !before;
     const moved = before !== null && before.region !== store.region;
-    const record: StoreRecord = { ...store, updatedAt: new Date().toISOString() };
+    const record: StoreRecord = { ...store, updatedAt: nowIso() };
     this.ctx.storage.transactionSync(() => {
       this.outbox.add({ kind: "stores", stores: [record] });
       this.sql.exec(
@@ -224,7 +225,7 @@ export class Directory extends DurableObject<Env> {
   resolveOversell(id: string, note: string, by: string): Oversell | null {
     this.sql.exec(
       "UPDATE oversells SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ? WHERE id = ? AND status = 'open'",
-      new Date().toISOString(), by, note, id,
+      nowIso(), by, note, id,
     );
     return this.getOversell(id);
   }

@@ -5,6 +5,7 @@ import type { CellReply } from "./stock-cell";
 import type { StageAnswer, StageLine } from "./store-hub";
 import { cellStub, hubStub } from "./stubs";
 import { mapConcurrently } from "../workers/concurrency";
+import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
 
 /** How long an interrupted operation waits before its alarm finishes it. */
@@ -90,7 +91,7 @@ export class Operation extends DurableObject<Env> {
       if (existing && existing.fingerprint !== request.fingerprint) return { ok: false, error: otherContent(existing.phase) };
       const created = !existing;
       if (!existing) {
-        const now = new Date().toISOString();
+        const now = nowIso();
         this.ctx.storage.transactionSync(() => {
           this.sql.exec(
             "INSERT INTO operation (id, fingerprint, phase, summary, created_at) VALUES (1, ?, 'applying', ?, ?)",
@@ -176,7 +177,7 @@ export class Operation extends DurableObject<Env> {
       throw failure;
     }
     if (this.record()?.phase === "applying") {
-      this.sql.exec("UPDATE operation SET phase = 'done', completed_at = ? WHERE id = 1", new Date().toISOString());
+      this.sql.exec("UPDATE operation SET phase = 'done', completed_at = ? WHERE id = 1", nowIso());
       await this.ctx.storage.deleteAlarm();
     }
   }
@@ -229,7 +230,7 @@ export class Operation extends DurableObject<Env> {
       ok: true,
       created,
       outcomes,
-      completedAt: record.completed_at ?? new Date().toISOString(),
+      completedAt: record.completed_at ?? nowIso(),
       ...(record.summary ? { summary: JSON.parse(record.summary) as Record<string, unknown> } : {}),
     };
   }

@@ -16,6 +16,7 @@ import {
 } from "./core";
 import type { CellReply } from "./stock-cell";
 import { cellStub } from "./stubs";
+import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
 
 const RECOVERY_DELAY_MS = 10_000;
@@ -95,7 +96,7 @@ export class Transfer extends DurableObject<Env> {
         }),
       );
       if (missing.length > 0) return notAllocated(request.toStoreId, missing);
-      const now = new Date().toISOString();
+      const now = nowIso();
       const record: TransferRecord = { ...request, phase: "shipping", attempt: (existing?.attempt ?? 0) + 1, createdAt: now, updatedAt: now };
       await this.save(record, Date.now() + RECOVERY_DELAY_MS);
       return this.ship(record, true);
@@ -152,7 +153,7 @@ export class Transfer extends DurableObject<Env> {
   private async settle(record: TransferRecord): Promise<void> {
     if (record.phase === "shipping") {
       await this.undo(record);
-      await this.save({ ...record, phase: "failed", updatedAt: new Date().toISOString() }, null);
+      await this.save({ ...record, phase: "failed", updatedAt: nowIso() }, null);
     } else if (record.phase === "receiving" || record.phase === "cancelling") {
       await this.runStep(record);
     }
@@ -182,13 +183,13 @@ export class Transfer extends DurableObject<Env> {
       else if (!reply.value.ok) error ??= reply.value.error;
     });
     if (shortages.length === 0 && unallocated.length === 0 && !error && failure === undefined) {
-      const now = new Date().toISOString();
+      const now = nowIso();
       const shipped: TransferRecord = { ...record, phase: "in_transit", shippedAt: now, updatedAt: now };
       await this.save(shipped, null);
       return { ok: true, created, transfer: viewOf(shipped) };
     }
     await this.undo(record);
-    await this.save({ ...record, phase: "failed", updatedAt: new Date().toISOString() }, null);
+    await this.save({ ...record, phase: "failed", updatedAt: nowIso() }, null);
     if (failure !== undefined) throw failure;
     if (unallocated.length > 0) return notAllocated(record.fromStoreId, unallocated);
     if (shortages.length > 0) {
@@ -231,7 +232,7 @@ export class Transfer extends DurableObject<Env> {
       if (reply.status === "rejected") throw reply.reason;
       if (!reply.value.ok) throw new Error(`${record.phase} ${record.transferId}: ${reply.value.error.code} ${reply.value.error.message}`);
     }
-    const now = new Date().toISOString();
+    const now = nowIso();
     const settled: TransferRecord =
       record.phase === "receiving" ? { ...record, phase: "received", receivedAt: now, updatedAt: now } : { ...record, phase: "cancelled", cancelledAt: now, updatedAt: now };
     await this.save(settled, null);

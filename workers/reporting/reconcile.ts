@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { CellView } from "../../durable-objects/stock-cell";
+import { nowIso } from "../../durable-objects/clock";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
@@ -145,7 +146,7 @@ async function snapshotsWithoutCell(db: ReportingDb, env: Env, storeId: string):
 }
 
 async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
-  const startedAt = new Date().toISOString();
+  const startedAt = nowIso();
   const storeIds = await storeIdsOf(env, options.storeIds);
   const page = options.page;
   if (page && storeIds.length !== 1) throw new Error("a page of SKUs is reconciled for one store");
@@ -165,7 +166,7 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
   if (page?.last) differences.push(...(await snapshotsWithoutCell(db, env, storeIds[0]!)));
 
   const runId = crypto.randomUUID();
-  const finishedAt = new Date().toISOString();
+  const finishedAt = nowIso();
   await db.insert(reconciliationRuns).values({
     id: runId,
     startedAt,

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ZodObject } from "zod";
 import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { ABANDONED_REASON } from "../../durable-objects/core/types";
+import { now as serviceNow } from "../../durable-objects/clock";
 import { hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
 import { DeadLettersQuery, MovementsQuery, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
@@ -204,7 +205,8 @@ reports
     const applied = storeIds.length
       ? await db.select({ storeId: cells.storeId, sku: cells.sku, version: cells.version }).from(cells).where(inArray(cells.storeId, storeIds))
       : [];
-    const now = Date.now();
+    // Cells stamp their changes on the service clock (durable-objects/clock.ts).
+    const now = serviceNow();
     const items = await mapConcurrently(storeIds, 16, async (storeId) => {
       const versions: Record<string, number> = {};
       for (const row of applied) if (row.storeId === storeId) versions[row.sku] = row.version;
