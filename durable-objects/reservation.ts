@@ -191,7 +191,9 @@ class ReservationBook {
         ok: false,
         error: {
           code: "insufficient_stock",
-          message: candidates.length ? `none of the ${candidates.length} stores serving the region can fulfil the whole order` : "no store serves this region",
+          message: candidates.length
+            ? `none of the ${candidates.length} stores tried for the region (its first by priority) can fulfil the whole order`
+            : "no store serves this region",
           details: { candidates: shortagesByStore, shortages: shortagesByStore.flatMap((entry) => entry.shortages as unknown[]) },
         },
       };

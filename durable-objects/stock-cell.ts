@@ -28,6 +28,7 @@ import {
   migrateCellTables,
   relativeDeltaAfter,
   rememberStoreEvent,
+  hasCellTables,
   saveCellState,
   saveHold,
   saveOp,
@@ -91,13 +92,19 @@ export class StockCell extends DurableObject<Env> {
   /** Set once the hub knows this SKU has a cell (see claim): only a cell without state asks. */
   private claimed = false;
   private claiming: Promise<void> | undefined;
+  private tablesReady: boolean;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    migrateCellTables(this.sql);
-    this.state = loadCellState(this.sql);
-    for (const hold of heldHolds(this.sql)) this.held.set(hold.holdId, hold);
+    // A cell that never wrote has no tables: reads of unknown SKUs (public availability)
+    // store nothing, and the tables are made by the first write (ensureTables).
+    this.tablesReady = hasCellTables(this.sql);
+    if (this.tablesReady) {
+      migrateCellTables(this.sql);
+      this.state = loadCellState(this.sql);
+      for (const hold of heldHolds(this.sql)) this.held.set(hold.holdId, hold);
+    }
     this.delivery = new OutboxDelivery(ctx, env, () => this.state);
     // Changes committed before a restart and not yet handed on go out now.
     if (this.state) ctx.blockConcurrencyWhile(() => this.delivery.resumeIfBehind());
@@ -140,7 +147,7 @@ export class StockCell extends DurableObject<Env> {
   async resendToReports(key: CellKey): Promise<{ resentFrom: number | null }> {
     if (this.unclaimed) await this.claim(key, false);
     this.stateFor(key);
-    return this.delivery.resendToReports();
+    return this.tablesReady ? this.delivery.resendToReports() : { resentFrom: null };
   }
 
   /** The holds keeping units here now (local mode's tick settles the due ones; the sweep checks each has an owner). */
@@ -151,7 +158,13 @@ export class StockCell extends DurableObject<Env> {
 
   /** Retries delivery of the outbox after a failure (and after a restart). */
   override async alarm(): Promise<void> {
-    await this.delivery.run();
+    if (this.tablesReady) await this.delivery.run();
+  }
+
+  private ensureTables(): void {
+    if (this.tablesReady) return;
+    migrateCellTables(this.sql);
+    this.tablesReady = true;
   }
 
   /** No state yet and not asked the hub: checked before awaiting `claim`, so a used cell pays no await. */
@@ -185,6 +198,7 @@ export class StockCell extends DurableObject<Env> {
     // Nothing else sets the state meanwhile: writes wait for this claim (see execute).
     const staged = (await hubStub(this.env, key.storeId).claim(key, mark)) as StagedCell | null;
     if (staged) {
+      this.ensureTables();
       this.ctx.storage.transactionSync(() => {
         for (const event of staged.events) appendChange(this.sql, event);
         for (const op of staged.ops) saveOp(this.sql, op);
@@ -207,6 +221,7 @@ export class StockCell extends DurableObject<Env> {
   }
 
   private flush(batch: Pending[]): CellReply[] {
+    this.ensureTables();
     const first = batch[0]!;
     const now = nowIso();
     let state = this.state ?? emptyCell(first.key.storeId, first.key.sku, now);

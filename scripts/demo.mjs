@@ -225,7 +225,7 @@ async function restock() {
 /** Open oversells across the chain. The list pages (500 at most a page): every page, to the end. */
 async function countOpenOversells() {
   let count = 0;
-  for await (const page of pagesOf((after) => admin.oversells.list({ status: "open", limit: 500, ...(after ? { after } : {}) }), Infinity)) count += page.items.length;
+  for await (const page of pagesOf((after) => admin.oversells.list({ status: "open", limit: 500, ...(after ? { after } : {}) }))) count += page.items.length;
   return count;
 }
 

@@ -4,6 +4,7 @@
 // its Durable Objects and its queue in `wrangler dev` (workerd), seeds demo data on the
 // first run, prints the URLs and the admin token, and stops everything on Ctrl-C.
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seedDemoData } from "./demo-data.mjs";
@@ -49,6 +50,13 @@ const secrets = localSecrets(dataDir);
 // browser tests take the database down through it (`POST /__faults`, scripts/lib/ws-proxy.mjs).
 const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite"), proxyPort: Number(process.env.REPORTS_PROXY_PORT || 0) });
 
+// The `request.cf` wrangler gives local requests: none with a location. Otherwise it fetches
+// this machine's from Cloudflare (the network) or, offline, makes every caller Austin, Texas
+// (na-east); so unplaced callers get DEFAULT_REGION, as at the edge (x-inventory-region picks
+// another). Written each start: Miniflare fetches again when the file is days old.
+const requestCf = join(dataDir, "request-cf.json");
+writeFileSync(requestCf, "{}\n");
+
 const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const args = [
   wrangler, "dev",
@@ -73,7 +81,7 @@ const child = spawn(process.execPath, [join(root, "scripts", "lib", "leash.mjs")
   // A process group of its own, which the leash stops whole.
   detached: true,
   stdio: ["pipe", "pipe", "pipe"],
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_D1_WARNING: "true" },
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_D1_WARNING: "true", CLOUDFLARE_CF_FETCH_PATH: requestCf },
 });
 
 // The Worker's log lines go through, minus wrangler's own noise about being offline.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { isInventoryApiError, startInventory, type Inventory } from "../kit";
+import { createClient, isInventoryApiError, OfflineStore, ReplayInterruptedError, startInventory, type Inventory } from "../kit";
 
 let inventory: Inventory;
 
@@ -25,6 +25,8 @@ describe("the test kit", () => {
   it("boots the seeded service and answers the client", async () => {
     const { client } = inventory;
     expect((await client.health()).status).toBe("ok");
+    // Requests carry no location (not Miniflare's placeholder Austin, Texas): DEFAULT_REGION.
+    expect((await fetch(`${inventory.url}/v1/health`)).headers.get("x-inventory-region")).toBe("eu-central");
     const stores = await client.stores.list();
     expect(stores.items.map((store) => store.storeId).sort()).toEqual(["berlin-01", "paris-01"]);
     const cell = await client.cells.get("berlin-01", "milk");
@@ -113,6 +115,39 @@ describe("the test kit", () => {
     const replayed = await pos.replay();
     expect(replayed.results.map((result) => result.outcome)).toEqual(["applied", "applied"]);
     expect(replayed.cells.find((cell) => cell.sku === "bread")).toMatchObject({ onHand: 18 });
+  });
+
+  it("refuses a time given as text that the service would refuse, instead of cutting or reading it", async () => {
+    const pos = await inventory.goOffline("berlin-01");
+    expect(() => pos.sale("bread", 1, "2026-12-07T01:00:00.1234Z")).toThrow(RangeError);
+    expect(() => pos.sale("bread", 1, "2026-12-07T01:00:00")).toThrow(RangeError);
+    expect(() => pos.sale("bread", 1, new Date(Number.NaN))).toThrow(RangeError);
+    expect(pos.pending).toHaveLength(0);
+    pos.sale("bread", 1, "2026-12-07T02:00:00.123+01:00").sale("bread", 1, new Date("2026-12-07T01:00:00.124Z"));
+    expect(pos.pending.map((event) => event.at)).toEqual(["2026-12-07T02:00:00.123+01:00", "2026-12-07T01:00:00.124Z"]);
+  });
+
+  it("a replay cut off by the network answers what was applied; the rest stays pending for the next", async () => {
+    await inventory.client.cells.allocate("berlin-01", "eggs", { onHand: 2_000 });
+    const token = await inventory.tokenFor("store", ["berlin-01"]);
+    let calls = 0;
+    const flaky: typeof fetch = (input, init) => (++calls === 2 ? Promise.reject(new TypeError("fetch failed (network down)")) : fetch(input, init));
+    const pos = new OfflineStore(createClient({ baseUrl: inventory.url, token, fetch: flaky }), "berlin-01", () => inventory.now().getTime());
+    for (let i = 0; i < 1_500; i++) pos.sale("eggs", 1);
+
+    const cut = await pos.replay().catch((error: unknown) => error);
+    expect(cut).toBeInstanceOf(ReplayInterruptedError);
+    const { applied, pendingCount, cause } = cut as ReplayInterruptedError;
+    expect(applied.results).toHaveLength(1_000);
+    expect(applied.results.every((result) => result.outcome === "applied")).toBe(true);
+    expect([pendingCount, pos.pending.length]).toEqual([500, 500]);
+    expect(cause).toBeInstanceOf(TypeError);
+    expect((await inventory.client.cells.get("berlin-01", "eggs")).onHand).toBe(1_000);
+
+    const rest = await pos.replay();
+    expect(rest.results).toHaveLength(500);
+    expect(pos.pending).toHaveLength(0);
+    expect((await inventory.client.cells.get("berlin-01", "eggs")).onHand).toBe(500);
   });
 
   it("pages a CSV report with csvPage, each row once", async () => {

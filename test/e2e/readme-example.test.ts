@@ -10,8 +10,8 @@ beforeAll(async () => {
       cells: [{ storeId: "berlin-01", sku: "milk-1l", onHand: 10, channels: { online: { quota: 5, weight: 1 } } }],
     },
   });
-});
-afterAll(() => inventory.stop());
+}, 60_000); // a first start can take longer than vitest's default 10 s
+afterAll(() => inventory?.stop());
 
 it("holds stock for a cart until it expires", async () => {
   const checkout = await inventory.clientFor("service");

@@ -25,6 +25,8 @@ async function startService(name: string, env: Record<string, string> = {}) {
   await ready;
   const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
   expect(health.status).toBe(200);
+  // wrangler's request.cf places no local caller (not its placeholder Austin, Texas): DEFAULT_REGION.
+  expect(health.headers.get("x-inventory-region")).toBe("eu-central");
   return { child, port, dataDir, output };
 }
 

@@ -10,7 +10,7 @@ import { createClient, type AllocationBody, type InventoryClient, type StoreBody
 import { OfflineStore } from "./offline";
 import { miniflareOptions, migrationsDir, workerDir } from "./worker";
 
-export { OfflineStore } from "./offline";
+export { OfflineStore, ReplayInterruptedError } from "./offline";
 export { createClient, InventoryApiError, isInventoryApiError } from "../../workers/client";
 export type * from "../../workers/client";
 

@@ -45,13 +45,21 @@ export class OfflineStore {
   /**
    * Back online: sends everything recorded (in batches of 1,000), and forgets what the service
    * judged. Batch by batch: if one fails (the network), the batches before it are applied and
-   * forgotten, and it and the rest stay pending for the next `replay()`.
+   * forgotten, and it and the rest stay pending for the next `replay()`; the error is then a
+   * `ReplayInterruptedError` with the applied batches' outcomes (`applied`) and the failure
+   * (`cause`), or the failure itself when no batch was applied.
    */
   async replay(): Promise<StoreEventsResponse> {
     const all: StoreEventsResponse = { results: [], cells: [] };
     while (this.events.length) {
       const batch = this.events.slice(0, MAX_BATCH);
-      const answer = await this.client.stores.events(this.storeId, { events: batch });
+      let answer: StoreEventsResponse;
+      try {
+        answer = await this.client.stores.events(this.storeId, { events: batch });
+      } catch (error) {
+        if (all.results.length === 0) throw error;
+        throw new ReplayInterruptedError(all, this.events.length, error);
+      }
       this.events.splice(0, batch.length);
       all.results.push(...answer.results);
       const touched = new Set(answer.cells.map((cell) => cell.sku));
@@ -67,16 +75,37 @@ export class OfflineStore {
    * once, instead of making every later `replay()` fail.
    */
   private record(event: DistributiveOmit<StoreEvent, "eventId" | "at">, at: Date | string | undefined): this {
-    let when: Date;
+    let when: string;
     if (at === undefined) {
       this.lastAt = Math.max(this.clock(), this.lastAt + 1);
-      when = new Date(this.lastAt);
-    } else when = new Date(at);
-    const checked = StoreEventInput.safeParse({ ...event, eventId: `${this.device}-${String(this.seq + 1).padStart(6, "0")}`, at: Number.isNaN(when.getTime()) ? String(at) : when.toISOString() });
+      when = new Date(this.lastAt).toISOString();
+    } else if (at instanceof Date) {
+      when = Number.isNaN(at.getTime()) ? String(at) : at.toISOString();
+    } else {
+      // A time given as text goes as it is: the service refuses what it would refuse
+      // (a finer time than a millisecond, no offset), rather than have it cut or read here.
+      when = at;
+    }
+    const checked = StoreEventInput.safeParse({ ...event, eventId: `${this.device}-${String(this.seq + 1).padStart(6, "0")}`, at: when });
     if (!checked.success) throw new RangeError(`not an event the service takes: ${checked.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
     this.seq += 1;
     this.events.push(checked.data as StoreEvent);
     return this;
+  }
+}
+
+/** A `replay()` cut off after some batches were applied: what they answered, and why the next failed. */
+export class ReplayInterruptedError extends Error {
+  override readonly name = "ReplayInterruptedError";
+
+  constructor(
+    /** The outcomes of the batches the service applied (those events are no longer pending). */
+    readonly applied: StoreEventsResponse,
+    /** Events still pending, to send with the next `replay()`. */
+    readonly pendingCount: number,
+    cause: unknown,
+  ) {
+    super(`replay stopped after ${applied.results.length} events were applied; ${pendingCount} stay pending: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 

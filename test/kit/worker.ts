@@ -62,6 +62,10 @@ export function miniflareOptions(wiring: WorkerWiring, dir = workerDir()): Minif
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     bindings: { ...config.vars, ...wiring.bindings },
+    // No location on requests: Miniflare would otherwise fetch this machine's from Cloudflare
+    // (the network) or make every caller Austin, Texas (na-east); unplaced callers get
+    // DEFAULT_REGION, as at the edge, and x-inventory-region picks another.
+    cf: {},
     durableObjects: durableObjectsOf(config.durable_objects),
     queueProducers: queueProducersOf(config.queues.producers),
     queueConsumers: queueConsumersOf(wiring.queueConsumers === false ? [] : config.queues.consumers),

@@ -100,7 +100,7 @@ describe("the typed client", () => {
 });
 
 describe("pagesOf", () => {
-  it("hands each page's next back as the cursor until a page has none, and stops at maxPages", async () => {
+  it("hands each page's next back as the cursor until a page has none (all of them by default), and stops at maxPages when given", async () => {
     const asked: Array<string | undefined> = [];
     const pages = { first: { items: [1, 2], next: "c1" }, c1: { items: [3], next: "c2" }, c2: { items: [4], next: null } } as const;
     const fetchPage = async (cursor: string | undefined) => {
@@ -110,6 +110,15 @@ describe("pagesOf", () => {
     const all: number[] = [];
     for await (const page of pagesOf(fetchPage)) all.push(...page.items);
     expect([all, asked]).toEqual([[1, 2, 3, 4], [undefined, "c1", "c2"]]);
+
+    // Without maxPages every page comes, however many there are.
+    const long = async (cursor: string | undefined) => {
+      const page = Number(cursor ?? 0);
+      return { items: [page], next: page < 99 ? String(page + 1) : null };
+    };
+    const walked: number[] = [];
+    for await (const page of pagesOf(long)) walked.push(...page.items);
+    expect(walked).toEqual(Array.from({ length: 100 }, (_, page) => page));
 
     asked.length = 0;
     const capped: number[] = [];

@@ -1,6 +1,7 @@
-import { SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { cellStub } from "../../durable-objects/stubs";
 import { describe, expect, it, vi } from "vitest";
-import { ADMIN, api, freshCell, mint, unique } from "./helpers";
+import { ADMIN, allocate, api, freshCell, mint, putStore, readCell, unique } from "./helpers";
 
 /**
  * Requests to send before a limit of `limit` must have answered 429: the local limiter
@@ -9,7 +10,31 @@ import { ADMIN, api, freshCell, mint, unique } from "./helpers";
  */
 const tries = (limit: number) => 2 * limit + 10;
 
+/** The tables a cell's SQLite holds: none until the cell first writes. */
+function cellTables(storeId: string, sku: string): Promise<string[]> {
+  return runInDurableObject(cellStub(env, { storeId, sku }), (_instance, state) =>
+    state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((row) => row.name),
+  );
+}
+
 describe("abuse controls", () => {
+  it("stores nothing for public reads of SKUs a store never allocated; the first write makes the cell", async () => {
+    const storeId = unique("store");
+    await putStore(storeId);
+    const [never, later] = [unique("never"), unique("later")];
+    const read = await SELF.fetch(`http://inventory.test/v1/availability?storeId=${storeId}&skus=${never},${later}&channel=online`);
+    expect(read.status).toBe(200);
+    expect((await read.json()) as unknown).toMatchObject({ items: [{ sku: never, available: 0, reason: "not_allocated" }, { sku: later, available: 0, reason: "not_allocated" }] });
+    expect((await api("GET", `/v1/stores/${storeId}/skus/${never}`, { token: ADMIN })).status).toBe(404);
+    expect(await cellTables(storeId, never)).toEqual([]);
+
+    await allocate(storeId, later, { onHand: 5 });
+    expect(await cellTables(storeId, later)).toContain("cell");
+    expect((await readCell(storeId, later)).onHand).toBe(5);
+    const again = await SELF.fetch(`http://inventory.test/v1/availability?storeId=${storeId}&skus=${later}&channel=online`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect((await again.json()) as unknown).toMatchObject({ items: [{ sku: later, available: 5 }] });
+  });
+
   it("limits anonymous callers per address on public routes: 429 with Retry-After and the error body", async () => {
     const address = `203.0.113.${Math.floor(Math.random() * 250)}`;
     const statuses: number[] = [];

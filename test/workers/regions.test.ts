@@ -57,6 +57,7 @@ describe("the caller's region", () => {
       const response = await fromPlace("/v1/health", SWEDEN, { headers: { "x-inventory-region": bad } });
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe("invalid_request");
+      expect(response.body.error.details.issues).toEqual([expect.objectContaining({ path: "header.x-inventory-region", code: "invalid_value" })]);
     }
     for (const bad of ["mars", "eu%20north", "..%2F"]) {
       const response = await api("GET", `/v1/availability?skus=a&channel=online&region=${bad}`);
@@ -89,11 +90,17 @@ describe("the caller's region", () => {
     await putStore(storeId, "africa");
     await allocate(storeId, "milk", { onHand: 3 });
     const first = await fromPlace(`/v1/availability?storeId=${storeId}&skus=milk&channel=online`, SWEDEN);
-    expect(first.headers.get("cache-control")).toBe("public, max-age=2");
+    // The answer is for the caller's region, which the URL does not say: no shared cache may keep it.
+    expect(first.headers.get("cache-control")).toBe("private, max-age=2");
     expect(first.headers.get("x-inventory-cache")).toBeNull();
     const second = await fromPlace(`/v1/availability?storeId=${storeId}&skus=milk&channel=online`, SWEDEN);
     expect(second.headers.get("x-inventory-cache")).toBe("hit");
+    expect(second.headers.get("cache-control")).toBe("private, max-age=2");
     expect(second.body).toEqual(first.body);
+    // The edge's own copy is per region: a caller elsewhere gets its region's answer.
+    const elsewhere = await fromPlace(`/v1/availability?storeId=${storeId}&skus=milk&channel=online`, { country: "JP" });
+    expect(elsewhere.headers.get("x-inventory-cache")).toBeNull();
+    expect(elsewhere.body.region).toBe("ap-northeast");
     // A caller with a token always reads the cells.
     const authed = await api("GET", `/v1/availability?storeId=${storeId}&skus=milk&channel=online`, { token: ADMIN });
     expect(authed.headers.get("x-inventory-cache")).toBeNull();

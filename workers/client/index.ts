@@ -60,7 +60,7 @@ export function createClient(options: ClientOptions) {
       changes: (storeId: string, query?: T.ChangesParams) => call<T.ChangesResponse>("GET", `/v1/stores/${seg(storeId)}/changes`, { query }),
       /**
        * The `ws(s)://` URL of `/v1/stores/{storeId}/live`, with the client's token as
-       * `access_token` (browsers cannot set headers on a WebSocket). Open it with `new WebSocket(url)`.
+       * `access_token` (browsers cannot set headers on a WebSocket). Open it with `new WebSocket(url)` (browsers, Workers, Node 22; on Node 20 the `ws` package).
        */
       liveUrl: (storeId: string, query: Maybe<Omit<T.LiveParams, "access_token">> = {}) => {
         const url = new URL(`${options.baseUrl.replace(/\/+$/, "")}/v1/stores/${seg(storeId)}/live`);

@@ -26,18 +26,27 @@ export const drainUnreadBody = createMiddleware<AppBindings>(async (c, next) => 
     return;
   }
   const source = request.body.getReader();
-  const passThrough = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await source.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+  // The source takes one read at a time: the drain waits for a pull still in flight.
+  let pulling: Promise<unknown> | undefined;
+  const passThrough = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const read = source.read();
+        pulling = read;
+        const { done, value } = await read;
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: () => undefined,
     },
-    cancel: () => undefined,
-  });
+    // Nothing is read ahead: a route that never reads the body leaves no read in flight.
+    { highWaterMark: 0 },
+  );
   c.req.raw = new Request(request, { body: passThrough, duplex: "half" } as RequestInit);
   try {
     await next();
   } finally {
+    await pulling?.catch(() => undefined);
     await drain(source).catch(() => undefined);
   }
 });

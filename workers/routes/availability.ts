@@ -9,6 +9,12 @@ import { requireStore } from "../stores";
 
 /** Availability answers may be served from the edge cache for this long (never a reservation's decision). */
 export const AVAILABILITY_CACHE_SECONDS = 2;
+/**
+ * What the caller may keep: the answer is for the caller's region, which the URL does not
+ * say, so no shared cache on the way may hand it to a caller elsewhere (the edge's own copy
+ * is keyed by region).
+ */
+const CALLER_CACHE_CONTROL = `private, max-age=${AVAILABILITY_CACHE_SECONDS}`;
 /** Stores answered for one region at most. */
 const MAX_REGION_STORES = 50;
 
@@ -44,6 +50,7 @@ export const availability = newRouter().openapi(route, async (c) => {
     const hit = await caches.default.match(cacheKey);
     if (hit) {
       const response = new Response(hit.body, hit);
+      response.headers.set("cache-control", CALLER_CACHE_CONTROL);
       response.headers.set("x-inventory-cache", "hit");
       return response as never;
     }
@@ -65,8 +72,10 @@ export const availability = newRouter().openapi(route, async (c) => {
   }
   const response = c.json(body, 200);
   if (anonymous) {
-    response.headers.set("cache-control", `public, max-age=${AVAILABILITY_CACHE_SECONDS}`);
-    c.executionCtx.waitUntil(caches.default.put(cacheKey, response.clone()));
+    const stored = response.clone();
+    stored.headers.set("cache-control", `public, max-age=${AVAILABILITY_CACHE_SECONDS}`);
+    c.executionCtx.waitUntil(caches.default.put(cacheKey, stored));
+    response.headers.set("cache-control", CALLER_CACHE_CONTROL);
   }
   return response;
 });
