@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { signatureHeader } from "../workers/webhooks/sign";
-import { RETRY_BASE_MS, isNewerPlacement, matches, nextAttemptAt, shouldGiveUp, webhookIdFor, type Alert, type StorePlacement } from "./core";
+import { DELIVERY_LIMITS, RETRY_BASE_MS, isNewerPlacement, matches, nextAttemptAt, pickSendable, shouldGiveUp, webhookIdFor, type Alert, type StorePlacement } from "./core";
 import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
 import { directoryStub, webhooksStub } from "./stubs";
@@ -65,8 +65,9 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
 }
 
 /** Deliveries sent at once by one run, and how long a receiver may take to answer. */
-const SEND_CONCURRENCY = 8;
 const SEND_TIMEOUT_MS = 10_000;
+/** A send in flight is leased for its timeout and this much more. */
+const LEASE_MARGIN_MS = 5_000;
 
 function hookView(row: HookRow): WebhookView {
   return { id: row.id, url: row.url, events: JSON.parse(row.events) as string[], region: row.region, storeId: row.store_id, createdAt: row.created_at };
@@ -98,7 +99,10 @@ function deliveryView(row: DeliveryRow): DeliveryView {
  */
 export class Webhooks extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private running: Promise<void> | undefined;
+  /** Sends in flight, by delivery id (a replay waits for one of its delivery). */
+  private readonly sending = new Map<number, { webhookId: string; done: Promise<void> }>();
+  /** Webhooks whose last attempt failed: one send at a time (memory only; a restart starts them healthy). */
+  private readonly failing = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -152,13 +156,21 @@ export class Webhooks extends DurableObject<Env> {
       .map(deliveryView);
   }
 
-  /** Sends one delivery again now, whatever its status; the answer is the delivery after the attempt. */
+  /**
+   * Sends one delivery again now, whatever its status; the answer is the delivery after the
+   * attempt (null if the webhook was deleted meanwhile). A send of it already in flight (the
+   * alarm's retry) finishes first, so the two never overwrite each other's outcome.
+   */
   async replay(id: string, deliveryId: string): Promise<DeliveryView | null> {
     const number = Number(/^d(\d+)$/.exec(deliveryId)?.[1] ?? NaN);
-    const row = this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE id = ? AND webhook_id = ?", number, id).toArray()[0];
+    const find = () => this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE id = ? AND webhook_id = ?", number, id).toArray()[0];
+    if (!find()) return null;
+    await this.sending.get(number)?.done;
+    const row = find();
     if (!row) return null;
-    await this.attempt(row);
-    return deliveryView(this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE id = ?", number).one());
+    await this.start(row);
+    const after = find();
+    return after ? deliveryView(after) : null;
   }
 
   /** From the cells' outboxes (at least once): one delivery per matching webhook and event id; repeats are ignored. */
@@ -177,10 +189,7 @@ export class Webhooks extends DurableObject<Env> {
         added += cursor.toArray().length;
       }
     }
-    if (added > 0) {
-      await this.scheduleNext();
-      this.kick();
-    }
+    if (added > 0) await this.pump();
     return added;
   }
 
@@ -218,29 +227,47 @@ export class Webhooks extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.kick();
-    await this.running;
+    await this.pump();
+    // The runtime retries an alarm that throws; one that returns with sends in flight could
+    // see the object evicted under them.
+    while (this.sending.size > 0) await Promise.race([...this.sending.values()].map((send) => send.done));
   }
 
-  /** One delivery run at a time; it sends everything due, then sets the alarm for the next one due. */
-  private kick(): void {
-    this.running ??= this.deliverDue().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  private async deliverDue(): Promise<void> {
-    for (;;) {
-      const due = this.sql
-        .exec<DeliveryRow>("SELECT * FROM deliveries WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", Date.now(), SEND_CONCURRENCY * 4)
-        .toArray();
-      if (due.length === 0) break;
-      let next = 0;
-      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, due.length) }, async () => {
-        while (next < due.length) await this.attempt(due[next++]!);
-      }));
-    }
+  /**
+   * Starts the due deliveries the lanes allow (see core/delivery-lanes.ts), then sets the alarm
+   * for the next one due. Runs again whenever a send ends, so a slow receiver holds up only its
+   * own lane, never the object's other receivers.
+   */
+  private async pump(): Promise<void> {
+    const due = this.sql
+      .exec<DeliveryRow>(
+        `SELECT * FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY webhook_id ORDER BY next_at, id) AS lane_position
+           FROM deliveries WHERE status = 'pending' AND next_at <= ?)
+         WHERE lane_position <= ? ORDER BY next_at, id LIMIT 500`,
+        Date.now(), DELIVERY_LIMITS.perWebhook,
+      )
+      .toArray()
+      .filter((row) => !this.sending.has(row.id));
+    const byId = new Map(due.map((row) => [row.id, row]));
+    const inFlight = [...this.sending.values()].map((send) => send.webhookId);
+    const picked = pickSendable(due.map((row) => ({ id: row.id, webhookId: row.webhook_id })), inFlight, this.failing);
+    for (const { id } of picked) void this.start(byId.get(id)!);
     await this.scheduleNext();
+  }
+
+  /** One attempt of `row`, known as in flight until it ends; then the lanes move on. */
+  private start(row: DeliveryRow): Promise<void> {
+    // Leased until the send must have ended: a restart meanwhile finds it due again then.
+    this.sql.exec("UPDATE deliveries SET next_at = ? WHERE id = ? AND status = 'pending'", Date.now() + SEND_TIMEOUT_MS + LEASE_MARGIN_MS, row.id);
+    const done = this.attempt(row)
+      .catch((error: unknown) => console.error(JSON.stringify({ msg: "webhook attempt failed to record", deliveryId: row.id, error: String(error) })))
+      .finally(() => {
+        this.sending.delete(row.id);
+        void this.pump().catch((error: unknown) => console.error(JSON.stringify({ msg: "webhook delivery run failed", error: String(error) })));
+      });
+    this.sending.set(row.id, { webhookId: row.webhook_id, done });
+    return done;
   }
 
   private async scheduleNext(): Promise<void> {
@@ -265,6 +292,7 @@ export class Webhooks extends DurableObject<Env> {
           "user-agent": "edge-inventory-webhooks/1",
           "x-inventory-event": row.type,
           "x-inventory-event-id": row.event_id,
+          "x-inventory-webhook": hook.id,
           "x-inventory-delivery": `d${row.id}`,
           "x-inventory-signature": await signatureHeader(hook.secret, row.payload, timestamp),
         },
@@ -280,17 +308,25 @@ export class Webhooks extends DurableObject<Env> {
     }
     const now = Date.now();
     if (error === null) {
+      this.failing.delete(hook.id);
+      // The first delivery's time stays: a replay of a delivered event does not move it.
       this.sql.exec(
-        "UPDATE deliveries SET status = 'delivered', attempts = ?, last_status = ?, last_error = NULL, next_at = NULL, delivered_at = ? WHERE id = ?",
-        attempts, status, new Date(now).toISOString(), row.id,
+        `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, next_at = NULL,
+           delivered_at = COALESCE(delivered_at, ?) WHERE id = ?`,
+        status, new Date(now).toISOString(), row.id,
       );
       return;
     }
+    this.failing.add(hook.id);
     const retryAt = nextAttemptAt(now, attempts, Math.random(), Number(this.env.WEBHOOK_RETRY_BASE_MS ?? RETRY_BASE_MS));
     const giveUp = shouldGiveUp(Date.parse(row.created_at), retryAt);
+    // A delivered event stays delivered when a replay of it fails.
     this.sql.exec(
-      "UPDATE deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?, next_at = ? WHERE id = ?",
-      giveUp ? "failed" : "pending", attempts, status, error, giveUp ? null : retryAt, row.id,
+      `UPDATE deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?,
+         status = CASE WHEN status = 'delivered' THEN 'delivered' ELSE ? END,
+         next_at = CASE WHEN status = 'delivered' THEN NULL ELSE ? END
+       WHERE id = ?`,
+      status, error, giveUp ? "failed" : "pending", giveUp ? null : retryAt, row.id,
     );
   }
 }

@@ -16,5 +16,6 @@ export * from "./alerts";
 export * from "./thresholds";
 export * from "./transfer";
 export * from "./webhook-policy";
+export * from "./delivery-lanes";
 export * from "./retry";
 export * from "./history-retention";

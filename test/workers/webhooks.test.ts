@@ -16,8 +16,8 @@ async function receiverLog(name: string): Promise<Received[]> {
   return (await response.json()) as Received[];
 }
 
-async function planFailures(name: string, fail: number) {
-  const response = await fetch(`${env.RECEIVER_URL}/__plan/${name}`, { method: "POST", body: JSON.stringify({ fail }) });
+async function planFailures(name: string, fail: number, slow: { slow: number; delayMs: number } = { slow: 0, delayMs: 0 }) {
+  const response = await fetch(`${env.RECEIVER_URL}/__plan/${name}`, { method: "POST", body: JSON.stringify({ fail, ...slow }) });
   await response.text();
 }
 
@@ -128,6 +128,69 @@ describe("low-stock thresholds and webhooks", () => {
     const log = await receiverLog(name);
     expect(log.length).toBe(2);
     expect(log[1]!.body).toBe(log[0]!.body);
+  });
+
+  it("a hung receiver holds up only its own deliveries, not another webhook's of the same store", async () => {
+    const [hung, healthy] = [unique("hung"), unique("healthy")];
+    // Every request to the hung receiver is answered after the service's 10 s timeout.
+    await planFailures(hung, 0, { slow: 1_000, delayMs: 12_000 });
+    const { storeId, sku } = await watchedCell(healthy, { overall: 10 });
+    const other = await api("POST", "/v1/webhooks", {
+      token: ADMIN,
+      body: { url: `${env.RECEIVER_URL}/hooks/${hung}`, events: ["low_stock", "back_in_stock"], secret: SECRET, storeId },
+    });
+    expect(other.status).toBe(201);
+    // Ten crossings: ten deliveries to each receiver, interleaved in the object's queue.
+    for (let i = 0; i < 5; i++) {
+      expect((await adjust(storeId, sku, -15)).status).toBe(200);
+      expect((await adjust(storeId, sku, 15)).status).toBe(200);
+    }
+    const started = Date.now();
+    await eventually(() => eventsOf(healthy), (events) => events.length === 10, 8_000);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect((await receiverLog(hung)).length).toBeGreaterThan(0);
+  });
+
+  it("a replay while the alarm's attempt is in flight waits for it: the replay's success stays", async () => {
+    const name = unique("hook");
+    // The first attempt answers 500 after 1.5 s; the next answers 200 at once.
+    await planFailures(name, 1, { slow: 1, delayMs: 1_500 });
+    const { storeId, sku, hookId } = await watchedCell(name, { overall: 5 });
+    expect((await adjust(storeId, sku, -16)).status).toBe(200);
+    await eventually(() => receiverLog(name), (list) => list.length === 1);
+    const { body } = await api("GET", `/v1/webhooks/${hookId}/deliveries`, { token: ADMIN });
+    const replayed = await api("POST", `/v1/webhooks/${hookId}/deliveries/${body.items[0].deliveryId}/replay`, { token: ADMIN });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toMatchObject({ status: "delivered", attempts: 2, lastStatus: 200 });
+    expect((await receiverLog(name)).map((entry) => entry.answered)).toEqual([500, 200]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await api("GET", `/v1/webhooks/${hookId}/deliveries`, { token: ADMIN });
+    expect(after.body.items[0]).toMatchObject({ status: "delivered", attempts: 2, lastStatus: 200, nextAttemptAt: null });
+  });
+
+  it("a replay whose webhook is deleted while it sends answers 404, not 500", async () => {
+    const name = unique("hook");
+    const { storeId, sku, hookId } = await watchedCell(name, { overall: 5 });
+    expect((await adjust(storeId, sku, -16)).status).toBe(200);
+    await eventually(() => receiverLog(name), (list) => list.length === 1);
+    const { body } = await api("GET", `/v1/webhooks/${hookId}/deliveries`, { token: ADMIN });
+    await planFailures(name, 0, { slow: 1, delayMs: 1_000 });
+    const replay = api("POST", `/v1/webhooks/${hookId}/deliveries/${body.items[0].deliveryId}/replay`, { token: ADMIN });
+    await eventually(() => receiverLog(name), (list) => list.length === 2);
+    expect((await api("DELETE", `/v1/webhooks/${hookId}`, { token: ADMIN })).status).toBe(204);
+    const answered = await replay;
+    expect([answered.status, answered.body.error?.code]).toEqual([404, "not_found"]);
+  });
+
+  it("names the webhook on every delivery; a replay keeps the first delivery's time", async () => {
+    const name = unique("hook");
+    const { storeId, sku, hookId } = await watchedCell(name, { overall: 5 });
+    expect((await adjust(storeId, sku, -16)).status).toBe(200);
+    const [first] = await eventually(() => receiverLog(name), (list) => list.length === 1);
+    expect(first!.headers["x-inventory-webhook"]).toBe(hookId);
+    const { body } = await api("GET", `/v1/webhooks/${hookId}/deliveries`, { token: ADMIN });
+    const replayed = await api("POST", `/v1/webhooks/${hookId}/deliveries/${body.items[0].deliveryId}/replay`, { token: ADMIN });
+    expect(replayed.body).toMatchObject({ status: "delivered", attempts: 2, deliveredAt: body.items[0].deliveredAt });
   });
 
   it("sets thresholds with their own route: crossing by changing the threshold fires once; bad input changes nothing", async () => {
