@@ -17,6 +17,11 @@ export function isStorable(text: string): boolean {
 const UNWANTED = /[\u0000-\u001F\u007F]|\p{Cs}/u;
 const UNWANTED_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\p{Cs}/u;
 
+/** Whether the text holds no control character and no unpaired surrogate (what a secret or a name may hold). */
+export function hasNoControlCharacters(text: string): boolean {
+  return !UNWANTED.test(text);
+}
+
 /** Free text a person types (a store's name, a note): trimmed, 1–`max` characters, no control characters or unpaired surrogates. */
 export function plainText(max: number, { lines = false } = {}) {
   const unwanted = lines ? UNWANTED_BUT_LINES : UNWANTED;

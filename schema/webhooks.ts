@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { queryInteger } from "./query";
 import { Region } from "./regions";
 import { STORE_ID_SOURCE, StoreId, Timestamp } from "./ids";
+import { hasNoControlCharacters } from "./text";
 
 export const ALERT_TYPES = ["low_stock", "back_in_stock", "sold_out", "oversold"] as const;
 export const AlertType = z.enum(ALERT_TYPES);
@@ -10,7 +11,13 @@ export const WebhookInput = z
   .object({
     url: z.string().url().max(2048).openapi({ example: "https://erp.example.com/hooks/inventory" }),
     events: z.array(AlertType).min(1).max(ALERT_TYPES.length).refine((events) => new Set(events).size === events.length, "each event once"),
-    secret: z.string().min(16).max(256).openapi({ description: "Signs every delivery (HMAC-SHA256); never shown again" }),
+    secret: z
+      .string()
+      .min(16)
+      .max(256)
+      .refine(hasNoControlCharacters, "no control characters or unpaired surrogates (it is signed as UTF-8)")
+      .refine((secret) => secret.trim().length > 0, "not only spaces")
+      .openapi({ description: "Signs every delivery (HMAC-SHA256); never shown again" }),
     region: Region.optional(),
     storeId: StoreId.optional(),
   })

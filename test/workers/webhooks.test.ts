@@ -226,6 +226,10 @@ describe("low-stock thresholds and webhooks", () => {
       { ...good, events: ["restocked"] },
       { ...good, events: ["sold_out", "sold_out"] },
       { ...good, secret: "short" },
+      // Signed as UTF-8: a control character or a lone surrogate signs differently from one receiver to the next.
+      { ...good, secret: "\u0000".repeat(16) },
+      { ...good, secret: "\ud800" + "a".repeat(20) },
+      { ...good, secret: " ".repeat(16) },
       { ...good, storeId },
       { url: good.url, events: good.events, secret: SECRET },
       { ...good, region: "mars" },
