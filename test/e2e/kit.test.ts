@@ -128,11 +128,13 @@ describe("the test kit", () => {
   });
 
   it("a replay cut off by the network answers what was applied; the rest stays pending for the next", async () => {
-    await inventory.client.cells.allocate("berlin-01", "eggs", { onHand: 2_000 });
-    const token = await inventory.tokenFor("store", ["berlin-01"]);
+    // A store of its own: its 1,500 sales stay out of the other tests' reports.
+    await inventory.client.stores.put("oslo-01", { name: "Oslo", region: "eu-north", timezone: "Europe/Oslo" });
+    await inventory.client.cells.allocate("oslo-01", "eggs", { onHand: 2_000 });
+    const token = await inventory.tokenFor("store", ["oslo-01"]);
     let calls = 0;
     const flaky: typeof fetch = (input, init) => (++calls === 2 ? Promise.reject(new TypeError("fetch failed (network down)")) : fetch(input, init));
-    const pos = new OfflineStore(createClient({ baseUrl: inventory.url, token, fetch: flaky }), "berlin-01", () => inventory.now().getTime());
+    const pos = new OfflineStore(createClient({ baseUrl: inventory.url, token, fetch: flaky }), "oslo-01", () => inventory.now().getTime());
     for (let i = 0; i < 1_500; i++) pos.sale("eggs", 1);
 
     const cut = await pos.replay().catch((error: unknown) => error);
@@ -142,12 +144,12 @@ describe("the test kit", () => {
     expect(applied.results.every((result) => result.outcome === "applied")).toBe(true);
     expect([pendingCount, pos.pending.length]).toEqual([500, 500]);
     expect(cause).toBeInstanceOf(TypeError);
-    expect((await inventory.client.cells.get("berlin-01", "eggs")).onHand).toBe(1_000);
+    expect((await inventory.client.cells.get("oslo-01", "eggs")).onHand).toBe(1_000);
 
     const rest = await pos.replay();
     expect(rest.results).toHaveLength(500);
     expect(pos.pending).toHaveLength(0);
-    expect((await inventory.client.cells.get("berlin-01", "eggs")).onHand).toBe(500);
+    expect((await inventory.client.cells.get("oslo-01", "eggs")).onHand).toBe(500);
   });
 
   it("pages a CSV report with csvPage, each row once", async () => {
@@ -185,6 +187,8 @@ describe("the test kit", () => {
 describe("starting the kit with options it cannot take", () => {
   it("refuses a binding the kit sets itself, naming the option to use", async () => {
     await expect(startInventory({ reports: false, bindings: { ADMIN_TOKEN: "mine" } })).rejects.toThrow(/adminToken/);
+    // A limiter the Worker does not have would limit nothing.
+    await expect(startInventory({ reports: false, rateLimits: { NOPE: { limit: 1 } } as never })).rejects.toThrow(/PUBLIC_LIMITER and TOKEN_LIMITER/);
   });
 
   it("stops what it started when the runtime refuses an option: no server is left listening", async () => {

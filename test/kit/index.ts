@@ -33,8 +33,13 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Port to serve on (a free one by default). */
   port?: number;
-  /** Rate limits per limiter name; by default high enough that tests never meet them. The period is 10 or 60 seconds (the platform's two). */
-  rateLimits?: Record<string, { limit: number; period?: 10 | 60 }>;
+  /**
+   * Rate limits of `PUBLIC_LIMITER` (anonymous callers, per address) and `TOKEN_LIMITER` (per
+   * minted token; the admin token is never limited); by default high enough that tests never
+   * meet them. The period is 10 or 60 seconds (the platform's two); a 429's Retry-After says 60
+   * either way (a Worker cannot read its binding's period).
+   */
+  rateLimits?: Partial<Record<LimiterName, { limit: number; period?: 10 | 60 }>>;
   /** More Worker variables (e.g. DEFAULT_REGION, FEED_RETENTION, ALLOWED_ORIGINS); not the ones the kit sets from its own options. */
   bindings?: Record<string, string>;
   /** Where the Worker's own log lines go: `true` prints them; by default only errors are printed. */
@@ -71,6 +76,8 @@ export interface Inventory {
 }
 
 const DEFAULT_RATE_LIMIT = { limit: 1_000_000, period: 60 };
+const LIMITER_NAMES = ["PUBLIC_LIMITER", "TOKEN_LIMITER"] as const;
+type LimiterName = (typeof LIMITER_NAMES)[number];
 
 /**
  * Worker variables the kit sets from its own options: a binding of the same name would leave
@@ -87,6 +94,9 @@ const KIT_BINDINGS: Record<string, string> = {
 export async function startInventory(options: StartOptions = {}): Promise<Inventory> {
   for (const name of Object.keys(options.bindings ?? {})) {
     if (name in KIT_BINDINGS) throw new TypeError(`bindings.${name} is the kit's own: use the option ${KIT_BINDINGS[name]}`);
+  }
+  for (const name of Object.keys(options.rateLimits ?? {})) {
+    if (!(LIMITER_NAMES as readonly string[]).includes(name)) throw new TypeError(`rateLimits.${name}: the limiters are ${LIMITER_NAMES.join(" and ")}`);
   }
   const adminToken = options.adminToken ?? `admin-${randomBytes(16).toString("hex")}`;
   const tokenSecret = options.tokenSecret ?? randomBytes(32).toString("hex");
