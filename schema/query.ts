@@ -6,5 +6,7 @@ import { z } from "@hono/zod-openapi";
  * field's is, so the typed client takes a number.
  */
 export function queryInteger(min: number, max: number) {
-  return z.preprocess((value) => (typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value), z.number().int().min(min).max(max));
+  // Anything else ("-5", "1.5") says what is wanted, not "expected number, received string".
+  const wanted = `a whole number from ${min} to ${max}`;
+  return z.preprocess((value) => (typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value), z.number({ error: wanted }).int(wanted).min(min, wanted).max(max, wanted));
 }

@@ -372,6 +372,17 @@ describe("bad input on every route: a clear 4xx, the error body, nothing changed
     });
   }
 
+  it("says what a number in the query should be, whatever was sent instead", async () => {
+    const { storeId } = await freshCell();
+    for (const after of ["-5", "1.5", "abc"]) {
+      const response = await api("GET", `/v1/stores/${storeId}/changes?after=${after}`, { token: ADMIN });
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(/^query\.after: a whole number from 0 to \d+$/);
+    }
+    const limit = await api("GET", "/v1/reports/stock?limit=-1", { token: ADMIN });
+    expect(limit.body.error.message).toBe("query.limit: a whole number from 1 to 1000");
+  });
+
   it("the valid bodies the cases start from are accepted (so each case fails for the one thing it breaks)", async () => {
     const { storeId, sku } = await freshCell();
     const [s, k] = [S, K];
