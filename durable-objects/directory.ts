@@ -91,7 +91,9 @@ export class Directory extends DurableObject<Env> {
     const before = this.storePlacement(store.storeId);
     const created = !before;
     const moved = before !== null && before.region !== store.region;
-    const record: StoreRecord = { ...store, updatedAt: nowIso() };
+    // Real time, not the service clock: the reports keep the store row with the later
+    // updatedAt, and local mode's clock may be set back (to real time) after moving ahead.
+    const record: StoreRecord = { ...store, updatedAt: new Date().toISOString() };
     this.ctx.storage.transactionSync(() => {
       this.outbox.add({ kind: "stores", stores: [record] });
       this.sql.exec(

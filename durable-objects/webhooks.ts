@@ -2,7 +2,6 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { signatureHeader } from "../workers/webhooks/sign";
 import { DELIVERY_LIMITS, RETRY_BASE_MS, isNewerPlacement, matches, nextAttemptAt, pickSendable, shouldGiveUp, webhookIdFor, type Alert, type StorePlacement } from "./core";
-import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
 import { directoryStub, webhooksStub } from "./stubs";
 
@@ -124,7 +123,8 @@ export class Webhooks extends DurableObject<Env> {
   register(input: WebhookInput): WebhookView {
     const hex = crypto.randomUUID().replace(/-/g, "");
     const id = webhookIdFor(input.storeId ? { kind: "store", storeId: input.storeId } : { kind: "region", region: input.region }, hex);
-    const createdAt = nowIso();
+    // Real time: subscriptions are listed in the order they were made, and local mode's clock may be set back.
+    const createdAt = new Date().toISOString();
     this.sql.exec(
       "INSERT INTO hooks (id, url, events, secret, region, store_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       id, input.url, JSON.stringify(input.events), input.secret, input.region, input.storeId ?? null, createdAt,

@@ -1,6 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { CellView } from "../../durable-objects/stock-cell";
-import { nowIso } from "../../durable-objects/clock";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
@@ -146,7 +145,8 @@ async function snapshotsWithoutCell(db: ReportingDb, env: Env, storeId: string):
 }
 
 async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
-  const startedAt = nowIso();
+  // Real time: runs are listed newest first, and local mode's clock may be set back.
+  const startedAt = new Date().toISOString();
   const storeIds = await storeIdsOf(env, options.storeIds);
   const page = options.page;
   if (page && storeIds.length !== 1) throw new Error("a page of SKUs is reconciled for one store");
@@ -166,7 +166,7 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
   if (page?.last) differences.push(...(await snapshotsWithoutCell(db, env, storeIds[0]!)));
 
   const runId = crypto.randomUUID();
-  const finishedAt = nowIso();
+  const finishedAt = new Date().toISOString();
   await db.insert(reconciliationRuns).values({
     id: runId,
     startedAt,
