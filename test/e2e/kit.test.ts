@@ -191,8 +191,16 @@ describe("starting the kit with options it cannot take", () => {
     await expect(startInventory({ reports: false, rateLimits: { NOPE: { limit: 1 } } as never })).rejects.toThrow(/PUBLIC_LIMITER and TOKEN_LIMITER/);
   });
 
+  const listening = () => process.getActiveResourcesInfo().filter((kind) => kind === "TCPServerWrap").length;
+
+  it("says which option to change when its port is taken, and leaves no server listening", async () => {
+    const before = listening();
+    const port = Number(new URL(inventory.url).port);
+    await expect(startInventory({ reports: false, port })).rejects.toThrow(`port ${port} is in use: give startInventory another \`port\``);
+    await expect.poll(listening, { timeout: 5_000 }).toBe(before);
+  });
+
   it("stops what it started when the runtime refuses an option: no server is left listening", async () => {
-    const listening = () => process.getActiveResourcesInfo().filter((kind) => kind === "TCPServerWrap").length;
     const before = listening();
     // Miniflare takes a rate-limit period of 10 or 60 s only; the reporting database starts first.
     await expect(startInventory({ rateLimits: { TOKEN_LIMITER: { limit: 2, period: 30 as never } } })).rejects.toThrow(/Miniflare/);

@@ -115,6 +115,10 @@ export async function startInventory(options: StartOptions = {}): Promise<Invent
     return await ready(miniflare, options, { adminToken, database, stop });
   } catch (error) {
     await stop();
+    // Miniflare's own words name wrangler's `--port`, which the kit does not have.
+    if ((error as { code?: string }).code === "ERR_ADDRESS_IN_USE") {
+      throw new Error(`port ${options.port} is in use: give startInventory another \`port\`, or none for a free one`, { cause: error });
+    }
     throw error;
   }
 }
