@@ -51,30 +51,20 @@ async function receiveOne(): Promise<number> {
   return response.status;
 }
 
+/** POSTs a streamed body the service refuses, then checks that another client's next POST is answered. */
+async function refusedThenNext(path: string, headers: Record<string, string>, body: ReadableStream<Uint8Array>, status: number) {
+  const refused = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body, duplex: "half" } as RequestInit);
+  expect(refused.status).toBe(status);
+  await refused.text();
+  expect(await receiveOne()).toBe(200);
+}
+
 it("answers the next POST after a 401 to a streamed body the route never read", async () => {
   for (let round = 0; round < 8; round += 1) {
-    const refused = await fetch(`${url}/v1/stores/berlin-01/skus/milk-1l/adjustments`, {
-      method: "POST",
-      headers: { authorization: "Bearer not-a-token", "content-type": "application/json" },
-      body: streamed('{"delta":1,"reason":"receive"}'),
-      duplex: "half",
-    } as RequestInit);
-    expect(refused.status).toBe(401);
-    await refused.text();
-    expect(await receiveOne()).toBe(200);
+    await refusedThenNext("/v1/stores/berlin-01/skus/milk-1l/adjustments", { authorization: "Bearer not-a-token" }, streamed('{"delta":1,"reason":"receive"}'), 401);
   }
 }, 60_000);
 
 it("answers the next POST after a 413 to a streamed body over the limit", async () => {
-  for (let round = 0; round < 3; round += 1) {
-    const refused = await fetch(`${url}/v1/reservations`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: streamed(" ".repeat(64 * 1024), 18),
-      duplex: "half",
-    } as RequestInit);
-    expect(refused.status).toBe(413);
-    await refused.text();
-    expect(await receiveOne()).toBe(200);
-  }
+  for (let round = 0; round < 3; round += 1) await refusedThenNext("/v1/reservations", {}, streamed(" ".repeat(64 * 1024), 18), 413);
 }, 60_000);
