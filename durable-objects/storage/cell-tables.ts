@@ -5,11 +5,6 @@ import { migrate } from "./migrate";
  * The stock cell's SQLite tables. The state is one JSON row (small, rewritten once per
  * commit batch); holds, ledger, outbox and oversells are rows of their own.
  */
-/** Whether this object ever wrote (a read-only query: asking stores nothing). */
-export function hasCellTables(sql: SqlStorage): boolean {
-  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cell'").toArray().length > 0;
-}
-
 export function migrateCellTables(sql: SqlStorage): void {
   migrate(sql, [
     `
@@ -37,6 +32,11 @@ export function migrateCellTables(sql: SqlStorage): void {
     "CREATE TABLE IF NOT EXISTS ops (op_id TEXT PRIMARY KEY, op TEXT NOT NULL)",
     "ALTER TABLE ledger ADD COLUMN reference TEXT",
   ]);
+}
+
+/** Whether this object ever wrote (a read-only query: asking stores nothing). */
+export function hasCellTables(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cell'").toArray().length > 0;
 }
 
 export function loadCellState(sql: SqlStorage): CellState | undefined {
