@@ -63,7 +63,7 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
   created_at: string;
 }
 
-/** Deliveries sent at once by one run, and how long a receiver may take to answer. */
+/** How long a receiver may take to answer (how many are sent at once: core/delivery-lanes.ts). */
 const SEND_TIMEOUT_MS = 10_000;
 /** A send in flight is leased for its timeout and this much more. */
 const LEASE_MARGIN_MS = 5_000;
@@ -239,20 +239,21 @@ export class Webhooks extends DurableObject<Env> {
    * own lane, never the object's other receivers.
    */
   private async pump(): Promise<void> {
+    // Runs after every send: only the ids of the first few due per webhook, payloads only of those picked.
     const due = this.sql
-      .exec<DeliveryRow>(
-        `SELECT * FROM (
-           SELECT *, ROW_NUMBER() OVER (PARTITION BY webhook_id ORDER BY next_at, id) AS lane_position
+      .exec<{ id: number; webhookId: string }>(
+        `SELECT id, webhook_id AS webhookId FROM (
+           SELECT id, webhook_id, next_at, ROW_NUMBER() OVER (PARTITION BY webhook_id ORDER BY next_at, id) AS lane_position
            FROM deliveries WHERE status = 'pending' AND next_at <= ?)
          WHERE lane_position <= ? ORDER BY next_at, id LIMIT 500`,
         Date.now(), DELIVERY_LIMITS.perWebhook,
       )
       .toArray()
       .filter((row) => !this.sending.has(row.id));
-    const byId = new Map(due.map((row) => [row.id, row]));
     const inFlight = [...this.sending.values()].map((send) => send.webhookId);
-    const picked = pickSendable(due.map((row) => ({ id: row.id, webhookId: row.webhook_id })), inFlight, this.failing);
-    for (const { id } of picked) void this.start(byId.get(id)!);
+    for (const { id } of pickSendable(due, inFlight, this.failing)) {
+      void this.start(this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE id = ?", id).one());
+    }
     await this.scheduleNext();
   }
 
