@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { REGIONS } from "../../schema/regions";
-import { ApiError } from "../errors";
+import { Region } from "../../schema/regions";
+import { validationError } from "../errors";
 import { resolveRegion, isRegion, type RequestGeo } from "../regions/resolve";
 import type { AppBindings } from "../types";
 
@@ -24,8 +24,8 @@ function resolve(c: Context<AppBindings>, withOverride: boolean) {
 export const servedRegion = createMiddleware<AppBindings>(async (c, next) => {
   const resolution = resolve(c, true);
   if (!resolution.ok) {
-    const issue = { path: `header.${REGION_HEADER}`, message: `one of ${Object.keys(REGIONS).join(", ")}`, code: "invalid_value" };
-    throw new ApiError("invalid_request", `unknown region in ${REGION_HEADER}`, { issues: [issue], given: resolution.given.slice(0, 64) });
+    // The header is judged by the same schema as `region=`, and refused as any bad field is.
+    throw validationError(Region.safeParse(resolution.given).error!, `header.${REGION_HEADER}`);
   }
   c.set("region", resolution.region);
   c.header(REGION_HEADER, resolution.region);
