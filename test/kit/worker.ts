@@ -51,6 +51,11 @@ export interface WorkerWiring {
 export function miniflareOptions(wiring: WorkerWiring, dir = workerDir()): MiniflareOptions {
   const config = readBuiltConfig(dir);
   const assets = config.assets && existsSync(join(dir, config.assets.directory)) ? config.assets : undefined;
+  // A limiter the Worker does not have would limit nothing: refused by name.
+  const limiters = config.ratelimits.map((limiter) => limiter.name);
+  for (const name of Object.keys(wiring.rateLimits ?? {})) {
+    if (!limiters.includes(name)) throw new TypeError(`rateLimits.${name}: the limiters are ${limiters.join(" and ")}`);
+  }
   return {
     host: wiring.host ?? "127.0.0.1",
     port: wiring.port ?? 0,
