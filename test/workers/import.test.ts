@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ADMIN, api, eventually, mint, putStore, readCell, reserve, unique } from "./helpers";
+import { ADMIN, allocate, api, eventually, mint, putStore, readCell, reserve, unique } from "./helpers";
 
 function importFile(path: string, body: string, type = "text/csv", token = ADMIN) {
   return api("POST", path, { token, rawBody: body, headers: { "content-type": type } });
@@ -185,5 +185,53 @@ describe("bulk import", () => {
     expect(exported.status).toBe(200);
     expect((await api("GET", "/v1/skus:export?region=eu-west", { token: manager })).status).toBe(403);
     expect((await api("GET", "/v1/skus:export?region=nowhere", { token: ADMIN })).status).toBe(400);
+  });
+
+  it("imports its own export as it is: a store's back into the store, a region's back into the region", async () => {
+    const region = "ap-south";
+    const [a, b] = [unique("store"), unique("store")];
+    await putStore(a, region);
+    await putStore(b, region);
+    expect((await importFile(`/v1/stores/${a}/skus:import?importId=${unique("imp")}`, "milk,120,pos:40:1,online:30:2,policy=weighted,low=10,low.online=4\nbread,5")).status).toBe(201);
+    expect((await importFile(`/v1/stores/${b}/skus:import?importId=${unique("imp")}`, "eggs,7,pos:2:3")).status).toBe(201);
+    expect((await reserve({ reservationId: unique("o"), channel: "online", items: [{ storeId: a, sku: "milk", qty: 2 }] })).status).toBe(201);
+    const exportOf = (path: string, rows: number) =>
+      eventually(() => api("GET", path, { token: ADMIN }), (r) => typeof r.body === "string" && r.body.trim().split("\r\n").length === rows + 1).then((r) => r.body as string);
+    const storeExport = await exportOf(`/v1/stores/${a}/skus:export`, 2);
+    const regionExport = await exportOf(`/v1/skus:export?region=${region}`, 3);
+
+    // Everything changes; then the store's export goes back into the store.
+    await allocate(a, "milk", { onHand: 3 });
+    await allocate(b, "eggs", { onHand: 1 });
+    const back = await importFile(`/v1/stores/${a}/skus:import?importId=${unique("imp")}`, storeExport);
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    expect(back.body).toMatchObject({ lines: 2, applied: 2, invalid: 0 });
+    expect(await readCell(a, "milk")).toMatchObject({
+      onHand: 120,
+      reserved: 2,
+      sharedPolicy: "weighted",
+      channels: { pos: { quota: 40, weight: 1 }, online: { quota: 30, weight: 2 } },
+      lowStock: { overall: 10, channels: { online: 4 } },
+    });
+    expect(await readCell(b, "eggs")).toMatchObject({ onHand: 1 });
+
+    // The region's export restores every store of the region as it was exported.
+    const restored = await importFile(`/v1/skus:import?region=${region}&importId=${unique("imp")}`, regionExport);
+    expect(restored.status, JSON.stringify(restored.body)).toBe(201);
+    expect(restored.body).toMatchObject({ lines: 3, applied: 3, invalid: 0 });
+    const allocationColumns = (csv: string) =>
+      csv.trim().split("\r\n").map((row) => {
+        const [storeId, sku, onHand, , , , , , , sharedPolicy, channels, low] = row.split(",");
+        return [storeId, sku, onHand, sharedPolicy, channels, low].join(",");
+      });
+    expect(allocationColumns(await exportOf(`/v1/skus:export?region=${region}`, 3))).toEqual(allocationColumns(regionExport));
+
+    // Into another store, the export's storeId column must name that store: a wrong file is refused whole.
+    const elsewhere = await importFile(`/v1/stores/${b}/skus:import?importId=${unique("imp")}`, storeExport);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.details.badLines).toEqual([
+      { line: 2, errors: [`storeId ${a} is not this import's store ${b}`] },
+      { line: 3, errors: [`storeId ${a} is not this import's store ${b}`] },
+    ]);
   });
 });

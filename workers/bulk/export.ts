@@ -5,14 +5,11 @@ import { mapConcurrently } from "../concurrency";
 import type { Env } from "../env";
 import type { CellPagePart } from "../cell-pages";
 import { csvRows, toCsv } from "../csv";
+import { EXPORT_COLUMNS } from "./import-lines";
 
 /** Cells read at once while exporting one store. */
 const READ_CONCURRENCY = 16;
 
-export const EXPORT_COLUMNS = [
-  "storeId", "sku", "onHand", "reserved", "free", "inTransit", "incoming", "soldOut", "oversold",
-  "sharedPolicy", "channels", "low", "version", "updatedAt",
-];
 
 /** One cell as an export row; `channels` is in the import's own `<channel>:<quota>:<weight>` notation. */
 export function exportRow(cell: CellView): Record<string, unknown> {

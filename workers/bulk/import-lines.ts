@@ -10,7 +10,8 @@ import { LIMITS } from "../../schema/limits";
  * CSV: `[storeId,]sku,onHand[,field…]`, each field one of `<channel>:<quota>:<weight>`,
  * `policy=first-come|weighted`, `low=<n>` (overall threshold), `low.<channel>=<n>`. A first
  * line starting with `sku,` or `storeId,` is a header and skipped; blank lines and lines
- * starting with `#` are skipped. NDJSON: one `{[storeId,] sku, onHand, channels?,
+ * starting with `#` are skipped. A file with the stock export's header is read by column
+ * name instead (an export imports as it is). NDJSON: one `{[storeId,] sku, onHand, channels?,
  * sharedPolicy?, lowStock?}` per line.
  */
 export interface ImportLine {
@@ -94,12 +95,48 @@ export function csvFields(line: string): string[] | string {
   return fields;
 }
 
-/** A CSV header: the column names `sku,onHand` (or `storeId,sku,onHand`) in any letter case, then anything. */
-function isCsvHeader(line: string): boolean {
+/** The stock export's columns (export.ts writes them); an import reads a file with this header by name. */
+export const EXPORT_COLUMNS = [
+  "storeId", "sku", "onHand", "reserved", "free", "inTransit", "incoming", "soldOut", "oversold",
+  "sharedPolicy", "channels", "low", "version", "updatedAt",
+] as const;
+const EXPORT_COLUMNS_BY_LOWER = new Map<string, string>(EXPORT_COLUMNS.map((name) => [name.toLowerCase(), name]));
+/** Columns a positional header may name too: only a header with another export column is read by name. */
+const POSITIONAL_NAMES: ReadonlySet<string> = new Set(["storeid", "sku", "onhand", "channels"]);
+
+/**
+ * A first line that names columns. Positional: `sku,onHand…` / `storeId,sku,onHand…` (in any
+ * letter case), the fields after onHand being channel specs and settings. Named: the stock
+ * export's own header (every name an export column, one beyond those a positional header
+ * would name), so an export, edited or not, imports as it is: its `sharedPolicy`, `channels`
+ * and `low` are read, the counts the cells keep (reserved, free, version…) are ignored.
+ */
+export type CsvHeader = { kind: "positional"; withStore: boolean } | { kind: "named"; columns: string[] } | { kind: "refused"; reason: string };
+
+function csvHeader(line: string): CsvHeader | undefined {
   const fields = csvFields(line);
-  if (typeof fields === "string") return false;
+  if (typeof fields === "string") return undefined;
   const names = fields.map((field) => field.toLowerCase());
-  return (names[0] === "sku" && names[1] === "onhand") || (names[0] === "storeid" && names[1] === "sku" && names[2] === "onhand");
+  const known = names.map((name) => EXPORT_COLUMNS_BY_LOWER.get(name));
+  if (names.includes("sku") && names.includes("onhand") && names.some((name, i) => known[i] !== undefined && !POSITIONAL_NAMES.has(name))) {
+    const unknown = fields.filter((_, i) => known[i] === undefined);
+    const twice = fields.filter((_, i) => names.indexOf(names[i]!) !== i);
+    if (unknown.length > 0) return { kind: "refused", reason: `unknown columns ${unknown.map((name) => `"${name}"`).join(", ")}: a header names the export's columns (${EXPORT_COLUMNS.join(",")}) or starts sku,onHand or storeId,sku,onHand` };
+    if (twice.length > 0) return { kind: "refused", reason: `columns named twice: ${twice.map((name) => `"${name}"`).join(", ")}` };
+    return { kind: "named", columns: known as string[] };
+  }
+  if (names[0] === "sku" && names[1] === "onhand") return { kind: "positional", withStore: false };
+  if (names[0] === "storeid" && names[1] === "sku" && names[2] === "onhand") return { kind: "positional", withStore: true };
+  return undefined;
+}
+
+/** A row of a named-column file as the positional fields it stands for, storeId first (empty when there is no such column). */
+function namedFields(fields: string[], columns: string[], errors: string[]): string[] {
+  if (fields.length > columns.length) errors.push(`${fields.length} fields, but the header names ${columns.length} columns`);
+  const value = (name: string) => fields[columns.indexOf(name)] ?? "";
+  const words = (name: string) => value(name).split(/\s+/).filter((word) => word !== "");
+  const policy = value("sharedPolicy");
+  return [value("storeId"), value("sku"), value("onHand"), ...words("channels"), ...(policy === "" ? [] : [`policy=${policy}`]), ...words("low")];
 }
 
 function csvLine(fields: string[], withStore: boolean, errors: string[]): Omit<ImportLine, "line"> | undefined {
@@ -180,19 +217,34 @@ export function parseImport(text: string, format: ImportFormat, scope: ImportSco
   const seen = new Map<string, number>();
   const withStore = scope.storeId === undefined;
   let lines = 0;
+  let header: CsvHeader | undefined;
+  let headerLine = 0;
   // Lines end with CRLF, LF or a lone CR (old Mac exports).
   text.split(/\r\n|\n|\r/).forEach((raw, index) => {
     const number = index + 1;
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return;
-    if (format === "csv" && lines === 0 && isCsvHeader(trimmed)) return;
+    // Only the first line that carries anything may be a header.
+    if (format === "csv" && header === undefined) {
+      const named = csvHeader(trimmed);
+      header = named ?? { kind: "positional", withStore };
+      if (named?.kind === "refused") {
+        // Reported as a bad line (and counted as one), so a file of only a header says why.
+        headerLine = number;
+        lines++;
+        bad.push({ line: number, errors: [named.reason] });
+      }
+      if (named) return;
+    }
     lines++;
     const errors: string[] = [];
     let parsed: Omit<ImportLine, "line"> | undefined;
     if (format === "csv") {
       const fields = csvFields(trimmed);
       if (typeof fields === "string") errors.push(fields);
-      else parsed = csvLine(fields, withStore, errors);
+      else if (header?.kind === "refused") errors.push(`the header on line ${headerLine} is refused`);
+      else if (header?.kind === "named") parsed = csvLine(namedFields(fields, header.columns, errors), true, errors);
+      else parsed = csvLine(fields, header?.withStore ?? withStore, errors);
     } else parsed = jsonLine(trimmed, errors);
 
     if (parsed) {

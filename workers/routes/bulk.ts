@@ -46,7 +46,7 @@ const storeImport = createRoute({
   path: "/v1/stores/{storeId}/skus:import",
   tags: ["bulk"],
   summary: "Import a store's allocations from CSV or NDJSON, validated whole first",
-  description: `Up to ${LIMITS.maxImportLines} lines, ${LIMITS.maxImportBytes} bytes. CSV lines: sku,onHand[,<channel>:<quota>:<weight>…][,policy=weighted][,low=<n>][,low.<channel>=<n>]. Every bad line is reported with its line number; with any bad line nothing is applied (400) unless mode=good-lines. Each line allocates its cell once per import id.`,
+  description: `Up to ${LIMITS.maxImportLines} lines, ${LIMITS.maxImportBytes} bytes. CSV lines: sku,onHand[,<channel>:<quota>:<weight>…][,policy=weighted][,low=<n>][,low.<channel>=<n>], or the stock export's own CSV (its header's columns read by name). Every bad line is reported with its line number; with any bad line nothing is applied (400) unless mode=good-lines. Each line allocates its cell once per import id.`,
   security: bearer,
   middleware: [requireRole("admin", "manager")] as const,
   request: { params: StoreParams, query: ImportQuery, headers: importHeaders, body: importBody },
