@@ -8,6 +8,8 @@ import {
   decideTransition,
   forgetAt,
   holdIdOf,
+  holdWaves,
+  RecentShortages,
   isExpired,
   isStep,
   publicStatus,
@@ -21,7 +23,7 @@ import {
   type ReservationRequest,
   type StepPhase,
 } from "./core";
-import { cellName, type CellKey, type CellReply } from "./stock-cell";
+import { cellName, type CellAvailability, type CellKey, type CellReply } from "./stock-cell";
 import { GroupedCalls } from "./grouped-calls";
 import { migrate } from "./storage/migrate";
 import { TurnBatch } from "./turn-batch";
@@ -144,6 +146,10 @@ class ReservationBook {
     private readonly write: SaveRecord,
     /** Deletes the record: it settled longer ago than it is remembered. */
     private readonly forget: () => void,
+    /** The shard's memory of cells that refused a hold lately (holdWaves). */
+    private readonly shortages: RecentShortages,
+    /** What a cell offers a channel now (a read: no hold). */
+    private readonly readAvailability: (key: CellKey, channel: string) => Promise<CellAvailability>,
   ) {}
 
   create(request: ReservationRequest): Promise<ReservationReply> {
@@ -312,49 +318,76 @@ class ReservationBook {
     else if (isExpired(record, clockNow())) await this.runStep({ ...record, phase: "expiring" });
   }
 
-  /** Holds every item, or releases what it held and answers with every shortage. */
+  /**
+   * Holds every item, or releases what it held and answers with every shortage. Cells that
+   * refused a hold lately are asked first (holdWaves): when one refuses again, no other cell
+   * was held for nothing.
+   */
   private async hold(record: ReservationRecord, created: boolean): Promise<ReservationReply | typeof ATTEMPT_ENDED> {
     const holdId = holdIdOf(record);
-    const replies = await this.callCells(record.items, (item) => ({
-      type: "hold",
-      holdId,
-      reservationId: record.reservationId,
-      channel: record.channel,
-      qty: item.qty,
-      expiresAt: record.expiresAt,
-    }));
-    const held: HeldItem[] = [];
-    const shortages: Shortage[] = [];
+    const items = record.items;
+    const heldAt: Array<HeldItem | undefined> = [];
+    const shortAt: Array<Shortage | undefined> = [];
+    const asked = new Set<number>();
     let failure: unknown;
     let ended = false;
-    replies.forEach((reply, index) => {
-      const item = record.items[index]!;
-      if (reply.status === "rejected") failure ??= reply.reason;
-      else if ((reply.value.ok && reply.value.hold && reply.value.hold.status !== "held") || (!reply.value.ok && reply.value.error.code === "conflict")) {
-        // This attempt's hold id already ended in the cell, or holds an unrecorded attempt's
-        // other content: never count it as held.
-        ended = true;
-      } else if (reply.value.ok && reply.value.hold) {
-        held.push({ ...item, fromChannel: reply.value.hold.fromChannel, fromShared: reply.value.hold.fromShared });
-      } else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
-        const details = reply.value.error.details ?? {};
-        shortages.push({ ...item, requested: item.qty, available: Number(details.available ?? 0), ...(details.reason ? { reason: String(details.reason) } : {}) });
-      } else failure ??= new Error(`hold on ${item.storeId}/${item.sku} failed: ${JSON.stringify(reply.value)}`);
-    });
+    const waves = holdWaves(items.map((_, index) => index), (index) => this.shortages.has(cellName(items[index]!), Date.now()));
+    for (const wave of waves) {
+      const replies = await this.callCells(wave.map((index) => items[index]!), (item) => ({
+        type: "hold",
+        holdId,
+        reservationId: record.reservationId,
+        channel: record.channel,
+        qty: item.qty,
+        expiresAt: record.expiresAt,
+      }));
+      replies.forEach((reply, position) => {
+        const index = wave[position]!;
+        const item = items[index]!;
+        asked.add(index);
+        if (reply.status === "rejected") failure ??= reply.reason;
+        else if ((reply.value.ok && reply.value.hold && reply.value.hold.status !== "held") || (!reply.value.ok && reply.value.error.code === "conflict")) {
+          // This attempt's hold id already ended in the cell, or holds an unrecorded attempt's
+          // other content: never count it as held.
+          ended = true;
+        } else if (reply.value.ok && reply.value.hold) {
+          heldAt[index] = { ...item, fromChannel: reply.value.hold.fromChannel, fromShared: reply.value.hold.fromShared };
+        } else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
+          const details = reply.value.error.details ?? {};
+          shortAt[index] = { ...item, requested: item.qty, available: Number(details.available ?? 0), ...(details.reason ? { reason: String(details.reason) } : {}) };
+          this.shortages.note(cellName(item), Date.now());
+        } else failure ??= new Error(`hold on ${item.storeId}/${item.sku} failed: ${JSON.stringify(reply.value)}`);
+      });
+      if (ended || failure !== undefined || shortAt.some(Boolean)) break;
+    }
+    const held = heldAt.filter((item): item is HeldItem => item !== undefined);
+    const askedCells = items.filter((_, index) => asked.has(index));
 
     if (ended) {
-      await this.giveBack(record);
+      await this.giveBack(record, askedCells);
       return ATTEMPT_ENDED;
     }
-    if (shortages.length === 0 && failure === undefined) {
+    if (!shortAt.some(Boolean) && failure === undefined) {
       const pending: ReservationRecord = { ...record, phase: "pending", held, updatedAt: new Date().toISOString() };
       // expiresAt is on the service clock; the alarm runs on real time.
       await this.save(pending, Date.parse(record.expiresAt) - clockOffsetMs(), "answer");
       return { ok: true, created, reservation: viewOf(pending) };
     }
     // All or nothing: give back what was held before answering.
-    await this.giveBack(record);
+    await this.giveBack(record, askedCells);
     if (failure !== undefined) throw failure;
+    // Items a later wave never asked for are read instead, so the refusal still names every
+    // shortage (a read that fails leaves its item out: the order is refused either way).
+    const unasked = items.flatMap((_, index) => (asked.has(index) ? [] : [index]));
+    const reads = await Promise.allSettled(unasked.map((index) => this.readAvailability(items[index]!, record.channel)));
+    reads.forEach((read, position) => {
+      const index = unasked[position]!;
+      const item = items[index]!;
+      if (read.status === "fulfilled" && read.value.available < item.qty) {
+        shortAt[index] = { ...item, requested: item.qty, available: read.value.available, ...(read.value.reason ? { reason: read.value.reason } : {}) };
+      }
+    });
+    const shortages = shortAt.filter((item): item is Shortage => item !== undefined);
     return {
       ok: false,
       error: {
@@ -367,13 +400,14 @@ class ReservationBook {
 
   /**
    * Gives back every hold of this attempt. An attempt on record (a creation cut off by a
-   * restart) is abandoned through its durable phases; an attempt never written down only
-   * releases: nothing about it was answered, and a sweep releases what a restart cut off.
+   * restart) is abandoned through its durable phases, in every cell; an attempt never written
+   * down only releases, in the cells it asked: nothing about it was answered, and a sweep
+   * releases what a restart cut off.
    */
-  private async giveBack(record: ReservationRecord): Promise<void> {
+  private async giveBack(record: ReservationRecord, asked: CellKey[]): Promise<void> {
     const recorded = this.record !== undefined && this.record.phase !== "failed" && this.record.attempt === record.attempt;
     if (recorded) await this.abandon(record);
-    else await this.releaseHold(holdIdOf(record), record.items);
+    else await this.releaseHold(holdIdOf(record), asked);
   }
 
   /** Gives back every hold of this attempt; the phase is durable before the first release. */
@@ -450,6 +484,8 @@ export class Reservation extends DurableObject<Env> {
   private readonly tails = new Map<string, Promise<unknown>>();
   /** The alarm time last set (undefined: unknown, e.g. after the alarm fired). */
   private alarmAt: number | null | undefined;
+  /** Cells that refused this shard's holds lately: asked first by the orders that touch them. */
+  private readonly shortages = new RecentShortages();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -545,6 +581,8 @@ export class Reservation extends DurableObject<Env> {
       (key, command) => this.cellCalls.call(key, command),
       (written, alarmAt, next) => this.save(reservationId, written, alarmAt, next),
       () => void this.sql.exec("DELETE FROM reservations WHERE id = ?", reservationId),
+      this.shortages,
+      (key, channel) => cellStub(this.env, key).availability({ storeId: key.storeId, sku: key.sku }, channel),
     );
   }
 

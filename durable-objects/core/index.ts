@@ -19,3 +19,4 @@ export * from "./webhook-policy";
 export * from "./delivery-lanes";
 export * from "./retry";
 export * from "./history-retention";
+export * from "./hold-waves";

@@ -1,5 +1,5 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { reservationStub } from "../../durable-objects/stubs";
+import { reservationShardOf, reservationStub } from "../../durable-objects/stubs";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, eventually, freshCell, mint, patchReservationRow, readCell, reserve, runShardAlarmAfter, unique } from "./helpers";
 
@@ -56,6 +56,39 @@ describe("reservations", () => {
     ]);
     for (const cell of [a, b, c]) expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(0);
     expect((await readCell(a.storeId, a.sku)).free).toEqual({ shared: 30, channels: { online: 30, pos: 40 } });
+  });
+
+  it("asks a cell that refused lately first: an order it refuses again holds nothing elsewhere, and still names every shortage", async () => {
+    const last = await freshCell({ onHand: 1 });
+    const gone = await freshCell({ onHand: 1 });
+    const scarce = await freshCell({ onHand: 1 });
+    expect((await reserve({ reservationId: unique("sold"), channel: "online", items: [{ ...gone, qty: 1 }] })).status).toBe(201);
+    // Ids of one shard: the memory of refusals is the shard's.
+    const shard = reservationShardOf(unique("probe"));
+    const idOnShard = () => {
+      for (;;) {
+        const id = unique("order");
+        if (reservationShardOf(id) === shard) return id;
+      }
+    };
+    const doomed = () => reserve({ reservationId: idOnShard(), channel: "online", items: [{ ...last, qty: 1 }, { ...gone, qty: 1 }, { ...scarce, qty: 2 }] });
+    // The first refusal teaches the shard: that order held the last unit, then gave it back.
+    expect((await doomed()).status).toBe(409);
+    const version = (await readCell(last.storeId, last.sku)).version;
+    // The next asks the sold-out cell first and never touches the others' units.
+    const again = await doomed();
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.shortages).toEqual([
+      { ...gone, qty: 1, requested: 1, available: 0 },
+      { ...scarce, qty: 2, requested: 2, available: 1 },
+    ]);
+    expect(await readCell(last.storeId, last.sku)).toMatchObject({ version, reserved: 0 });
+    // Once stock is back, an order through that cell holds all of it, in the order asked.
+    await api("POST", `/v1/stores/${gone.storeId}/skus/${gone.sku}/adjustments`, { token: ADMIN, body: { delta: 1, reason: "receive" } });
+    const whole = await reserve({ reservationId: idOnShard(), channel: "online", items: [{ ...last, qty: 1 }, { ...gone, qty: 1 }] });
+    expect(whole.status, JSON.stringify(whole.body)).toBe(201);
+    expect(whole.body.items.map((item: { sku: string }) => item.sku)).toEqual([last.sku, gone.sku]);
+    expect((await readCell(last.storeId, last.sku)).reserved).toBe(1);
   });
 
   it("retries a failed reservation id once stock is back", async () => {
