@@ -87,15 +87,11 @@ export class Transfer extends DurableObject<Env> {
         await this.settle(existing);
         return { ok: true, created: false, transfer: viewOf(this.record!) };
       }
-      // Destination cells must exist (an allocation is a manager's decision, not a transfer's).
-      const missing: string[] = [];
-      await Promise.all(
-        request.items.map(async (item) => {
-          const key = { storeId: request.toStoreId, sku: item.sku };
-          if (!(await cellStub(this.env, key).read(key))) missing.push(item.sku);
-        }),
-      );
-      if (missing.length > 0) return notAllocated(request.toStoreId, missing);
+      // Cells at both ends must exist (an allocation is a manager's decision, not a transfer's):
+      // asked before anything is written, so a 404 leaves no trace in any cell.
+      const [missingAtDestination, missingAtSource] = await Promise.all([this.unallocated(request.toStoreId, request), this.unallocated(request.fromStoreId, request)]);
+      if (missingAtDestination.length > 0) return notAllocated(request.toStoreId, missingAtDestination);
+      if (missingAtSource.length > 0) return notAllocated(request.fromStoreId, missingAtSource);
       const now = nowIso();
       const record: TransferRecord = { ...request, phase: "shipping", attempt: (existing?.attempt ?? 0) + 1, createdAt: now, updatedAt: now };
       await this.save(record, Date.now() + RECOVERY_DELAY_MS);
@@ -159,13 +155,22 @@ export class Transfer extends DurableObject<Env> {
     }
   }
 
-  /** Takes every item out of the source and announces it at the destination, or undoes what moved and answers why. */
+  /** The request's SKUs that have no allocated cell at this store. */
+  private async unallocated(storeId: string, request: TransferRequest): Promise<string[]> {
+    const cells = await Promise.all(request.items.map((item) => cellStub(this.env, { storeId, sku: item.sku }).read({ storeId, sku: item.sku })));
+    return request.items.filter((_, index) => !cells[index]).map((item) => item.sku);
+  }
+
+  /**
+   * Takes every item out of the source, then (only when all of it left) announces it at the
+   * destination, or undoes what moved and answers why: a ship the source refuses never shows
+   * at the destination.
+   */
   private async ship(record: TransferRecord, created: boolean): Promise<TransferReply> {
     const opId = transferOpId(record);
-    const [sources, destinations] = await Promise.all([
-      this.callCells(record.fromStoreId, record, (item) => ({ type: "transferShip", opId, qty: item.qty })),
-      this.callCells(record.toStoreId, record, (item) => ({ type: "transferExpect", opId, qty: item.qty })),
-    ]);
+    const sources = await this.callCells(record.fromStoreId, record, (item) => ({ type: "transferShip", opId, qty: item.qty }));
+    const shipped = sources.every((reply) => reply.status === "fulfilled" && reply.value.ok);
+    const destinations = shipped ? await this.callCells(record.toStoreId, record, (item) => ({ type: "transferExpect", opId, qty: item.qty })) : [];
     const shortages: Array<Record<string, unknown>> = [];
     const unallocated: string[] = [];
     let error: DomainError | undefined;
@@ -198,13 +203,17 @@ export class Transfer extends DurableObject<Env> {
     return { ok: false, error: error! };
   }
 
-  /** Gives back whatever this attempt moved; a cell it never reached has nothing to undo. */
+  /**
+   * Gives back whatever this attempt moved, as `transfer_failed` (never mistaken for a
+   * person's cancel); a cell it never reached has nothing to undo.
+   */
   private async undo(record: TransferRecord): Promise<void> {
     const opId = transferOpId(record);
+    const reason = "transfer_failed";
     const replies = (
       await Promise.all([
-        this.callCells(record.fromStoreId, record, () => ({ type: "transferCancel", opId })),
-        this.callCells(record.toStoreId, record, () => ({ type: "transferUnexpect", opId })),
+        this.callCells(record.fromStoreId, record, () => ({ type: "transferCancel", opId, reason })),
+        this.callCells(record.toStoreId, record, () => ({ type: "transferUnexpect", opId, reason })),
       ])
     ).flat();
     for (const reply of replies) {

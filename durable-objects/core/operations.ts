@@ -38,8 +38,9 @@ export type OpCommand =
   | ({ type: "import"; opId: string } & AllocationRequest)
   | { type: "transferShip"; opId: string; qty: number }
   | { type: "transferExpect"; opId: string; qty: number }
-  | { type: "transferCancel"; opId: string }
-  | { type: "transferUnexpect"; opId: string }
+  /** `reason`: the movements' reason, `transfer_cancelled` unless the undo of a ship that failed (`transfer_failed`). */
+  | { type: "transferCancel"; opId: string; reason?: TransferUndoReason }
+  | { type: "transferUnexpect"; opId: string; reason?: TransferUndoReason }
   | { type: "transferReceive"; opId: string; received: number; reason: string }
   | { type: "transferClose"; opId: string; received: number; reason: string }
   | { type: "lowStock"; lowStock: LowStock | null };
@@ -95,7 +96,7 @@ export function applyOperation(state: CellState, findOp: OpLookup, command: OpCo
       return expect(state, findOp(command.opId), command.opId, command.qty, now);
     case "transferCancel":
     case "transferUnexpect":
-      return cancel(state, findOp(command.opId), command.opId, now);
+      return cancel(state, findOp(command.opId), command.opId, command.reason ?? "transfer_cancelled", now);
     case "transferReceive":
       return receive(state, findOp(command.opId), command, now);
     case "transferClose":
@@ -204,12 +205,15 @@ function expect(state: CellState, existing: CellOp | undefined, opId: string, qt
   };
 }
 
+/** Why shipped units come back: a person cancelled the transfer, or its ship failed and is undone. */
+export type TransferUndoReason = "transfer_cancelled" | "transfer_failed";
+
 /**
  * Cancelling (or undoing a shipment whose transfer failed): shipped units come back to the
  * buckets they left, as a released reservation's do (a shortfall first); the destination
  * stops expecting them.
  */
-function cancel(state: CellState, existing: CellOp | undefined, opId: string, now: string): OpResult {
+function cancel(state: CellState, existing: CellOp | undefined, opId: string, reason: TransferUndoReason, now: string): OpResult {
   if (!existing) return notFound(`transfer ${opId} never touched this cell`);
   if (existing.status === "cancelled") return { ok: true, state };
   if (existing.status === "received") return conflict(`transfer ${opId} was already received`, { status: existing.status });
@@ -219,11 +223,11 @@ function cancel(state: CellState, existing: CellOp | undefined, opId: string, no
     next.inTransit = Math.max(0, (next.inTransit ?? 0) - existing.qty);
     changeOnHand(next, existing.qty, existing.from);
     bump(next, now);
-    change = changeOf("transfer_cancel", state, next, now, { qty: existing.qty, delta: existing.qty, reference: opId, reason: "transfer_cancelled" });
+    change = changeOf("transfer_cancel", state, next, now, { qty: existing.qty, delta: existing.qty, reference: opId, reason });
   } else {
     next.incoming = Math.max(0, (next.incoming ?? 0) - existing.qty);
     bump(next, now);
-    change = changeOf("transfer_unexpected", state, next, now, { qty: existing.qty, delta: 0, reference: opId, reason: "transfer_cancelled" });
+    change = changeOf("transfer_unexpected", state, next, now, { qty: existing.qty, delta: 0, reference: opId, reason });
   }
   return { ok: true, state: next, change, op: { ...existing, status: "cancelled", at: now } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, allocate, api, mint, putStore, readCell, reserve, unique } from "./helpers";
+import { ADMIN, allocate, api, mint, onCell, putStore, readCell, reserve, unique } from "./helpers";
 
 async function twoStores(sourceOnHand = 50, destinationOnHand = 10, regions: [string, string] = ["eu-central", "eu-central"]) {
   const from = unique("src");
@@ -76,12 +76,14 @@ describe("transfers", () => {
     expect((await api("POST", `/v1/transfers/${transferId}/receive`, { token: ADMIN, body: { items: [] } })).status).toBe(409);
   });
 
-  it("is all or nothing: a short item or a SKU missing at the destination moves nothing", async () => {
+  it("is all or nothing: a short item or a SKU missing at either end moves nothing, and leaves no trace but a failed ship's own undo", async () => {
     const { from, to, sku } = await twoStores();
     const second = unique("sku");
     await allocate(from, second, { onHand: 2 });
     await allocate(to, second, { onHand: 0 });
     const before = await readCell(from, sku);
+    const versions = async () => Promise.all([[from, sku], [from, second], [to, sku], [to, second]].map(async ([store, item]) => (await readCell(store!, item!)).version as number));
+    const versionsBefore = await versions();
     // 45 of the first SKU would leave its pool and a channel's units: undone, both are as they were.
     const short = await ship({ transferId: unique("tr"), from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 45 }, { sku: second, qty: 3 }] });
     expect(short.status).toBe(409);
@@ -89,6 +91,11 @@ describe("transfers", () => {
     expect(short.body.error.details.shortages).toEqual([{ storeId: from, sku: second, requested: 3, available: 2 }]);
     expect(await readCell(from, sku)).toMatchObject({ onHand: 50, inTransit: 0, free: before.free, channels: before.channels });
     expect(await readCell(to, second)).toMatchObject({ incoming: 0 });
+    // The source that shipped took it back as a failed ship's undo, not as a person's cancel;
+    // the short source and the destination were never written.
+    expect(await versions()).toEqual([versionsBefore[0]! + 2, ...versionsBefore.slice(1)]);
+    const ledger = await onCell(from, sku, (sql) => sql.exec<{ kind: string; reason: string }>("SELECT kind, reason FROM ledger ORDER BY seq DESC LIMIT 2").toArray());
+    expect(ledger.map((row) => [row.kind, row.reason])).toEqual([["transfer_cancel", "transfer_failed"], ["transfer_out", "transfer"]]);
 
     const unknown = unique("sku");
     await allocate(from, unknown, { onHand: 9 });
@@ -105,6 +112,9 @@ describe("transfers", () => {
     expect(unshipped.body.error.details).toEqual({ storeId: from, skus: [notAtSource] });
     expect(await readCell(from, sku)).toMatchObject({ onHand: 50, inTransit: 0 });
     expect(await readCell(to, notAtSource)).toMatchObject({ incoming: 0 });
+    // Neither 404 wrote anything anywhere.
+    expect(await versions()).toEqual([versionsBefore[0]! + 2, ...versionsBefore.slice(1)]);
+    expect((await readCell(to, notAtSource)).version).toBe(1);
   });
 
   it("never ships reserved units: concurrent transfers and reservations on the same cells never oversell", async () => {
