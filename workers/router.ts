@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { ErrorBody, ERROR_STATUS, type ErrorCode } from "../schema/errors";
 import { validationError } from "./errors";
 import type { AppBindings } from "./types";
@@ -34,3 +34,17 @@ export function errorResponses(...codes: ErrorCode[]) {
 }
 
 export const bearer = [{ bearerAuth: [] }];
+
+/**
+ * The body of a route that reads none: nothing, or `{}`. Anything else is refused as any
+ * body is (malformed JSON, an unknown field), not silently ignored: a client that sends
+ * `{"reason": …}` to a cancel learns that it is not kept.
+ */
+export const noBody = {
+  required: false,
+  content: {
+    "application/json": {
+      schema: z.object({}).strict().openapi("NoBody", { description: "This route reads no body: send none, or {}" }),
+    },
+  },
+} as const;

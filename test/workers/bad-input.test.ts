@@ -51,6 +51,7 @@ const BODY_ROUTES: Array<{ name: string; method: string; path: () => string; val
 const BODYLESS_POSTS = [
   { name: "confirm", path: () => `/v1/reservations/${R}/confirm` },
   { name: "release", path: () => `/v1/reservations/${R}/release` },
+  { name: "cancel transfer", path: () => "/v1/transfers/no-such-transfer/cancel" },
 ];
 
 const oversized = () => JSON.stringify({ note: "x".repeat(LIMITS.maxBodyBytes + 10) });
@@ -110,6 +111,10 @@ const generic: Case[] = BODY_ROUTES.flatMap((route): Case[] => [
 const bodyless: Case[] = BODYLESS_POSTS.flatMap((route): Case[] => [
   { name: `${route.name}: content type text/plain`, method: "POST", path: route.path, raw: () => "x", type: "text/plain", status: 415, codes: ["unsupported_media_type"] },
   { name: `${route.name}: body over the limit`, method: "POST", path: route.path, raw: oversized, type: "application/json", status: 413, codes: ["payload_too_large"] },
+  // A body it would ignore is refused, not dropped: the caller learns nothing of it is kept.
+  { name: `${route.name}: malformed JSON`, method: "POST", path: route.path, raw: () => '{"x":', type: "application/json", status: 400, codes: ["malformed_json"] },
+  { name: `${route.name}: a field`, method: "POST", path: route.path, body: () => ({ reason: "customer called" }), status: 400, codes: INVALID, field: "reason" },
+  { name: `${route.name}: not an object`, method: "POST", path: route.path, raw: () => "[1,2]", type: "application/json", status: 400, codes: INVALID },
 ]);
 
 /** Invalid values of specific fields. */

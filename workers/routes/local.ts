@@ -11,7 +11,7 @@ import { ApiError } from "../errors";
 import { SWEEP_AGE_MS, heldHolds, sweepHolds } from "../holds";
 import { scheduleMaintenance } from "../maintenance";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, noBody } from "../router";
 import type { AppBindings } from "../types";
 
 const localOnly = createMiddleware<AppBindings>(async (c, next) => {
@@ -41,9 +41,10 @@ const tick = createRoute({
   description: `Walks every store (Directory), its SKUs (StoreHub) and the reservations holding units in each cell, and settles the due ones (they expire) instead of waiting for their alarms. Then does what the cron's sweep does: releases holds older than ${SWEEP_AGE_MS / 1000} s (by the service's clock) that no reservation owns.`,
   security: bearer,
   middleware: [localOnly, requireRole("admin")] as const,
+  request: { body: noBody },
   responses: {
     200: { description: "What was due", content: { "application/json": { schema: TickResult } } },
-    ...errorResponses("unauthorized", "forbidden", "not_found"),
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found"),
   },
 });
 
@@ -56,9 +57,10 @@ const cron = createRoute({
     "wrangler dev does not fire cron triggers, and its /cdn-cgi/handler/scheduled reaches the assets router, not this Worker (500), so `npm start` calls this every 15 minutes: a maintenance message per store (reconciliation, then the sweep of unowned holds).",
   security: bearer,
   middleware: [localOnly, requireRole("admin")] as const,
+  request: { body: noBody },
   responses: {
     200: { description: "The stores sent to maintenance", content: { "application/json": { schema: CronResult } } },
-    ...errorResponses("unauthorized", "forbidden", "not_found"),
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found"),
   },
 });
 

@@ -10,7 +10,7 @@ import { ApiError, fromDomain } from "../errors";
 /** Stores tried, in priority order, for an order that names none. */
 const MAX_CANDIDATES = 10;
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, noBody } from "../router";
 import { hiddenOutsideScope, storeInScope } from "../scope";
 import { requireStore } from "../stores";
 
@@ -53,7 +53,7 @@ const transition = (action: "confirm" | "release", summary: string) =>
     description: "Only a pending reservation moves. Repeating a transition that happened answers 200 again; a conflicting one is a 409 naming the current status.",
     security: bearer,
     middleware: [requireRole("admin", "service", "store")] as const,
-    request: { params: ReservationParams },
+    request: { params: ReservationParams, body: noBody },
     responses: { 200: transitionResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict") },
   });
 

@@ -6,7 +6,7 @@ import { canAllocate, type Principal } from "../auth/principal";
 import type { Env } from "../env";
 import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, noBody } from "../router";
 import { hiddenOutsideScope, storeInScope } from "../scope";
 
 const transferResponse = (description: string) => ({ description, content: { "application/json": { schema: Transfer } } });
@@ -60,7 +60,7 @@ const cancel = createRoute({
   description: "Repeating a cancel answers 200; cancelling a received transfer is a 409.",
   security: bearer,
   middleware: [requireRole("admin", "manager")] as const,
-  request: { params: TransferParams },
+  request: { params: TransferParams, body: noBody },
   responses: { 200: transferResponse("Cancelled"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict") },
 });
 

@@ -9,7 +9,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { receiverUrlProblem } from "../webhooks/receiver-url";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, noBody } from "../router";
 import { mapConcurrently } from "../concurrency";
 import { storeInScope } from "../scope";
 import { directory, findStoreNow } from "../stores";
@@ -70,7 +70,7 @@ const replay = createRoute({
   summary: "Send one delivery again now (whatever its status); answers the delivery after the attempt",
   security: bearer,
   middleware: [requireRole("admin", "manager")] as const,
-  request: { params: DeliveryParams },
+  request: { params: DeliveryParams, body: noBody },
   responses: { 200: json(Delivery, "The delivery after the attempt"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
