@@ -437,6 +437,21 @@ export class StoreHub extends DurableObject<Env> {
     return views;
   }
 
+  /**
+   * Which of these SKUs may have a cell here: marked before a cell's first write, staged by an
+   * import, or seen in the feed (cells older than the marks). Exact for "no cell": a cell marks
+   * its SKU here before it first writes, so a SKU not named is not allocated at this store.
+   */
+  knownSkus(skus: string[]): string[] {
+    return this.sql
+      .exec<{ sku: string }>(
+        "SELECT value AS sku FROM json_each(?) WHERE value IN (SELECT sku FROM cells) OR value IN (SELECT sku FROM feed_position)",
+        JSON.stringify(skus),
+      )
+      .toArray()
+      .map((row) => row.sku);
+  }
+
   /** The SKUs this store has cells for (or staged cells), as the hub has seen them, in order: all, or a page after `after`. */
   skus(after = "", limit = -1): string[] {
     return this.sql.exec<{ sku: string }>("SELECT sku FROM feed_position WHERE sku > ? ORDER BY sku LIMIT ?", after, limit).toArray().map((row) => row.sku);

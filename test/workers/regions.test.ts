@@ -1,4 +1,5 @@
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env, listDurableObjectIds, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { cellName } from "../../durable-objects/stock-cell";
 import { createApp } from "../../workers/app";
 import { describe, expect, it } from "vitest";
 import { ADMIN, allocate, api, mint, putStore, readCell, unique } from "./helpers";
@@ -48,6 +49,30 @@ describe("the caller's region", () => {
     // Another region on request.
     const asked = await fromPlace(`/v1/availability?skus=${sku}&channel=online&region=na-west`, SWEDEN);
     expect(asked.body.region).toBe("na-west");
+  });
+
+  it("reads region-wide only the cells a store has: a SKU a store never allocated starts no object there", async () => {
+    const region = "ap-southeast";
+    const [stocked, empty, imported] = [unique("st"), unique("em"), unique("im")];
+    for (const store of [stocked, empty, imported]) await putStore(store, region);
+    const [x, y, never] = [unique("x"), unique("y"), unique("n")];
+    await allocate(stocked, x, { onHand: 4 });
+    expect((await api("POST", `/v1/stores/${imported}/skus:import?importId=${unique("imp")}`, { token: ADMIN, rawBody: `${y},3`, headers: { "content-type": "text/csv" } })).status).toBe(201);
+
+    const read = await api("GET", `/v1/availability?skus=${x},${y},${never}&channel=online&region=${region}`, { token: ADMIN });
+    expect(read.status).toBe(200);
+    const answers = Object.fromEntries(read.body.stores.map((store: { storeId: string; items: Array<{ sku: string; available: number; reason?: string }> }) => [store.storeId, store.items.map((item) => [item.sku, item.available, item.reason ?? null])]));
+    expect(answers).toEqual({
+      [stocked]: [[x, 4, null], [y, 0, "not_allocated"], [never, 0, "not_allocated"]],
+      [empty]: [[x, 0, "not_allocated"], [y, 0, "not_allocated"], [never, 0, "not_allocated"]],
+      [imported]: [[x, 0, "not_allocated"], [y, 3, null], [never, 0, "not_allocated"]],
+    });
+    const stored = new Set((await listDurableObjectIds(env.STOCK_CELL)).map((id) => id.toString()));
+    const cellId = (storeId: string, sku: string) => env.STOCK_CELL.idFromName(cellName({ storeId, sku })).toString();
+    expect(stored.has(cellId(stocked, x))).toBe(true);
+    for (const [store, sku] of [[stocked, y], [stocked, never], [empty, x], [empty, y], [empty, never], [imported, x], [imported, never]] as const) {
+      expect(stored.has(cellId(store, sku)), `${store}/${sku}`).toBe(false);
+    }
   });
 
   it("honours the x-inventory-region override in local mode, and refuses an unknown region", async () => {

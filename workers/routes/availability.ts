@@ -1,6 +1,6 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { StoreRecord } from "../../durable-objects/directory";
-import { cellStub, directoryStub } from "../../durable-objects/stubs";
+import { cellStub, directoryStub, hubStub } from "../../durable-objects/stubs";
 import { Availability, AvailabilityQuery } from "../../schema/cells";
 import type { Env } from "../env";
 import { mapConcurrently } from "../concurrency";
@@ -31,14 +31,27 @@ const route = createRoute({
   },
 });
 
-async function availableAt(env: Env, store: Pick<StoreRecord, "storeId">, skus: string[], channel: string) {
+/** Each SKU's availability at a store, read from its cell; `known` (when given) skips the SKUs that have none. */
+async function availableAt(env: Env, store: Pick<StoreRecord, "storeId">, skus: string[], channel: string, known?: ReadonlySet<string>) {
   return Promise.all(
     skus.map(async (sku) => {
+      if (known && !known.has(sku)) return { storeId: store.storeId, sku, available: 0, reason: "not_allocated" as const };
       const key = { storeId: store.storeId, sku };
       const { available, reason } = await cellStub(env, key).availability(key, channel);
       return { storeId: store.storeId, sku, available, ...(reason ? { reason } : {}) };
     }),
   );
+}
+
+/**
+ * A region's read asks each store's hub first which SKUs it has, and reads only those cells:
+ * in a chain most SKUs are stocked at few of a region's stores, and every other pair would
+ * cost a call to an object that holds nothing (on Cloudflare a billed request, here a cell
+ * start and a hub call each). One store's read goes to its cells directly.
+ */
+async function availableAcross(env: Env, store: Pick<StoreRecord, "storeId">, skus: string[], channel: string) {
+  const known = new Set(await hubStub(env, store.storeId).knownSkus(skus));
+  return availableAt(env, store, skus, channel, known);
 }
 
 export const availability = newRouter().openapi(route, async (c) => {
@@ -66,7 +79,7 @@ export const availability = newRouter().openapi(route, async (c) => {
       storeId: store.storeId,
       name: store.name,
       priority: store.priority,
-      items: await availableAt(c.env, store, skus, channel),
+      items: await availableAcross(c.env, store, skus, channel),
     }));
     body = { region, items: perStore.flatMap((store) => store.items), stores: perStore };
   }
