@@ -16,8 +16,8 @@ const shown = (value: number | undefined, source: AsyncState<unknown>) => (value
  * stock (the reports) and the open oversells fill their columns as they load, and a source
  * that fails leaves its columns blank with its error, not the whole table.
  */
-export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]; stock: Source<RegionStock>; open: Source<Map<string, number>>; lag: QueueLag | undefined }) {
-  const lagOf = (storeId: string) => lag?.items.find((item) => item.storeId === storeId);
+export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]; stock: Source<RegionStock>; open: Source<Map<string, number>>; lag: AsyncState<QueueLag> }) {
+  const lagOf = (storeId: string) => lag.data?.items.find((item) => item.storeId === storeId);
   return (
     <>
       {stock.status === "error" && <ErrorNote error={stock.error} onRetry={stock.reload} />}
@@ -57,7 +57,7 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
                   <td class={`num ${figures?.lowStock ? "warn" : ""}`}>{shown(figures?.lowStock, stock)}</td>
                   <td class={`num ${figures?.oversold ? "bad" : ""}`}>{shown(figures?.oversold, stock)}</td>
                   <td class={`num ${openOversells ? "bad" : ""}`}>{shown(openOversells, open)}</td>
-                  <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatNumber(storeLag.laggingSkus)} SKUs, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : "…"}</td>
+                  <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatNumber(storeLag.laggingSkus)} SKUs, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : lag.status === "error" ? "–" : "…"}</td>
                 </tr>
               );
             })}
