@@ -1,10 +1,12 @@
 // A store's cells, kept current over its WebSocket feed (GET /v1/stores/{id}/live): the
 // snapshot from /stock, then every change after its cursor. A change carries the SKU's
 // version and on-hand/reserved/sold-out after it; the per-channel buckets are read from the
-// cell right after. Reconnects resume from the last cursor, so nothing is missed.
+// cell right after. Reconnects resume from the last cursor, so nothing is missed; a socket
+// that answers no ping in time counts as dropped (live-timings.ts).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { LIVE_TOKEN_EXPIRED_CLOSE } from "../../schema/live";
 import { ApiError, api, type Cell, type FeedChange } from "./api";
+import { liveTimings } from "./live-timings";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 
@@ -21,7 +23,8 @@ export interface LiveStock {
   reload: () => void;
 }
 
-const PING_MS = 25_000;
+/** The store hub answers this ping itself, without waking (durable-objects/store-hub.ts). */
+const PING = '{"type":"ping"}';
 const FLASH_MS = 2_000;
 
 export function useLiveStock(storeId: string): LiveStock {
@@ -48,6 +51,8 @@ export function useLiveStock(storeId: string): LiveStock {
     let attempt = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let pingTimer: ReturnType<typeof setInterval> | undefined;
+    let pongTimer: ReturnType<typeof setTimeout> | undefined;
+    const timings = liveTimings();
     const flashTimers = new Set<ReturnType<typeof setTimeout>>();
 
     const flash = (sku: string) => {
@@ -87,8 +92,32 @@ export function useLiveStock(storeId: string): LiveStock {
       setCells(current.current);
     };
 
+    const reconnect = () => {
+      setLive("reconnecting");
+      attempt++;
+      retryTimer = setTimeout(connect, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+    };
+
+    // No answer to a ping (nor any change) in time: the connection is half-open. Drop it
+    // without waiting for a close handshake that will never come, and connect again.
+    const abandon = (dead: WebSocket) => {
+      dead.onopen = dead.onmessage = dead.onclose = null;
+      dead.close();
+      if (socket === dead) socket = null;
+      reconnect();
+    };
+
+    const ping = () => {
+      const open = socket;
+      if (open?.readyState !== WebSocket.OPEN) return;
+      open.send(PING);
+      if (pongTimer === undefined) pongTimer = setTimeout(() => ((pongTimer = undefined), abandon(open)), timings.pongTimeoutMs);
+    };
+
     const connect = () => {
       if (closed) return;
+      clearTimeout(pongTimer);
+      pongTimer = undefined;
       setLive(attempt === 0 ? "connecting" : "reconnecting");
       socket = new WebSocket(api.liveUrl(storeId, cursor));
       socket.onopen = () => {
@@ -96,6 +125,9 @@ export function useLiveStock(storeId: string): LiveStock {
         setLive("live");
       };
       socket.onmessage = (event) => {
+        // Anything from the server (a pong or a change) shows the connection is alive.
+        clearTimeout(pongTimer);
+        pongTimer = undefined;
         if (typeof event.data !== "string" || event.data === "pong") return;
         let message: { type?: string; change?: FeedChange };
         try {
@@ -108,6 +140,8 @@ export function useLiveStock(storeId: string): LiveStock {
         if (message.type === "reset") void loadSnapshot().then(() => socket?.close(), () => socket?.close());
       };
       socket.onclose = (event) => {
+        clearTimeout(pongTimer);
+        pongTimer = undefined;
         if (closed) return;
         // The token that opened it expired: a reconnect would be refused, so say so instead.
         if (event.code === LIVE_TOKEN_EXPIRED_CLOSE) {
@@ -115,9 +149,7 @@ export function useLiveStock(storeId: string): LiveStock {
           setStatus("error");
           return;
         }
-        setLive("reconnecting");
-        attempt++;
-        retryTimer = setTimeout(connect, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+        reconnect();
       };
     };
 
@@ -127,7 +159,7 @@ export function useLiveStock(storeId: string): LiveStock {
         if (closed) return;
         setStatus("ok");
         connect();
-        pingTimer = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send("ping"), PING_MS);
+        pingTimer = setInterval(ping, timings.pingMs);
       },
       (failure: unknown) => {
         if (closed) return;
@@ -139,6 +171,7 @@ export function useLiveStock(storeId: string): LiveStock {
       closed = true;
       clearTimeout(retryTimer);
       clearInterval(pingTimer);
+      clearTimeout(pongTimer);
       for (const timer of flashTimers) clearTimeout(timer);
       socket?.close();
     };

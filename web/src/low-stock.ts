@@ -1,8 +1,7 @@
-// Low stock. A cell may carry low-stock thresholds (`lowStock: {overall?, channels?}`, set
-// with its allocation): it is low when its free units (overall, or a channel's) are at or
-// below the threshold but not 0 (0 is out: sold out or nothing free), as the API's alerts
-// judge it. A cell without thresholds counts as low, as a labelled placeholder, when it has
-// no free units left and is not already sold out or oversold.
+// A cell's stock state, judged as the API's alerts judge it (durable-objects/core/alerts.ts):
+// the overall level is the free units (0 while marked sold out or oversold); a level of 0
+// is out (the `sold_out` alert), whatever the thresholds say; a level at or below a
+// threshold is low. A cell without thresholds is never low, only out when nothing is free.
 
 export interface Thresholds {
   overall?: number;
@@ -19,8 +18,6 @@ export interface StockLike {
   channels?: unknown;
 }
 
-export type LowStockSource = "api" | "placeholder" | "mixed";
-
 export function thresholdsOf(row: StockLike): Thresholds | null {
   const value = row.lowStock;
   if (!value || typeof value !== "object") return null;
@@ -35,13 +32,21 @@ function channelFree(row: StockLike): Record<string, number> {
   return ("channels" in free && typeof free.channels === "object" ? free.channels : free) as Record<string, number>;
 }
 
-/** Is this cell low on stock: by its thresholds when it has some, else by the placeholder rule. */
+/** Nothing free to sell, though nobody marked it sold out (and it is not oversold, which says more). */
+export function isOutOfStock(row: StockLike, freeUnits: number): boolean {
+  return !row.soldOut && !row.oversold && freeUnits <= 0;
+}
+
+/** Sold out either way: marked by hand, or nothing free to sell (both refuse every order). */
+export const isSoldOut = (row: StockLike, freeUnits: number): boolean => row.soldOut || isOutOfStock(row, freeUnits);
+
+/** Is this cell low on stock: some units still free, at or below one of its thresholds. */
 export function isLowStock(row: StockLike, freeUnits: number): boolean {
   if (typeof row.lowStock === "boolean") return row.lowStock;
-  if (row.soldOut || row.oversold) return false;
+  if (row.soldOut || row.oversold || freeUnits <= 0) return false;
   const thresholds = thresholdsOf(row);
-  if (!thresholds) return freeUnits === 0;
-  if (thresholds.overall !== undefined && freeUnits > 0 && freeUnits <= thresholds.overall) return true;
+  if (!thresholds) return false;
+  if (thresholds.overall !== undefined && freeUnits <= thresholds.overall) return true;
   const free = channelFree(row);
   return Object.entries(thresholds.channels ?? {}).some(([channel, limit]) => {
     const units = free[channel] ?? 0;
@@ -49,10 +54,5 @@ export function isLowStock(row: StockLike, freeUnits: number): boolean {
   });
 }
 
-export function lowStockSource(rows: StockLike[]): LowStockSource {
-  const withThresholds = rows.filter((row) => thresholdsOf(row) !== null).length;
-  return withThresholds === 0 ? "placeholder" : withThresholds === rows.length ? "api" : "mixed";
-}
-
-export const LOW_STOCK_PLACEHOLDER_NOTE =
-  "Low stock uses each cell's low-stock thresholds; cells without thresholds count as low when they have 0 free units (a placeholder until thresholds are set).";
+export const OUT_OF_STOCK_NOTE = "Nothing free to sell: every unit on hand is reserved, or none is on hand. Every order is refused until units come back.";
+export const SOLD_OUT_NOTE = "Marked sold out by hand, or nothing free to sell (out of stock)";

@@ -1,7 +1,7 @@
 // What the overview needs of a region, each loaded on its own so one slow or failing report
 // leaves the other panels working.
 import { allPages, api, pagesOf, reportPages, type Store } from "./api";
-import { isLowStock, lowStockSource, type LowStockSource } from "./low-stock";
+import { isLowStock, isSoldOut } from "./low-stock";
 
 export interface StockRow {
   storeId: string;
@@ -22,6 +22,7 @@ export interface StockFigures {
   onHand: number;
   reserved: number;
   freeUnits: number;
+  /** Marked sold out, or nothing free to sell. */
   soldOut: number;
   lowStock: number;
   oversold: number;
@@ -29,7 +30,6 @@ export interface StockFigures {
 
 export interface RegionStock {
   byStore: Map<string, StockFigures>;
-  lowStockSource: LowStockSource;
 }
 
 /** A store the report has no rows for has no cells yet: zeros, not unknown. */
@@ -62,11 +62,11 @@ export async function loadRegionStock(region: string): Promise<RegionStock> {
     entry.onHand += row.onHand;
     entry.reserved += row.reserved;
     entry.freeUnits += free;
-    if (row.soldOut) entry.soldOut++;
+    if (isSoldOut(row, free)) entry.soldOut++;
     if (row.oversold) entry.oversold++;
     if (isLowStock(row, free)) entry.lowStock++;
   }
-  return { byStore, lowStockSource: lowStockSource(rows) };
+  return { byStore };
 }
 
 /** The list's largest page; a region's open oversells can be many more, so the pages are followed. */
@@ -88,7 +88,7 @@ async function thresholdsByCell(storeIds: string[]): Promise<Map<string, unknown
   await Promise.all(
     Array.from({ length: Math.min(6, queue.length) }, async () => {
       for (let storeId = queue.shift(); storeId; storeId = queue.shift()) {
-        const stock = await api.storeStock(storeId).catch(() => null); // unknown thresholds: the placeholder rule
+        const stock = await api.storeStock(storeId).catch(() => null); // unknown thresholds: none counts as low
         for (const cell of stock?.items ?? []) if (cell.lowStock) found.set(`${storeId}/${cell.sku}`, cell.lowStock);
       }
     }),

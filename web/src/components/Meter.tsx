@@ -14,7 +14,8 @@ export function Meter({ label, free, quota, threshold }: { label: string; free: 
         <span class="meter-fill" style={{ width: `${Math.round(fraction * 100)}%` }} />
       </span>
       <span class="meter-value">
-        {formatNumber(free)}
+        <span>{formatNumber(free)}</span>
+        <wbr />
         <span class="muted">/{formatNumber(quota)}</span>
       </span>
     </div>

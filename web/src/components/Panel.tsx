@@ -14,6 +14,10 @@ interface PanelProps<T> {
   children: (data: T) => ComponentChildren;
 }
 
+// A sentence is a paragraph; anything richer (a list, an error) brings its own blocks.
+const emptyState = (empty: ComponentChildren) =>
+  typeof empty === "string" || empty === undefined ? <p class="muted empty">{empty ?? "Nothing to show."}</p> : <div class="empty">{empty}</div>;
+
 /** A titled panel with its loading, empty and error states; the last data stays visible while reloading. */
 export function Panel<T>({ title, state, isEmpty, empty, actions, children, class: className }: PanelProps<T>) {
   const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
@@ -30,7 +34,7 @@ export function Panel<T>({ title, state, isEmpty, empty, actions, children, clas
             Loading…
           </p>
         )}
-        {state.data !== undefined && (isEmpty?.(state.data) ? <p class="muted empty">{empty ?? "Nothing to show."}</p> : children(state.data))}
+        {state.data !== undefined && (isEmpty?.(state.data) ? emptyState(empty) : children(state.data))}
       </ErrorBoundary>
     </section>
   );

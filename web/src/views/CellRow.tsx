@@ -3,7 +3,7 @@ import { api, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Meter } from "../components/Meter";
 import { formatNumber, formatTime, utcTitle } from "../format";
-import { isLowStock, LOW_STOCK_PLACEHOLDER_NOTE, thresholdsOf, type Thresholds } from "../low-stock";
+import { isLowStock, isOutOfStock, OUT_OF_STOCK_NOTE, thresholdsOf, type Thresholds } from "../low-stock";
 import { AllocationForm } from "./AllocationForm";
 import { freeUnits } from "./cell-math";
 
@@ -24,6 +24,8 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
   const sharedCapacity = Math.max(cell.free.shared, cell.onHand - quotaSum);
   const thresholds = thresholdsOf(cell);
   const channelThresholds = thresholds?.channels ?? {};
+  const free = freeUnits(cell);
+  const out = isOutOfStock(cell, free);
 
   async function toggleSoldOut() {
     setBusy(true);
@@ -56,10 +58,15 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
         <td data-field="state">
           {cell.oversold && <span class="badge bad">Oversold</span>}
           {cell.soldOut && <span class="badge warn">Sold out</span>}
-          {!cell.oversold && !cell.soldOut && <span class="badge ok">Selling</span>}
-          {isLowStock(cell, freeUnits(cell)) && (
-            <span class="badge warn" title={thresholds ? `Thresholds: ${describeThresholds(thresholds)}` : LOW_STOCK_PLACEHOLDER_NOTE}>
-              Low stock{thresholds ? "" : "*"}
+          {out && (
+            <span class="badge warn" title={OUT_OF_STOCK_NOTE}>
+              Out of stock
+            </span>
+          )}
+          {!cell.oversold && !cell.soldOut && !out && <span class="badge ok">Selling</span>}
+          {isLowStock(cell, free) && thresholds && (
+            <span class="badge warn" title={`Thresholds: ${describeThresholds(thresholds)}`}>
+              Low stock
             </span>
           )}
         </td>

@@ -7,6 +7,7 @@ import { href } from "../router";
 import type { Session } from "../session";
 import { timezoneOf, useSessionStores } from "../stores";
 import { useAsync } from "../use-async";
+import { StillOversold } from "./StillOversold";
 
 type Status = "open" | "resolved" | "";
 
@@ -76,7 +77,7 @@ export function Oversells({ session, storeId: initialStore }: { session: Session
           </label>
         </div>
       </div>
-      <Panel title={status ? `${status === "open" ? "Open" : "Resolved"} oversells` : "All oversells"} state={list} isEmpty={() => items.length === 0} empty={status === "open" ? "No open oversells. Nothing to do here." : "No oversells."} class="wide">
+      <Panel title={status ? `${status === "open" ? "Open" : "Resolved"} oversells` : "All oversells"} state={list} isEmpty={() => items.length === 0} empty={status === "open" ? <StillOversold region={region} storeId={storeId} /> : "No oversells."} class="wide">
         {() => (
           <>
             <ul class="oversells">
@@ -101,10 +102,18 @@ function OversellItem({ record, timezone, onResolved }: { record: Oversell; time
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // Resolving closes the record, not the oversell: an unhealed cell asks for a second press.
+  const [confirming, setConfirming] = useState(false);
   const noteId = `note-${record.id}`;
+  const warningId = `unhealed-${record.id}`;
+  const unhealed = record.status === "open" && !record.healedAt;
 
   async function resolve(event: Event) {
     event.preventDefault();
+    if (unhealed && !confirming) {
+      setConfirming(true);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -163,9 +172,20 @@ function OversellItem({ record, timezone, onResolved }: { record: Oversell; time
         <form class="resolve" onSubmit={resolve}>
           <label for={noteId}>What was done</label>
           <input id={noteId} value={note} onInput={(event) => setNote(event.currentTarget.value)} placeholder="e.g. customer called, order refunded" maxLength={2000} required />
-          <button type="submit" disabled={busy || !note.trim()}>
-            {busy ? "Resolving…" : "Resolve"}
+          <button type="submit" disabled={busy || !note.trim()} {...(unhealed ? { "aria-describedby": warningId } : {})}>
+            {busy ? "Resolving…" : confirming ? "Resolve anyway" : "Resolve"}
           </button>
+          {confirming && (
+            <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+              Keep open
+            </button>
+          )}
+          {unhealed && (
+            <p id={warningId} class={`unhealed ${confirming ? "error" : "note"}`} {...(confirming ? { role: "alert" } : {})}>
+              {record.sku} at {record.storeId} is still oversold: it keeps refusing reservations until a stocktake or a released reservation heals it.
+              Resolving closes this record only{confirming ? "; press “Resolve anyway” to close it." : "."}
+            </p>
+          )}
           {error !== null && <ErrorNote error={error} />}
         </form>
       )}

@@ -67,7 +67,7 @@ function RegionOverview({ session, region }: { session: Session; region: string 
       </div>
       <KeyFigures stores={stores} stock={stock} open={open} lag={lag} expired={expired} />
       <Panel title="Stores" state={stores} isEmpty={(list) => list.length === 0} empty={`No stores in ${region}.`} class="wide">
-        {(list) => <StoreHealthTable stores={list} stock={stock} open={open} lag={lag.data} />}
+        {(list) => <StoreHealthTable stores={list} stock={stock} open={open} lag={lag} />}
       </Panel>
       <div class="grid">
         <Panel title="Stock by store" state={stock} isEmpty={(data) => data.byStore.size === 0} empty="No stock reported yet.">

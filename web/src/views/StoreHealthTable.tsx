@@ -1,7 +1,7 @@
 import type { Store } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { formatDuration, formatNumber } from "../format";
-import { LOW_STOCK_PLACEHOLDER_NOTE } from "../low-stock";
+import { SOLD_OUT_NOTE } from "../low-stock";
 import { NO_STOCK, type QueueLag, type RegionStock, type StockFigures } from "../region-data";
 import { href } from "../router";
 import type { AsyncState } from "../use-async";
@@ -16,9 +16,8 @@ const shown = (value: number | undefined, source: AsyncState<unknown>) => (value
  * stock (the reports) and the open oversells fill their columns as they load, and a source
  * that fails leaves its columns blank with its error, not the whole table.
  */
-export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]; stock: Source<RegionStock>; open: Source<Map<string, number>>; lag: QueueLag | undefined }) {
-  const lagOf = (storeId: string) => lag?.items.find((item) => item.storeId === storeId);
-  const lowStockSource = stock.data?.lowStockSource ?? "api";
+export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]; stock: Source<RegionStock>; open: Source<Map<string, number>>; lag: AsyncState<QueueLag> }) {
+  const lagOf = (storeId: string) => lag.data?.items.find((item) => item.storeId === storeId);
   return (
     <>
       {stock.status === "error" && <ErrorNote error={stock.error} onRetry={stock.reload} />}
@@ -32,10 +31,10 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
               <th scope="col" class="num">SKUs</th>
               <th scope="col" class="num">On hand</th>
               <th scope="col" class="num">Free</th>
-              <th scope="col" class="num">Sold out</th>
-              <th scope="col" class="num">
-                Low stock{lowStockSource !== "api" && <sup title={LOW_STOCK_PLACEHOLDER_NOTE}>*</sup>}
+              <th scope="col" class="num" title={SOLD_OUT_NOTE}>
+                Sold out
               </th>
+              <th scope="col" class="num">Low stock</th>
               <th scope="col" class="num">Oversold</th>
               <th scope="col" class="num">Open oversells</th>
               <th scope="col" class="num">Reports behind</th>
@@ -58,14 +57,14 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
                   <td class={`num ${figures?.lowStock ? "warn" : ""}`}>{shown(figures?.lowStock, stock)}</td>
                   <td class={`num ${figures?.oversold ? "bad" : ""}`}>{shown(figures?.oversold, stock)}</td>
                   <td class={`num ${openOversells ? "bad" : ""}`}>{shown(openOversells, open)}</td>
-                  <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatNumber(storeLag.laggingSkus)} SKUs, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : "…"}</td>
+                  <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatNumber(storeLag.laggingSkus)} SKUs, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : lag.status === "error" ? "–" : "…"}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
       </div>
-      {lowStockSource !== "api" && <p class="note">* {LOW_STOCK_PLACEHOLDER_NOTE}</p>}
+      <p class="note">Sold out counts cells marked sold out and cells with nothing free to sell; low stock follows each cell's thresholds.</p>
     </>
   );
 }

@@ -6,7 +6,7 @@ import { useLiveStock } from "../live";
 import { href } from "../router";
 import { canManage, type Session } from "../session";
 import { useAsync } from "../use-async";
-import { isLowStock } from "../low-stock";
+import { isLowStock, isSoldOut } from "../low-stock";
 import { freeUnits } from "./cell-math";
 import { CellRow } from "./CellRow";
 
@@ -20,7 +20,8 @@ const SORTS: Record<SortKey, { label: string; compare: (a: Cell, b: Cell) => num
   reserved: { label: "Reserved (highest first)", compare: (a, b) => b.reserved - a.reserved || a.sku.localeCompare(b.sku) },
 };
 
-const rank = (cell: Cell) => (cell.oversold ? 4 : 0) + (cell.soldOut ? 2 : 0) + (isLowStock(cell, freeUnits(cell)) ? 1 : 0);
+// Oversold, then sold out (by hand, or nothing free to sell), then low.
+const rank = (cell: Cell) => (cell.oversold ? 4 : 0) + (isSoldOut(cell, freeUnits(cell)) ? 2 : 0) + (isLowStock(cell, freeUnits(cell)) ? 1 : 0);
 
 /** Every SKU of one store, live; search, sort, and (where the role allows) re-allocate and sold-out. */
 export function StoreView({ session, storeId, onRegion }: { session: Session; storeId: string; onRegion?: (region: string) => void }) {
