@@ -68,10 +68,16 @@ export interface StageLine {
 /** The line's outcome once staged here, or null: the SKU has a cell, which must apply the line itself. */
 export type StageAnswer = ItemOutcome | null;
 
-/** Staged cells created per alarm run, and at once. */
-const CREATE_PER_RUN = 1_000;
-const CREATE_CONCURRENCY = 32;
-const CREATE_RETRY_MS = 5_000;
+/**
+ * Staged cells the alarm creates per second, by default (STAGED_CELLS_PER_SECOND). Each new
+ * object stays open for a while after its first work, and a local workerd runs every object
+ * in one process, whose SQLite ran out of memory (SQLITE_NOMEM, everywhere, for minutes) with
+ * about 2,000 databases open after a 20,000-line import created its cells as fast as it could.
+ */
+const CREATE_PER_SECOND = 50;
+/** Staged cells created at once. */
+const CREATE_CONCURRENCY = 16;
+const CREATE_RETRY_MS = 15_000;
 
 /** Close codes a peer can report but no endpoint may send (RFC 6455, 7.4.1). */
 const CODES_NOT_SENT = new Set([1005, 1006, 1015]);
@@ -114,6 +120,8 @@ function feedChangeOf(event: CellEvent): Omit<FeedChange, "cursor"> {
 export class StoreHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly retention: number;
+  /** How many staged cells the alarm creates per second (see CREATE_PER_SECOND). */
+  private readonly createPerSecond: number;
   /** Deliveries that arrive together are written in one transaction (see receive). */
   private readonly deliveries = new TurnBatch<Delivery, DeliveryReceipt>((batch) => this.recordDeliveries(batch));
 
@@ -121,6 +129,7 @@ export class StoreHub extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.retention = countSetting(env.FEED_RETENTION, FEED_RETENTION);
+    this.createPerSecond = countSetting(env.STAGED_CELLS_PER_SECOND, CREATE_PER_SECOND);
     migrate(this.sql, [
       `
       CREATE TABLE IF NOT EXISTS levels (sku TEXT PRIMARY KEY, version INTEGER NOT NULL, cell TEXT NOT NULL);
@@ -246,8 +255,10 @@ export class StoreHub extends DurableObject<Env> {
 
   /** Creates the objects of staged cells (each takes its staged state), then forgets what they took. */
   override async alarm(): Promise<void> {
+    const started = Date.now();
+    // A second's worth per run, the next run a second after this one started.
     const rows = this.sql
-      .exec<{ sku: string; store_id: string; hint: string | null }>("SELECT sku, store_id, hint FROM cells WHERE staged IS NOT NULL ORDER BY sku LIMIT ?", CREATE_PER_RUN)
+      .exec<{ sku: string; store_id: string; hint: string | null }>("SELECT sku, store_id, hint FROM cells WHERE staged IS NOT NULL ORDER BY sku LIMIT ?", this.createPerSecond)
       .toArray();
     if (rows.length === 0) return;
     // Marked as having a cell first, in one commit (the cells' claims then write nothing);
@@ -272,7 +283,7 @@ export class StoreHub extends DurableObject<Env> {
     });
     if (failure !== undefined) console.warn(JSON.stringify({ msg: "staged cells not created yet", failed: rows.length - created.length, error: String(failure) }));
     const more = this.sql.exec("SELECT 1 FROM cells WHERE staged IS NOT NULL LIMIT 1").toArray().length > 0;
-    if (more) await this.ctx.storage.setAlarm(Date.now() + (failure === undefined ? 0 : CREATE_RETRY_MS));
+    if (more) await this.ctx.storage.setAlarm(failure === undefined ? started + 1_000 : Date.now() + CREATE_RETRY_MS);
   }
 
   private cellRow(sku: string) {

@@ -41,6 +41,8 @@ export interface Env {
   ADMIN_TOKEN: string;
   /** HS256 key for minted tokens (a secret). */
   TOKEN_SECRET: string;
+  /** Staged cells (a large import's) each store hub creates per second (default 50). */
+  STAGED_CELLS_PER_SECOND?: string;
   /** How many changes each store's feed keeps (default 20,000). */
   FEED_RETENTION?: string;
   /** The region of callers the edge cannot place (default eu-central). */
