@@ -363,6 +363,16 @@ describe("channel usage and queue lag reports", () => {
     expect(pagedLag.flat().map((row) => row.storeId)).toEqual(lagStores);
     expect(pagedLag.length).toBeGreaterThanOrEqual(lagStores.length);
 
+    // The stores come from the Directory: one whose store row never reached Postgres (its
+    // reports are behind) is listed all the same, with its lag.
+    const behind = unique("sbehind");
+    await putStore(behind, regionA);
+    await allocate(behind, "figs", { onHand: 2 });
+    await eventually(() => withReportingDb(env, (db) => db.select().from(stores).where(eq(stores.storeId, behind))), (rows) => rows.length === 1, 20_000);
+    await withReportingDb(env, (db) => db.delete(stores).where(eq(stores.storeId, behind)));
+    const withBehind = (await api("GET", `/v1/reports/queue-lag?region=${regionA}&limit=1000`, { token: ADMIN })).body;
+    expect(withBehind.items.map((row: { storeId: string }) => row.storeId)).toContain(behind);
+
     // As CSV the next page's cursor is in x-next-cursor.
     const csv = await api("GET", `/v1/reports/channel-usage?storeId=${storeA}&limit=1&format=csv`, { token: ADMIN });
     expect(csv.headers.get("x-next-cursor")).toBeTruthy();

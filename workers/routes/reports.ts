@@ -3,7 +3,7 @@ import type { ZodObject } from "zod";
 import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { ABANDONED_REASON } from "../../durable-objects/core/types";
 import { now as serviceNow } from "../../durable-objects/clock";
-import { hubStub } from "../../durable-objects/stubs";
+import { directoryStub, hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
 import { DeadLettersQuery, MovementsQuery, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import { mapConcurrently } from "../concurrency";
@@ -81,6 +81,12 @@ function reportingDb(c: { env: AppBindings["Bindings"]; req: { raw: Request } })
   const { db, close } = openReportingDb(c.env);
   dbClosers.set(c.req.raw, close);
   return db;
+}
+
+/** The stores of these regions (every store when none are named), as the Directory has them. */
+async function storesOf(env: AppBindings["Bindings"], regions: string[] | undefined) {
+  const directory = directoryStub(env);
+  return regions ? (await Promise.all(regions.map((region) => directory.listStores(region)))).flat() : await directory.listStores();
 }
 
 export const reports = newRouter();
@@ -189,18 +195,12 @@ reports
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
-    // A row per store, paged by store id: a page asks at most `limit` hubs.
+    // A row per store, paged by store id: a page asks at most `limit` hubs. The stores come
+    // from the Directory, not from the reports' own store rows: a store whose rows have not
+    // reached Postgres is exactly the one whose lag must show.
     const after = reportCursor(query.cursor, "the queue lag report", 1);
-    const listed = scope.storeId
-      ? [scope.storeId].filter((storeId) => !after || storeId > after[0]!)
-      : (
-          await db
-            .select({ storeId: stores.storeId })
-            .from(stores)
-            .where(and(scope.regions ? inArray(stores.region, scope.regions) : undefined, after ? sql`${stores.storeId} > ${after[0]}` : undefined))
-            .orderBy(stores.storeId)
-            .limit(query.limit + 1)
-        ).map((row) => row.storeId);
+    const inScope = scope.storeId ? [scope.storeId] : (await storesOf(c.env, scope.regions)).map((store) => store.storeId).sort();
+    const listed = inScope.filter((storeId) => !after || storeId > after[0]!).slice(0, query.limit + 1);
     const { items: storeIds, next } = pageOf(listed, query.limit, (storeId) => [storeId]);
     const applied = storeIds.length
       ? await db.select({ storeId: cells.storeId, sku: cells.sku, version: cells.version }).from(cells).where(inArray(cells.storeId, storeIds))
