@@ -43,6 +43,8 @@ export interface Env {
   TOKEN_SECRET: string;
   /** Staged cells (a large import's) each store hub creates per second (default 50). */
   STAGED_CELLS_PER_SECOND?: string;
+  /** Cell calls the cron's reconciliation and sweep start per second, per isolate (default 100). */
+  CRON_CELLS_PER_SECOND?: string;
   /** How many changes each store's feed keeps (default 20,000). */
   FEED_RETENTION?: string;
   /** The region of callers the edge cannot place (default eu-central). */

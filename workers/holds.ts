@@ -3,6 +3,7 @@ import { cellStub, reservationShardOf, reservationShardStub } from "../durable-o
 import type { UnownedHoldCandidate } from "../durable-objects/reservation";
 import type { CellKey } from "../durable-objects/stock-cell";
 import { mapConcurrently } from "./concurrency";
+import type { Pace } from "./pace";
 import type { Env } from "./env";
 import { cellKeysOf, storeIdsOf } from "./stores";
 
@@ -23,9 +24,14 @@ export async function heldHolds(env: Env): Promise<{ stores: number; cells: numb
   return { stores, cells: cells.length, holds: await holdsIn(env, cells) };
 }
 
-/** The holds keeping units in the given cells. */
-async function holdsIn(env: Env, cells: CellKey[]): Promise<HeldHold[]> {
-  return (await mapConcurrently(cells, 32, async (key) => (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold })))).flat();
+/** The holds keeping units in the given cells (each call started at the `pace`'s rate when one is given). */
+async function holdsIn(env: Env, cells: CellKey[], pace?: Pace): Promise<HeldHold[]> {
+  return (
+    await mapConcurrently(cells, 32, async (key) => {
+      await pace?.take();
+      return (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold }));
+    })
+  ).flat();
 }
 
 /** The cron's sweep leaves holds younger than this (their creation may be under way; checking them is harmless, only wasted). */
@@ -45,11 +51,12 @@ export interface SweepResult {
  * the client retries. Each hold is checked by the reservation's own object, which runs
  * one call per reservation at a time, so a creation under way is never swept. Holds
  * younger than `olderThanMs` are left for the next sweep (the cron's, every 15 minutes).
- * The given cells (a page of a store, from the cron's maintenance), or every cell of the chain.
+ * The given cells (a page of a store, from the cron's maintenance, its calls at the cron's
+ * pace), or every cell of the chain.
  */
-export async function sweepUnownedHolds(env: Env, olderThanMs: number, only?: CellKey[]): Promise<SweepResult> {
+export async function sweepUnownedHolds(env: Env, olderThanMs: number, only?: CellKey[], pace?: Pace): Promise<SweepResult> {
   const cells = only ?? (await chainCells(env)).cells;
-  return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells), olderThanMs)) };
+  return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells, pace), olderThanMs)) };
 }
 
 /** The sweep of holds already listed (local mode's tick lists them once for its two jobs). */

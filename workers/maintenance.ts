@@ -5,6 +5,7 @@ import { countSetting, type Env } from "./env";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "./holds";
 import { retryDelaySeconds } from "./reporting/consumer";
 import type { MaintainStoreMessage } from "./reporting/messages";
+import { Pace } from "./pace";
 import { reconcile } from "./reporting/reconcile";
 import { storeIdsOf } from "./stores";
 
@@ -63,6 +64,22 @@ export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessag
   }
 }
 
+/**
+ * Cell calls the cron starts per second in this isolate, by default (CRON_CELLS_PER_SECOND):
+ * its reconciliation and sweep call every cell of a page, and unpaced, a 20,000-SKU store's
+ * pages opened about 3,000 objects within seconds in the local workerd, whose SQLite then
+ * failed everything with SQLITE_NOMEM (README, Reliability). Paced, read-only cells close
+ * after about 10 s: 50 a second kept about 270 open; 100 gets through 20,000 SKUs (two calls
+ * each) in about 7 of the cron's 15 minutes.
+ */
+const CRON_CELLS_PER_SECOND = 100;
+let pace: Pace | undefined;
+
+/** One pace for all of this isolate's cron work, whichever consumer call or message it is. */
+function cronPace(env: Env): Pace {
+  return (pace ??= new Pace(countSetting(env.CRON_CELLS_PER_SECOND, CRON_CELLS_PER_SECOND)));
+}
+
 /** A store's maintenance, every page in turn (the cron without a queue). */
 async function maintainWholeStore(env: Env, storeId: string): Promise<void> {
   let next: string | undefined;
@@ -82,9 +99,10 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   const last = next === undefined;
   // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
   const page = afterSku === undefined && last ? undefined : { skus, last };
+  const pace = cronPace(env);
   const [reconciled, swept] = await Promise.allSettled([
-    reconcile(env, { storeIds: [storeId], page, trigger: "cron" }),
-    sweepUnownedHolds(env, SWEEP_AGE_MS, skus.map((sku) => ({ storeId, sku }))),
+    reconcile(env, { storeIds: [storeId], page, trigger: "cron", pace }),
+    sweepUnownedHolds(env, SWEEP_AGE_MS, skus.map((sku) => ({ storeId, sku })), pace),
   ]);
   if (reconciled.status === "fulfilled") {
     const { runId, cellsChecked, differences } = reconciled.value;

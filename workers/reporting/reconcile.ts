@@ -3,6 +3,7 @@ import type { CellView } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
+import type { Pace } from "../pace";
 import type { Env } from "../env";
 import { cellKeysOf, storeIdsOf } from "../stores";
 import { withReportingDb, type ReportingDb } from "./db";
@@ -50,6 +51,8 @@ export interface ReconcileOptions {
   trigger: string;
   /** Ask every cell with a repairable difference to send its retained outbox again. */
   repair?: boolean;
+  /** The cron's: each cell read starts at this pace (see workers/pace.ts). */
+  pace?: Pace;
 }
 
 export function reconcile(env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
@@ -160,7 +163,10 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
   const keys = page ? page.skus.map((sku) => ({ storeId: storeIds[0]!, sku })) : await cellKeysOf(env, storeIds);
 
   // The authority: every cell's current state, read from the cells themselves.
-  const read = await mapConcurrently(keys, 32, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
+  const read = await mapConcurrently(keys, 32, async (key) => {
+    await options.pace?.take();
+    return (await cellStub(env, key).read(key)) as CellView | null;
+  });
   const truth = read.filter((cell): cell is CellView => cell !== null);
   const differences = differencesOf(truth, snapshots, ledgers);
   if (page?.last) differences.push(...(await snapshotsWithoutCell(db, env, storeIds[0]!)));

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { Pace } from "../../workers/pace";
+
+describe("pace", () => {
+  it("starts at most perSecond takes a second, in order, whoever takes them", async () => {
+    let clock = 1_000;
+    const slept: number[] = [];
+    const pace = new Pace(4, () => clock, async (ms) => void slept.push(ms));
+    // Five takes at once: the first now, then one every 250 ms.
+    await Promise.all(Array.from({ length: 5 }, () => pace.take()));
+    expect(slept).toEqual([250, 500, 750, 1000]);
+    // Once time has passed beyond the last slot, a take starts at once again.
+    clock += 2_000;
+    slept.length = 0;
+    await pace.take();
+    await pace.take();
+    expect(slept).toEqual([250]);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * At most `perSecond` starts a second, across everything that shares one pace: each `take`
+ * waits for its own slot, one after another. The cron's cell calls share one per isolate
+ * (workers/maintenance.ts): locally every object runs in one workerd process, each object it
+ * opens stays open about 20 s, and a few thousand open at once ran SQLite out of memory.
+ */
+export class Pace {
+  private nextAt = 0;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number = () => Date.now(),
+    private readonly sleep: (ms: number) => Promise<unknown> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  async take(): Promise<void> {
+    const now = this.now();
+    const at = Math.max(now, this.nextAt);
+    this.nextAt = at + 1000 / this.perSecond;
+    if (at > now) await this.sleep(at - now);
+  }
+}
