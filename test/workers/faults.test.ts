@@ -3,6 +3,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { movements } from "../../schema/db/tables";
 import { withReportingDb } from "../../workers/reporting/db";
+import { reconcile } from "../../workers/reporting/reconcile";
 import { ADMIN, api, databaseFaults, eventually, freshCell, minutesFromNow, readCell, reserve, sendEvents, unique } from "./helpers";
 
 afterEach(async () => {
@@ -45,4 +46,20 @@ describe("dependency faults", () => {
     const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
     expect(run.body).toMatchObject({ clean: true });
   });
+
+  it("a reconciliation whose stock cells cannot be reached says so, not that the reporting database is down", async () => {
+    const { storeId } = await freshCell();
+    const unreachable = {
+      idFromName: (name: string) => name,
+      get: () => ({
+        read: async () => {
+          throw new Error("cell unreachable");
+        },
+      }),
+    };
+    const failing = reconcile({ ...env, STOCK_CELL: unreachable as unknown as typeof env.STOCK_CELL }, { storeIds: [storeId], trigger: "test" });
+    await expect(failing).rejects.toMatchObject({ code: "unavailable", message: expect.stringContaining("stock cells could not all be reached") });
+    await expect(failing).rejects.not.toMatchObject({ message: expect.stringContaining("reporting database cannot be reached") });
+  });
 });
+

@@ -3,6 +3,7 @@ import type { CellView } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
+import { ApiError } from "../errors";
 import type { Pace } from "../pace";
 import type { Env } from "../env";
 import { cellKeysOf, storeIdsOf } from "../stores";
@@ -147,6 +148,16 @@ async function snapshotsWithoutCell(db: ReportingDb, env: Env, storeId: string):
   return rows.filter((row) => !known.has(row.sku)).map(unknownCell);
 }
 
+/** Runs the stock side of a run (hubs, cells); its failure is a 503 that says so (`then`: what became of the run). */
+async function stockSide<T>(work: () => Promise<T>, then = "nothing was recorded"): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: "reconciliation could not reach the stock cells", error: String(error) }));
+    throw new ApiError("unavailable", `the stock cells could not all be reached right now (the reporting database is not the cause); ${then}; try again`, { cause: "stock" });
+  }
+}
+
 async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
   // Real time: runs are listed newest first, and local mode's clock may be set back.
   const startedAt = new Date().toISOString();
@@ -160,12 +171,14 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
   // afterwards too: a cell is known to its hub before its first change can reach Postgres,
   // so a cell created during the run is never a snapshot row without a cell (unknown_cell).
   const [snapshots, ledgers] = await reportedState(db, storeIds, page?.skus);
-  const keys = page ? page.skus.map((sku) => ({ storeId: storeIds[0]!, sku })) : await cellKeysOf(env, storeIds);
-
-  // The authority: every cell's current state, read from the cells themselves.
-  const read = await mapConcurrently(keys, 32, async (key) => {
-    await options.pace?.take();
-    return (await cellStub(env, key).read(key)) as CellView | null;
+  // The authority: every cell's current state, read from the cells themselves. A cell or hub
+  // that fails here is not the reporting database's fault, and is not answered as if it were.
+  const read = await stockSide(async () => {
+    const keys = page ? page.skus.map((sku) => ({ storeId: storeIds[0]!, sku })) : await cellKeysOf(env, storeIds);
+    return mapConcurrently(keys, 32, async (key) => {
+      await options.pace?.take();
+      return (await cellStub(env, key).read(key)) as CellView | null;
+    });
   });
   const truth = read.filter((cell): cell is CellView => cell !== null);
   const differences = differencesOf(truth, snapshots, ledgers);
@@ -187,7 +200,7 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
     await db.insert(reconciliationDifferences).values(differences.map((difference) => ({ runId, ...difference, details: difference.details ?? null })));
   }
   const result: ReconciliationResult = { runId, trigger: options.trigger, startedAt, finishedAt, cellsChecked: truth.length, clean: differences.length === 0, differences };
-  if (options.repair) result.repairs = await repair(env, differences);
+  if (options.repair) result.repairs = await stockSide(() => repair(env, differences), `the run ${runId} was recorded, its repair not sent`);
   return result;
 }
 
