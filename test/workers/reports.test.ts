@@ -111,7 +111,7 @@ describe("reports", () => {
   });
 
   it("pages the movements with their cursors, and answers 400 for a cursor no page gave or a time Postgres cannot hold (never a first page, never a 503)", async () => {
-    const { storeA } = await twoRegions();
+    const { storeA, storeB } = await twoRegions();
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -127,7 +127,23 @@ describe("reports", () => {
     const all = await api("GET", `/v1/reports/movements?storeId=${storeA}&limit=1000`, { token: ADMIN });
     expect(seen).toEqual(all.body.items.map((row: { eventId: string }) => row.eventId));
 
-    const encode = (key: unknown) => btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    // A page's cursor goes with the filters it was made for: with others it is a 400, never
+    // another selection's rows from a position they never had.
+    const first = await api("GET", `/v1/reports/movements?storeId=${storeA}&limit=1`, { token: ADMIN });
+    for (const other of [`storeId=${storeB}&`, "", `storeId=${storeA}&kind=adjust&`]) {
+      const moved = await api("GET", `/v1/reports/movements?${other}limit=1&cursor=${first.body.next}`, { token: ADMIN });
+      expect([moved.status, moved.body.error?.details?.issues?.[0]?.message], other).toEqual([400, "made for other filters"]);
+    }
+    const stockFirst = await api("GET", `/v1/reports/stock?storeId=${storeA}&limit=1`, { token: ADMIN });
+    expect((await api("GET", `/v1/reports/stock?storeId=${storeB}&limit=1&cursor=${stockFirst.body.next}`, { token: ADMIN })).status).toBe(400);
+    // The same filters in another order, and another page size or format, keep it valid.
+    expect((await api("GET", `/v1/reports/stock?limit=5&format=csv&cursor=${stockFirst.body.next}&storeId=${storeA}`, { token: ADMIN })).status).toBe(200);
+
+    // Forged keys carry the tag of the filters they are sent with (none), as a page's cursor
+    // does, so each case below is refused for its key, not for its filters.
+    const unfiltered = await api("GET", "/v1/reports/movements?limit=1", { token: ADMIN });
+    const tag = JSON.parse(atob(String(unfiltered.body.next).replace(/-/g, "+").replace(/_/g, "/"))).at(-1) as string;
+    const encode = (key: unknown) => btoa(JSON.stringify(Array.isArray(key) ? [...key, tag] : key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     const cases: Array<[string, string]> = [
       ["movements", "garbage"],
       ["movements", ""],

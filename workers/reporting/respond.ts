@@ -61,9 +61,41 @@ export function cursorKey(cursor: string, what: string, parts: number, valid: (k
   return key;
 }
 
-/** A report's cursor as its sort key (`cursorKey`), or undefined for the first page. */
-export function reportCursor(cursor: string | undefined, what: string, parts: number, valid?: (key: string[]) => boolean): string[] | undefined {
-  return cursor === undefined ? undefined : cursorKey(cursor, what, parts, valid);
+/** A report's query: its page (`cursor`, `limit`), its `format`, and the filters the rest of it sets. */
+export type ReportQuery = { cursor?: string | undefined; limit: number } & Record<string, unknown>;
+
+/**
+ * The filters a page was asked with (all but cursor, limit and format), as a short tag its
+ * cursor carries: a cursor sent with other filters would page through other rows from a
+ * position they never had, a silent restart the API promises never to give.
+ */
+function filtersTag(query: ReportQuery): string {
+  const { cursor: _cursor, limit: _limit, format: _format, ...filters } = query;
+  const text = JSON.stringify(Object.keys(filters).sort().flatMap((name) => (filters[name] === undefined ? [] : [[name, filters[name]]])));
+  // FNV-1a: short and stable; it tells filters apart, it guards nothing.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
+
+/** The cursor of the page after the row whose sort key is `key`, for the same filters. */
+export function nextCursor(key: unknown[], query: ReportQuery): string {
+  return encodeCursor([...key, filtersTag(query)]);
+}
+
+/**
+ * A report's cursor as its sort key (`cursorKey`), or undefined for the first page; a cursor
+ * made for other filters is a 400.
+ */
+export function reportCursor(query: ReportQuery, what: string, parts: number, valid?: (key: string[]) => boolean): string[] | undefined {
+  if (query.cursor === undefined) return undefined;
+  const key = cursorKey(query.cursor, what, parts + 1, valid);
+  if (key.at(-1) !== filtersTag(query)) {
+    throw new ApiError("invalid_request", `cursor: a cursor of ${what} asked with other filters; ask its first page again with these`, {
+      issues: [{ path: "query.cursor", message: "made for other filters", code: "invalid_value" }],
+    });
+  }
+  return key.slice(0, parts);
 }
 
 const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(?:Z|[+-](\d\d)(?::?(\d\d))?)$/;
