@@ -75,8 +75,9 @@ export type StageAnswer = ItemOutcome | null;
  * about 2,000 databases open after a 20,000-line import created its cells as fast as it could.
  */
 const CREATE_PER_SECOND = 50;
-/** Staged cells created at once. */
-const CREATE_CONCURRENCY = 16;
+/** Staged cells created at once, and at most per run. */
+const CREATE_CONCURRENCY = 32;
+const CREATE_PER_RUN = 1_000;
 const CREATE_RETRY_MS = 15_000;
 
 /** Close codes a peer can report but no endpoint may send (RFC 6455, 7.4.1). */
@@ -256,9 +257,9 @@ export class StoreHub extends DurableObject<Env> {
   /** Creates the objects of staged cells (each takes its staged state), then forgets what they took. */
   override async alarm(): Promise<void> {
     const started = Date.now();
-    // A second's worth per run, the next run a second after this one started.
+    // At most a second's worth per run; the next run when this one's share of the pace is over.
     const rows = this.sql
-      .exec<{ sku: string; store_id: string; hint: string | null }>("SELECT sku, store_id, hint FROM cells WHERE staged IS NOT NULL ORDER BY sku LIMIT ?", this.createPerSecond)
+      .exec<{ sku: string; store_id: string; hint: string | null }>("SELECT sku, store_id, hint FROM cells WHERE staged IS NOT NULL ORDER BY sku LIMIT ?", Math.min(this.createPerSecond, CREATE_PER_RUN))
       .toArray();
     if (rows.length === 0) return;
     // Marked as having a cell first, in one commit (the cells' claims then write nothing);
@@ -283,7 +284,7 @@ export class StoreHub extends DurableObject<Env> {
     });
     if (failure !== undefined) console.warn(JSON.stringify({ msg: "staged cells not created yet", failed: rows.length - created.length, error: String(failure) }));
     const more = this.sql.exec("SELECT 1 FROM cells WHERE staged IS NOT NULL LIMIT 1").toArray().length > 0;
-    if (more) await this.ctx.storage.setAlarm(failure === undefined ? started + 1_000 : Date.now() + CREATE_RETRY_MS);
+    if (more) await this.ctx.storage.setAlarm(failure === undefined ? started + (1_000 * rows.length) / this.createPerSecond : Date.now() + CREATE_RETRY_MS);
   }
 
   private cellRow(sku: string) {

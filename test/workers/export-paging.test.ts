@@ -1,16 +1,24 @@
 // A paged stock export (limit / cursor, next cursor in x-next-cursor) gives, page after page,
 // exactly the rows of the whole export: none twice, none missing, in the same order.
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { CellPagePart } from "../../workers/cell-pages";
 import { EXPORT_CHUNK_SKUS, exportStream } from "../../workers/bulk/export";
 import type { Env } from "../../workers/env";
-import { ADMIN, api, eventually, mint, putStore, readCell, unique } from "./helpers";
+import { ADMIN, api, eventually, mint, putStore, readCell, stagedCellsCreated, unique } from "./helpers";
 
 const rowsOf = (csv: string) => csv.trim().split("\r\n").slice(1).filter(Boolean);
 const keyOf = (row: string) => row.split(",").slice(0, 2).join(",");
 
+/** Stores a test imported into: their staged cells are created before the next test. */
+const imported = new Set<string>();
+afterEach(async () => {
+  await stagedCellsCreated(imported);
+  imported.clear();
+}, 300_000);
+
 async function importSkus(storeId: string, skus: string[]) {
+  imported.add(storeId);
   const body = ["sku,onHand", ...skus.map((sku, index) => `${sku},${index + 1}`)].join("\n");
   const response = await api("POST", `/v1/stores/${storeId}/skus:import?importId=${unique("imp")}`, { token: ADMIN, rawBody: body, headers: { "content-type": "text/csv" } });
   expect(response.status, JSON.stringify(response.body)).toBe(201);

@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { holdIdOf, type ReservationRecord } from "../../durable-objects/core";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
-import { cellStub, reservationStub } from "../../durable-objects/stubs";
+import { cellStub, hubStub, reservationStub } from "../../durable-objects/stubs";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { movements } from "../../schema/db/tables";
 import { withReportingDb } from "../../workers/reporting/db";
@@ -246,3 +246,19 @@ export async function settledMovements(storeId: string, sku: string, timeoutMs =
     timeoutMs,
   );
 }
+
+/**
+ * Waits until these stores' hubs have created every staged cell (a large import's): the
+ * hub's alarm goes on after the test that imported, and a test file's teardown would cut
+ * its calls off (unhandled errors in the run).
+ */
+export async function stagedCellsCreated(storeIds: Iterable<string>, timeoutMs = 180_000): Promise<void> {
+  for (const storeId of storeIds) {
+    await eventually(
+      () => runInDurableObject(hubStub(env, storeId), (_instance: StoreHub, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM cells WHERE staged IS NOT NULL").one().n),
+      (left) => left === 0,
+      timeoutMs,
+    );
+  }
+}
+

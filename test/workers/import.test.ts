@@ -1,8 +1,17 @@
 import { SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { ADMIN, allocate, api, eventually, mint, putStore, readCell, reserve, unique } from "./helpers";
+import { afterEach, describe, expect, it } from "vitest";
+import { ADMIN, allocate, api, eventually, mint, putStore, readCell, reserve, stagedCellsCreated, unique } from "./helpers";
+
+/** Stores a test imported into: their staged cells are created before the next test. */
+const imported = new Set<string>();
+afterEach(async () => {
+  await stagedCellsCreated(imported);
+  imported.clear();
+}, 300_000);
 
 function importFile(path: string, body: string, type = "text/csv", token = ADMIN) {
+  const store = /\/v1\/stores\/([^/]+)\/skus:import/.exec(path)?.[1];
+  if (store) imported.add(decodeURIComponent(store));
   return api("POST", path, { token, rawBody: body, headers: { "content-type": type } });
 }
 

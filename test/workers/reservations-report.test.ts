@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { reservationShardOf } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, putStore, reserve, settledMovements, unique } from "./helpers";
 
 interface ReportRow {
@@ -30,7 +31,19 @@ describe("the reservations report", () => {
         ...(qty.scarce ? [{ storeId, sku: scarce, qty: qty.scarce }] : []),
       ],
     });
-    const [retried, refused, changed] = [unique("order"), unique("order"), unique("order")];
+    // Ids of three different shards: a shard that saw `scarce` refuse asks it first next
+    // time, and a refused order then never holds `plenty` (reservations.test.ts).
+    const shards = new Set<number>();
+    const onNewShard = () => {
+      for (;;) {
+        const id = unique("order");
+        if (!shards.has(reservationShardOf(id))) {
+          shards.add(reservationShardOf(id));
+          return id;
+        }
+      }
+    };
+    const [retried, refused, changed] = [onNewShard(), onNewShard(), onNewShard()];
 
     // Each refused order held `plenty` and gave it back (the cells that fit hold first).
     expect((await reserve(order(retried, { plenty: 2, scarce: 2 }))).status).toBe(409);
