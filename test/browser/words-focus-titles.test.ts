@@ -1,0 +1,47 @@
+// The dashboard's smaller courtesies in Chromium: refusals said where they happen and in plain
+// words, focus kept on something sensible after an action, and a title per view.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { adminClient, eventually, launch, mint, newPage, signIn, stack } from "./helpers";
+
+// The page-side callbacks run in Chromium; this project's types are the Workers', without the DOM.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+
+/** Waits until the focused element is the one with this accessible label (focus moves right after the page redraws). */
+const focusOn = (page: Page, label: string) => page.waitForFunction((expected) => document.activeElement?.getAttribute("aria-label") === expected, label, { timeout: 5000 });
+
+describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test("the mint form's refusals are said at the mint form, about its own fields", async () => {
+    const page = await newPage(browser);
+    await page.goto(stack!.baseUrl + "/");
+    await page.getByText("Admins: mint a manager token").click();
+    const mintButton = page.getByRole("button", { name: "Mint a 7-day manager token" });
+    await page.locator("#admin-token").fill("not-the-admin-token");
+    await page.locator("#mint-regions").fill("eu-central");
+    await mintButton.click();
+    const refusal = page.locator("[data-testid=mint-error]");
+    await refusal.getByText("That admin token was not accepted.").waitFor();
+    expect(await refusal.getAttribute("role")).toBe("alert");
+    // Not the sign-in box's words about a session that does not exist yet.
+    expect(await page.locator("[data-testid=signin-error]").count()).toBe(0);
+    expect(await page.locator("body").textContent()).not.toContain("Your sign-in is no longer valid");
+
+    await page.locator("#admin-token").fill(stack!.adminToken);
+    await page.locator("#mint-regions").fill("eu-central, mars");
+    await mintButton.click();
+    await refusal.getByText("Unknown region “mars”; choose one of").waitFor();
+    const words = (await refusal.textContent()) ?? "";
+    expect(words).toContain("eu-west");
+    expect(words).not.toContain("json.regions");
+    await page.context().close();
+  });
+});
