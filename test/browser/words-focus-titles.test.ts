@@ -44,4 +44,30 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     expect(words).not.toContain("json.regions");
     await page.context().close();
   });
+
+  test("an unknown region is one plain sentence with the regions to go to; a bad SKU filter is said at the filter", async () => {
+    const page = await newPage(browser);
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/overview/mars`);
+    const unknown = page.locator("[data-testid=unknown-region]");
+    await unknown.getByText("There is no region “mars”").waitFor();
+    expect(await page.locator("section[data-panel]").count()).toBe(0);
+    expect(await page.locator("body").textContent()).not.toContain("query.region");
+    await unknown.getByRole("link", { name: "eu-central" }).click();
+    await page.locator("[data-testid=stores-table]").waitFor();
+
+    await page.goto(`${stack!.baseUrl}/#/movements/berlin-01`);
+    const sku = page.locator("[data-testid=movements-sku]");
+    await sku.fill("milk 1l");
+    await page.getByRole("button", { name: "Apply" }).click();
+    const said = page.locator("#movements-sku-error");
+    await said.getByText("“milk 1l” is not a SKU").waitFor();
+    expect(await sku.getAttribute("aria-invalid")).toBe("true");
+    expect(await sku.getAttribute("aria-describedby")).toBe("movements-sku-error");
+    const ledger = page.locator('section[data-panel="Ledger"]');
+    expect(await ledger.textContent()).not.toContain("query.sku");
+    expect(await ledger.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    await page.context().close();
+  });
 });

@@ -5,11 +5,13 @@ import { href } from "../router";
 import { loadChannelUsage, loadExpiredLastDay, loadMovementsByHour, loadOpenOversells, loadQueueLag, loadRegionStock, loadRegionStores, NO_STOCK } from "../region-data";
 import { useAsync } from "../use-async";
 import { Panel } from "../components/Panel";
+import { issuesAt } from "../invalid-fields";
 import { StoreHealthTable } from "./StoreHealthTable";
 import { KeyFigures } from "./KeyFigures";
 import { StockByStoreChart } from "./charts/StockByStoreChart";
 import { ChannelUsageChart } from "./charts/ChannelUsageChart";
 import { MovementsChart } from "./charts/MovementsChart";
+import { UnknownRegion } from "./UnknownRegion";
 
 const REFRESH_MS = 60_000;
 
@@ -44,6 +46,8 @@ function RegionOverview({ session, region }: { session: Session; region: string 
     return () => clearInterval(timer);
   }, []);
 
+  // Every source refuses a region the API does not know: say it once.
+  if (stores.status === "error" && issuesAt(stores.error, "query.region").length > 0) return <UnknownRegion region={region} regions={session.regions} />;
   return (
     <div class="overview">
       <div class="page-head">
