@@ -70,4 +70,35 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     expect(await ledger.getByRole("button", { name: "Try again" }).count()).toBe(0);
     await page.context().close();
   });
+
+  test("the quota editor drops a stale refusal once edited, closes on Escape or Cancel, and gives focus back to its button", async () => {
+    const page = await newPage(browser);
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/store/munich-01`);
+    const sku = "coffee-beans-500g";
+    const edit = page.locator(`tr[data-sku="${sku}"]`).getByRole("button", { name: `Edit quotas: ${sku}` });
+    const form = page.getByRole("form", { name: `Quotas of ${sku}` });
+    await edit.click();
+    await form.getByLabel("pos quota").fill("100000");
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.getByRole("alert").getByText("The channel quotas add up to more units than are on hand").waitFor();
+    // Edited, the form no longer shows a refusal of values it no longer holds.
+    await form.getByLabel("pos quota").fill("1");
+    expect(await form.getByRole("alert").count()).toBe(0);
+    await page.keyboard.press("Escape");
+    await form.waitFor({ state: "detached" });
+    await focusOn(page, `Edit quotas: ${sku}`);
+
+    await edit.click();
+    await form.getByRole("button", { name: "Cancel" }).click();
+    await form.waitFor({ state: "detached" });
+    await focusOn(page, `Edit quotas: ${sku}`);
+
+    await edit.click();
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.waitFor({ state: "detached" });
+    await focusOn(page, `Edit quotas: ${sku}`);
+    await page.context().close();
+  });
 });
