@@ -45,6 +45,17 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     await page.context().close();
   });
 
+  test("a refused sign-in puts focus back on the token, which its error describes", async () => {
+    const page = await newPage(browser);
+    await signIn(page, "not-a-token");
+    await page.locator("[data-testid=signin-error]").waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === "token");
+    const token = page.locator("#token");
+    expect(await token.getAttribute("aria-invalid")).toBe("true");
+    expect(await token.getAttribute("aria-describedby")).toBe("signin-error");
+    await page.context().close();
+  });
+
   test("an unknown region is one plain sentence with the regions to go to; a bad SKU filter is said at the filter", async () => {
     const page = await newPage(browser);
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
@@ -99,6 +110,20 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     await form.getByRole("button", { name: "Save quotas" }).click();
     await form.waitFor({ state: "detached" });
     await focusOn(page, `Edit quotas: ${sku}`);
+    await page.context().close();
+  });
+
+  test("marking or clearing sold-out keeps focus on the button", async () => {
+    const page = await newPage(browser);
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/store/munich-01`);
+    const sku = "coffee-beans-500g";
+    const row = page.locator(`tr[data-sku="${sku}"]`);
+    await row.getByRole("button", { name: `Mark sold out: ${sku}` }).click();
+    await focusOn(page, `Clear sold-out: ${sku}`);
+    await row.getByRole("button", { name: `Clear sold-out: ${sku}` }).click();
+    await focusOn(page, `Mark sold out: ${sku}`);
     await page.context().close();
   });
 });

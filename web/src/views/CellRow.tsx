@@ -20,18 +20,20 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  // The editor's button gets focus back when the editor closes (it would otherwise drop to the page's body).
-  const [refocus, setRefocus] = useState(false);
+  // The button to put focus back on once an action is done: it was disabled (sold-out) or its
+  // editor removed (quotas), and focus would otherwise drop to the page's body.
+  const [refocus, setRefocus] = useState<"toggle" | "edit" | null>(null);
+  const toggleButton = useRef<HTMLButtonElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   // Right after the redraw, so focus never rests on the body in between.
   useLayoutEffect(() => {
     if (!refocus) return;
-    editButton.current?.focus();
-    setRefocus(false);
+    (refocus === "toggle" ? toggleButton : editButton).current?.focus();
+    setRefocus(null);
   }, [refocus]);
   const closeEditor = () => {
     setEditing(false);
-    setRefocus(true);
+    setRefocus("edit");
   };
   const quotaSum = Object.values(cell.channels).reduce((sum, channel) => sum + channel.quota, 0);
   const sharedCapacity = Math.max(cell.free.shared, cell.onHand - quotaSum);
@@ -49,6 +51,7 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
       setError(failure);
     } finally {
       setBusy(false);
+      setRefocus("toggle");
     }
   }
 
@@ -90,7 +93,7 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
         <td class="actions">
           {manage && (
             <>
-              <button type="button" onClick={toggleSoldOut} disabled={busy} aria-label={`${cell.soldOut ? "Clear sold-out" : "Mark sold out"}: ${cell.sku}`}>
+              <button ref={toggleButton} type="button" onClick={toggleSoldOut} disabled={busy} aria-label={`${cell.soldOut ? "Clear sold-out" : "Mark sold out"}: ${cell.sku}`}>
                 {cell.soldOut ? "Clear sold-out" : "Mark sold out"}
               </button>
               <button ref={editButton} type="button" onClick={() => setEditing(!editing)} aria-expanded={editing} aria-label={`Edit quotas: ${cell.sku}`}>

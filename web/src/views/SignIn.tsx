@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { mintRefusal } from "../mint-refusal";
@@ -16,6 +16,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const [minted, setMinted] = useState<{ token: string; expiresAt: string } | null>(null);
   // The mint form's refusals are its own (its admin token, its regions), shown there, not at sign-in.
   const [mintError, setMintError] = useState<{ failure: unknown; regions: string[] } | null>(null);
+  const tokenField = useRef<HTMLTextAreaElement>(null);
+  // A refused sign-in disabled the button that had focus: back to the token, which the error describes.
+  useEffect(() => {
+    if (error !== null) tokenField.current?.focus();
+  }, [error]);
 
   async function attempt(candidate: string) {
     setBusy(true);
@@ -58,17 +63,19 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
       >
         <h2>Sign in</h2>
         <label for="token">Your token</label>
-        <textarea id="token" name="token" rows={4} value={token} onInput={(event) => setToken(event.currentTarget.value)} placeholder="Paste the token an admin gave you" spellcheck={false} autocomplete="off" required />
+        <textarea ref={tokenField} id="token" name="token" aria-invalid={error !== null} aria-describedby={error !== null ? "signin-error" : undefined} rows={4} value={token} onInput={(event) => setToken(event.currentTarget.value)} placeholder="Paste the token an admin gave you" spellcheck={false} autocomplete="off" required />
         <button type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
         {error !== null &&
           (error instanceof SignInError ? (
-            <div class="error" role="alert" data-testid="signin-error">
+            <div class="error" role="alert" id="signin-error" data-testid="signin-error">
               <strong>{error.message}</strong>
             </div>
           ) : (
-            <ErrorNote error={error} />
+            <div id="signin-error">
+              <ErrorNote error={error} />
+            </div>
           ))}
       </form>
 
