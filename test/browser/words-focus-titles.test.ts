@@ -56,6 +56,26 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     await page.context().close();
   });
 
+  test("each view has its own title", async () => {
+    const page = await newPage(browser);
+    await page.goto(stack!.baseUrl + "/");
+    await page.waitForFunction(() => document.title === "Sign in · edge-inventory");
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    expect(await page.title()).toBe("Overview · eu-central · edge-inventory");
+    for (const [hash, title] of [
+      ["#/store/berlin-01", "Store berlin-01 · edge-inventory"],
+      ["#/oversells", "Oversells · edge-inventory"],
+      ["#/movements", "Movements · edge-inventory"],
+      ["#/movements/berlin-01", "Movements · berlin-01 · edge-inventory"],
+      ["#/not-found", "Page not found · edge-inventory"],
+    ] as const) {
+      await page.goto(`${stack!.baseUrl}/${hash}`);
+      await page.waitForFunction((expected) => document.title === expected, title);
+    }
+    await page.context().close();
+  });
+
   test("an unknown region is one plain sentence with the regions to go to; a bad SKU filter is said at the filter", async () => {
     const page = await newPage(browser);
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
