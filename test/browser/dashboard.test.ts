@@ -462,8 +462,13 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     expect(await figure("kpi-soldout")).toBe("unavailable");
     expect(await stores.locator('tr[data-store="berlin-01"] td').first().textContent()).toBe("–");
     // The queue-lag report failed too: its column says so, not "…" for good.
-    await fresh.waitForFunction(() => document.querySelector('section[data-panel="Queue lag"] [role=alert]'));
+    await fresh.waitForFunction(() => document.querySelector('section[data-panel="Queue lag"] .error'));
     expect(await stores.locator('tr[data-store="berlin-01"] td').last().textContent()).toBe("–");
+    // One cause, said in every report's panel but announced once.
+    await fresh.waitForFunction(() => [...document.querySelectorAll("section[data-panel]")].every((panel) => panel.getAttribute("aria-busy") !== "true"));
+    const announced = await fresh.locator("[role=alert]").filter({ hasText: "Reports are unavailable right now" }).count();
+    expect(announced).toBe(1);
+    expect(await fresh.locator(".error").filter({ hasText: "Reports are unavailable right now" }).count()).toBe(5);
     await fresh.context().close();
   });
 
