@@ -76,6 +76,33 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     await page.context().close();
   });
 
+  test("the open-oversells figure leads to its region's oversells and says what it counts", async () => {
+    const page = await newPage(browser);
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    const figure = page.locator("[data-testid=kpi-oversells] a");
+    await figure.waitFor();
+    await page.waitForFunction(() => !document.querySelector("[data-testid=kpi-oversells] .figure-value")?.textContent.includes("…"));
+    const count = Number(await figure.textContent());
+    expect(await figure.getAttribute("href")).toBe("#/oversells?region=eu-central");
+    expect(await figure.getAttribute("aria-label")).toBe(`${count} open oversell${count === 1 ? "" : "s"} in eu-central`);
+    await figure.click();
+    await page.getByRole("heading", { name: "Oversells", exact: true }).waitFor();
+    expect(page.url()).toMatch(/#\/oversells\?region=eu-central$/);
+    await page.context().close();
+  });
+
+  test("an admin following a region's open-oversells figure sees that region's filter chosen", async () => {
+    const page = await newPage(browser);
+    await signIn(page, stack!.adminToken);
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/overview/na-east`);
+    await page.locator("[data-testid=kpi-oversells] a[href='#/oversells?region=na-east']").click();
+    await page.getByRole("heading", { name: "Oversells", exact: true }).waitFor();
+    expect(await page.getByLabel("Region").inputValue()).toBe("na-east");
+    await page.context().close();
+  });
+
   test("an unknown region is one plain sentence with the regions to go to; a bad SKU filter is said at the filter", async () => {
     const page = await newPage(browser);
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));

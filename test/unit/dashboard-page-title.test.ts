@@ -9,6 +9,7 @@ test("each view names itself, and the region or store it shows, before the app",
   expect(pageTitle({ view: "overview" })).toBe("Overview · edge-inventory");
   expect(pageTitle({ view: "store", storeId: "berlin-01" })).toBe("Store berlin-01 · edge-inventory");
   expect(pageTitle({ view: "oversells" })).toBe("Oversells · edge-inventory");
+  expect(pageTitle({ view: "oversells", region: "eu-central" })).toBe("Oversells · eu-central · edge-inventory");
   expect(pageTitle({ view: "movements", storeId: "berlin-01" })).toBe("Movements · berlin-01 · edge-inventory");
   expect(pageTitle({ view: "not-found" })).toBe("Page not found · edge-inventory");
 });

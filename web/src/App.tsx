@@ -45,7 +45,7 @@ export function App() {
         <ErrorBoundary key={href(route)}>
           {route.view === "overview" && <Overview session={session} region={overviewRegion} />}
           {route.view === "store" && <StoreView session={session} storeId={route.storeId} onRegion={lastRegion.remember} />}
-          {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
+          {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} region={route.region} key={`o-${route.storeId ?? ""}-${route.region ?? ""}`} />}
           {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
           {route.view === "not-found" && <NotFound />}
         </ErrorBoundary>

@@ -14,7 +14,7 @@ export function pageTitle(route: Route | null, region?: string): string {
       case "store":
         return [`Store ${route.storeId}`];
       case "oversells":
-        return ["Oversells", route.storeId];
+        return ["Oversells", route.storeId ?? route.region];
       case "movements":
         return ["Movements", route.storeId];
       case "not-found":

@@ -73,7 +73,7 @@ function RegionOverview({ session, region }: { session: Session; region: string 
         </button>
         <span class="muted small">refreshes every minute</span>
       </div>
-      <KeyFigures stores={stores} stock={stock} open={open} lag={lag} expired={expired} />
+      <KeyFigures region={region} stores={stores} stock={stock} open={open} lag={lag} expired={expired} />
       <Panel title="Stores" state={stores} isEmpty={(list) => list.length === 0} empty={`No stores in ${region}.`} class="wide">
         {(list) => <StoreHealthTable stores={list} stock={stock} open={open} lag={lag} />}
       </Panel>
