@@ -5,6 +5,7 @@ import { Panel } from "../components/Panel";
 import { saveFile } from "../download";
 import { formatNumber, formatTime, utcTitle } from "../format";
 import { issuesAt } from "../invalid-fields";
+import { changeOf } from "../movement-change";
 import type { Session } from "../session";
 import { timezoneOf, useSessionStores } from "../stores";
 import { useAsync } from "../use-async";
@@ -209,7 +210,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
                       <td>{row.storeId}</td>
                       <td>{row.sku}</td>
                       <td>{row.kind}</td>
-                      <td class="num">{row.delta !== null ? `${row.delta > 0 ? "+" : ""}${formatNumber(row.delta)}` : row.qty !== null ? formatNumber(row.qty) : "–"}</td>
+                      <td class="num">{changeOf(row)}</td>
                       <td>{row.channel ?? ""}</td>
                       <td>{row.reason ?? ""}</td>
                       <td class="num">
