@@ -2,7 +2,7 @@
 // it must read any error body the API (or something in front of it) can send, and never throw.
 import { describe, expect, test } from "vitest";
 import { InventoryApiError } from "../../workers/client/errors";
-import { plainWords } from "../../web/src/plain-errors";
+import { plainWords, sameFailure } from "../../web/src/plain-errors";
 
 const invalid = (message: string, details: Record<string, unknown> | undefined) =>
   new InventoryApiError(400, "invalid_request", message, details, "req-1", "GET", "/v1/reports/movements");
@@ -37,4 +37,11 @@ describe("API errors in plain words", () => {
     expect(plainWords(new TypeError("Failed to fetch")).summary).toMatch(/could not be reached/);
     expect(plainWords(new Error("boom"))).toEqual({ summary: "Something went wrong in the page.", detail: "boom" });
   });
+});
+
+test("one cause behind several failures (the reporting database down) is recognised as the same failure", () => {
+  const down = () => new InventoryApiError(503, "unavailable", "db", undefined, undefined, "GET", "/v1/reports/stock");
+  expect(sameFailure(down(), down())).toBe(true);
+  expect(sameFailure(down(), invalid("x", undefined))).toBe(false);
+  expect(sameFailure(new TypeError("a"), new TypeError("a"))).toBe(false);
 });

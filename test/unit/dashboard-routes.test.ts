@@ -11,6 +11,8 @@ describe("hash routes", () => {
       { view: "store", storeId: "berlin-01" },
       { view: "store", storeId: "a b/c%" },
       { view: "oversells", storeId: "paris-01" },
+      { view: "oversells", region: "eu-central" },
+      { view: "oversells", storeId: "a?b", region: "na-east" },
       { view: "movements" },
       { view: "not-found" },
     ] as const) {

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { SkipLink } from "./components/SkipLink";
 import { Header } from "./views/Header";
@@ -9,6 +9,7 @@ import { Oversells } from "./views/Oversells";
 import { SignIn } from "./views/SignIn";
 import { StoreView } from "./views/StoreView";
 import { useLastRegion } from "./last-region";
+import { pageTitle } from "./page-title";
 import { href, useRoute } from "./router";
 import { restoreSession, signOut, type Session } from "./session";
 
@@ -18,6 +19,11 @@ export function App() {
   const [session, setSession] = useState<Session | null>(() => restoreSession());
   const route = useRoute();
   const lastRegion = useLastRegion(route, session?.regions ?? NO_REGIONS);
+  const overviewRegion = route.view === "overview" ? (route.region ?? lastRegion.region ?? session?.regions[0]) : undefined;
+  const title = pageTitle(session ? route : null, overviewRegion);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   if (!session) {
     return (
       <ErrorBoundary>
@@ -37,9 +43,9 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {/* Keyed by the route: a view that failed to draw gets a fresh start on the next page. */}
         <ErrorBoundary key={href(route)}>
-          {route.view === "overview" && <Overview session={session} region={route.region ?? lastRegion.region ?? session.regions[0]} />}
+          {route.view === "overview" && <Overview session={session} region={overviewRegion} />}
           {route.view === "store" && <StoreView session={session} storeId={route.storeId} onRegion={lastRegion.remember} />}
-          {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} key={`o-${route.storeId ?? ""}`} />}
+          {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} region={route.region} key={`o-${route.storeId ?? ""}-${route.region ?? ""}`} />}
           {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
           {route.view === "not-found" && <NotFound />}
         </ErrorBoundary>

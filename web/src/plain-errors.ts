@@ -49,3 +49,8 @@ export function plainWords(error: unknown): { summary: string; detail: string | 
   if (error instanceof TypeError) return { summary: WORDS.network!, detail: error.message };
   return { summary: "Something went wrong in the page.", detail: error instanceof Error ? error.message : String(error) };
 }
+
+/** Two errors with the same cause (the same API code and status), e.g. one database down behind several reports. */
+export function sameFailure(a: unknown, b: unknown): boolean {
+  return a instanceof InventoryApiError && b instanceof InventoryApiError && a.code === b.code && a.status === b.status;
+}

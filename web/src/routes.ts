@@ -1,10 +1,10 @@
-// Hash routes (#/overview/eu-central, #/store/berlin-01, #/oversells[/store], #/movements[/store]): the
+// Hash routes (#/overview/eu-central, #/store/berlin-01, #/oversells[/store][?region=eu-central], #/movements[/store]): the
 // Worker serves one index.html and needs no fallback rule for deep links. Pure (no Preact), so
 // Node tests it; router.ts follows the address bar.
 export type Route =
   | { view: "overview"; region?: string }
   | { view: "store"; storeId: string }
-  | { view: "oversells"; storeId?: string }
+  | { view: "oversells"; storeId?: string; region?: string }
   | { view: "movements"; storeId?: string }
   | { view: "not-found" };
 
@@ -18,13 +18,19 @@ function decodePart(part: string): string | null {
 }
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").map(decodePart);
+  // href encodes "?" inside ids, so a bare one starts the oversells' region filter.
+  const [path = "", search = ""] = hash.replace(/^#\/?/, "").split("?", 2);
+  const parts = path.split("/").map(decodePart);
   // A hand-edited or mangled address names nothing: say so rather than guess (or throw and blank the page).
   if (parts.includes(null)) return { view: "not-found" };
   const [view, id] = parts as string[];
   if (view === "not-found") return { view };
   if (view === "store" && id) return { view: "store", storeId: id };
-  if (view === "oversells" || view === "movements") return id ? { view, storeId: id } : { view };
+  if (view === "oversells") {
+    const region = new URLSearchParams(search).get("region");
+    return { view, ...(id ? { storeId: id } : {}), ...(region ? { region } : {}) };
+  }
+  if (view === "movements") return id ? { view, storeId: id } : { view };
   return id ? { view: "overview", region: id } : { view: "overview" };
 }
 
@@ -36,6 +42,10 @@ export function href(route: Route): string {
       return `#/store/${encodeURIComponent(route.storeId)}`;
     case "not-found":
       return "#/not-found";
+    case "oversells": {
+      const path = route.storeId ? `#/oversells/${encodeURIComponent(route.storeId)}` : "#/oversells";
+      return route.region ? `${path}?${new URLSearchParams({ region: route.region })}` : path;
+    }
     default:
       return route.storeId ? `#/${route.view}/${encodeURIComponent(route.storeId)}` : `#/${route.view}`;
   }

@@ -1,10 +1,13 @@
 import { plainWords } from "../plain-errors";
 
-/** An error in plain words, with the API's message and a retry when there is one. */
-export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/**
+ * An error in plain words, with the API's message and a retry when there is one. Announced
+ * (role=alert) unless `announce` is false: one cause failing several panels is said once.
+ */
+export function ErrorNote({ error, onRetry, announce = true }: { error: unknown; onRetry?: () => void; announce?: boolean }) {
   const { summary, detail } = plainWords(error);
   return (
-    <div class="error" role="alert">
+    <div class="error" role={announce ? "alert" : undefined}>
       <strong>{summary}</strong>
       {detail && <span class="error-detail"> {detail}</span>}
       {onRetry && (

@@ -11,6 +11,10 @@ interface PanelProps<T> {
   empty?: ComponentChildren;
   actions?: ComponentChildren;
   class?: string;
+  /** The panel's own words for an error it knows better (e.g. a filter refused): replaces the generic note. */
+  explainError?: (error: unknown) => ComponentChildren | undefined;
+  /** False when the same failure is already announced elsewhere on the page: shown, not announced again. */
+  announceError?: boolean;
   children: (data: T) => ComponentChildren;
 }
 
@@ -19,7 +23,7 @@ const emptyState = (empty: ComponentChildren) =>
   typeof empty === "string" || empty === undefined ? <p class="muted empty">{empty ?? "Nothing to show."}</p> : <div class="empty">{empty}</div>;
 
 /** A titled panel with its loading, empty and error states; the last data stays visible while reloading. */
-export function Panel<T>({ title, state, isEmpty, empty, actions, children, class: className }: PanelProps<T>) {
+export function Panel<T>({ title, state, isEmpty, empty, actions, children, class: className, explainError, announceError = true }: PanelProps<T>) {
   const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   return (
     <section class={`panel ${className ?? ""}`} aria-labelledby={id} aria-busy={state.status === "loading"} data-panel={title}>
@@ -28,7 +32,7 @@ export function Panel<T>({ title, state, isEmpty, empty, actions, children, clas
         {actions}
       </header>
       <ErrorBoundary>
-        {state.status === "error" && <ErrorNote error={state.error} {...(state.reload ? { onRetry: state.reload } : {})} />}
+        {state.status === "error" && (explainError?.(state.error) ?? <ErrorNote error={state.error} announce={announceError} {...(state.reload ? { onRetry: state.reload } : {})} />)}
         {state.status === "loading" && state.data === undefined && (
           <p class="muted loading" role="status">
             Loading…

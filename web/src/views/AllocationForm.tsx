@@ -18,6 +18,17 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const id = (field: string) => `alloc-${cell.sku}-${field}`;
+  // A refusal was about the values sent: once they change, it no longer describes the form.
+  const edited =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      setError(null);
+      set(value);
+    };
+  const editOnHand = edited(setOnHand);
+  const editPolicy = edited(setPolicy);
+  const editChannels = edited(setChannels);
+  const editLowAt = edited(setLowAt);
 
   async function save(event: Event) {
     event.preventDefault();
@@ -49,21 +60,21 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
 
   const quotaSum = CHANNELS.reduce((sum, name) => sum + (Number(channels[name]!.quota) || 0), 0);
   return (
-    <form class="allocation" onSubmit={save} aria-label={`Quotas of ${cell.sku}`}>
+    <form class="allocation" onSubmit={save} onKeyDown={(event) => event.key === "Escape" && onCancel()} aria-label={`Quotas of ${cell.sku}`}>
       <div class="field">
         <label for={id("onhand")}>On hand</label>
-        <input id={id("onhand")} type="number" min={0} step={1} value={onHand} onInput={(event) => setOnHand(event.currentTarget.value)} required />
+        <input id={id("onhand")} type="number" min={0} step={1} value={onHand} onInput={(event) => editOnHand(event.currentTarget.value)} required />
       </div>
       <div class="field">
         <label for={id("policy")}>Shared pool</label>
-        <select id={id("policy")} value={policy} onChange={(event) => setPolicy(event.currentTarget.value as Cell["sharedPolicy"])}>
+        <select id={id("policy")} value={policy} onChange={(event) => editPolicy(event.currentTarget.value as Cell["sharedPolicy"])}>
           <option value="first-come">first come</option>
           <option value="weighted">weighted</option>
         </select>
       </div>
       <div class="field">
         <label for={id("low")}>Low stock at or below</label>
-        <input id={id("low")} type="number" min={0} step={1} value={lowAt} onInput={(event) => setLowAt(event.currentTarget.value)} placeholder="no threshold" />
+        <input id={id("low")} type="number" min={0} step={1} value={lowAt} onInput={(event) => editLowAt(event.currentTarget.value)} placeholder="no threshold" />
       </div>
       <table class="compact">
         <thead>
@@ -78,10 +89,10 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
             <tr>
               <th scope="row">{name}</th>
               <td>
-                <input aria-label={`${name} quota`} data-channel-quota={name} type="number" min={0} step={1} value={channels[name]!.quota} onInput={(event) => setChannels({ ...channels, [name]: { ...channels[name]!, quota: event.currentTarget.value } })} />
+                <input aria-label={`${name} quota`} data-channel-quota={name} type="number" min={0} step={1} value={channels[name]!.quota} onInput={(event) => editChannels({ ...channels, [name]: { ...channels[name]!, quota: event.currentTarget.value } })} />
               </td>
               <td>
-                <input aria-label={`${name} weight`} type="number" min={0} step={1} value={channels[name]!.weight} onInput={(event) => setChannels({ ...channels, [name]: { ...channels[name]!, weight: event.currentTarget.value } })} />
+                <input aria-label={`${name} weight`} type="number" min={0} step={1} value={channels[name]!.weight} onInput={(event) => editChannels({ ...channels, [name]: { ...channels[name]!, weight: event.currentTarget.value } })} />
               </td>
             </tr>
           ))}

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Meter } from "../components/Meter";
@@ -20,6 +20,21 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // The button to put focus back on once an action is done: it was disabled (sold-out) or its
+  // editor removed (quotas), and focus would otherwise drop to the page's body.
+  const [refocus, setRefocus] = useState<"toggle" | "edit" | null>(null);
+  const toggleButton = useRef<HTMLButtonElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  // Right after the redraw, so focus never rests on the body in between.
+  useLayoutEffect(() => {
+    if (!refocus) return;
+    (refocus === "toggle" ? toggleButton : editButton).current?.focus();
+    setRefocus(null);
+  }, [refocus]);
+  const closeEditor = () => {
+    setEditing(false);
+    setRefocus("edit");
+  };
   const quotaSum = Object.values(cell.channels).reduce((sum, channel) => sum + channel.quota, 0);
   const sharedCapacity = Math.max(cell.free.shared, cell.onHand - quotaSum);
   const thresholds = thresholdsOf(cell);
@@ -36,6 +51,7 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
       setError(failure);
     } finally {
       setBusy(false);
+      setRefocus("toggle");
     }
   }
 
@@ -77,10 +93,10 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
         <td class="actions">
           {manage && (
             <>
-              <button type="button" onClick={toggleSoldOut} disabled={busy} aria-label={`${cell.soldOut ? "Clear sold-out" : "Mark sold out"}: ${cell.sku}`}>
+              <button ref={toggleButton} type="button" onClick={toggleSoldOut} disabled={busy} aria-label={`${cell.soldOut ? "Clear sold-out" : "Mark sold out"}: ${cell.sku}`}>
                 {cell.soldOut ? "Clear sold-out" : "Mark sold out"}
               </button>
-              <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing} aria-label={`Edit quotas: ${cell.sku}`}>
+              <button ref={editButton} type="button" onClick={() => setEditing(!editing)} aria-expanded={editing} aria-label={`Edit quotas: ${cell.sku}`}>
                 Quotas…
               </button>
             </>
@@ -96,9 +112,9 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
                 cell={cell}
                 onSaved={(saved) => {
                   onChanged(saved);
-                  setEditing(false);
+                  closeEditor();
                 }}
-                onCancel={() => setEditing(false)}
+                onCancel={closeEditor}
               />
             )}
           </td>

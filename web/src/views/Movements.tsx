@@ -4,6 +4,8 @@ import { ErrorNote } from "../components/ErrorNote";
 import { Panel } from "../components/Panel";
 import { saveFile } from "../download";
 import { formatNumber, formatTime, utcTitle } from "../format";
+import { issuesAt } from "../invalid-fields";
+import { changeOf } from "../movement-change";
 import type { Session } from "../session";
 import { timezoneOf, useSessionStores } from "../stores";
 import { useAsync } from "../use-async";
@@ -62,6 +64,8 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors.at(-1);
   const page = useAsync(() => api.report<Movement>("movements", { ...queryOf(filters), limit: PAGE, cursor }), [filters, cursor]);
+  // A SKU the API refuses is the filter's fault: said at the filter, not as the ledger failing.
+  const badSku = page.status === "error" && issuesAt(page.error, "query.sku").length > 0;
   const [csv, setCsv] = useState<{ busy: boolean; error: unknown; rows: number | null }>({ busy: false, error: null, rows: null });
 
   const field = (name: keyof Filters) => ({
@@ -124,8 +128,13 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         </label>
         <label>
           SKU
-          <input {...field("sku")} placeholder="any" data-testid="movements-sku" />
+          <input {...field("sku")} placeholder="any" data-testid="movements-sku" aria-invalid={badSku} aria-describedby={badSku ? "movements-sku-error" : undefined} />
         </label>
+        {badSku && (
+          <p class="error" role="alert" id="movements-sku-error">
+            “{filters.sku.trim()}” is not a SKU: a SKU is 1 to 64 letters, digits, “_”, “.” or “-” (no spaces), starting with a letter or digit.
+          </p>
+        )}
         <label>
           Kind
           <select {...field("kind")} onChange={field("kind").onInput} data-testid="movements-kind">
@@ -165,7 +174,14 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         )}
       </form>
 
-      <Panel title="Ledger" state={page} isEmpty={(data) => data.items.length === 0} empty="No movements match these filters." class="wide">
+      <Panel
+        title="Ledger"
+        state={page}
+        explainError={(error) => (issuesAt(error, "query.sku").length > 0 ? <p class="muted empty">Correct the SKU filter above to see the movements.</p> : undefined)}
+        isEmpty={(data) => data.items.length === 0}
+        empty="No movements match these filters."
+        class="wide"
+      >
         {(data) => (
           <>
             <div class="table-scroll">
@@ -194,7 +210,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
                       <td>{row.storeId}</td>
                       <td>{row.sku}</td>
                       <td>{row.kind}</td>
-                      <td class="num">{row.delta !== null ? `${row.delta > 0 ? "+" : ""}${formatNumber(row.delta)}` : row.qty !== null ? formatNumber(row.qty) : "–"}</td>
+                      <td class="num">{changeOf(row)}</td>
                       <td>{row.channel ?? ""}</td>
                       <td>{row.reason ?? ""}</td>
                       <td class="num">

@@ -12,9 +12,9 @@ import { StillOversold } from "./StillOversold";
 type Status = "open" | "resolved" | "";
 
 /** Oversell records of the token's regions: open ones first to act on, resolved ones for the record. */
-export function Oversells({ session, storeId: initialStore }: { session: Session; storeId?: string | undefined }) {
+export function Oversells({ session, storeId: initialStore, region: initialRegion }: { session: Session; storeId?: string | undefined; region?: string | undefined }) {
   const [status, setStatus] = useState<Status>("open");
-  const [region, setRegion] = useState("");
+  const [region, setRegion] = useState(initialRegion ?? "");
   const [storeId, setStoreId] = useState(initialStore ?? "");
   const stores = useSessionStores(session);
   const [extra, setExtra] = useState<{ items: Oversell[]; next: string | null } | null>(null);

@@ -5,11 +5,14 @@ import { href } from "../router";
 import { loadChannelUsage, loadExpiredLastDay, loadMovementsByHour, loadOpenOversells, loadQueueLag, loadRegionStock, loadRegionStores, NO_STOCK } from "../region-data";
 import { useAsync } from "../use-async";
 import { Panel } from "../components/Panel";
+import { issuesAt } from "../invalid-fields";
+import { sameFailure } from "../plain-errors";
 import { StoreHealthTable } from "./StoreHealthTable";
 import { KeyFigures } from "./KeyFigures";
 import { StockByStoreChart } from "./charts/StockByStoreChart";
 import { ChannelUsageChart } from "./charts/ChannelUsageChart";
 import { MovementsChart } from "./charts/MovementsChart";
+import { UnknownRegion } from "./UnknownRegion";
 
 const REFRESH_MS = 60_000;
 
@@ -44,6 +47,11 @@ function RegionOverview({ session, region }: { session: Session; region: string 
     return () => clearInterval(timer);
   }, []);
 
+  // The stock report's failure is announced in the Stores panel; the other reports failing the
+  // same way (the reporting database down) show it too, without announcing it four more times.
+  const announce = (state: { status: string; error?: unknown }) => !(stock.status === "error" && state.status === "error" && sameFailure(state.error, stock.error));
+  // Every source refuses a region the API does not know: say it once.
+  if (stores.status === "error" && issuesAt(stores.error, "query.region").length > 0) return <UnknownRegion region={region} regions={session.regions} />;
   return (
     <div class="overview">
       <div class="page-head">
@@ -65,21 +73,21 @@ function RegionOverview({ session, region }: { session: Session; region: string 
         </button>
         <span class="muted small">refreshes every minute</span>
       </div>
-      <KeyFigures stores={stores} stock={stock} open={open} lag={lag} expired={expired} />
+      <KeyFigures region={region} stores={stores} stock={stock} open={open} lag={lag} expired={expired} />
       <Panel title="Stores" state={stores} isEmpty={(list) => list.length === 0} empty={`No stores in ${region}.`} class="wide">
         {(list) => <StoreHealthTable stores={list} stock={stock} open={open} lag={lag} />}
       </Panel>
       <div class="grid">
-        <Panel title="Stock by store" state={stock} isEmpty={(data) => data.byStore.size === 0} empty="No stock reported yet.">
+        <Panel title="Stock by store" state={stock} announceError={stores.data === undefined} isEmpty={(data) => data.byStore.size === 0} empty="No stock reported yet.">
           {(data) => <StockByStoreChart stores={(stores.data ?? []).map((store) => ({ name: store.name, ...(data.byStore.get(store.storeId) ?? NO_STOCK) }))} />}
         </Panel>
-        <Panel title="Channel usage against quotas" state={usage} isEmpty={(rows) => rows.length === 0} empty="No channel quotas in this region.">
+        <Panel title="Channel usage against quotas" state={usage} announceError={announce(usage)} isEmpty={(rows) => rows.length === 0} empty="No channel quotas in this region.">
           {(rows) => <ChannelUsageChart rows={rows} />}
         </Panel>
-        <Panel title="Movements, last 24 hours" state={movements} isEmpty={(data) => data.total === 0} empty="No movements in the last 24 hours." class="wide">
+        <Panel title="Movements, last 24 hours" state={movements} announceError={announce(movements)} isEmpty={(data) => data.total === 0} empty="No movements in the last 24 hours." class="wide">
           {(data) => <MovementsChart data={data} />}
         </Panel>
-        <Panel title="Queue lag" state={lag} isEmpty={(data) => data.items.length === 0} empty="No stores to report on.">
+        <Panel title="Queue lag" state={lag} announceError={announce(lag)} isEmpty={(data) => data.items.length === 0} empty="No stores to report on.">
           {(data) => (
             <table class="compact">
               <caption class="sr-only">Per store: SKUs the reports are behind on, and for how long</caption>

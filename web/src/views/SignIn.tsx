@@ -1,6 +1,7 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { mintRefusal } from "../mint-refusal";
 import { signIn, SignInError, type Session } from "../session";
 
 const REGION_HINT = "eu-central, eu-west";
@@ -13,6 +14,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const [adminToken, setAdminToken] = useState("");
   const [regions, setRegions] = useState("");
   const [minted, setMinted] = useState<{ token: string; expiresAt: string } | null>(null);
+  // The mint form's refusals are its own (its admin token, its regions), shown there, not at sign-in.
+  const [mintError, setMintError] = useState<{ failure: unknown; regions: string[] } | null>(null);
+  const tokenField = useRef<HTMLTextAreaElement>(null);
+  // A refused sign-in disabled the button that had focus: back to the token, which the error describes.
+  useEffect(() => {
+    if (error !== null) tokenField.current?.focus();
+  }, [error]);
 
   async function attempt(candidate: string) {
     setBusy(true);
@@ -29,19 +37,20 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   async function mint(event: Event) {
     event.preventDefault();
     setBusy(true);
-    setError(null);
+    setMintError(null);
+    const list = regions.split(/[\s,]+/).filter(Boolean);
     try {
-      const list = regions.split(/[\s,]+/).filter(Boolean);
       const result = await api.mintToken(adminToken.trim(), { role: "manager", regions: list, ttlSeconds: 7 * 24 * 3600 });
       setMinted(result);
       setToken(result.token);
     } catch (failure) {
-      setError(failure);
+      setMintError({ failure, regions: list });
     } finally {
       setBusy(false);
     }
   }
 
+  const refusal = mintError && mintRefusal(mintError.failure, mintError.regions);
   return (
     <main id="main" class="signin">
       <h1>Regional stock dashboard</h1>
@@ -54,17 +63,19 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
       >
         <h2>Sign in</h2>
         <label for="token">Your token</label>
-        <textarea id="token" name="token" rows={4} value={token} onInput={(event) => setToken(event.currentTarget.value)} placeholder="Paste the token an admin gave you" spellcheck={false} autocomplete="off" required />
+        <textarea ref={tokenField} id="token" name="token" aria-invalid={error !== null} aria-describedby={error !== null ? "signin-error" : undefined} rows={4} value={token} onInput={(event) => setToken(event.currentTarget.value)} placeholder="Paste the token an admin gave you" spellcheck={false} autocomplete="off" required />
         <button type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
         {error !== null &&
           (error instanceof SignInError ? (
-            <div class="error" role="alert" data-testid="signin-error">
+            <div class="error" role="alert" id="signin-error" data-testid="signin-error">
               <strong>{error.message}</strong>
             </div>
           ) : (
-            <ErrorNote error={error} />
+            <div id="signin-error">
+              <ErrorNote error={error} />
+            </div>
           ))}
       </form>
 
@@ -78,6 +89,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
           <button type="submit" disabled={busy}>
             Mint a 7-day manager token
           </button>
+          {mintError !== null &&
+            (refusal !== null ? (
+              <div class="error" role="alert" data-testid="mint-error">
+                <strong>{refusal}</strong>
+              </div>
+            ) : (
+              <ErrorNote error={mintError.failure} />
+            ))}
           {minted && (
             <p class="note" role="status">
               Minted a token valid until {new Date(minted.expiresAt).toLocaleString()}. It is in the sign-in box above: copy it for the manager, or sign in with it.
