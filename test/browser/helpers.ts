@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createClient, type InventoryClient } from "../../workers/client";
 import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 
@@ -21,6 +21,18 @@ export function launch(): Promise<Browser> {
 }
 
 /** A fresh page (its own storage, so no session carries over) in en-US, at a laptop's size. */
+/** One Chromium for a test file's tests (launched before them, closed after): the browser, once launched. */
+export function browserPerFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
+
 export async function newPage(browser: Browser, size = { width: 1366, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ locale: "en-US", timezoneId: "UTC", viewport: size, acceptDownloads: true });
   const page = await context.newPage();

@@ -1,8 +1,8 @@
 // The store view's live socket when the connection goes quiet without closing (half-open):
 // the page must notice, say so, and catch up, not keep saying "● Live" over stale numbers.
-import type { Browser, WebSocketRoute } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { adminClient, eventually, launch, newPage, pageProblems, signIn, stack } from "./helpers";
+import type { WebSocketRoute } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { adminClient, browserPerFile, eventually, newPage, pageProblems, signIn, stack } from "./helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
@@ -14,13 +14,7 @@ const run = Date.now().toString(36);
 const LIVE_TIMINGS_KEY = "edge-inventory.live-timings";
 
 describe.skipIf(!stack)("the live socket", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserPerFile();
 
   test("a socket that stops delivering (pongs included) is dropped and reconnected from the same cursor", async () => {
     const admin = adminClient();
@@ -29,7 +23,7 @@ describe.skipIf(!stack)("the live socket", () => {
     await admin.stores.put(storeId, { name: "Live Stall Test", region: "middle-east", timezone: "Asia/Dubai" });
     await admin.cells.allocate(storeId, sku, { onHand: 10 });
 
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     // Every connection is proxied; the first one goes quiet on demand (server → page dropped).
     const connections: Array<{ url: string; quiet: boolean; pongs: number }> = [];
     await page.routeWebSocket(/\/live/, (ws: WebSocketRoute) => {

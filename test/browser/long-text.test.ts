@@ -1,8 +1,8 @@
 // Long names, ids, notes and numbers stay inside the page: nothing scrolls sideways from
 // tablet portrait (768 px) up, as the README promises.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { adminClient, eventually, launch, newPage, pageProblems, signIn, stack } from "./helpers";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { adminClient, browserPerFile, eventually, newPage, pageProblems, signIn, stack } from "./helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
@@ -15,13 +15,7 @@ const LONG_NAME =
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth) as Promise<number>;
 
 describe.skipIf(!stack)("long text", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserPerFile();
 
   test("a long store name and id, a long SKU with a million units and a 2,000-character note do not widen any page", async () => {
     const admin = adminClient();
@@ -37,7 +31,7 @@ describe.skipIf(!stack)("long text", () => {
     const record = await eventually(async () => (await admin.oversells.list({ storeId, status: "open" })).items[0], "the oversell record");
     await admin.oversells.resolve(record.id, { note: "N".repeat(2000) });
 
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, stack!.adminToken);
     await page.locator("[data-testid=stores-table]").waitFor();
     const pages: Array<[string, () => Promise<unknown>]> = [

@@ -1,19 +1,12 @@
 // The oversells view is honest about cells, not only records: resolving a record whose cell
 // is still oversold is warned about, and "nothing to do" is said only when no cell is oversold.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { adminClient, eventually, launch, newPage, pageProblems, signIn, stack } from "./helpers";
+import { describe, expect, test } from "vitest";
+import { adminClient, browserPerFile, eventually, newPage, pageProblems, signIn, stack } from "./helpers";
 
 const run = Date.now().toString(36);
 
 describe.skipIf(!stack)("oversells and oversold cells", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserPerFile();
 
   test("resolving an unhealed oversell is warned about, and the empty list then points at the cell still oversold", async () => {
     const admin = adminClient();
@@ -26,7 +19,7 @@ describe.skipIf(!stack)("oversells and oversold cells", () => {
     await admin.stores.events(storeId, { events: [{ eventId: `pos-oversold-${run}`, at: new Date().toISOString(), type: "set", sku, onHand: 4 }] });
     const record = await eventually(async () => (await admin.oversells.list({ storeId, status: "open" })).items[0], "the oversell record");
 
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, stack!.adminToken);
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/oversells/${storeId}`);

@@ -1,19 +1,12 @@
 // A cell's state as the store view and the overview show it: an empty cell (nothing free to
 // sell) is out of stock, a problem sorted and counted as sold out, whatever its thresholds.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { adminClient, eventually, launch, newPage, pageProblems, signIn, stack } from "./helpers";
+import { describe, expect, test } from "vitest";
+import { adminClient, browserPerFile, eventually, newPage, pageProblems, signIn, stack } from "./helpers";
 
 const run = Date.now().toString(36);
 
 describe.skipIf(!stack)("stock states", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserPerFile();
 
   test("an empty cell with low-stock thresholds is out of stock: badged, sorted first and counted as sold out", async () => {
     const admin = adminClient();
@@ -23,7 +16,7 @@ describe.skipIf(!stack)("stock states", () => {
     const csv = ["sku-0035,0,online:0:1,pos:0:1,low=35", "sku-0030,30,low=30", "sku-fine,50"].join("\n");
     await admin.skus.import(storeId, { format: "csv", body: csv }, { importId: `states-${run}` });
 
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, stack!.adminToken);
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/store/${storeId}`);

@@ -1,8 +1,8 @@
 // The dashboard's smaller courtesies in Chromium: refusals said where they happen and in plain
 // words, focus kept on something sensible after an action, and a title per view.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { adminClient, eventually, launch, mint, newPage, signIn, stack } from "./helpers";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { adminClient, browserPerFile, eventually, mint, newPage, signIn, stack } from "./helpers";
 
 // The page-side callbacks run in Chromium; this project's types are the Workers', without the DOM.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,16 +12,10 @@ declare const document: any;
 const focusOn = (page: Page, label: string) => page.waitForFunction((expected) => document.activeElement?.getAttribute("aria-label") === expected, label, { timeout: 5000 });
 
 describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserPerFile();
 
   test("the mint form's refusals are said at the mint form, about its own fields", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await page.goto(stack!.baseUrl + "/");
     await page.getByText("Admins: mint a manager token").click();
     const mintButton = page.getByRole("button", { name: "Mint a 7-day manager token" });
@@ -46,7 +40,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
   });
 
   test("a refused sign-in puts focus back on the token, which its error describes", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, "not-a-token");
     await page.locator("[data-testid=signin-error]").waitFor();
     await page.waitForFunction(() => document.activeElement?.id === "token");
@@ -57,7 +51,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
   });
 
   test("each view has its own title", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await page.goto(stack!.baseUrl + "/");
     await page.waitForFunction(() => document.title === "Sign in · edge-inventory");
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
@@ -77,7 +71,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
   });
 
   test("the open-oversells figure leads to its region's oversells and says what it counts", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
     await page.locator("[data-testid=stores-table]").waitFor();
     const figure = page.locator("[data-testid=kpi-oversells] a");
@@ -93,7 +87,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
   });
 
   test("an admin following a region's open-oversells figure sees that region's filter chosen", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, stack!.adminToken);
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/overview/na-east`);
@@ -104,7 +98,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
   });
 
   test("an unknown region is one plain sentence with the regions to go to; a bad SKU filter is said at the filter", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/overview/mars`);
@@ -130,7 +124,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
   });
 
   test("the quota editor drops a stale refusal once edited, closes on Escape or Cancel, and gives focus back to its button", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/store/munich-01`);
@@ -161,7 +155,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
   });
 
   test("marking or clearing sold-out keeps focus on the button", async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/store/munich-01`);
@@ -180,7 +174,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     const sku = `change-${Date.now().toString(36)}`;
     await admin.stores.put("ledger-01", { name: "Ledger test", region: "ap-south", timezone: "Asia/Kolkata" });
     await admin.cells.allocate("ledger-01", sku, { onHand: 99, channels: {}, sharedPolicy: "first-come" });
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await signIn(page, await mint({ role: "manager", regions: ["ap-south"] }));
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/movements/ledger-01`);
