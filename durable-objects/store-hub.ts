@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { countSetting, type Env } from "../workers/env";
 import { mapConcurrently } from "../workers/concurrency";
+import { Pace } from "../workers/pace";
 import { viewOf, withRetries } from "./core";
 import { nowIso } from "./clock";
 import type { ItemOutcome } from "./operation";
@@ -69,15 +70,17 @@ export interface StageLine {
 export type StageAnswer = ItemOutcome | null;
 
 /**
- * Staged cells the alarm creates per second, by default (STAGED_CELLS_PER_SECOND). Each new
- * object stays open for a while after its first work, and a local workerd runs every object
- * in one process, whose SQLite ran out of memory (SQLITE_NOMEM, everywhere, for minutes) with
- * about 2,000 databases open after a 20,000-line import created its cells as fast as it could.
+ * Staged cells created per second, by default (STAGED_CELLS_PER_SECOND), by all the hubs of
+ * one isolate together (they share `stagedPace`; locally, every hub). Each new object stays
+ * open for a while after its first work, and a local workerd runs every object in one
+ * process, whose SQLite ran out of memory (SQLITE_NOMEM, everywhere, for minutes) with about
+ * 2,000 databases open after a 20,000-line import created its cells as fast as it could.
  */
 const CREATE_PER_SECOND = 50;
 /** Staged cells created at once, and at most per run. */
 const CREATE_CONCURRENCY = 32;
 const CREATE_PER_RUN = 1_000;
+let stagedPace: Pace | undefined;
 const CREATE_RETRY_MS = 15_000;
 
 /** Close codes a peer can report but no endpoint may send (RFC 6455, 7.4.1). */
@@ -121,8 +124,8 @@ function feedChangeOf(event: CellEvent): Omit<FeedChange, "cursor"> {
 export class StoreHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly retention: number;
-  /** How many staged cells the alarm creates per second (see CREATE_PER_SECOND). */
-  private readonly createPerSecond: number;
+  /** The pace of staged cells' creation, shared with the isolate's other hubs (see CREATE_PER_SECOND). */
+  private readonly createPace: Pace;
   /** Deliveries that arrive together are written in one transaction (see receive). */
   private readonly deliveries = new TurnBatch<Delivery, DeliveryReceipt>((batch) => this.recordDeliveries(batch));
 
@@ -130,7 +133,7 @@ export class StoreHub extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.retention = countSetting(env.FEED_RETENTION, FEED_RETENTION);
-    this.createPerSecond = countSetting(env.STAGED_CELLS_PER_SECOND, CREATE_PER_SECOND);
+    this.createPace = stagedPace ??= new Pace(countSetting(env.STAGED_CELLS_PER_SECOND, CREATE_PER_SECOND));
     migrate(this.sql, [
       `
       CREATE TABLE IF NOT EXISTS levels (sku TEXT PRIMARY KEY, version INTEGER NOT NULL, cell TEXT NOT NULL);
@@ -256,10 +259,8 @@ export class StoreHub extends DurableObject<Env> {
 
   /** Creates the objects of staged cells (each takes its staged state), then forgets what they took. */
   override async alarm(): Promise<void> {
-    const started = Date.now();
-    // At most a second's worth per run; the next run when this one's share of the pace is over.
     const rows = this.sql
-      .exec<{ sku: string; store_id: string; hint: string | null }>("SELECT sku, store_id, hint FROM cells WHERE staged IS NOT NULL ORDER BY sku LIMIT ?", Math.min(this.createPerSecond, CREATE_PER_RUN))
+      .exec<{ sku: string; store_id: string; hint: string | null }>("SELECT sku, store_id, hint FROM cells WHERE staged IS NOT NULL ORDER BY sku LIMIT ?", CREATE_PER_RUN)
       .toArray();
     if (rows.length === 0) return;
     // Marked as having a cell first, in one commit (the cells' claims then write nothing);
@@ -272,6 +273,7 @@ export class StoreHub extends DurableObject<Env> {
     await mapConcurrently(rows, CREATE_CONCURRENCY, async (row) => {
       const key = { storeId: row.store_id, sku: row.sku };
       try {
+        await this.createPace.take();
         // Answers once the cell holds the staged state durably.
         await withRetries(() => cellStub(this.env, key, (row.hint ?? undefined) as DurableObjectLocationHint | undefined).materialize(key));
         created.push(row.sku);
@@ -284,7 +286,7 @@ export class StoreHub extends DurableObject<Env> {
     });
     if (failure !== undefined) console.warn(JSON.stringify({ msg: "staged cells not created yet", failed: rows.length - created.length, error: String(failure) }));
     const more = this.sql.exec("SELECT 1 FROM cells WHERE staged IS NOT NULL LIMIT 1").toArray().length > 0;
-    if (more) await this.ctx.storage.setAlarm(failure === undefined ? started + (1_000 * rows.length) / this.createPerSecond : Date.now() + CREATE_RETRY_MS);
+    if (more) await this.ctx.storage.setAlarm(Date.now() + (failure === undefined ? 0 : CREATE_RETRY_MS));
   }
 
   private cellRow(sku: string) {

@@ -1,8 +1,9 @@
 /**
  * At most `perSecond` starts a second, across everything that shares one pace: each `take`
  * waits for its own slot, one after another. The cron's cell calls share one per isolate
- * (workers/maintenance.ts): locally every object runs in one workerd process, each object it
- * opens stays open about 20 s, and a few thousand open at once ran SQLite out of memory.
+ * (workers/maintenance.ts), and so do the store hubs' creations of staged cells
+ * (durable-objects/store-hub.ts): locally every object runs in one workerd process, each
+ * object opened stays open 10–20 s, and a few thousand open at once ran SQLite out of memory.
  */
 export class Pace {
   private nextAt = 0;
