@@ -125,6 +125,11 @@ interface RecordWrite {
   next: Next;
 }
 
+/** An item a cell cannot hold, as a refusal names it. */
+function shortageOf(item: ReservationItem, available: number, reason: string | undefined): Shortage {
+  return { ...item, requested: item.qty, available, ...(reason ? { reason } : {}) };
+}
+
 /** Sends one command to one cell. */
 type CallCell = (key: CellKey, command: CellCommand) => Promise<CellReply>;
 /** Writes a reservation's record and when its alarm is due (null: none). */
@@ -328,11 +333,12 @@ class ReservationBook {
     const items = record.items;
     const heldAt: Array<HeldItem | undefined> = [];
     const shortAt: Array<Shortage | undefined> = [];
-    const asked = new Set<number>();
     let failure: unknown;
     let ended = false;
+    let wavesAsked = 0;
     const waves = holdWaves(items.map((_, index) => index), (index) => this.shortages.has(cellName(items[index]!), Date.now()));
     for (const wave of waves) {
+      wavesAsked += 1;
       const replies = await this.callCells(wave.map((index) => items[index]!), (item) => ({
         type: "hold",
         holdId,
@@ -344,7 +350,6 @@ class ReservationBook {
       replies.forEach((reply, position) => {
         const index = wave[position]!;
         const item = items[index]!;
-        asked.add(index);
         if (reply.status === "rejected") failure ??= reply.reason;
         else if ((reply.value.ok && reply.value.hold && reply.value.hold.status !== "held") || (!reply.value.ok && reply.value.error.code === "conflict")) {
           // This attempt's hold id already ended in the cell, or holds an unrecorded attempt's
@@ -354,13 +359,14 @@ class ReservationBook {
           heldAt[index] = { ...item, fromChannel: reply.value.hold.fromChannel, fromShared: reply.value.hold.fromShared };
         } else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
           const details = reply.value.error.details ?? {};
-          shortAt[index] = { ...item, requested: item.qty, available: Number(details.available ?? 0), ...(details.reason ? { reason: String(details.reason) } : {}) };
+          shortAt[index] = shortageOf(item, Number(details.available ?? 0), details.reason ? String(details.reason) : undefined);
           this.shortages.note(cellName(item), Date.now());
         } else failure ??= new Error(`hold on ${item.storeId}/${item.sku} failed: ${JSON.stringify(reply.value)}`);
       });
       if (ended || failure !== undefined || shortAt.some(Boolean)) break;
     }
     const held = heldAt.filter((item): item is HeldItem => item !== undefined);
+    const asked = new Set(waves.slice(0, wavesAsked).flat());
     const askedCells = items.filter((_, index) => asked.has(index));
 
     if (ended) {
@@ -384,7 +390,7 @@ class ReservationBook {
       const index = unasked[position]!;
       const item = items[index]!;
       if (read.status === "fulfilled" && read.value.available < item.qty) {
-        shortAt[index] = { ...item, requested: item.qty, available: read.value.available, ...(read.value.reason ? { reason: read.value.reason } : {}) };
+        shortAt[index] = shortageOf(item, read.value.available, read.value.reason);
       }
     });
     const shortages = shortAt.filter((item): item is Shortage => item !== undefined);

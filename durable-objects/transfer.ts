@@ -193,7 +193,8 @@ export class Transfer extends DurableObject<Env> {
       await this.save(shipped, null);
       return { ok: true, created, transfer: viewOf(shipped) };
     }
-    await this.undo(record);
+    // The destination was told only when every source shipped: otherwise it has nothing to undo.
+    await this.undo(record, shipped);
     await this.save({ ...record, phase: "failed", updatedAt: nowIso() }, null);
     if (failure !== undefined) throw failure;
     if (unallocated.length > 0) return notAllocated(record.fromStoreId, unallocated);
@@ -207,13 +208,13 @@ export class Transfer extends DurableObject<Env> {
    * Gives back whatever this attempt moved, as `transfer_failed` (never mistaken for a
    * person's cancel); a cell it never reached has nothing to undo.
    */
-  private async undo(record: TransferRecord): Promise<void> {
+  private async undo(record: TransferRecord, destinationTold = true): Promise<void> {
     const opId = transferOpId(record);
     const reason = "transfer_failed";
     const replies = (
       await Promise.all([
         this.callCells(record.fromStoreId, record, () => ({ type: "transferCancel", opId, reason })),
-        this.callCells(record.toStoreId, record, () => ({ type: "transferUnexpect", opId, reason })),
+        destinationTold ? this.callCells(record.toStoreId, record, () => ({ type: "transferUnexpect", opId, reason })) : [],
       ])
     ).flat();
     for (const reply of replies) {
