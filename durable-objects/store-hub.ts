@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { countSetting, type Env } from "../workers/env";
 import { mapConcurrently } from "../workers/concurrency";
-import { Pace } from "../workers/pace";
+import { isolatePace, type Pace } from "../workers/pace";
 import { viewOf, withRetries } from "./core";
 import { nowIso } from "./clock";
 import type { ItemOutcome } from "./operation";
@@ -71,7 +71,7 @@ export type StageAnswer = ItemOutcome | null;
 
 /**
  * Staged cells created per second, by default (STAGED_CELLS_PER_SECOND), by all the hubs of
- * one isolate together (they share `stagedPace`; locally, every hub). Each new object stays
+ * one isolate together (they share one `isolatePace`; locally, every hub). Each new object stays
  * open for a while after its first work, and a local workerd runs every object in one
  * process, whose SQLite ran out of memory (SQLITE_NOMEM, everywhere, for minutes) with about
  * 2,000 databases open after a 20,000-line import created its cells as fast as it could.
@@ -80,7 +80,6 @@ const CREATE_PER_SECOND = 50;
 /** Staged cells created at once, and at most per run. */
 const CREATE_CONCURRENCY = 32;
 const CREATE_PER_RUN = 1_000;
-let stagedPace: Pace | undefined;
 const CREATE_RETRY_MS = 15_000;
 
 /** Close codes a peer can report but no endpoint may send (RFC 6455, 7.4.1). */
@@ -133,7 +132,7 @@ export class StoreHub extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.retention = countSetting(env.FEED_RETENTION, FEED_RETENTION);
-    this.createPace = stagedPace ??= new Pace(countSetting(env.STAGED_CELLS_PER_SECOND, CREATE_PER_SECOND));
+    this.createPace = isolatePace("staged cells", countSetting(env.STAGED_CELLS_PER_SECOND, CREATE_PER_SECOND));
     migrate(this.sql, [
       `
       CREATE TABLE IF NOT EXISTS levels (sku TEXT PRIMARY KEY, version INTEGER NOT NULL, cell TEXT NOT NULL);

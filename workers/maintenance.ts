@@ -5,7 +5,7 @@ import { countSetting, type Env } from "./env";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "./holds";
 import { retryDelaySeconds } from "./reporting/consumer";
 import type { MaintainStoreMessage } from "./reporting/messages";
-import { Pace } from "./pace";
+import { isolatePace } from "./pace";
 import { reconcile } from "./reporting/reconcile";
 import { storeIdsOf } from "./stores";
 
@@ -73,12 +73,6 @@ export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessag
  * each) in about 7 of the cron's 15 minutes.
  */
 const CRON_CELLS_PER_SECOND = 100;
-let pace: Pace | undefined;
-
-/** One pace for all of this isolate's cron work, whichever consumer call or message it is. */
-function cronPace(env: Env): Pace {
-  return (pace ??= new Pace(countSetting(env.CRON_CELLS_PER_SECOND, CRON_CELLS_PER_SECOND)));
-}
 
 /** A store's maintenance, every page in turn (the cron without a queue). */
 async function maintainWholeStore(env: Env, storeId: string): Promise<void> {
@@ -99,7 +93,8 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   const last = next === undefined;
   // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
   const page = afterSku === undefined && last ? undefined : { skus, last };
-  const pace = cronPace(env);
+  // One pace for all of this isolate's cron work, whichever consumer call or message it is.
+  const pace = isolatePace("cron cells", countSetting(env.CRON_CELLS_PER_SECOND, CRON_CELLS_PER_SECOND));
   const [reconciled, swept] = await Promise.allSettled([
     reconcile(env, { storeIds: [storeId], page, trigger: "cron", pace }),
     sweepUnownedHolds(env, SWEEP_AGE_MS, skus.map((sku) => ({ storeId, sku })), pace),

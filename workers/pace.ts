@@ -21,3 +21,12 @@ export class Pace {
     if (at > now) await this.sleep(at - now);
   }
 }
+
+const paces = new Map<string, Pace>();
+
+/** The isolate's one pace of this name (made at the rate first asked for): every caller in the isolate shares it. */
+export function isolatePace(name: string, perSecond: number): Pace {
+  let pace = paces.get(name);
+  if (!pace) paces.set(name, (pace = new Pace(perSecond)));
+  return pace;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pace } from "../../workers/pace";
+import { isolatePace, Pace } from "../../workers/pace";
 
 describe("pace", () => {
   it("starts at most perSecond takes a second, in order, whoever takes them", async () => {
@@ -15,5 +15,10 @@ describe("pace", () => {
     await pace.take();
     await pace.take();
     expect(slept).toEqual([250]);
+  });
+
+  it("is one per name in an isolate, whoever asks", () => {
+    expect(isolatePace("test pace", 5)).toBe(isolatePace("test pace", 5));
+    expect(isolatePace("test pace", 5)).not.toBe(isolatePace("another test pace", 5));
   });
 });
