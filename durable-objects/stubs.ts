@@ -1,4 +1,5 @@
 import type { Env } from "../workers/env";
+import { fnv1a } from "./core/hash";
 import { webhooksObjectName, type WebhookHome } from "./core/webhook-policy";
 import { cellName, type CellKey } from "./stock-cell";
 
@@ -57,9 +58,7 @@ export const RESERVATION_SHARDS = 8;
 
 /** Which of the RESERVATION_SHARDS objects keeps a reservation: a hash of its id (FNV-1a). */
 export function reservationShardOf(reservationId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < reservationId.length; i++) hash = Math.imul(hash ^ reservationId.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % RESERVATION_SHARDS;
+  return fnv1a(reservationId) % RESERVATION_SHARDS;
 }
 
 /** The object that keeps a reservation (see reservationShardOf). */

@@ -20,3 +20,4 @@ export * from "./delivery-lanes";
 export * from "./retry";
 export * from "./history-retention";
 export * from "./hold-waves";
+export * from "./hash";

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { fnv1a } from "../../durable-objects/core/hash";
 import { toCsv } from "../csv";
 import { isStorable } from "../../schema/text";
 import { ApiError } from "../errors";
@@ -72,10 +73,7 @@ export type ReportQuery = { cursor?: string | undefined; limit: number } & Recor
 function filtersTag(query: ReportQuery): string {
   const { cursor: _cursor, limit: _limit, format: _format, ...filters } = query;
   const text = JSON.stringify(Object.keys(filters).sort().flatMap((name) => (filters[name] === undefined ? [] : [[name, filters[name]]])));
-  // FNV-1a: short and stable; it tells filters apart, it guards nothing.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(36);
+  return fnv1a(text).toString(36);
 }
 
 /** The cursor of the page after the row whose sort key is `key`, for the same filters. */
