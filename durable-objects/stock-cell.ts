@@ -57,6 +57,14 @@ export type CellReply =
   | { ok: true; cell: CellView; hold?: Hold; outcomes?: ReplayOutcome[] }
   | { ok: false; error: DomainError; cell?: CellView };
 
+/** A hold keeping units in a cell, as the sweep and local mode's tick list it. */
+export interface CellHold {
+  reservationId: string;
+  holdId: string;
+  expiresAt: string;
+  createdAt: string;
+}
+
 export interface CellAvailability {
   available: number;
   reason?: UnavailableReason;
@@ -151,9 +159,15 @@ export class StockCell extends DurableObject<Env> {
   }
 
   /** The holds keeping units here now (local mode's tick settles the due ones; the sweep checks each has an owner). */
-  holds(key: CellKey): Array<{ reservationId: string; holdId: string; expiresAt: string; createdAt: string }> {
+  holds(key: CellKey): CellHold[] {
     this.stateFor(key);
     return [...this.held.values()].map((hold) => ({ reservationId: hold.reservationId, holdId: hold.holdId, expiresAt: hold.expiresAt, createdAt: hold.createdAt }));
+  }
+
+  /** The cron's one call per cell: what reconciliation reads (`read`) and what the sweep checks (`holds`). */
+  async inspect(key: CellKey): Promise<{ view: CellView | null; holds: CellHold[] }> {
+    const view = await this.read(key);
+    return { view, holds: this.holds(key) };
   }
 
   /** Retries delivery of the outbox after a failure (and after a restart). */

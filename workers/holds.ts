@@ -1,16 +1,14 @@
 import { now } from "../durable-objects/clock";
 import { cellStub, reservationShardOf, reservationShardStub } from "../durable-objects/stubs";
 import type { UnownedHoldCandidate } from "../durable-objects/reservation";
-import type { CellKey } from "../durable-objects/stock-cell";
+import type { CellHold, CellKey } from "../durable-objects/stock-cell";
 import { mapConcurrently } from "./concurrency";
 import type { Pace } from "./pace";
 import type { Env } from "./env";
 import { cellKeysOf, storeIdsOf } from "./stores";
 
-export interface HeldHold extends UnownedHoldCandidate {
-  expiresAt: string;
-  createdAt: string;
-}
+/** A hold and the cell it keeps units in. */
+export type HeldHold = CellKey & CellHold;
 
 /** Every cell of the chain, and how many stores it has. */
 async function chainCells(env: Env): Promise<{ stores: number; cells: CellKey[] }> {

@@ -77,6 +77,25 @@ async function cellWithLostHold() {
   return cell;
 }
 
+/** The cells' namespace, each call the caller makes on a cell recorded as "method sku" (the cells themselves run as ever). */
+function callsRecorded(namespace: typeof env.STOCK_CELL, calls: string[]): typeof env.STOCK_CELL {
+  const stubOf = (stub: object) =>
+    new Proxy(stub, {
+      get(target, method) {
+        const value = Reflect.get(target, method);
+        if (typeof method !== "string" || typeof value !== "function") return value;
+        return (...args: Array<{ sku?: string }>) => {
+          calls.push(`${method} ${args[0]?.sku}`);
+          return Reflect.apply(value, target, args);
+        };
+      },
+    });
+  return {
+    idFromName: (name: string) => namespace.idFromName(name),
+    get: (...args: Parameters<typeof namespace.get>) => stubOf(namespace.get(...args)),
+  } as unknown as typeof env.STOCK_CELL;
+}
+
 afterEach(async () => {
   await setClock({ offsetSeconds: 0 });
   await databaseFaults({});
@@ -241,6 +260,20 @@ describe("the cron", () => {
     const runs = await storeRunsSince(storeId, startedAt);
     expect(runs.map((run) => run.cellsChecked)).toEqual([5]);
     expect(await unknownCellsOf(runs[0]!.id)).toEqual(["z-gone"]);
+  });
+
+  it("calls each cell once per run: reconciliation's read of a cell answers the sweep's question too", async () => {
+    const { storeId, skus } = await storeOfFive();
+    const startedAt = new Date().toISOString();
+    await setClock({ advanceSeconds: 61 });
+    const calls: string[] = [];
+    const counted = { ...env, STOCK_CELL: callsRecorded(env.STOCK_CELL, calls) };
+
+    expect(await maintainStore(counted, storeId)).toBeUndefined();
+    expect(calls.sort()).toEqual(skus.map((sku) => `inspect ${sku}`));
+    // Both jobs done: the lost holds released, the store reconciled (its cells all checked).
+    expect(await reservedIn(storeId, skus)).toEqual([0, 0, 0, 0, 0]);
+    expect((await storeRunsSince(storeId, startedAt)).map((run) => run.cellsChecked)).toEqual([5]);
   });
 
   it("the maintenance consumer sends the rest of a large store on as a message of its own and acknowledges its page", async () => {

@@ -1,10 +1,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { CellView } from "../../durable-objects/stock-cell";
+import type { CellKey, CellView } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
-import type { Pace } from "../pace";
 import type { Env } from "../env";
 import { cellKeysOf, storeIdsOf } from "../stores";
 import { withReportingDb, type ReportingDb } from "./db";
@@ -52,8 +51,17 @@ export interface ReconcileOptions {
   trigger: string;
   /** Ask every cell with a repairable difference to send its retained outbox again. */
   repair?: boolean;
-  /** The cron's: each cell read starts at this pace (see workers/pace.ts). */
-  pace?: Pace;
+  /**
+   * How the cells are read (each cell's view, null for a SKU never allocated): by default one
+   * `read` per cell; the cron's maintenance reads them at its pace and keeps their holds for
+   * its sweep, so each cell gets one call from the cron (workers/maintenance.ts).
+   */
+  readCells?: (keys: CellKey[]) => Promise<Array<CellView | null>>;
+}
+
+/** One `read` per cell, 32 at a time. */
+function readEachCell(env: Env, keys: CellKey[]): Promise<Array<CellView | null>> {
+  return mapConcurrently(keys, 32, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
 }
 
 export function reconcile(env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
@@ -175,10 +183,7 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
   // that fails here is not the reporting database's fault, and is not answered as if it were.
   const read = await stockSide(async () => {
     const keys = page ? page.skus.map((sku) => ({ storeId: storeIds[0]!, sku })) : await cellKeysOf(env, storeIds);
-    return mapConcurrently(keys, 32, async (key) => {
-      await options.pace?.take();
-      return (await cellStub(env, key).read(key)) as CellView | null;
-    });
+    return options.readCells ? options.readCells(keys) : readEachCell(env, keys);
   });
   const truth = read.filter((cell): cell is CellView => cell !== null);
   const differences = differencesOf(truth, snapshots, ledgers);
