@@ -451,6 +451,18 @@ export class StoreHub extends DurableObject<Env> {
   }
 
   /**
+   * The latest level the hub has of each of these SKUs (what its cell delivered last, or what
+   * an import staged), by SKU; a SKU it has none of is left out. The cron's reconciliation
+   * compares these with the reporting database and reads only the cells that differ.
+   */
+  levelsOf(skus: string[]): Record<string, CellView> {
+    const levels: Record<string, CellView> = {};
+    const rows = this.sql.exec<{ sku: string; cell: string }>("SELECT sku, cell FROM levels WHERE sku IN (SELECT value FROM json_each(?))", JSON.stringify(skus));
+    for (const row of rows) levels[row.sku] = JSON.parse(row.cell) as CellView;
+    return levels;
+  }
+
+  /**
    * Which of these SKUs may have a cell here: marked before a cell's first write, staged by an
    * import, or seen in the feed (cells older than the marks). Exact for "no cell": a cell marks
    * its SKU here before it first writes, so a SKU not named is not allocated at this store.

@@ -19,7 +19,7 @@ export default {
   queue: (batch, env, ctx) =>
     batch.queue === MAINTENANCE_QUEUE ? consumeMaintenance(batch as MessageBatch<MaintainStoreMessage>, env) : consumeBatch(batch, env, ctx),
   // Reconciliation and the sweep of unowned holds, on the cron in wrangler.toml: a message per store on the maintenance queue.
-  scheduled: async (_controller, env) => {
-    console.log(JSON.stringify({ msg: "store maintenance scheduled", ...(await scheduleMaintenance(env)) }));
+  scheduled: async (controller, env) => {
+    console.log(JSON.stringify({ msg: "store maintenance scheduled", ...(await scheduleMaintenance(env, controller.scheduledTime)) }));
   },
 } satisfies ExportedHandler<Env, InventoryMessage>;

@@ -9,6 +9,7 @@ import { retryDelaySeconds } from "./reporting/consumer";
 import type { MaintainStoreMessage } from "./reporting/messages";
 import { isolatePace } from "./pace";
 import { reconcile } from "./reporting/reconcile";
+import { cronMustRead, cronSlotAt } from "./reporting/screen";
 import { storeIdsOf } from "./stores";
 
 /** Stores maintained side by side when no queue is bound. */
@@ -30,18 +31,19 @@ const PAGE_SKUS = 1_000;
  * store goes on in a message per page of SKUs (see consumeMaintenance). Without the queue
  * the stores are maintained here, a few at a time.
  */
-export async function scheduleMaintenance(env: Env): Promise<{ stores: number; queued: boolean }> {
+export async function scheduleMaintenance(env: Env, at = Date.now()): Promise<{ stores: number; queued: boolean }> {
   const storeIds = await storeIdsOf(env);
+  const slot = cronSlotAt(at);
   const queue = env.MAINTENANCE;
   if (!queue) {
     // Every store is tried; the first failure is thrown afterwards.
     let failure: { error: unknown } | undefined;
-    await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainWholeStore(env, storeId).catch((error: unknown) => void (failure ??= { error })));
+    await mapConcurrently(storeIds, INLINE_CONCURRENCY, (storeId) => maintainWholeStore(env, storeId, slot).catch((error: unknown) => void (failure ??= { error })));
     if (failure) throw failure.error;
     return { stores: storeIds.length, queued: false };
   }
   for (let start = 0; start < storeIds.length; start += SEND_MESSAGES) {
-    await queue.sendBatch(storeIds.slice(start, start + SEND_MESSAGES).map((storeId) => ({ body: { kind: "maintain-store", storeId } })));
+    await queue.sendBatch(storeIds.slice(start, start + SEND_MESSAGES).map((storeId) => ({ body: { kind: "maintain-store", storeId, slot } })));
   }
   return { stores: storeIds.length, queued: true };
 }
@@ -53,11 +55,11 @@ export async function scheduleMaintenance(env: Env): Promise<{ stores: number; q
  */
 export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
-    const { storeId, afterSku } = message.body;
+    const { storeId, afterSku, slot } = message.body;
     try {
-      const next = await maintainStore(env, storeId, afterSku);
+      const next = await maintainStore(env, storeId, afterSku, slot);
       // This consumer runs only where wrangler.toml binds the maintenance queue, producer and all.
-      if (next !== undefined) await env.MAINTENANCE!.send({ kind: "maintain-store", storeId, afterSku: next });
+      if (next !== undefined) await env.MAINTENANCE!.send({ kind: "maintain-store", storeId, afterSku: next, slot });
       message.ack();
     } catch (error) {
       console.warn(JSON.stringify({ msg: "store maintenance failed", storeId, afterSku, attempts: message.attempts, error: String(error) }));
@@ -77,9 +79,9 @@ export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessag
 const CRON_CELLS_PER_SECOND = 100;
 
 /** A store's maintenance, every page in turn (the cron without a queue). */
-async function maintainWholeStore(env: Env, storeId: string): Promise<void> {
+async function maintainWholeStore(env: Env, storeId: string, slot: number): Promise<void> {
   let next: string | undefined;
-  do next = await maintainStore(env, storeId, next);
+  do next = await maintainStore(env, storeId, next, slot);
   while (next !== undefined);
 }
 
@@ -89,9 +91,12 @@ async function maintainWholeStore(env: Env, storeId: string): Promise<void> {
  * owns. Each runs whatever the other does (the sweep needs no reporting database); the
  * first failure is thrown afterwards, so the message is retried: both are safe to repeat
  * (another run, a hold already released). Answers the page's last SKU when more follow.
- * Each cell gets one call: reconciliation's read of it answers the sweep's question too.
+ * Reconciliation is screened (reporting/screen.ts): the hub's levels are compared with the
+ * reports, and only cells that differ, hold units (the sweep's) or have their daily turn in
+ * this run (`slot`, the cron run of the day; now's when absent) are read, once each: a
+ * cell's read answers the sweep's question too.
  */
-export async function maintainStore(env: Env, storeId: string, afterSku?: string): Promise<string | undefined> {
+export async function maintainStore(env: Env, storeId: string, afterSku?: string, slot = cronSlotAt(Date.now())): Promise<string | undefined> {
   const { skus, next } = await planStorePage(env, storeId, afterSku, countSetting(env.MAINTENANCE_PAGE_SKUS, PAGE_SKUS));
   const last = next === undefined;
   // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
@@ -107,8 +112,9 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
     inspected = { cells: keys.length, holds: answers.flatMap(({ key, holds }) => holds.map((hold) => ({ ...key, ...hold }))) };
     return answers.map(({ view }) => view);
   };
-  const reconciled = await settle(reconcile(env, { storeIds: [storeId], page, trigger: "cron", readCells }));
-  // Reconciliation stopped before it read the cells (the reporting database down, say): the sweep reads their holds itself.
+  const reconciled = await settle(reconcile(env, { storeIds: [storeId], page, trigger: "cron", readCells, screen: cronMustRead(slot) }));
+  // The cells it did not read hold nothing, by their levels. It stopped before it read the
+  // cells (the reporting database down, say): the sweep reads their holds itself.
   const swept = await settle(
     inspected
       ? sweepHolds(env, inspected.holds, SWEEP_AGE_MS).then((result) => ({ cellsChecked: inspected!.cells, ...result }))
@@ -116,7 +122,7 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   );
   if (reconciled.status === "fulfilled") {
     const { runId, cellsChecked, differences } = reconciled.value;
-    console.log(JSON.stringify({ msg: "reconciliation", storeId, afterSku, runId, cellsChecked, differences: differences.length }));
+    console.log(JSON.stringify({ msg: "reconciliation", storeId, afterSku, runId, cellsChecked, cellsRead: inspected?.cells, differences: differences.length }));
   }
   if (swept.status === "fulfilled") console.log(JSON.stringify({ msg: "holds swept", storeId, afterSku, ...swept.value }));
   for (const outcome of [reconciled, swept]) if (outcome.status === "rejected") throw outcome.reason;

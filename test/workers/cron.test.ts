@@ -5,6 +5,7 @@ import { cells, reconciliationDifferences, reconciliationRuns } from "../../sche
 import worker from "../../workers/index";
 import { withReportingDb } from "../../workers/reporting/db";
 import { maintainStore, scheduleMaintenance } from "../../workers/maintenance";
+import { CRON_RUNS_A_DAY, cellSlotOf } from "../../workers/reporting/screen";
 import type { InventoryMessage } from "../../workers/reporting/messages";
 import { ADMIN, allocate, api, databaseFaults, eventually, freshCell, holdWithoutRecord, putStore, readCell, reserve, setClock, unique } from "./helpers";
 
@@ -274,6 +275,38 @@ describe("the cron", () => {
     // Both jobs done: the lost holds released, the store reconciled (its cells all checked).
     expect(await reservedIn(storeId, skus)).toEqual([0, 0, 0, 0, 0]);
     expect((await storeRunsSince(storeId, startedAt)).map((run) => run.cellsChecked)).toEqual([5]);
+  });
+
+  it("reads only the cells that call for it: a level that differs from the reports, units held, or the cell's daily turn", async () => {
+    const storeId = unique("screened");
+    await putStore(storeId);
+    const skus = ["a", "b", "c"];
+    for (const sku of skus) await allocate(storeId, sku, { onHand: 10 });
+    const versions = await Promise.all(skus.map(async (sku) => (await readCell(storeId, sku)).version));
+    await eventually(
+      () => withReportingDb(env, (db) => db.select().from(cells).where(eq(cells.storeId, storeId))),
+      (rows) => skus.every((sku, index) => rows.some((row) => row.sku === sku && row.version === versions[index])),
+      20_000,
+    );
+    // b's row in the reports no longer says what its cell does.
+    await withReportingDb(env, (db) => db.update(cells).set({ onHand: 7 }).where(and(eq(cells.storeId, storeId), eq(cells.sku, "b"))));
+    const turns = skus.map((sku) => cellSlotOf({ storeId, sku }));
+    const noneDue = [...Array(CRON_RUNS_A_DAY).keys()].find((slot) => !turns.includes(slot))!;
+    const calls: string[] = [];
+    const counted = { ...env, STOCK_CELL: callsRecorded(env.STOCK_CELL, calls) };
+
+    const startedAt = new Date().toISOString();
+    expect(await maintainStore(counted, storeId, undefined, noneDue)).toBeUndefined();
+    expect(calls).toEqual(["inspect b"]);
+    const [run] = await storeRunsSince(storeId, startedAt);
+    expect(run).toMatchObject({ cellsChecked: 3, differences: 1 });
+    const found = await withReportingDb(env, (db) => db.select().from(reconciliationDifferences).where(eq(reconciliationDifferences.runId, run!.id)));
+    expect(found.map((difference) => `${difference.sku}:${difference.kind}`)).toEqual(["b:snapshot_mismatch"]);
+
+    // c's turn of the day: read though its level and its row agree (as is every cell whose turn falls in that run).
+    calls.length = 0;
+    await maintainStore(counted, storeId, undefined, turns[2]);
+    expect(calls.sort()).toEqual(skus.filter((sku, index) => sku === "b" || turns[index] === turns[2]).map((sku) => `inspect ${sku}`));
   });
 
   it("the maintenance consumer sends the rest of a large store on as a message of its own and acknowledges its page", async () => {

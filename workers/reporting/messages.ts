@@ -7,6 +7,8 @@ export interface MaintainStoreMessage {
   storeId: string;
   /** The store's SKUs after this one (absent: from the first): a large store is maintained a page at a time. */
   afterSku?: string;
+  /** The cron run of the day that sent it (0 … 95): each page reads the cells whose daily turn it is (reporting/screen.ts). */
+  slot?: number;
 }
 
 /** What travels on the queues (a maintenance message can end up in the dead-letter queue too). */

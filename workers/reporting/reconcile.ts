@@ -7,6 +7,7 @@ import { ApiError } from "../errors";
 import type { Env } from "../env";
 import { cellKeysOf, storeIdsOf } from "../stores";
 import { withReportingDb, type ReportingDb } from "./db";
+import { keysToRead, type MustRead } from "./screen";
 
 export type DifferenceKind = "snapshot_missing" | "snapshot_behind" | "snapshot_mismatch" | "ledger_gap" | "ledger_mismatch" | "unknown_cell";
 
@@ -57,6 +58,13 @@ export interface ReconcileOptions {
    * its sweep, so each cell gets one call from the cron (workers/maintenance.ts).
    */
   readCells?: (keys: CellKey[]) => Promise<Array<CellView | null>>;
+  /**
+   * A screened run (the cron's): the stores' hubs' levels are compared with the reporting
+   * side first, and only the cells whose level differs, that have none, or that `screen`
+   * names are read; the others count as checked at their level (workers/reporting/screen.ts).
+   * Without it, every cell is read (an admin's run).
+   */
+  screen?: MustRead;
 }
 
 /** One `read` per cell, 32 at a time. */
@@ -97,6 +105,9 @@ async function reportedState(db: ReportingDb, storeIds: string[], skus?: string[
   ]);
 }
 
+/** A cell's key as one text, for maps. */
+const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
+
 /** A snapshot row with no cell behind it. */
 function unknownCell(row: Pick<Snapshot, "storeId" | "sku" | "version">): Difference {
   return { storeId: row.storeId, sku: row.sku, kind: "unknown_cell", expected: null, actual: `version ${row.version}` };
@@ -104,7 +115,6 @@ function unknownCell(row: Pick<Snapshot, "storeId" | "sku" | "version">): Differ
 
 /** Where the reporting side differs from the cells (the authority). */
 function differencesOf(truth: CellView[], snapshots: Snapshot[], ledgers: Ledger[]): Difference[] {
-  const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
   const snapshotOf = new Map(snapshots.map((row) => [key(row.storeId, row.sku), row]));
   const ledgerOf = new Map(ledgers.map((row) => [key(row.storeId, row.sku), row]));
   const differences: Difference[] = [];
@@ -156,6 +166,39 @@ async function snapshotsWithoutCell(db: ReportingDb, env: Env, storeId: string):
   return rows.filter((row) => !known.has(row.sku)).map(unknownCell);
 }
 
+/** The levels the stores' hubs have of these cells (one hub call per store), by key. */
+async function hubLevels(env: Env, keys: CellKey[]): Promise<Map<string, CellView>> {
+  const skusOf = new Map<string, string[]>();
+  for (const { storeId, sku } of keys) skusOf.set(storeId, [...(skusOf.get(storeId) ?? []), sku]);
+  const levels = new Map<string, CellView>();
+  await mapConcurrently([...skusOf], 8, async ([storeId, skus]) => {
+    for (const [sku, level] of Object.entries(await hubStub(env, storeId).levelsOf(skus))) levels.set(key(storeId, sku), level as CellView);
+  });
+  return levels;
+}
+
+/**
+ * A screened run's view of the cells: each cell's hub level, compared with the reporting side;
+ * the cells it must read (see `keysToRead`) read, their answers taking the place of their levels.
+ */
+async function screenedRead(
+  env: Env,
+  keys: CellKey[],
+  snapshots: Snapshot[],
+  ledgers: Ledger[],
+  mustRead: MustRead,
+  readCells: (keys: CellKey[]) => Promise<Array<CellView | null>>,
+): Promise<Array<CellView | null>> {
+  const levels = await hubLevels(env, keys);
+  // Snapshot rows without a level are the cells without one, read anyway (unknown_cell is found from the cells read).
+  const differing = new Set(differencesOf([...levels.values()], snapshots, ledgers).filter((found) => found.kind !== "unknown_cell").map((found) => key(found.storeId, found.sku)));
+  const levelOf = ({ storeId, sku }: CellKey) => levels.get(key(storeId, sku));
+  const toRead = keysToRead(keys, levelOf, ({ storeId, sku }) => differing.has(key(storeId, sku)), mustRead);
+  const answers = await readCells(toRead);
+  const read = new Map(toRead.map(({ storeId, sku }, index) => [key(storeId, sku), answers[index] ?? null]));
+  return keys.map((cell) => (read.has(key(cell.storeId, cell.sku)) ? read.get(key(cell.storeId, cell.sku))! : levelOf(cell)!));
+}
+
 /** Runs the stock side of a run (hubs, cells); its failure is a 503 that says so (`then`: what became of the run). */
 async function stockSide<T>(work: () => Promise<T>, then = "nothing was recorded"): Promise<T> {
   try {
@@ -183,7 +226,8 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
   // that fails here is not the reporting database's fault, and is not answered as if it were.
   const read = await stockSide(async () => {
     const keys = page ? page.skus.map((sku) => ({ storeId: storeIds[0]!, sku })) : await cellKeysOf(env, storeIds);
-    return options.readCells ? options.readCells(keys) : readEachCell(env, keys);
+    const readCells = options.readCells ?? ((some: CellKey[]) => readEachCell(env, some));
+    return options.screen ? screenedRead(env, keys, snapshots, ledgers, options.screen, readCells) : readCells(keys);
   });
   const truth = read.filter((cell): cell is CellView => cell !== null);
   const differences = differencesOf(truth, snapshots, ledgers);
