@@ -43,6 +43,7 @@ describe("returns", () => {
     const response = await returnOf(storeId, { returnId, items: [{ sku, qty: 2 }, { sku: "never-allocated", qty: 1 }], reason: "customer_return" });
     expect(response.status).toBe(404);
     expect(response.body.error.details.skus).toEqual(["never-allocated"]);
+    expect(response.body.error.message).toBe(`SKU never-allocated is not allocated at ${storeId}`);
     expect((await readCell(storeId, sku)).onHand).toBe(100);
     expect((await returnOf(storeId, { returnId, items: [{ sku, qty: 2 }], reason: "customer_return" })).status).toBe(201);
     expect((await readCell(storeId, sku)).onHand).toBe(102);

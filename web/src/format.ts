@@ -3,6 +3,8 @@ const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 });
 
 export const formatNumber = (value: number | null | undefined): string => (value === null || value === undefined ? "–" : integer.format(value));
+/** A count and its noun, singular for exactly one ("1 SKU", "2 SKUs"). */
+export const formatCount = (count: number, noun: string, plural = `${noun}s`): string => `${formatNumber(count)} ${count === 1 ? noun : plural}`;
 export const formatPercent = (value: number | null | undefined): string => (value === null || value === undefined ? "–" : percent.format(value));
 
 // dateStyle/timeStyle cannot be combined with timeZoneName: name the parts.

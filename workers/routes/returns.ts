@@ -48,7 +48,7 @@ export const returns = newRouter().openapi(create, async (c) => {
     // A used id with a SKU its return never had is other content: the same 409 as any other difference.
     const conflict = await operation.usedBefore();
     if (conflict) throw fromDomain(conflict);
-    throw new ApiError("not_found", `${missing.length} SKUs are not allocated at ${storeId}`, { skus: missing.sort() });
+    throw new ApiError("not_found", `${missing.length === 1 ? `SKU ${missing[0]} is` : `${missing.length} SKUs are`} not allocated at ${storeId}`, { skus: missing.sort() });
   }
 
   const opId = operationReference("return", input.returnId);

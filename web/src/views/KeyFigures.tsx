@@ -1,5 +1,5 @@
 import type { Store } from "../api";
-import { formatDuration, formatNumber } from "../format";
+import { formatCount, formatDuration, formatNumber } from "../format";
 import type { QueueLag, RegionStock, StockFigures } from "../region-data";
 import type { AsyncState } from "../use-async";
 import { href } from "../router";
@@ -23,7 +23,7 @@ export function KeyFigures({ region, stores, stock, open, lag, expired }: { regi
       tone: "bad",
       // The region's own oversells, and a link name that says what the bare number counts.
       link: href({ view: "oversells", region }),
-      ...(openCount !== undefined ? { linkLabel: `${formatNumber(openCount)} open oversell${openCount === 1 ? "" : "s"} in ${region}` } : {}),
+      ...(openCount !== undefined ? { linkLabel: `${formatCount(openCount, "open oversell")} in ${region}` } : {}),
       testid: "kpi-oversells",
     },
     { label: "Oversold cells", value: valueOf(stock, cells((entry) => entry.oversold)), tone: "bad", testid: "kpi-oversold" },

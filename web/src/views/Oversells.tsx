@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api, type Oversell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Panel } from "../components/Panel";
-import { formatNumber, formatTime, utcTitle } from "../format";
+import { formatCount, formatNumber, formatTime, utcTitle } from "../format";
 import { href } from "../router";
 import type { Session } from "../session";
 import { timezoneOf, useSessionStores } from "../stores";
@@ -142,7 +142,7 @@ function OversellItem({ record, timezone, onResolved }: { record: Oversell; time
         <span class="muted">{record.healedAt ? <>healed {time(record.healedAt)}</> : "not healed yet"}</span>
       </div>
       <details>
-        <summary>Caused by {record.causes.length === 1 ? "1 event" : `${formatNumber(record.causes.length)} events`}</summary>
+        <summary>Caused by {formatCount(record.causes.length, "event")}</summary>
         <table class="compact">
           <thead>
             <tr>

@@ -1,6 +1,6 @@
 import type { Store } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
-import { formatDuration, formatNumber } from "../format";
+import { formatCount, formatDuration, formatNumber } from "../format";
 import { SOLD_OUT_NOTE } from "../low-stock";
 import { NO_STOCK, type QueueLag, type RegionStock, type StockFigures } from "../region-data";
 import { href } from "../router";
@@ -57,7 +57,7 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
                   <td class={`num ${figures?.lowStock ? "warn" : ""}`}>{shown(figures?.lowStock, stock)}</td>
                   <td class={`num ${figures?.oversold ? "bad" : ""}`}>{shown(figures?.oversold, stock)}</td>
                   <td class={`num ${openOversells ? "bad" : ""}`}>{shown(openOversells, open)}</td>
-                  <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatNumber(storeLag.laggingSkus)} SKUs, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : lag.status === "error" ? "–" : "…"}</td>
+                  <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatCount(storeLag.laggingSkus, "SKU")}, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : lag.status === "error" ? "–" : "…"}</td>
                 </tr>
               );
             })}
