@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, createRoute, z, type RouteConfig } from "@hono/zod-openapi";
 import { ErrorBody, ERROR_STATUS, type ErrorCode } from "../schema/errors";
 import { validationError } from "./errors";
 import type { AppBindings } from "./types";
@@ -48,3 +48,19 @@ export const noBody = {
     },
   },
 } as const;
+
+/** The query of a route that reads none: like every route's, no parameter it does not read. */
+const NoQuery = z.object({}).strict();
+
+/**
+ * A route of the API: `createRoute`, with a route that names no query refusing any query
+ * parameter (400), as the routes that read a query refuse one they do not know. Without it,
+ * `POST …/adjustments?dryRun=true` applied the adjustment: a parameter the client meant was
+ * ignored in silence.
+ */
+export function apiRoute<P extends string, R extends Omit<RouteConfig, "path"> & { path: P }>(config: R) {
+  return createRoute({ ...config, request: { query: NoQuery, ...config.request } } as WithQuery<R>);
+}
+
+/** A route config whose request names a query: its own, or NoQuery. */
+type WithQuery<R extends Omit<RouteConfig, "path">> = R["request"] extends { query: unknown } ? R : Omit<R, "request"> & { request: NonNullable<R["request"]> & { query: typeof NoQuery } };

@@ -417,3 +417,27 @@ describe("store time zones", () => {
     expect(lower.body.error.details.issues[0].message).toContain("Europe/Berlin");
   });
 });
+
+describe("query parameters a route does not read", () => {
+  it("are a 400 on every operation of the API, those that read no query included, and nothing is applied", async () => {
+    const { storeId, sku } = await freshCell();
+    const document = (await api("GET", "/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
+    const ids: Record<string, string> = { storeId, sku, reservationId: unique("r"), transferId: unique("t"), webhookId: unique("w"), oversellId: `${storeId}:${sku}:1`, returnId: unique("rma") };
+    const refused: string[] = [];
+    const accepted: string[] = [];
+    for (const [template, operations] of Object.entries(document.paths)) {
+      const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(ids[name] ?? "x1"));
+      for (const method of Object.keys(operations)) {
+        // A body of the kind the route takes (imports: CSV), so the query is what it refuses.
+        const body = method === "get" ? {} : template.endsWith(":import") ? { rawBody: "sku,onHand\n", headers: { "content-type": "text/csv" } } : { body: { delta: 1, reason: "count_correction" } };
+        const response = await api(method.toUpperCase(), `${path}?notAParameter=1`, { token: ADMIN, ...body });
+        const named = response.status === 400 && JSON.stringify(response.body.error.details.issues).includes("notAParameter");
+        (named ? refused : accepted).push(`${method.toUpperCase()} ${template} → ${response.status}`);
+      }
+    }
+    expect(accepted).toEqual([]);
+    expect(refused.length).toBeGreaterThan(40);
+    // The adjustment above was refused, not applied.
+    expect((await readCell(storeId, sku)).onHand).toBe(100);
+  });
+});

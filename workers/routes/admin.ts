@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import { LIMITS } from "../../schema/limits";
 import { TokenRequest, TokenResponse } from "../../schema/tokens";
 import { ReconcileInput } from "../../schema/reports";
@@ -11,10 +10,10 @@ import { reconcile } from "../reporting/reconcile";
 import { SWEEP_AGE_MS, sweepUnownedHolds } from "../holds";
 import { mintToken } from "../auth/tokens";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { requireStores } from "../stores";
 
-const mint = createRoute({
+const mint = apiRoute({
   method: "post",
   path: "/v1/admin/tokens",
   tags: ["admin"],
@@ -28,7 +27,7 @@ const mint = createRoute({
   },
 });
 
-const reconcileNow = createRoute({
+const reconcileNow = apiRoute({
   method: "post",
   path: "/v1/admin/reconcile",
   tags: ["admin"],
@@ -43,7 +42,7 @@ const reconcileNow = createRoute({
   },
 });
 
-const sweepNow = createRoute({
+const sweepNow = apiRoute({
   method: "post",
   path: "/v1/admin/holds/sweep",
   tags: ["admin"],

@@ -1,10 +1,10 @@
-import { createRoute, type z } from "@hono/zod-openapi";
+import { type z } from "@hono/zod-openapi";
 import type { StoreRecord } from "../../durable-objects/directory";
 import { cellStub, directoryStub, hubStub } from "../../durable-objects/stubs";
 import { Availability, AvailabilityQuery } from "../../schema/cells";
 import type { Env } from "../env";
 import { mapConcurrently } from "../concurrency";
-import { errorResponses, newRouter } from "../router";
+import { errorResponses, newRouter, apiRoute } from "../router";
 import { requireStore } from "../stores";
 
 /** Availability answers may be served from the edge cache for this long (never a reservation's decision). */
@@ -18,7 +18,7 @@ const CALLER_CACHE_CONTROL = `private, max-age=${AVAILABILITY_CACHE_SECONDS}`;
 /** Stores answered for one region at most. */
 const MAX_REGION_STORES = 50;
 
-const route = createRoute({
+const route = apiRoute({
   method: "get",
   path: "/v1/availability",
   tags: ["shoppers"],

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { operationReference } from "../../durable-objects/core";
 import type { OperationReply } from "../../durable-objects/operation";
@@ -15,7 +15,7 @@ import { cellPageCursor, cellPagePosition, planCellPage } from "../cell-pages";
 import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { locationHintOf } from "../regions/resolve";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { storeInScope } from "../scope";
 import type { AppBindings } from "../types";
 
@@ -41,7 +41,7 @@ const importResponses = {
   ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "unsupported_media_type", "unavailable"),
 };
 
-const storeImport = createRoute({
+const storeImport = apiRoute({
   method: "post",
   path: "/v1/stores/{storeId}/skus:import",
   tags: ["bulk"],
@@ -53,7 +53,7 @@ const storeImport = createRoute({
   responses: importResponses,
 });
 
-const regionImport = createRoute({
+const regionImport = apiRoute({
   method: "post",
   path: "/v1/skus:import",
   tags: ["bulk"],
@@ -70,7 +70,7 @@ const csvResponse = {
   content: { "text/csv": { schema: z.string() } },
 };
 
-const storeExport = createRoute({
+const storeExport = apiRoute({
   method: "get",
   path: "/v1/stores/{storeId}/skus:export",
   tags: ["bulk"],
@@ -81,7 +81,7 @@ const storeExport = createRoute({
   responses: { 200: csvResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
-const regionExport = createRoute({
+const regionExport = apiRoute({
   method: "get",
   path: "/v1/skus:export",
   tags: ["bulk"],

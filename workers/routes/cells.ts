@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import { cellStub } from "../../durable-objects/stubs";
 import type { CellReply } from "../../durable-objects/stock-cell";
 import { AdjustInput, Allocation, CellParams, CellView, SoldOutInput } from "../../schema/cells";
@@ -6,13 +5,13 @@ import { canAllocate, canChangeStock, canReadStore } from "../auth/principal";
 import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { locationHintOf } from "../regions/resolve";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { storeInScope } from "../scope";
 
 const path = "/v1/stores/{storeId}/skus/{sku}";
 const cellResponse = { description: "The cell", content: { "application/json": { schema: CellView } } };
 
-const allocate = createRoute({
+const allocate = apiRoute({
   method: "put",
   path,
   tags: ["cells"],
@@ -24,7 +23,7 @@ const allocate = createRoute({
   responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "quota_exceeds_stock") },
 });
 
-const read = createRoute({
+const read = apiRoute({
   method: "get",
   path,
   tags: ["cells"],
@@ -36,7 +35,7 @@ const read = createRoute({
 });
 
 
-const adjust = createRoute({
+const adjust = apiRoute({
   method: "post",
   path: `${path}/adjustments`,
   tags: ["cells"],
@@ -48,7 +47,7 @@ const adjust = createRoute({
   responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
-const soldOut = createRoute({
+const soldOut = apiRoute({
   method: "put",
   path: `${path}/sold-out`,
   tags: ["cells"],

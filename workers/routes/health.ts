@@ -1,8 +1,9 @@
-import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { apiRoute } from "../router";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { Health } from "../../schema/service";
 import type { AppBindings } from "../types";
 
-const route = createRoute({
+const route = apiRoute({
   method: "get",
   path: "/v1/health",
   tags: ["health"],

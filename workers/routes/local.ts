@@ -1,7 +1,6 @@
 // Local mode only (LOCAL_MODE "true": `npm start`, tests, the test kit): move the service's
 // clock and settle what is then due, so tests make time pass without sleeping. Elsewhere
 // these routes answer 404 like any unknown route.
-import { createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { clockOffsetMs, now, nowIso, setClockOffsetMs } from "../../durable-objects/clock";
 import { reservationStub } from "../../durable-objects/stubs";
@@ -11,7 +10,7 @@ import { ApiError } from "../errors";
 import { SWEEP_AGE_MS, heldHolds, sweepHolds } from "../holds";
 import { scheduleMaintenance } from "../maintenance";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter, noBody } from "../router";
+import { bearer, errorResponses, newRouter, noBody, apiRoute } from "../router";
 import type { AppBindings } from "../types";
 
 const localOnly = createMiddleware<AppBindings>(async (c, next) => {
@@ -19,7 +18,7 @@ const localOnly = createMiddleware<AppBindings>(async (c, next) => {
   await next();
 });
 
-const clock = createRoute({
+const clock = apiRoute({
   method: "post",
   path: "/v1/admin/local/clock",
   tags: ["local"],
@@ -33,7 +32,7 @@ const clock = createRoute({
   },
 });
 
-const tick = createRoute({
+const tick = apiRoute({
   method: "post",
   path: "/v1/admin/local/tick",
   tags: ["local"],
@@ -48,7 +47,7 @@ const tick = createRoute({
   },
 });
 
-const cron = createRoute({
+const cron = apiRoute({
   method: "post",
   path: "/v1/admin/local/cron",
   tags: ["local"],

@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { CellReply } from "../../durable-objects/stock-cell";
 import { cellStub } from "../../durable-objects/stubs";
 import { keptThresholds } from "../../durable-objects/core";
@@ -6,10 +5,10 @@ import { CellParams, CellView, LowStock } from "../../schema/cells";
 import { canAllocate } from "../auth/principal";
 import { fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { storeInScope } from "../scope";
 
-const setLowStock = createRoute({
+const setLowStock = apiRoute({
   method: "put",
   path: "/v1/stores/{storeId}/skus/{sku}/low-stock",
   tags: ["cells"],

@@ -1,12 +1,11 @@
-import { createRoute } from "@hono/zod-openapi";
 import { directoryStub } from "../../durable-objects/stubs";
 import { OversellList, OversellParams, OversellQuery, Oversell, ResolveInput } from "../../schema/store-sync";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { reportScope } from "../reporting/scope";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 
-const list = createRoute({
+const list = apiRoute({
   method: "get",
   path: "/v1/oversells",
   tags: ["managers"],
@@ -21,7 +20,7 @@ const list = createRoute({
   },
 });
 
-const resolve = createRoute({
+const resolve = apiRoute({
   method: "post",
   path: "/v1/oversells/{id}/resolve",
   tags: ["managers"],

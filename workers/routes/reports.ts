@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { ZodObject } from "zod";
 import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { ABANDONED_REASON } from "../../durable-objects/core/types";
@@ -13,13 +13,13 @@ import { requireRole } from "../middleware/authenticate";
 import { openReportingDb, reportingUnavailable, type ReportingDb } from "../reporting/db";
 import { isTimestamp, nextCursor, reportCursor, respondPage, type ReportQuery } from "../reporting/respond";
 import { reportScope, type ReportScope } from "../reporting/scope";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { requireStore } from "../stores";
 import type { AppBindings } from "../types";
 import { createMiddleware } from "hono/factory";
 
 function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
-  return createRoute({
+  return apiRoute({
     method: "get",
     path: `/v1/reports/${path}`,
     tags: ["reports"],

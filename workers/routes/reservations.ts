@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { ReservationReply, ReservationView } from "../../durable-objects/reservation";
 import { LIMITS } from "../../schema/limits";
 import { Reservation, ReservationInput, ReservationParams, ReservationTransition } from "../../schema/reservations";
@@ -10,14 +9,14 @@ import { ApiError, fromDomain } from "../errors";
 /** Stores tried, in priority order, for an order that names none. */
 const MAX_CANDIDATES = 10;
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter, noBody } from "../router";
+import { bearer, errorResponses, newRouter, noBody, apiRoute } from "../router";
 import { hiddenOutsideScope, storeInScope } from "../scope";
 import { requireStore } from "../stores";
 
 const reservationResponse = (description: string) => ({ description, content: { "application/json": { schema: Reservation } } });
 const transitionResponse = { description: "The reservation's status after the call", content: { "application/json": { schema: ReservationTransition } } };
 
-const create = createRoute({
+const create = apiRoute({
   method: "post",
   path: "/v1/reservations",
   tags: ["reservations"],
@@ -33,7 +32,7 @@ const create = createRoute({
   },
 });
 
-const get = createRoute({
+const get = apiRoute({
   method: "get",
   path: "/v1/reservations/{reservationId}",
   tags: ["reservations"],
@@ -45,7 +44,7 @@ const get = createRoute({
 });
 
 const transition = (action: "confirm" | "release", summary: string) =>
-  createRoute({
+  apiRoute({
     method: "post",
     path: `/v1/reservations/{reservationId}/${action}`,
     tags: ["reservations"],

@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import { fingerprintOf, operationReference } from "../../durable-objects/core";
 import type { OperationReply } from "../../durable-objects/operation";
 import { cellStub, operationStub } from "../../durable-objects/stubs";
@@ -6,12 +5,12 @@ import { ReturnInput, ReturnParams, ReturnResult } from "../../schema/operations
 import { canChangeStock, type Principal } from "../auth/principal";
 import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { storeInScope } from "../scope";
 
 const returnResponse = (description: string) => ({ description, content: { "application/json": { schema: ReturnResult } } });
 
-const create = createRoute({
+const create = apiRoute({
   method: "post",
   path: "/v1/stores/{storeId}/returns",
   tags: ["stores"],

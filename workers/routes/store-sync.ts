@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { ReplayOutcome, StoreEvent } from "../../durable-objects/core";
 import type { CellReply, CellView } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
@@ -9,7 +8,7 @@ import { canReadStore, type Principal } from "../auth/principal";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { storeInScope } from "../scope";
 
 /** Cells called at once for one batch. */
@@ -18,7 +17,7 @@ const CELL_CONCURRENCY = 32;
 const isTheStore = (principal: Principal, store: { storeId: string }) =>
   principal.role === "admin" || (principal.role === "store" && principal.stores.includes(store.storeId));
 
-const events = createRoute({
+const events = apiRoute({
   method: "post",
   path: "/v1/stores/{storeId}/events",
   tags: ["stores"],
@@ -33,7 +32,7 @@ const events = createRoute({
   },
 });
 
-const stock = createRoute({
+const stock = apiRoute({
   method: "get",
   path: "/v1/stores/{storeId}/stock",
   tags: ["stores"],
@@ -47,7 +46,7 @@ const stock = createRoute({
   },
 });
 
-const changes = createRoute({
+const changes = apiRoute({
   method: "get",
   path: "/v1/stores/{storeId}/changes",
   tags: ["stores"],
@@ -62,7 +61,7 @@ const changes = createRoute({
   },
 });
 
-const live = createRoute({
+const live = apiRoute({
   method: "get",
   path: "/v1/stores/{storeId}/live",
   tags: ["stores"],

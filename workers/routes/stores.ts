@@ -1,11 +1,10 @@
-import { createRoute } from "@hono/zod-openapi";
 import { DEFAULT_STORE_PRIORITY } from "../../durable-objects/directory";
 import { Store, StoreInput, StoreList, StoreParams, StoreQuery } from "../../schema/stores";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter } from "../router";
+import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { directory, remember, requireStore } from "../stores";
 
-const put = createRoute({
+const put = apiRoute({
   method: "put",
   path: "/v1/stores/{storeId}",
   tags: ["stores"],
@@ -20,7 +19,7 @@ const put = createRoute({
   },
 });
 
-const list = createRoute({
+const list = apiRoute({
   method: "get",
   path: "/v1/stores",
   tags: ["stores"],
@@ -32,7 +31,7 @@ const list = createRoute({
   },
 });
 
-const get = createRoute({
+const get = apiRoute({
   method: "get",
   path: "/v1/stores/{storeId}",
   tags: ["stores"],

@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { TransferReply, TransferView } from "../../durable-objects/transfer";
 import { transferStub } from "../../durable-objects/stubs";
 import { ReceiveInput, Transfer, TransferInput, TransferParams } from "../../schema/operations";
@@ -6,12 +5,12 @@ import { canAllocate, type Principal } from "../auth/principal";
 import type { Env } from "../env";
 import { ApiError, fromDomain } from "../errors";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter, noBody } from "../router";
+import { bearer, errorResponses, newRouter, noBody, apiRoute } from "../router";
 import { hiddenOutsideScope, storeInScope } from "../scope";
 
 const transferResponse = (description: string) => ({ description, content: { "application/json": { schema: Transfer } } });
 
-const create = createRoute({
+const create = apiRoute({
   method: "post",
   path: "/v1/transfers",
   tags: ["transfers"],
@@ -28,7 +27,7 @@ const create = createRoute({
   },
 });
 
-const get = createRoute({
+const get = apiRoute({
   method: "get",
   path: "/v1/transfers/{transferId}",
   tags: ["transfers"],
@@ -39,7 +38,7 @@ const get = createRoute({
   responses: { 200: transferResponse("The transfer"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
-const receive = createRoute({
+const receive = apiRoute({
   method: "post",
   path: "/v1/transfers/{transferId}/receive",
   tags: ["transfers"],
@@ -52,7 +51,7 @@ const receive = createRoute({
   responses: { 200: transferResponse("Received"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict") },
 });
 
-const cancel = createRoute({
+const cancel = apiRoute({
   method: "post",
   path: "/v1/transfers/{transferId}/cancel",
   tags: ["transfers"],

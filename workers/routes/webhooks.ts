@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { WebhookView } from "../../durable-objects/webhooks";
 import { webhookHomeOf, type WebhookHome } from "../../durable-objects/core";
 import { storeWebhooksStub, webhooksHomeStub, webhooksStub } from "../../durable-objects/stubs";
@@ -9,7 +9,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { receiverUrlProblem } from "../webhooks/receiver-url";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter, noBody } from "../router";
+import { bearer, errorResponses, newRouter, noBody, apiRoute } from "../router";
 import { mapConcurrently } from "../concurrency";
 import { storeInScope } from "../scope";
 import { directory, findStoreNow } from "../stores";
@@ -17,7 +17,7 @@ import { directory, findStoreNow } from "../stores";
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 
-const register = createRoute({
+const register = apiRoute({
   method: "post",
   path: "/v1/webhooks",
   tags: ["webhooks"],
@@ -30,7 +30,7 @@ const register = createRoute({
   responses: { 201: json(Webhook, "Registered"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
-const list = createRoute({
+const list = apiRoute({
   method: "get",
   path: "/v1/webhooks",
   tags: ["webhooks"],
@@ -41,7 +41,7 @@ const list = createRoute({
   responses: { 200: json(WebhookList, "Webhooks"), ...errorResponses("invalid_request", "unauthorized", "forbidden") },
 });
 
-const remove = createRoute({
+const remove = apiRoute({
   method: "delete",
   path: "/v1/webhooks/{id}",
   tags: ["webhooks"],
@@ -52,7 +52,7 @@ const remove = createRoute({
   responses: { 204: { description: "Removed" }, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
-const deliveries = createRoute({
+const deliveries = apiRoute({
   method: "get",
   path: "/v1/webhooks/{id}/deliveries",
   tags: ["webhooks"],
@@ -63,7 +63,7 @@ const deliveries = createRoute({
   responses: { 200: json(DeliveryPage, "Deliveries"), ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
-const replay = createRoute({
+const replay = apiRoute({
   method: "post",
   path: "/v1/webhooks/{id}/deliveries/{deliveryId}/replay",
   tags: ["webhooks"],
