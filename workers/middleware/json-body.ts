@@ -58,3 +58,16 @@ const limitImportBody = bodyLimit({
 
 /** Bodies are at most LIMITS.maxBodyBytes (413), imports LIMITS.maxImportBytes. */
 export const limitBody = createMiddleware<AppBindings>((c, next) => (IMPORT_PATH.test(c.req.path) ? limitImportBody(c, next) : limitJsonBody(c, next)));
+
+/**
+ * A JSON request with an empty body (Content-Length: 0) is a request without one, as `{}`:
+ * many clients set the type on every request (curl's `-d ''`, a fetch wrapper's defaults),
+ * and Hono's JSON validator would call the empty text malformed. A route that reads no body
+ * (confirm, release, …) then takes it; a route that needs one says which fields are missing.
+ */
+export const emptyJsonIsNone = createMiddleware<AppBindings>(async (c, next) => {
+  if (WITH_BODY.has(c.req.method) && c.req.header("content-length") === "0" && /^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+  }
+  await next();
+});
