@@ -14,6 +14,7 @@ import {
   isStep,
   publicStatus,
   sameRequest,
+  shortageOf,
   type CellCommand,
   type DomainError,
   type HeldItem,
@@ -21,6 +22,7 @@ import {
   type ReservationItem,
   type ReservationRecord,
   type ReservationRequest,
+  type Shortage,
   type StepPhase,
 } from "./core";
 import { cellName, type CellAvailability, type CellKey, type CellReply } from "./stock-cell";
@@ -54,12 +56,6 @@ export interface ReservationView {
 export interface UnownedHoldCandidate extends CellKey {
   reservationId: string;
   holdId: string;
-}
-
-export interface Shortage extends ReservationItem {
-  requested: number;
-  available: number;
-  reason?: string;
 }
 
 export type ReservationReply =
@@ -126,10 +122,6 @@ interface RecordWrite {
 }
 
 /** An item a cell cannot hold, as a refusal names it. */
-function shortageOf(item: ReservationItem, available: number, reason: string | undefined): Shortage {
-  return { ...item, requested: item.qty, available, ...(reason ? { reason } : {}) };
-}
-
 /** Sends one command to one cell. */
 type CallCell = (key: CellKey, command: CellCommand) => Promise<CellReply>;
 /** Writes a reservation's record and when its alarm is due (null: none). */

@@ -4,12 +4,14 @@ import {
   decideTransferStep,
   receiptLines,
   sameTransfer,
+  shortageOf,
   transferOpId,
   transferStatus,
   type CellCommand,
   type DomainError,
   type ReceiptItem,
   type ReceivedLine,
+  type Shortage,
   type TransferRecord,
   type TransferRequest,
   type TransferStatus,
@@ -171,7 +173,7 @@ export class Transfer extends DurableObject<Env> {
     const sources = await this.callCells(record.fromStoreId, record, (item) => ({ type: "transferShip", opId, qty: item.qty }));
     const shipped = sources.every((reply) => reply.status === "fulfilled" && reply.value.ok);
     const destinations = shipped ? await this.callCells(record.toStoreId, record, (item) => ({ type: "transferExpect", opId, qty: item.qty })) : [];
-    const shortages: Array<Record<string, unknown>> = [];
+    const shortages: Shortage[] = [];
     const unallocated: string[] = [];
     let error: DomainError | undefined;
     let failure: unknown;
@@ -180,7 +182,8 @@ export class Transfer extends DurableObject<Env> {
       if (reply.status === "rejected") failure ??= reply.reason;
       else if (!reply.value.ok && reply.value.error.code === "not_found") unallocated.push(item.sku);
       else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
-        shortages.push({ storeId: record.fromStoreId, sku: item.sku, requested: item.qty, available: Number(reply.value.error.details?.available ?? 0), ...(reply.value.error.details?.reason ? { reason: reply.value.error.details.reason } : {}) });
+        const details = reply.value.error.details;
+        shortages.push(shortageOf({ storeId: record.fromStoreId, ...item }, Number(details?.available ?? 0), details?.reason as string | undefined));
       } else if (!reply.value.ok) error ??= reply.value.error;
     });
     destinations.forEach((reply) => {

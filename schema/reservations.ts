@@ -66,6 +66,7 @@ export const Shortage = z.object({
   sku: Sku,
   requested: z.number().int(),
   available: z.number().int(),
+  short: z.number().int().openapi({ description: "requested − available: how many units the item fell short by" }),
   reason: z.enum(["not_allocated", "sold_out", "oversold"]).optional(),
 });
 export type Shortage = z.infer<typeof Shortage>;

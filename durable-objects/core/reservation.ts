@@ -31,6 +31,21 @@ export interface ReservationItem {
   qty: number;
 }
 
+/** An item a cell could not give (a reservation's or a transfer's): what was asked, what was there, and by how much it fell short. */
+export interface Shortage {
+  storeId: string;
+  sku: string;
+  requested: number;
+  available: number;
+  /** requested − available. */
+  short: number;
+  reason?: string;
+}
+
+export function shortageOf(item: ReservationItem, available: number, reason: string | undefined): Shortage {
+  return { storeId: item.storeId, sku: item.sku, requested: item.qty, available, short: item.qty - available, ...(reason ? { reason } : {}) };
+}
+
 export interface HeldItem extends ReservationItem {
   fromChannel: number;
   fromShared: number;

@@ -51,8 +51,8 @@ describe("reservations", () => {
     expect(response.status).toBe(409);
     expect(response.body.error.code).toBe("insufficient_stock");
     expect(response.body.error.details.shortages).toEqual([
-      { storeId: b.storeId, sku: b.sku, qty: 5, requested: 5, available: 3 },
-      { storeId: c.storeId, sku: c.sku, qty: 2, requested: 2, available: 1 },
+      { storeId: b.storeId, sku: b.sku, requested: 5, available: 3, short: 2 },
+      { storeId: c.storeId, sku: c.sku, requested: 2, available: 1, short: 1 },
     ]);
     for (const cell of [a, b, c]) expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(0);
     expect((await readCell(a.storeId, a.sku)).free).toEqual({ shared: 30, channels: { online: 30, pos: 40 } });
@@ -79,8 +79,8 @@ describe("reservations", () => {
     const again = await doomed();
     expect(again.status).toBe(409);
     expect(again.body.error.details.shortages).toEqual([
-      { ...gone, qty: 1, requested: 1, available: 0 },
-      { ...scarce, qty: 2, requested: 2, available: 1 },
+      { ...gone, requested: 1, available: 0, short: 1 },
+      { ...scarce, requested: 2, available: 1, short: 1 },
     ]);
     expect(await readCell(last.storeId, last.sku)).toMatchObject({ version, reserved: 0 });
     // Once stock is back, an order through that cell holds all of it, in the order asked.

@@ -88,7 +88,7 @@ describe("transfers", () => {
     const short = await ship({ transferId: unique("tr"), from: { storeId: from }, to: { storeId: to }, items: [{ sku, qty: 45 }, { sku: second, qty: 3 }] });
     expect(short.status).toBe(409);
     expect(short.body.error.code).toBe("insufficient_stock");
-    expect(short.body.error.details.shortages).toEqual([{ storeId: from, sku: second, requested: 3, available: 2 }]);
+    expect(short.body.error.details.shortages).toEqual([{ storeId: from, sku: second, requested: 3, available: 2, short: 1 }]);
     expect(await readCell(from, sku)).toMatchObject({ onHand: 50, inTransit: 0, free: before.free, channels: before.channels });
     expect(await readCell(to, second)).toMatchObject({ incoming: 0 });
     // The source that shipped took it back as a failed ship's undo, not as a person's cancel;
