@@ -52,17 +52,30 @@ export const CellParams = z.object({ storeId: StoreId, sku: Sku });
 export const SkuList = z
   .string()
   .transform((raw) => raw.split(","))
-  .pipe(z.array(Sku).min(1).max(LIMITS.maxAvailabilitySkus))
-  .openapi({ type: "string", description: `Comma-separated SKUs, at most ${LIMITS.maxAvailabilitySkus}`, example: "milk-1l,bread" });
+  .pipe(
+    z
+      .array(Sku)
+      .min(1)
+      .max(LIMITS.maxAvailabilitySkus)
+      // As an order refuses an item twice: a repeat would be answered twice and count twice toward the limit.
+      .superRefine((skus, ctx) => {
+        skus.forEach((sku, index) => {
+          if (skus.indexOf(sku) !== index) ctx.addIssue({ code: "custom", path: [index], message: `${sku} is named twice` });
+        });
+      }),
+  )
+  .openapi({ type: "string", description: `Comma-separated SKUs, at most ${LIMITS.maxAvailabilitySkus}, each once`, example: "milk-1l,bread" });
 
 export const AvailabilityQuery = z
   .object({
     storeId: StoreId.optional().openapi({ description: "One store; without it, every store that serves the region, by priority" }),
-    region: Region.optional().openapi({ description: "Ask for another region than the caller's" }),
+    region: Region.optional().openapi({ description: "Ask for another region than the caller's (not with storeId)" }),
     skus: SkuList,
     channel: Channel,
   })
-  .strict();
+  .strict()
+  // With a store named, a region would change nothing: refused rather than ignored.
+  .refine((query) => query.storeId === undefined || query.region === undefined, { path: ["region"], message: "name a store or a region, not both" });
 
 const AvailableItem = z.object({
   storeId: StoreId,

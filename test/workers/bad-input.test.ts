@@ -261,6 +261,8 @@ const queries: Case[] = [
   query("availability: odd store id", () => `/v1/availability?storeId=${encodeURIComponent("<script>")}&skus=${K}&channel=online`, "storeId"),
   query("availability: unknown region", () => `/v1/availability?region=mars&skus=${K}&channel=online`, "region"),
   query("availability: unknown parameter", () => `/v1/availability?storeId=${S}&skus=${K}&channel=online&debug=1`, "debug"),
+  query("availability: a SKU twice", () => `/v1/availability?storeId=${S}&skus=${K},x1,${K}&channel=online`, "skus"),
+  query("availability: a store and a region", () => `/v1/availability?storeId=${S}&region=eu-central&skus=${K}&channel=online`, "region"),
   query("stores: unknown region", () => "/v1/stores?region=mars", "region"),
   ...["-1", "1.5", "abc", "1e400"].map((after) => query(`changes: after ${after}`, () => `/v1/stores/${S}/changes?after=${after}`, "after")),
   ...["0", String(LIMITS.maxChangesPage + 1)].map((limit) => query(`changes: limit ${limit}`, () => `/v1/stores/${S}/changes?limit=${limit}`, "limit")),
