@@ -438,13 +438,14 @@ export class StoreHub extends DurableObject<Env> {
    * export of a store just imported reads them here rather than creating thousands of
    * objects at once (locally that ran workerd out of SQLite memory and stalled the export).
    */
-  stagedViews(skus: string[]): Record<string, CellView> {
-    const views: Record<string, CellView> = {};
+  stagedViews(skus: string[]): Map<string, CellView> {
+    // A Map, not an object: a SKU may be named `toString` or `constructor`.
+    const views = new Map<string, CellView>();
     for (const sku of skus) {
       const row = this.cellRow(sku);
       if (row?.staged && row.claimed === 0) {
         const { state } = JSON.parse(row.staged) as StagedCell;
-        if (state.allocated) views[sku] = viewOf(state);
+        if (state.allocated) views.set(sku, viewOf(state));
       }
     }
     return views;
@@ -455,11 +456,9 @@ export class StoreHub extends DurableObject<Env> {
    * an import staged), by SKU; a SKU it has none of is left out. The cron's reconciliation
    * compares these with the reporting database and reads only the cells that differ.
    */
-  levelsOf(skus: string[]): Record<string, CellView> {
-    const levels: Record<string, CellView> = {};
+  levelsOf(skus: string[]): Map<string, CellView> {
     const rows = this.sql.exec<{ sku: string; cell: string }>("SELECT sku, cell FROM levels WHERE sku IN (SELECT value FROM json_each(?))", JSON.stringify(skus));
-    for (const row of rows) levels[row.sku] = JSON.parse(row.cell) as CellView;
-    return levels;
+    return new Map([...rows].map((row) => [row.sku, JSON.parse(row.cell) as CellView]));
   }
 
   /**

@@ -126,6 +126,21 @@ describe("paged stock export", () => {
   });
 });
 
+describe("SKUs named like an object's own members", () => {
+  it("export as any other, from their cells and staged alike (a lookup in a plain object once found Object.prototype's and cut the export short)", async () => {
+    const storeId = unique("proto");
+    await putStore(storeId);
+    const members = ["constructor", "hasOwnProperty", "toString", "valueOf"];
+    for (const sku of members) {
+      const response = await api("PUT", `/v1/stores/${storeId}/skus/${sku}`, { token: ADMIN, body: { onHand: 4 } });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    }
+    await importSkus(storeId, ["isPrototypeOf", "milk", "propertyIsEnumerable"]);
+    const rows = await wholeExport(`/v1/stores/${storeId}/skus:export`, 7);
+    expect(rows.map((row) => row.split(",")[1])).toEqual([...members, "isPrototypeOf", "milk", "propertyIsEnumerable"].sort());
+  });
+});
+
 describe("exports with stores without cells", () => {
   const HEADER = "storeId,sku,onHand,reserved,free,inTransit,incoming,soldOut,oversold,sharedPolicy,channels,low,version,updatedAt\r\n";
 

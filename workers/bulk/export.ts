@@ -72,9 +72,9 @@ export function exportStream(env: Env, parts: readonly CellPagePart[]): Readable
         const { storeId } = pending;
         const chunk = pending.skus.splice(0, EXPORT_CHUNK_SKUS);
         // SKUs still staged in the hub (a fresh import) are read there; the rest from their cells.
-        const staged = (await hubStub(env, storeId).stagedViews(chunk)) as Record<string, CellView>;
+        const staged = (await hubStub(env, storeId).stagedViews(chunk)) as Map<string, CellView>;
         const cells = await mapConcurrently(chunk, READ_CONCURRENCY, async (sku) =>
-          staged[sku] ?? (await withRetries(async () => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null, READ_RETRIES)),
+          staged.get(sku) ?? (await withRetries(async () => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null, READ_RETRIES)),
         );
         const rows = cells.filter((cell): cell is CellView => cell !== null).map(exportRow);
         if (rows.length > 0) {

@@ -172,7 +172,7 @@ async function hubLevels(env: Env, keys: CellKey[]): Promise<Map<string, CellVie
   for (const { storeId, sku } of keys) skusOf.set(storeId, [...(skusOf.get(storeId) ?? []), sku]);
   const levels = new Map<string, CellView>();
   await mapConcurrently([...skusOf], 8, async ([storeId, skus]) => {
-    for (const [sku, level] of Object.entries(await hubStub(env, storeId).levelsOf(skus))) levels.set(key(storeId, sku), level as CellView);
+    for (const [sku, level] of await hubStub(env, storeId).levelsOf(skus)) levels.set(key(storeId, sku), level as CellView);
   });
   return levels;
 }
