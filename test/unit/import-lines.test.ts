@@ -31,7 +31,7 @@ describe("bulk import lines", () => {
     const parsed = parseImport("a,1\nb,x,fax:1\nc,2,pos:3:1\na,4\nd", "csv", { storeId: "s1" });
     expect(parsed.bad.map((bad) => bad.line)).toEqual([2, 3, 4, 5]);
     expect(parsed.bad[0]!.errors).toHaveLength(2);
-    expect(parsed.bad[1]!.errors).toEqual(["channel quotas (3) exceed onHand (2)"]);
+    expect(parsed.bad[1]!.errors).toEqual(["channel quotas (3) exceed onHand (2): an allocation's quotas must fit in its units (lower them)"]);
     expect(parsed.bad[2]!.errors).toEqual(["a already appears on line 1"]);
   });
 

@@ -257,7 +257,7 @@ export function parseImport(text: string, format: ImportFormat, scope: ImportSco
       if (!Sku.safeParse(parsed.sku).success) errors.push(`sku "${parsed.sku}" is not a valid SKU`);
       let quotas = 0;
       for (const bucket of Object.values(parsed.allocation.channels)) quotas += bucket.quota;
-      if (quotas > parsed.allocation.onHand) errors.push(`channel quotas (${quotas}) exceed onHand (${parsed.allocation.onHand})`);
+      if (quotas > parsed.allocation.onHand) errors.push(`channel quotas (${quotas}) exceed onHand (${parsed.allocation.onHand}): an allocation's quotas must fit in its units (lower them)`);
       const key = `${parsed.storeId}\u0000${parsed.sku}`;
       const first = seen.get(key);
       if (first !== undefined) errors.push(`${parsed.sku} already appears on line ${first}`);
