@@ -258,3 +258,17 @@ describe("low-stock thresholds and webhooks", () => {
     expect((await api("DELETE", `/v1/webhooks/${id}`, { token: manager })).status).toBe(404);
   });
 });
+
+describe("removing a webhook", () => {
+  it("refuses a body it would drop (a field, another type, compressed) and takes none, an empty one labelled JSON included", async () => {
+    const { hookId } = await watchedCell(unique("del"), {});
+    const remove = (options: { body?: unknown; rawBody?: string; headers?: Record<string, string> }) => api("DELETE", `/v1/webhooks/${hookId}`, { token: ADMIN, ...options });
+    expect((await remove({ body: { reason: "duplicate" } })).status).toBe(400);
+    expect((await remove({ rawBody: "x", headers: { "content-type": "text/plain" } })).status).toBe(415);
+    expect((await remove({ rawBody: "{}", headers: { "content-type": "application/json", "content-encoding": "gzip" } })).status).toBe(415);
+    // Still there: each refusal removed nothing.
+    expect((await api("GET", `/v1/webhooks/${hookId}/deliveries`, { token: ADMIN })).status).toBe(200);
+    expect((await remove({ headers: { "content-type": "application/json" } })).status).toBe(204);
+    expect((await api("GET", `/v1/webhooks/${hookId}/deliveries`, { token: ADMIN })).status).toBe(404);
+  });
+});

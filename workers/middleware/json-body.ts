@@ -5,7 +5,8 @@ import { LIMITS } from "../../schema/limits";
 import { ApiError } from "../errors";
 import type { AppBindings } from "../types";
 
-const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+/** Methods whose body is checked (DELETE's too: a route that reads none refuses one it would drop). */
+const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Bulk imports take CSV or NDJSON, the types they document, and a larger body; every other route JSON only. */
 const IMPORT_PATH = /\/skus:import$/;
@@ -60,13 +61,15 @@ const limitImportBody = bodyLimit({
 export const limitBody = createMiddleware<AppBindings>((c, next) => (IMPORT_PATH.test(c.req.path) ? limitImportBody(c, next) : limitJsonBody(c, next)));
 
 /**
- * A JSON request with an empty body (Content-Length: 0) is a request without one, as `{}`:
+ * A JSON request with an empty body (Content-Length: 0, or none at all) is a request without one, as `{}`:
  * many clients set the type on every request (curl's `-d ''`, a fetch wrapper's defaults),
  * and Hono's JSON validator would call the empty text malformed. A route that reads no body
  * (confirm, release, …) then takes it; a route that needs one says which fields are missing.
  */
 export const emptyJsonIsNone = createMiddleware<AppBindings>(async (c, next) => {
-  if (WITH_BODY.has(c.req.method) && c.req.header("content-length") === "0" && /^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
+  const length = c.req.header("content-length");
+  const empty = length === "0" || (length === undefined && c.req.raw.body === null);
+  if (WITH_BODY.has(c.req.method) && empty && /^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
     (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
   }
   await next();

@@ -48,7 +48,7 @@ const remove = apiRoute({
   summary: "Remove a webhook (its pending deliveries are dropped)",
   security: bearer,
   middleware: [requireRole("admin", "manager")] as const,
-  request: { params: WebhookParams },
+  request: { params: WebhookParams, body: noBody },
   responses: { 204: { description: "Removed" }, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
 });
 
