@@ -33,13 +33,17 @@ describe("the typed client", () => {
     expect(await request.json()).toEqual({ delta: 2, reason: "receive" });
   });
 
-  it("refuses an id that would change the path (empty, . or ..) before sending anything", async () => {
+  it("refuses an id that would change the path (empty, . or ..) before sending anything, as the call's rejection", async () => {
     const { client, requests } = recording(() => json(200, {}));
     for (const id of ["", ".", ".."]) {
-      expect(() => client.reservations.confirm(id)).toThrow(TypeError);
-      expect(() => client.stores.stock(id)).toThrow(TypeError);
+      await expect(client.reservations.confirm(id)).rejects.toThrow(TypeError);
+      await expect(client.stores.stock(id)).rejects.toThrow(TypeError);
+      await expect(client.cells.adjust("s-1", id, { delta: 1, reason: "receive" })).rejects.toThrow(TypeError);
     }
-    expect(requests).toHaveLength(0);
+    // A rejection, not a throw: allSettled (or .catch) sees each call's outcome, the good ones sent.
+    const outcomes = await Promise.allSettled(["r-1", "..", "r-3"].map((id) => client.reservations.get(id)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(requests.map((request) => new URL(request.url).pathname)).toEqual(["/v1/reservations/r-1", "/v1/reservations/r-3"]);
   });
 
   it("sends no body (and no content type) where the route takes none", async () => {

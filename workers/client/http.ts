@@ -56,7 +56,9 @@ export function transport(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? ((request: Request) => fetch(request));
 
-  return async function call<T>(method: string, path: string, { query, body, text, as = "json" }: CallOptions = {}): Promise<T> {
+  /** `path` as a function when it holds ids: a bad id (`seg`) then rejects the call's promise instead of throwing before it. */
+  return async function call<T>(method: string, pathOf: string | (() => string), { query, body, text, as = "json" }: CallOptions = {}): Promise<T> {
+    const path = typeof pathOf === "string" ? pathOf : pathOf();
     const headers = new Headers(options.headers);
     if (options.token) headers.set("authorization", `Bearer ${options.token}`);
     if (body !== undefined) headers.set("content-type", "application/json");
