@@ -54,6 +54,10 @@ export async function answersAreTyped() {
   // A format chosen at run time answers either.
   const chosen = await client.reports.stock({ format: Math.random() > 0.5 ? "csv" : "json" });
   expectTypeOf(chosen).toEqualTypeOf<string | Awaited<ReturnType<typeof client.reports.stock<{}>>>>();
+  // No query (so no format): the JSON page.
+  const whole = await client.reports.stock();
+  expectTypeOf(whole.items[0]!.onHand).toEqualTypeOf<number>();
+  expectTypeOf((await client.reports.deadLetters()).next).toEqualTypeOf<string | null>();
   const csvPage = await client.reports.stock.csvPage({ limit: 10 });
   expectTypeOf(csvPage).toEqualTypeOf<{ csv: string; next: string | null }>();
   const page = await client.reports.movements({ storeId: "s", limit: 10 });

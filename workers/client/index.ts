@@ -26,7 +26,8 @@ export function createClient(options: ClientOptions) {
   const call = transport(options);
   const report = <Q extends { format?: "json" | "csv" | undefined }, Json>(name: string) =>
     Object.assign(
-      <P extends Q>(query?: P & Record<Exclude<keyof P, keyof Q>, never>): Promise<T.ReportResult<P, Json>> =>
+      // Without a query, P is the default: no format, so the JSON page.
+      <P extends Q = Q & { format?: undefined }>(query?: P & Record<Exclude<keyof P, keyof Q>, never>): Promise<T.ReportResult<P, Json>> =>
         call(`GET`, () => `/v1/reports/${name}`, { query, as: query?.format === "csv" ? "text" : "json" }),
       {
         /** One page as CSV and the next page's cursor (`x-next-cursor`, null on the last): pass it as `cursor` until then. */
