@@ -58,6 +58,11 @@ export async function answersAreTyped() {
   const whole = await client.reports.stock();
   expectTypeOf(whole.items[0]!.onHand).toEqualTypeOf<number>();
   expectTypeOf((await client.reports.deadLetters()).next).toEqualTypeOf<string | null>();
+  // An import needs its id: the client sends no Idempotency-Key header of its own.
+  // @ts-expect-error importId missing
+  await client.skus.import("s", { format: "csv", body: "sku,onHand\n" });
+  // @ts-expect-error importId missing
+  await client.skus.importRegion({ region: "eu-west" }, { format: "csv", body: "storeId,sku,onHand\n" });
   const csvPage = await client.reports.stock.csvPage({ limit: 10 });
   expectTypeOf(csvPage).toEqualTypeOf<{ csv: string; next: string | null }>();
   const page = await client.reports.movements({ storeId: "s", limit: 10 });

@@ -95,7 +95,7 @@ export function createClient(options: ClientOptions) {
 
     /** Bulk files of cells (allocations, thresholds), idempotent by `importId`; exports are CSV text. */
     skus: {
-      import: (storeId: string, file: T.ImportFile, query?: T.ImportParams) =>
+      import: (storeId: string, file: T.ImportFile, query: T.ImportParams) =>
         call<T.ImportResponse>("POST", () => `/v1/stores/${seg(storeId)}/skus:import`, { query, text: textOf(file) }),
       /** Admin: one file for many stores of a region (each line names its store). */
       importRegion: (query: T.RegionImportParams, file: T.ImportFile) => call<T.ImportResponse>("POST", "/v1/skus:import", { query, text: textOf(file) }),

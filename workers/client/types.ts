@@ -102,8 +102,13 @@ export interface ImportFile {
   format: "csv" | "ndjson";
   body: string;
 }
-export type ImportParams = QueryInput<typeof ImportQuery>;
-export type RegionImportParams = QueryInput<typeof RegionImportQuery>;
+/**
+ * An import's query, `importId` required: the API also takes the id as a header
+ * (Idempotency-Key, X-Import-Id), which the client's calls do not send, so without it in the
+ * query every import would be refused.
+ */
+export type ImportParams = QueryInput<typeof ImportQuery> & { importId: string };
+export type RegionImportParams = QueryInput<typeof RegionImportQuery> & { importId: string };
 export type StoreExportParams = QueryInput<typeof StoreExportQuery>;
 export type RegionExportParams = QueryInput<typeof RegionExportQuery>;
 /** One page of a paged export: its CSV (header line included) and the next page's cursor, null at the end. */
