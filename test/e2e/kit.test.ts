@@ -1,3 +1,6 @@
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createClient, isInventoryApiError, OfflineStore, ReplayInterruptedError, startInventory, type Inventory } from "../kit";
@@ -198,6 +201,18 @@ describe("starting the kit with options it cannot take", () => {
     const port = Number(new URL(inventory.url).port);
     await expect(startInventory({ reports: false, port })).rejects.toThrow(`port ${port} is in use: give startInventory another \`port\``);
     await expect.poll(listening, { timeout: 5_000 }).toBe(before);
+  });
+
+  it("leaves no temporary files once stop() resolves (a test runner's worker may exit right after)", async () => {
+    const kitFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith("edge-inventory-kit-"));
+    const before = new Set(kitFolders());
+    const kit = await startInventory({ reports: false, seed: { stores: [{ storeId: "tmp-01", name: "Tmp", region: "eu-central", timezone: "UTC" }], cells: [{ storeId: "tmp-01", sku: "milk", onHand: 2 }] } });
+    const made = kitFolders().filter((name) => !before.has(name));
+    expect(made).toHaveLength(1);
+    // Miniflare's own folder, with the cells' storage, is inside it.
+    expect(readdirSync(join(tmpdir(), made[0]!)).some((name) => name.startsWith("miniflare-"))).toBe(true);
+    await kit.stop();
+    expect(existsSync(join(tmpdir(), made[0]!))).toBe(false);
   });
 
   it("stops what it started when the runtime refuses an option: no server is left listening", async () => {
