@@ -16,8 +16,23 @@ export async function migrateUrl(url, migrationsFolder = MIGRATIONS) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await migrate(drizzle(pool), { migrationsFolder });
+  } catch (error) {
+    // drizzle's message names only the statement ("Failed query: CREATE SCHEMA …"); the reason is its cause.
+    const reason = error?.cause?.message ?? error?.cause?.code ?? error?.message ?? String(error);
+    throw new Error(`could not migrate the reporting database at ${redacted(url)}: ${reason}`, { cause: error });
   } finally {
-    await pool.end();
+    await pool.end().catch(() => undefined);
+  }
+}
+
+/** A database URL without its password, for messages. */
+function redacted(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(the given URL)";
   }
 }
 

@@ -203,6 +203,11 @@ describe("starting the kit with options it cannot take", () => {
     await expect.poll(listening, { timeout: 5_000 }).toBe(before);
   });
 
+  it("says why a databaseUrl cannot be used, its password left out", async () => {
+    const failing = startInventory({ databaseUrl: "postgres://kit:hunter2@127.0.0.1:1/none" });
+    await expect(failing).rejects.toThrow("could not migrate the reporting database at postgres://kit:***@127.0.0.1:1/none: connect ECONNREFUSED 127.0.0.1:1");
+  });
+
   it("leaves no temporary files once stop() resolves (a test runner's worker may exit right after)", async () => {
     const kitFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith("edge-inventory-kit-"));
     const before = new Set(kitFolders());
