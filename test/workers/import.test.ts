@@ -61,6 +61,13 @@ describe("bulk import", () => {
     const different = await api("POST", path, { token: ADMIN, rawBody: lines.replace('"onHand":10', '"onHand":11'), headers: { "content-type": "application/x-ndjson", "idempotency-key": importId } });
     expect(different.status).toBe(409);
     expect((await readCell(storeId, "a")).onHand).toBe(10);
+
+    // A bad id is named where it was given.
+    for (const header of ["idempotency-key", "x-import-id"]) {
+      const bad = await api("POST", path, { token: ADMIN, rawBody: lines, headers: { "content-type": "application/x-ndjson", [header]: "no spaces allowed" } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details.issues[0].path).toBe(`header.${header}`);
+    }
   });
 
   it("reports every bad line with its number and applies nothing; good-lines mode applies the rest", async () => {

@@ -102,10 +102,14 @@ async function sha256(text: string): Promise<string> {
 }
 
 function importIdOf(c: Context<AppBindings>, fromQuery: string | undefined): string {
-  const id = fromQuery ?? c.req.header("idempotency-key") ?? c.req.header("x-import-id");
+  // Where the id came from, as the issue's path: a bad header is named as the header.
+  const [id, path] =
+    fromQuery !== undefined ? [fromQuery, "query.importId"]
+    : c.req.header("idempotency-key") !== undefined ? [c.req.header("idempotency-key"), "header.idempotency-key"]
+    : [c.req.header("x-import-id"), "header.x-import-id"];
   if (!id) throw new ApiError("invalid_request", "name the import: ?importId=, or an Idempotency-Key or X-Import-Id header", { issues: [{ path: "query.importId", message: "required", code: "invalid_type" }] });
   const parsed = OperationId.safeParse(id);
-  if (!parsed.success) throw new ApiError("invalid_request", `import id: ${parsed.error.issues[0]!.message}`, { issues: [{ path: "query.importId", message: parsed.error.issues[0]!.message, code: "invalid_format" }] });
+  if (!parsed.success) throw new ApiError("invalid_request", `import id: ${parsed.error.issues[0]!.message}`, { issues: [{ path, message: parsed.error.issues[0]!.message, code: "invalid_format" }] });
   return parsed.data;
 }
 
