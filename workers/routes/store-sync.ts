@@ -2,13 +2,14 @@ import type { ReplayOutcome, StoreEvent } from "../../durable-objects/core";
 import type { CellReply, CellView } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { LIMITS } from "../../schema/limits";
+import { LIVE_TOKEN_EXPIRED_CLOSE } from "../../schema/live";
 import { StoreParams } from "../../schema/stores";
 import { ChangesPage, ChangesQuery, LiveQuery, StoreEventBatch, StoreEventResults, StoreStock } from "../../schema/store-sync";
 import { canReadStore, type Principal } from "../auth/principal";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
-import { bearer, errorResponses, newRouter, apiRoute } from "../router";
+import { bearer, bearerOrAccessToken, errorResponses, newRouter, apiRoute } from "../router";
 import { storeInScope } from "../scope";
 
 /** Cells called at once for one batch. */
@@ -66,7 +67,10 @@ const live = apiRoute({
   path: "/v1/stores/{storeId}/live",
   tags: ["stores"],
   summary: "WebSocket: the changes after `after`, then every change as it happens",
-  description: "Send the token as a bearer header, or as `access_token` (browsers cannot set headers on WebSockets). Messages: {type:'hello', cursor}, {type:'change', change}, {type:'reset', cursor} when `after` is too old. Send 'ping' to get 'pong'.",
+  description:
+    "Send the token as a bearer header, or as `access_token` (browsers cannot set headers on WebSockets; read only when no Authorization header is sent). Without either, 401; the roles and scope are those of /stock. " +
+    `A request without \`Upgrade: websocket\` is a 400. Messages: {type:'hello', cursor}, {type:'change', change}, {type:'reset', cursor} when \`after\` is too old. Send 'ping' to get 'pong'. A socket whose token expires is closed with code ${LIVE_TOKEN_EXPIRED_CLOSE} ("token expired").`,
+  security: bearerOrAccessToken,
   request: { params: StoreParams, query: LiveQuery },
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
