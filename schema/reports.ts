@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { queryInteger } from "./query";
-import { Channel, Region, Sku, StoreId } from "./ids";
+import { Channel, Region, Sku, StoreId, Timestamp } from "./ids";
 import { OperationReference, Reason } from "./operations";
 import { Cursor, cellPaging } from "./paging";
 import { CHANGE_KINDS } from "../durable-objects/core/types";
@@ -91,5 +91,28 @@ export const ReconcileInput = z
 export const ReportPage = z
   .object({ items: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() })
   .openapi("ReportPage");
+
+/** A queue lag row: a store, and how far the reports are behind its cells. */
+export const QueueLagRow = z
+  .object({
+    storeId: StoreId,
+    laggingSkus: z.number().int().min(0).openapi({ description: "SKUs of the store whose latest change the reports lack" }),
+    oldestUnappliedAt: Timestamp.nullable().openapi({ description: "When the oldest change the reports lack was made (null: none lacking)" }),
+    lagSeconds: z.number().int().min(0).openapi({ description: "How long ago that was, on the service clock (0: none lacking)" }),
+  })
+  .openapi("QueueLagRow");
+
+/** The queue lag report's JSON page: a report page, and the dead-letter count on every page. */
+export const QueueLagPage = z
+  .object({
+    items: z.array(QueueLagRow),
+    deadLetters: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Queue messages in the dead-letter queue now (all of them, whatever the filters; listed by /v1/reports/dead-letters, admins). On every JSON page; the CSV has no such column" }),
+    next: z.string().nullable(),
+  })
+  .openapi("QueueLagPage");
 
 export { Channel };

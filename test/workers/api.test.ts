@@ -224,6 +224,25 @@ describe("the live feed's security", () => {
   });
 });
 
+describe("the queue lag report's page", () => {
+  it("declares deadLetters (an integer on every JSON page) and its rows, and a real page is valid by it", async () => {
+    const doc = await openapi();
+    const response = doc.paths["/v1/reports/queue-lag"].get.responses["200"];
+    const ref: string = response.content["application/json"].schema.$ref;
+    const schema = doc.components.schemas[ref.split("/").at(-1)!];
+    expect(schema.properties.deadLetters).toMatchObject({ type: "integer", minimum: 0 });
+    expect(schema.required).toEqual(expect.arrayContaining(["items", "deadLetters", "next"]));
+    // The other reports' pages carry no such field.
+    expect(doc.paths["/v1/reports/stock"].get.responses["200"].content["application/json"].schema.$ref).toBe("#/components/schemas/ReportPage");
+    const { storeId } = await freshCell();
+    const page = await api("GET", `/v1/reports/queue-lag?storeId=${storeId}`, { token: ADMIN });
+    expect(page.status, JSON.stringify(page.body)).toBe(200);
+    const result = new Validator({ $ref: ref, components: doc.components } as never, "2020-12", false).validate(page.body);
+    expect(result.errors, JSON.stringify(result.errors.slice(0, 3))).toEqual([]);
+    expect(new Validator({ $ref: ref, components: doc.components } as never, "2020-12", false).validate({ items: [], next: null }).valid).toBe(false);
+  });
+});
+
 describe("a method a path does not answer", () => {
   it("is a 405 naming the methods it does answer (Allow), and an unknown path a 404", async () => {
     const { storeId, sku } = await freshCell();

@@ -136,7 +136,7 @@ export function createClient(options: ClientOptions) {
       channelUsage: report<T.ListReportParams, T.GenericReportPage>("channel-usage"),
       reservations: report<T.ReservationsReportParams, T.ReportPageOf<T.ReservationRow>>("reservations"),
       oversells: report<T.ListReportParams, T.ReportPageOf<T.OversellRow>>("oversells"),
-      queueLag: report<T.ListReportParams, T.GenericReportPage & { deadLetters?: number }>("queue-lag"),
+      queueLag: report<T.ListReportParams, T.QueueLagReportPage>("queue-lag"),
       deadLetters: report<T.DeadLettersParams, T.ReportPageOf<T.DeadLetterRow>>("dead-letters"),
       reconciliation: report<T.ReconciliationRunsParams, T.GenericReportPage>("reconciliation"),
     },

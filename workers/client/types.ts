@@ -8,7 +8,7 @@ import type { ClockInput, ClockState, CronResult, TickResult } from "../../schem
 import type { ReceiveInput, ReturnInput, ReturnResult, Transfer, TransferInput } from "../../schema/operations";
 import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
-import type { DeadLettersQuery, MovementsQuery, ReconcileInput, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
+import type { DeadLettersQuery, MovementsQuery, QueueLagPage, ReconcileInput, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import type { Reservation, ReservationInput, ReservationTransition } from "../../schema/reservations";
 import type { Health, ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import type { ChangesPage, ChangesQuery, LiveQuery, Oversell, OversellList, OversellQuery, ResolveInput, StoreEventBatch, StoreEventInput, StoreEventResults, StoreStock } from "../../schema/store-sync";
@@ -81,6 +81,8 @@ export type DeadLettersParams = QueryInput<typeof DeadLettersQuery>;
 /** A JSON report page whose rows are the reporting database's rows (schema/db/tables.ts). */
 export type ReportPageOf<Row> = Omit<Out<typeof ReportPage>, "items"> & { items: Row[] };
 export type GenericReportPage = Out<typeof ReportPage>;
+/** The queue lag report's JSON page: its rows, and `deadLetters` on every page. */
+export type QueueLagReportPage = Out<typeof QueueLagPage>;
 export type StockRow = typeof cells.$inferSelect;
 export type MovementRow = typeof movements.$inferSelect;
 /** A reservations report row (the attempt it follows stays inside). */

@@ -5,7 +5,7 @@ import { ABANDONED_REASON } from "../../durable-objects/core/types";
 import { now as serviceNow } from "../../durable-objects/clock";
 import { directoryStub, hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
-import { DeadLettersQuery, MovementsQuery, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
+import { DeadLettersQuery, MovementsQuery, QueueLagPage, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import { mapConcurrently } from "../concurrency";
 import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
@@ -18,7 +18,8 @@ import { requireStore } from "../stores";
 import type { AppBindings } from "../types";
 import { createMiddleware } from "hono/factory";
 
-function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
+/** A report's route; `page` is its JSON page's schema (ReportPage: rows of any columns). */
+function report<Q extends ZodObject>(path: string, summary: string, query: Q, page: typeof ReportPage | typeof QueueLagPage = ReportPage) {
   return apiRoute({
     method: "get",
     path: `/v1/reports/${path}`,
@@ -32,7 +33,7 @@ function report<Q extends ZodObject>(path: string, summary: string, query: Q) {
       200: {
         description: "A page of the report",
         headers: z.object({ "x-next-cursor": z.string().optional().openapi({ description: "CSV pages: the next page's cursor while more remain (JSON has it as `next`)" }) }),
-        content: { "application/json": { schema: ReportPage }, "text/csv": { schema: { type: "string" } } },
+        content: { "application/json": { schema: page }, "text/csv": { schema: { type: "string" } } },
       },
       ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "unavailable"),
     },
@@ -192,7 +193,7 @@ reports
     const page = pageOf(rows, query, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
   })
-  .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopedListQuery), async (c) => {
+  .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopedListQuery, QueueLagPage), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
