@@ -96,9 +96,22 @@ export const Availability = z
   .openapi("Availability");
 export type Availability = z.infer<typeof Availability>;
 
+/**
+ * The units an adjustment adds (positive) or takes away (negative), here and in a POS `adjust`
+ * event. 0 is a 400 ("delta must not be 0", path `delta`): it would record a movement that
+ * changes nothing. `not: {const: 0}` says so in the JSON Schema.
+ */
+export const AdjustmentDelta = z
+  .number()
+  .int()
+  .min(-LIMITS.maxOnHand)
+  .max(LIMITS.maxOnHand)
+  .refine((delta) => delta !== 0, "delta must not be 0")
+  .openapi({ description: "Units to add (positive) or take away (negative); not 0 (a 400: it would change nothing)", not: { const: 0 } });
+
 export const AdjustInput = z
   .object({
-    delta: z.number().int().min(-LIMITS.maxOnHand).max(LIMITS.maxOnHand).refine((delta) => delta !== 0, "delta must not be 0"),
+    delta: AdjustmentDelta,
     reason: z.enum(["receive", "damage", "return", "correction", "restock"]),
     channel: Channel.optional().openapi({ description: "Added units go to this channel's bucket instead of the shared pool" }),
   })

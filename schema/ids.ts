@@ -70,6 +70,10 @@ export const TimeZone = z
     const problem = timeZoneProblem(zone);
     if (problem) context.addIssue({ code: "custom", message: problem });
   })
-  .openapi({ example: "Europe/Berlin" });
+  .openapi({
+    description:
+      "An IANA time zone name the runtime knows, spelt as IANA spells it (Europe/Berlin, America/Port-au-Prince; aliases such as US/Eastern or UTC are kept as written). An offset (+05:30) or another letter case (europe/berlin) is a 400",
+    example: "Europe/Berlin",
+  });
 
 export const Timestamp = z.string().openapi({ description: "UTC ISO 8601", example: "2026-11-24T12:00:00.000Z" });

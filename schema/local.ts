@@ -11,7 +11,10 @@ export const ClockInput = z
   })
   .strict()
   .refine((input) => (input.advanceSeconds === undefined) !== (input.offsetSeconds === undefined), "give advanceSeconds or offsetSeconds")
-  .openapi("ClockInput");
+  .openapi("ClockInput", {
+    description: "Give exactly one of advanceSeconds or offsetSeconds (neither, or both, is a 400).",
+    oneOf: [{ required: ["advanceSeconds"] }, { required: ["offsetSeconds"] }],
+  });
 
 export const ClockState = z.object({ offsetMs: z.number().int(), now: z.string() }).openapi("Clock");
 

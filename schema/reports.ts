@@ -54,8 +54,20 @@ export const MovementsQuery = z
   })
   .strict();
 
+/** A reservation is placed in time by when it ended (confirmed, released, expired) or, while pending, when it was made. */
+const reservationTime = (bound: string) =>
+  ReportTime.optional().openapi({
+    description: `Only reservation rows ${bound}, by COALESCE(endedAt, createdAt): when the reservation ended (confirmed, released or expired), or when it was made while it is pending`,
+  });
+
 export const ReservationsReportQuery = z
-  .object({ ...scope, ...listing, ...time, status: z.enum(["pending", "confirmed", "released", "expired"]).optional() })
+  .object({
+    ...scope,
+    ...listing,
+    from: reservationTime("at or after this instant"),
+    to: reservationTime("at or before this instant"),
+    status: z.enum(["pending", "confirmed", "released", "expired"]).optional(),
+  })
   .strict();
 
 export const ScopedListQuery = z.object({ ...scope, ...listing }).strict();

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { queryInteger } from "./query";
-import { CellView } from "./cells";
+import { AdjustmentDelta, CellView } from "./cells";
 import { Region, Sku, StoreId } from "./ids";
 import { LIMITS } from "./limits";
 import { plainText } from "./text";
@@ -32,7 +32,7 @@ export const StoreEventInput = z
       .object({
         ...eventBase,
         type: z.literal("adjust"),
-        delta: z.number().int().min(-LIMITS.maxOnHand).max(LIMITS.maxOnHand).refine((delta) => delta !== 0, "delta must not be 0"),
+        delta: AdjustmentDelta,
         reason: z.enum(["receive", "damage", "return", "correction", "restock"]),
       })
       .strict(),

@@ -9,8 +9,8 @@ export type Role = z.infer<typeof Role>;
 export const TokenRequest = z
   .object({
     role: Role,
-    regions: z.array(Region).min(1).max(100).optional(),
-    stores: z.array(StoreId).min(1).max(1000).optional(),
+    regions: z.array(Region).min(1).max(100).optional().openapi({ description: "The regions a manager token may act in: required for role manager, refused for any other role" }),
+    stores: z.array(StoreId).min(1).max(1000).optional().openapi({ description: "The stores a store token may act for: required for role store, refused for any other role" }),
     ttlSeconds: z.number().int().min(60).max(LIMITS.maxTokenTtlSeconds).optional(),
   })
   .strict()
@@ -20,7 +20,15 @@ export const TokenRequest = z
     if (request.role !== "manager" && request.regions) ctx.addIssue({ code: "custom", path: ["regions"], message: "only manager tokens carry regions" });
     if (request.role !== "store" && request.stores) ctx.addIssue({ code: "custom", path: ["stores"], message: "only store tokens carry stores" });
   })
-  .openapi("TokenRequest", { example: { role: "manager", regions: ["eu-central"], ttlSeconds: 86_400 } });
+  .openapi("TokenRequest", {
+    description: "A manager token needs regions, a store token needs stores; an admin or service token carries neither (each rule broken is a 400 naming the field).",
+    oneOf: [
+      { properties: { role: { const: "manager" } }, required: ["regions"], not: { required: ["stores"] } },
+      { properties: { role: { const: "store" } }, required: ["stores"], not: { required: ["regions"] } },
+      { properties: { role: { enum: ROLES.filter((role) => role !== "manager" && role !== "store") } }, not: { anyOf: [{ required: ["regions"] }, { required: ["stores"] }] } },
+    ],
+    example: { role: "manager", regions: ["eu-central"], ttlSeconds: 86_400 },
+  });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
 export const TokenResponse = z.object({ token: z.string(), expiresAt: z.string() }).openapi("Token");

@@ -10,7 +10,12 @@ export const AlertType = z.enum(ALERT_TYPES);
 export const WebhookInput = z
   .object({
     url: z.string().url().max(2048).openapi({ example: "https://erp.example.com/hooks/inventory" }),
-    events: z.array(AlertType).min(1).max(ALERT_TYPES.length).refine((events) => new Set(events).size === events.length, "each event once"),
+    events: z
+      .array(AlertType)
+      .min(1)
+      .max(ALERT_TYPES.length)
+      .refine((events) => new Set(events).size === events.length, "each event once")
+      .openapi({ description: "The events to receive, each at most once (a repeat is a 400)", uniqueItems: true }),
     secret: z
       .string()
       .min(16)
@@ -18,12 +23,16 @@ export const WebhookInput = z
       .refine(hasNoControlCharacters, "no control characters or unpaired surrogates (it is signed as UTF-8)")
       .refine((secret) => secret.trim().length > 0, "not only spaces")
       .openapi({ description: "Signs every delivery (HMAC-SHA256); never shown again" }),
-    region: Region.optional(),
-    storeId: StoreId.optional(),
+    region: Region.optional().openapi({ description: "A whole region's subscription: the events of every store whose current region it is (not with storeId)" }),
+    storeId: StoreId.optional().openapi({ description: "One store's subscription: that store's events, wherever it moves (not with region)" }),
   })
   .strict()
   .refine((input) => (input.region === undefined) !== (input.storeId === undefined), { message: "name exactly one of region or storeId", path: ["region"] })
-  .openapi("WebhookInput", { example: { url: "https://erp.example.com/hooks/inventory", events: ["low_stock", "sold_out"], secret: "a-long-random-secret", region: "eu-central" } });
+  .openapi("WebhookInput", {
+    description: "Name exactly one of region or storeId (neither, or both, is a 400), and each event at most once.",
+    oneOf: [{ required: ["region"] }, { required: ["storeId"] }],
+    example: { url: "https://erp.example.com/hooks/inventory", events: ["low_stock", "sold_out"], secret: "a-long-random-secret", region: "eu-central" },
+  });
 export type WebhookInput = z.infer<typeof WebhookInput>;
 
 export const Webhook = z

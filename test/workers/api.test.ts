@@ -243,6 +243,60 @@ describe("the queue lag report's page", () => {
   });
 });
 
+describe("the request schemas state the rules the server enforces", () => {
+  it("a body the server refuses for one of them is refused by the document's schema too, and one it takes is taken", async () => {
+    const doc = await openapi();
+    const { storeId, sku } = await freshCell();
+    const valid = (schema: string, body: unknown) => new Validator({ $ref: `#/components/schemas/${schema}`, components: doc.components } as never, "2020-12", false).validate(body).valid;
+    const url = "https://erp.example.com/hooks/inventory";
+    const secret = "a-long-random-secret";
+    const cases: Array<[string, string, string, unknown, string]> = [
+      ["Adjustment", "POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { delta: 0, reason: "damage" }, "delta"],
+      ["StoreEventBatch", "POST", `/v1/stores/${storeId}/events`, { events: [{ eventId: "e-1", at: "2026-11-24T09:15:00Z", type: "adjust", sku, delta: 0, reason: "damage" }] }, "delta"],
+      ["WebhookInput", "POST", "/v1/webhooks", { url, secret, events: ["low_stock"] }, "region"],
+      ["WebhookInput", "POST", "/v1/webhooks", { url, secret, events: ["low_stock"], region: "eu-central", storeId }, "region"],
+      ["WebhookInput", "POST", "/v1/webhooks", { url, secret, events: ["low_stock", "low_stock"], storeId }, "events"],
+      ["TokenRequest", "POST", "/v1/admin/tokens", { role: "manager" }, "regions"],
+      ["TokenRequest", "POST", "/v1/admin/tokens", { role: "store" }, "stores"],
+      ["TokenRequest", "POST", "/v1/admin/tokens", { role: "service", regions: ["eu-central"] }, "regions"],
+      ["TokenRequest", "POST", "/v1/admin/tokens", { role: "admin", stores: [storeId] }, "stores"],
+      ["TokenRequest", "POST", "/v1/admin/tokens", { role: "manager", regions: ["eu-central"], stores: [storeId] }, "stores"],
+      ["ClockInput", "POST", "/v1/admin/local/clock", {}, ""],
+      ["ClockInput", "POST", "/v1/admin/local/clock", { advanceSeconds: 1, offsetSeconds: 0 }, ""],
+    ];
+    for (const [schema, method, path, body, field] of cases) {
+      const label = `${schema} ${JSON.stringify(body)}`;
+      const response = await api(method, path, { token: ADMIN, body });
+      expect([response.status, response.body.error?.code], label).toEqual([400, "invalid_request"]);
+      const paths: string[] = response.body.error.details.issues.map((issue: { path: string }) => issue.path);
+      if (field) expect(paths.some((path) => path.endsWith(`.${field}`)), `${label}: ${paths}`).toBe(true);
+      expect(valid(schema, body), label).toBe(false);
+    }
+    const zero = await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: 0, reason: "damage" } });
+    expect(zero.body.error.details.issues[0]).toMatchObject({ path: "json.delta", message: "delta must not be 0" });
+    // What the server takes, the schemas take.
+    for (const [schema, body] of [
+      ["Adjustment", { delta: -1, reason: "damage" }],
+      ["WebhookInput", { url, secret, events: ["low_stock", "sold_out"], region: "eu-central" }],
+      ["WebhookInput", { url, secret, events: ["oversold"], storeId }],
+      ["TokenRequest", { role: "manager", regions: ["eu-central"] }],
+      ["TokenRequest", { role: "store", stores: [storeId] }],
+      ["TokenRequest", { role: "service" }],
+      ["ClockInput", { advanceSeconds: 0 }],
+      ["ClockInput", { offsetSeconds: 0 }],
+    ] as Array<[string, unknown]>) {
+      expect(valid(schema, body), `${schema} ${JSON.stringify(body)}`).toBe(true);
+    }
+    expect((await api("POST", `/v1/stores/${storeId}/skus/${sku}/adjustments`, { token: ADMIN, body: { delta: -1, reason: "damage" } })).status).toBe(200);
+    expect((await api("POST", "/v1/admin/tokens", { token: ADMIN, body: { role: "store", stores: [storeId] } })).status).toBe(201);
+    // The rules a JSON Schema cannot state are said in words.
+    const described = (schema: any) => String(schema.description ?? "");
+    expect(described(doc.components.schemas.StoreInput.properties.timezone)).toContain("IANA");
+    const reservationsReport = doc.paths["/v1/reports/reservations"].get.parameters;
+    for (const name of ["from", "to"]) expect(described(reservationsReport.find((p: { name: string }) => p.name === name)), name).toContain("COALESCE(endedAt, createdAt)");
+  });
+});
+
 describe("a method a path does not answer", () => {
   it("is a 405 naming the methods it does answer (Allow), and an unknown path a 404", async () => {
     const { storeId, sku } = await freshCell();
