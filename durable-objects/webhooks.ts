@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { signatureHeader } from "../workers/webhooks/sign";
-import { DELIVERY_LIMITS, RETRY_BASE_MS, isNewerPlacement, matches, nextAttemptAt, pickSendable, shouldGiveUp, webhookIdFor, type Alert, type StorePlacement } from "./core";
+import { DELIVERY_HEADERS, DELIVERY_LIMITS, DELIVERY_USER_AGENT, RETRY_BASE_MS, SEND_TIMEOUT_MS, isNewerPlacement, matches, nextAttemptAt, pickSendable, shouldGiveUp, webhookIdFor, type Alert, type StorePlacement } from "./core";
 import { migrate } from "./storage/migrate";
 import { directoryStub, webhooksStub } from "./stubs";
 
@@ -63,8 +63,6 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
   created_at: string;
 }
 
-/** How long a receiver may take to answer (how many are sent at once: core/delivery-lanes.ts). */
-const SEND_TIMEOUT_MS = 10_000;
 /** A send in flight is leased for its timeout and this much more. */
 const LEASE_MARGIN_MS = 5_000;
 
@@ -290,12 +288,12 @@ export class Webhooks extends DurableObject<Env> {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "user-agent": "edge-inventory-webhooks/1",
-          "x-inventory-event": row.type,
-          "x-inventory-event-id": row.event_id,
-          "x-inventory-webhook": hook.id,
-          "x-inventory-delivery": `d${row.id}`,
-          "x-inventory-signature": await signatureHeader(hook.secret, row.payload, timestamp),
+          "user-agent": DELIVERY_USER_AGENT,
+          [DELIVERY_HEADERS.event]: row.type,
+          [DELIVERY_HEADERS.eventId]: row.event_id,
+          [DELIVERY_HEADERS.webhook]: hook.id,
+          [DELIVERY_HEADERS.delivery]: `d${row.id}`,
+          [DELIVERY_HEADERS.signature]: await signatureHeader(hook.secret, row.payload, timestamp),
         },
         body: row.payload,
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),

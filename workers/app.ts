@@ -21,7 +21,7 @@ import { local } from "./routes/local";
 import { reservations } from "./routes/reservations";
 import { returns } from "./routes/returns";
 import { transfers } from "./routes/transfers";
-import { webhooks } from "./routes/webhooks";
+import { deliveryWebhook, webhooks } from "./routes/webhooks";
 import { lowStock } from "./routes/low-stock";
 import { oversells } from "./routes/oversells";
 import { reports } from "./routes/reports";
@@ -58,6 +58,8 @@ export function createApp() {
   app.route("/", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  // What the service sends: the webhook deliveries (OpenAPI 3.1 `webhooks`).
+  app.openAPIRegistry.registerWebhook(deliveryWebhook);
   app.openAPIRegistry.registerComponent("securitySchemes", ACCESS_TOKEN_SCHEME, {
     type: "apiKey",
     in: "query",

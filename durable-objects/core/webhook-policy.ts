@@ -3,6 +3,24 @@
  * failed delivery is tried again, and when it is given up.
  */
 
+/**
+ * The headers of a delivery (besides `content-type: application/json`): the event's type and id,
+ * the subscription, the delivery (`d<n>`, unique within the webhook) and the signature. The
+ * Webhooks object sends them; the OpenAPI document's `webhooks` describes them from here.
+ */
+export const DELIVERY_HEADERS = {
+  event: "x-inventory-event",
+  eventId: "x-inventory-event-id",
+  webhook: "x-inventory-webhook",
+  delivery: "x-inventory-delivery",
+  signature: "x-inventory-signature",
+} as const;
+export const DELIVERY_USER_AGENT = "edge-inventory-webhooks/1";
+/** `x-inventory-signature`: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. */
+export const SIGNATURE_PATTERN = /^t=(\d+),v1=([0-9a-f]{64})$/;
+/** How long a receiver may take to answer (how many are sent at once: core/delivery-lanes.ts). */
+export const SEND_TIMEOUT_MS = 10_000;
+
 /** First retry after this long; each later one waits twice as long, at most RETRY_MAX_MS. */
 export const RETRY_BASE_MS = 30_000;
 export const RETRY_MAX_MS = 3_600_000;

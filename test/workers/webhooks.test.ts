@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { storeWebhooksStub, webhooksStub } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, eventually, mint, putStore, unique } from "./helpers";
@@ -256,6 +257,51 @@ describe("low-stock thresholds and webhooks", () => {
     expect((await api("POST", `/v1/webhooks/${id}/deliveries/d999/replay`, { token: manager })).status).toBe(404);
     expect((await api("DELETE", `/v1/webhooks/${id}`, { token: manager })).status).toBe(204);
     expect((await api("DELETE", `/v1/webhooks/${id}`, { token: manager })).status).toBe(404);
+  });
+});
+
+describe("the OpenAPI document's webhooks", () => {
+  it("describe every delivery as sent: its body's fields and types, and its headers", async () => {
+    const doc = (await api("GET", "/openapi.json")).body;
+    const deliveries = Object.values<any>(doc.webhooks ?? {});
+    expect(deliveries.length).toBeGreaterThan(0);
+    const post = deliveries[0].post;
+    const bodyRef: string = post.requestBody.content["application/json"].schema.$ref;
+    const bodySchema = doc.components.schemas[bodyRef.split("/").at(-1)!];
+    const validBody = new Validator({ $ref: bodyRef, components: doc.components } as never, "2020-12", false);
+    const headers: Array<{ name: string; required: boolean; schema: object }> = post.parameters.filter((p: { in: string }) => p.in === "header");
+    expect(headers.map((h) => h.name)).toEqual(expect.arrayContaining(["x-inventory-event", "x-inventory-event-id", "x-inventory-webhook", "x-inventory-delivery", "x-inventory-signature"]));
+
+    // A channel's threshold, sold out and an oversell: every scope, band and a null threshold.
+    const name = unique("hook");
+    const { storeId, sku, hookId } = await watchedCell(name, { overall: 2, channels: { online: 3 } }, 10);
+    const order = await api("POST", "/v1/reservations", { token: ADMIN, body: { reservationId: unique("o"), channel: "online", items: [{ storeId, sku, qty: 8 }] } });
+    expect(order.status).toBe(201);
+    expect((await adjust(storeId, sku, -9)).status).toBe(200);
+    // Overall and online low (version 2); overall and online sold out, and the oversell (version 3).
+    const log = await eventually(() => receiverLog(name), (list) => list.length >= 5);
+    expect(log.length).toBe(5);
+    const types = new Set<string>();
+    for (const entry of log) {
+      const body = JSON.parse(entry.body);
+      types.add(body.type);
+      const result = validBody.validate(body);
+      expect(result.errors, `${entry.body}: ${JSON.stringify(result.errors.slice(0, 3))}`).toEqual([]);
+      // Exactly the declared fields: none sent undeclared, none declared unsent.
+      expect(Object.keys(body).sort(), entry.body).toEqual(Object.keys(bodySchema.properties).sort());
+      expect(bodySchema.required.sort()).toEqual(Object.keys(bodySchema.properties).sort());
+      for (const header of headers) {
+        const value = entry.headers[header.name];
+        if (header.required) expect(value, header.name).toBeDefined();
+        if (value !== undefined) expect(new Validator(header.schema as never, "2020-12", false).validate(value).valid, `${header.name}: ${value}`).toBe(true);
+      }
+      // Every x-inventory-* header sent is declared.
+      for (const sent of Object.keys(entry.headers).filter((h) => h.startsWith("x-inventory-"))) expect(headers.map((h) => h.name), sent).toContain(sent);
+      expect(entry.headers["x-inventory-webhook"]).toBe(hookId);
+      expect(entry.headers["x-inventory-event"]).toBe(body.type);
+      expect(entry.headers["x-inventory-event-id"]).toBe(body.id);
+    }
+    expect([...types].sort()).toEqual(["low_stock", "oversold", "sold_out"]);
   });
 });
 

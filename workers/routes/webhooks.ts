@@ -1,9 +1,9 @@
-import { z } from "@hono/zod-openapi";
+import { z, type RouteConfig } from "@hono/zod-openapi";
 import type { WebhookView } from "../../durable-objects/webhooks";
-import { webhookHomeOf, type WebhookHome } from "../../durable-objects/core";
+import { DELIVERY_LIMITS, GIVE_UP_AFTER_MS, RETRY_BASE_MS, RETRY_MAX_MS, SEND_TIMEOUT_MS, webhookHomeOf, type WebhookHome } from "../../durable-objects/core";
 import { storeWebhooksStub, webhooksHomeStub, webhooksStub } from "../../durable-objects/stubs";
 import { REGION_NAMES } from "../../schema/regions";
-import { DeliveriesQuery, Delivery, DeliveryPage, DeliveryParams, Webhook, WebhookInput, WebhookList, WebhookListQuery, WebhookParams } from "../../schema/webhooks";
+import { DeliveriesQuery, Delivery, DeliveryPage, DeliveryParams, Webhook, WebhookDeliveryHeaders, WebhookEvent, WebhookInput, WebhookList, WebhookListQuery, WebhookParams } from "../../schema/webhooks";
 import { canAllocate, type Principal } from "../auth/principal";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -15,6 +15,36 @@ import { storeInScope } from "../scope";
 import { directory, findStoreNow } from "../stores";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+const hours = (ms: number) => `${ms / 3_600_000} h`;
+/** When a delivery is tried again, from the policy's own constants (`core/webhook-policy.ts`). */
+const RETRIES = `retried from the Webhooks object's alarm with exponential backoff (${seconds(RETRY_BASE_MS)}, doubling, at most ${hours(RETRY_MAX_MS)} apart, ±20 % jitter) for ${hours(GIVE_UP_AFTER_MS)}, then marked failed (a replay sends it again)`;
+
+/**
+ * The POST the service sends to a subscribed URL: the OpenAPI document's `webhooks`
+ * (registered in app.ts), described from the schemas and constants the Webhooks object sends with.
+ */
+export const deliveryWebhook = {
+  method: "post",
+  path: "inventoryEvent",
+  tags: ["webhooks"],
+  summary: "A threshold event (low_stock, back_in_stock, sold_out, oversold), POSTed to each webhook subscribed to it",
+  description:
+    "One delivery per webhook and event id, at least once: a receiver deduplicates on the event id. " +
+    `Sends go side by side (at most ${DELIVERY_LIMITS.perWebhook} in flight to a receiver, ${DELIVERY_LIMITS.perFailingWebhook} while its last attempt failed), so order events by the version in their id, not by arrival. ` +
+    "The body is the event as JSON; x-inventory-signature signs its exact bytes.",
+  request: {
+    headers: WebhookDeliveryHeaders,
+    body: { required: true, content: { "application/json": { schema: WebhookEvent } } },
+  },
+  responses: {
+    "2XX": { description: "Delivered (the answer's body is not read); a delivered event is not sent again unless replayed" },
+    default: {
+      description: `Any other status (a redirect is not followed), no answer within ${seconds(SEND_TIMEOUT_MS)}, or no connection: the delivery is ${RETRIES}`,
+    },
+  },
+} satisfies RouteConfig;
 
 
 const register = apiRoute({

@@ -1,4 +1,4 @@
-import { signedPayload } from "../../durable-objects/core/webhook-policy";
+import { SIGNATURE_PATTERN, signedPayload } from "../../durable-objects/core/webhook-policy";
 
 const encoder = new TextEncoder();
 
@@ -15,7 +15,7 @@ export async function signatureHeader(secret: string, body: string, timestamp: n
 
 /** What a receiver does: recompute and compare, and refuse stale timestamps (replay protection). */
 export async function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSeconds = 300): Promise<boolean> {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+  const match = SIGNATURE_PATTERN.exec(header);
   if (!match) return false;
   const timestamp = Number(match[1]);
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
