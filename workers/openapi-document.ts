@@ -36,7 +36,7 @@ export function withMiddlewareAnswers<T extends { paths?: object }>(document: T)
       );
       responses["400"] ??= errorAnswer(`Invalid request (see error.details.issues): an unknown ${REGION_HEADER} header, or a parameter this route does not read`);
       responses["429"] ??= errorAnswer("Too many requests (Retry-After says when to try again)");
-      if (method === "get" || method === "delete") continue;
+      if (method === "get") continue;
       const types = Object.keys(operation.requestBody?.content ?? {});
       responses["413"] ??= errorAnswer("Body too large");
       // Replaces a route's own 415: the accepted types are exactly the documented ones.
