@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute, z, type RouteConfig } from "@hono/zod-openapi";
 import { ErrorBody, ERROR_STATUS, type ErrorCode } from "../schema/errors";
+import { createMiddleware } from "hono/factory";
 import { validationError } from "./errors";
 import type { AppBindings } from "./types";
 
@@ -61,14 +62,29 @@ export const noBody = {
 const NoQuery = z.object({}).strict();
 
 /**
+ * Refuses any query parameter (400, as a query schema refuses one it does not know). A
+ * middleware rather than a query validator: a request without a query (nearly all) pays one
+ * look at the URL, where the validator parsed and validated an empty query on every request
+ * (about 3 % more instructions per hot-SKU reservation, counted by bench:instructions).
+ */
+const refuseQuery = createMiddleware<AppBindings>(async (c, next) => {
+  const search = c.req.url.indexOf("?");
+  if (search !== -1 && search < c.req.url.length - 1) {
+    const parsed = NoQuery.safeParse(Object.fromEntries(new URLSearchParams(c.req.url.slice(search + 1))));
+    if (!parsed.success) throw validationError(parsed.error, "query");
+  }
+  await next();
+});
+
+/**
  * A route of the API: `createRoute`, with a route that names no query refusing any query
  * parameter (400), as the routes that read a query refuse one they do not know. Without it,
  * `POST …/adjustments?dryRun=true` applied the adjustment: a parameter the client meant was
- * ignored in silence.
+ * ignored in silence. The check runs after the route's own middleware (its role: 403 first).
  */
 export function apiRoute<P extends string, R extends Omit<RouteConfig, "path"> & { path: P }>(config: R) {
-  return createRoute({ ...config, request: { query: NoQuery, ...config.request } } as WithQuery<R>);
+  if (config.request?.query) return createRoute(config);
+  const own = config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
+  // The middleware's type is the route's own (both run on the app's bindings).
+  return createRoute({ ...config, middleware: [...own, refuseQuery] } as R);
 }
-
-/** A route config whose request names a query: its own, or NoQuery. */
-type WithQuery<R extends Omit<RouteConfig, "path">> = R["request"] extends { query: unknown } ? R : Omit<R, "request"> & { request: NonNullable<R["request"]> & { query: typeof NoQuery } };
