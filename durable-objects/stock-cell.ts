@@ -289,6 +289,7 @@ export class StockCell extends DurableObject<Env> {
           continue;
         }
         state = result.state;
+        if (result.saved) dirty = true;
         if (result.op) {
           changedOps.set(result.op.opId, result.op);
           saveOp(this.sql, result.op);

@@ -27,6 +27,8 @@ export type CommandResult =
       oversell?: OversellTransition;
       /** The operation record to save (returns, imports, transfers). */
       op?: CellOp;
+      /** The state moved without a ledger entry (a decision's time), and must be saved. */
+      saved?: true;
     }
   | { ok: false; error: DomainError };
 
@@ -66,9 +68,36 @@ export function applyCommand(state: CellState, findHold: HoldLookup, command: Ce
     case "soldOut": {
       const notAllocated = requireAllocated(state);
       if (notAllocated) return { ok: false, error: notAllocated };
-      return { ok: true, ...setSoldOut(state, command.value, now, command.eventId) };
+      return decideSoldOut(state, command.value, now);
     }
     default:
       return withOversell(state, applyOperation(state, findOp, command, now));
   }
+}
+
+/**
+ * A manager's sold-out decision, at server time (DOMAIN.md: the latest decision wins). One
+ * dated later stands: a till's event whose clock runs ahead, within the skew the replay
+ * allows; a different value is then a conflict, the same one changes nothing. Otherwise
+ * the decision's time moves even when the flag does not, so an older till event arriving
+ * afterwards is superseded, as it would be had the flag changed.
+ */
+function decideSoldOut(state: CellState, value: boolean, now: string): CommandResult {
+  if (state.soldOutAt !== undefined && state.soldOutAt > now) {
+    if (state.soldOut === value) return { ok: true, state };
+    const by = state.soldOutBy ? ` by event ${state.soldOutBy}` : "";
+    return {
+      ok: false,
+      error: {
+        code: "conflict",
+        message: `a later decision stands: ${state.soldOut ? "sold out" : "not sold out"} at ${state.soldOutAt}${by}; decide again after that time`,
+        details: { soldOut: state.soldOut, decidedAt: state.soldOutAt, ...(state.soldOutBy ? { eventId: state.soldOutBy } : {}) },
+      },
+    };
+  }
+  const applied = setSoldOut(state, value, now);
+  const decided: CellState = { ...applied.state, soldOutAt: now };
+  delete decided.soldOutBy;
+  if (applied.change) return { ok: true, state: decided, change: applied.change };
+  return { ok: true, state: decided, saved: true };
 }

@@ -119,6 +119,26 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
     expect((await readCell(storeId, sku)).soldOut).toBe(false);
   });
 
+  it("counts a manager's sold-out PUT as a decision at server time, even when the flag already had that value", async () => {
+    const { storeId, sku } = await freshCell();
+    const put = (value: boolean) => api("PUT", `/v1/stores/${storeId}/skus/${sku}/sold-out`, { token: ADMIN, body: { soldOut: value } });
+    // Not sold out, and the manager says so now: a till's older "sold out" arriving later is superseded.
+    expect((await put(false)).status).toBe(200);
+    const older = await sendEvents(storeId, [soldOut(sku, true, minutesFromNow(-10))]);
+    expect(older.body.results[0]).toMatchObject({ outcome: "superseded", reason: "older_than_last_sold_out" });
+    expect((await readCell(storeId, sku)).soldOut).toBe(false);
+
+    // A till decision dated later than now (its clock ahead, within the skew allowed) stands against the manager's now.
+    const later = soldOut(sku, true, minutesFromNow(4));
+    expect((await sendEvents(storeId, [later])).body.results[0].outcome).toBe("applied");
+    const overruled = await put(false);
+    expect(overruled.status).toBe(409);
+    expect(overruled.body.error).toMatchObject({ code: "conflict", details: { soldOut: true, eventId: later.eventId } });
+    expect((await readCell(storeId, sku)).soldOut).toBe(true);
+    // Saying what stands changes nothing and is not refused.
+    expect((await put(true)).status).toBe(200);
+  });
+
   it("rejects events from a clock too far ahead or older than the replay window, applying the rest", async () => {
     const { storeId, sku } = await freshCell();
     const response = await sendEvents(storeId, [sale(sku, 1, minutesFromNow(10)), sale(sku, 1, minutesFromNow(-8 * 24 * 60)), sale(sku, 1, minutesFromNow(-1))]);

@@ -52,13 +52,14 @@ const soldOut = apiRoute({
   path: `${path}/sold-out`,
   tags: ["cells"],
   summary: "Set or clear the hand-set sold-out flag",
+  description: "A decision at server time: the latest decision wins, a till's included (its `soldOut` event's `at`). A till event dated later than now (its clock ahead, within the 5 minutes allowed) that decided otherwise stands: 409 conflict with its time.",
   security: bearer,
   middleware: [requireRole("admin", "manager", "store")] as const,
   request: {
     params: CellParams,
     body: { required: true, content: { "application/json": { schema: SoldOutInput } } },
   },
-  responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found") },
+  responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict") },
 });
 
 function cellOrThrow(reply: CellReply) {

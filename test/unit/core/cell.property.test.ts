@@ -155,7 +155,11 @@ class Harness {
 
     const after = result.state;
     if (result.change) expect(after.version).toBe(before.version + 1);
-    else {
+    else if (result.saved) {
+      // A decision timed without a change (a sold-out flag set to what it is): only its time moves.
+      expect(command.type).toBe("soldOut");
+      expect({ ...after, soldOutAt: undefined, soldOutBy: undefined }).toEqual({ ...before, soldOutAt: undefined, soldOutBy: undefined });
+    } else {
       // An idempotent repeat: nothing to write, nothing changed.
       expect(after).toEqual(before);
     }

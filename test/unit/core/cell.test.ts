@@ -129,6 +129,18 @@ describe("the stock cell by example", () => {
     expect(cell.hold("a", "online", 1)).toMatchObject({ ok: false, error: { details: { reason: "sold_out" } } });
   });
 
+  it("a manager's sold-out decision is timed at now even when the flag stays, and yields to a later-dated one", () => {
+    const cell = allocated(10, {});
+    const unchanged = cell.run({ type: "soldOut", value: false });
+    expect(unchanged).toMatchObject({ ok: true, saved: true });
+    expect(unchanged.ok && unchanged.change).toBeUndefined();
+    expect(cell.state.soldOutAt).toBe(NOW);
+    // A till's decision dated after now stands: the other value is a conflict, the same one a no-op.
+    cell.state = { ...cell.state, soldOut: true, soldOutAt: "2026-11-24T12:04:00.000Z", soldOutBy: "till-9" };
+    expect(cell.run({ type: "soldOut", value: false })).toMatchObject({ ok: false, error: { code: "conflict", details: { decidedAt: "2026-11-24T12:04:00.000Z", eventId: "till-9" } } });
+    expect(cell.run({ type: "soldOut", value: true })).toEqual({ ok: true, state: cell.state });
+  });
+
   it("a damage below the reserved units opens an oversell; a receipt heals it", () => {
     const cell = allocated(10, { online: { quota: 10, weight: 1 } });
     cell.hold("a", "online", 8);
