@@ -3,7 +3,7 @@ import { allowedMethods } from "./allowed-methods";
 import { ApiError } from "./errors";
 import { respondWithError } from "./error-response";
 import { authenticate } from "./middleware/authenticate";
-import { emptyJsonIsNone, jsonBodyOnly, limitBody } from "./middleware/json-body";
+import { jsonBodyOnly, limitBody } from "./middleware/json-body";
 import { corsForDashboard, securityHeaders } from "./middleware/browser";
 import { drainUnreadBody } from "./middleware/drain-body";
 import { rateLimit } from "./middleware/rate-limit";
@@ -38,7 +38,7 @@ export function createApp() {
   // The methods each path answers, from the routes (read once all are registered): 404 or 405 otherwise.
   let methodsOn: ((path: string) => string[]) | undefined;
   const allowed = (path: string) => (methodsOn ??= allowedMethods(app.routes))(path);
-  app.use("/v1/*", corsForDashboard, authenticate, rateLimit, servedRegion, jsonBodyOnly((method, path) => allowed(path).includes(method)), limitBody, emptyJsonIsNone);
+  app.use("/v1/*", corsForDashboard, authenticate, rateLimit, servedRegion, jsonBodyOnly((method, path) => allowed(path).includes(method)), limitBody);
 
   app.route("/", health);
   app.route("/", admin);

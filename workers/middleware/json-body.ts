@@ -31,14 +31,30 @@ function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
 }
 
 /**
+ * A JSON request with an empty body (Content-Length: 0, or none at all) is a request without
+ * one, as `{}`: many clients set the type on every request (curl's `-d ''`, a fetch wrapper's
+ * defaults), and Hono's JSON validator would call the empty text malformed. A route that
+ * reads no body (confirm, release, …) then takes it; one that needs a body names the missing fields.
+ */
+function emptyJsonIsNone(c: Context<AppBindings>): void {
+  const length = c.req.header("content-length");
+  const empty = length === "0" || (length === undefined && c.req.raw.body === null);
+  if (empty && /^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+  }
+}
+
+/**
  * Bodies are JSON (415 otherwise) and not compressed (415: RFC 7694). Only on a route that
- * takes this method: elsewhere the 404 or 405 says more than the body's type would.
+ * takes this method: elsewhere the 404 or 405 says more than the body's type would. An empty
+ * JSON body is none (emptyJsonIsNone).
  */
 export const jsonBodyOnly = (isRoute: (method: string, path: string) => boolean) =>
   createMiddleware<AppBindings>(async (c, next) => {
     if (WITH_BODY.has(c.req.method)) {
       const problem = mediaProblem(c);
       if (problem && isRoute(c.req.method, c.req.path)) throw problem;
+      emptyJsonIsNone(c);
     }
     await next();
   });
@@ -60,17 +76,3 @@ const limitImportBody = bodyLimit({
 /** Bodies are at most LIMITS.maxBodyBytes (413), imports LIMITS.maxImportBytes. */
 export const limitBody = createMiddleware<AppBindings>((c, next) => (IMPORT_PATH.test(c.req.path) ? limitImportBody(c, next) : limitJsonBody(c, next)));
 
-/**
- * A JSON request with an empty body (Content-Length: 0, or none at all) is a request without one, as `{}`:
- * many clients set the type on every request (curl's `-d ''`, a fetch wrapper's defaults),
- * and Hono's JSON validator would call the empty text malformed. A route that reads no body
- * (confirm, release, …) then takes it; a route that needs one says which fields are missing.
- */
-export const emptyJsonIsNone = createMiddleware<AppBindings>(async (c, next) => {
-  const length = c.req.header("content-length");
-  const empty = length === "0" || (length === undefined && c.req.raw.body === null);
-  if (WITH_BODY.has(c.req.method) && empty && /^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
-    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
-  }
-  await next();
-});
