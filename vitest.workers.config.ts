@@ -37,6 +37,7 @@ export default defineConfig({
           WEBHOOK_RETRY_BASE_MS: "300",
           // The cursor test waits for the timer's write.
           CURSOR_SAVE_MS: "1000",
+          DELIVERY_GUARD_MS: "2000",
           // Staged cells all at once, as before the pace (README, "Why the alarm is paced"): a
           // paced alarm outlives its test file, whose teardown then cuts its calls off.
           STAGED_CELLS_PER_SECOND: "100000",

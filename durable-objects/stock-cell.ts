@@ -220,6 +220,7 @@ export class StockCell extends DurableObject<Env> {
       });
       this.state = staged.state;
       this.claimed = true;
+      this.delivery.guard();
       this.delivery.soon();
     } else if (mark) {
       this.claimed = true;
@@ -320,7 +321,10 @@ export class StockCell extends DurableObject<Env> {
       else this.held.delete(hold.holdId);
     }
     const cell = state.allocated ? viewOf(state) : undefined;
-    if (dirty) this.delivery.soon();
+    if (dirty) {
+      this.delivery.guard();
+      this.delivery.soon();
+    }
     return outcomes.map((outcome): CellReply => (outcome.ok ? { ...outcome, cell: cell! } : { ok: false, error: outcome.error, ...(cell ? { cell } : {}) }));
   }
 }

@@ -476,9 +476,18 @@ export class StoreHub extends DurableObject<Env> {
       .map((row) => row.sku);
   }
 
-  /** The SKUs this store has cells for (or staged cells), as the hub has seen them, in order: all, or a page after `after`. */
+  /**
+   * The SKUs this store has cells for (or staged cells), in order: all, or a page after
+   * `after`. Those seen in the feed and those marked by a cell before its first write: a cell
+   * whose first change was committed and not yet delivered (the process died in between) is
+   * still listed, so reconciliation and exports reach it. A mark whose write then failed lists
+   * a SKU whose cell reads as not allocated, which those skip.
+   */
   skus(after = "", limit = -1): string[] {
-    return this.sql.exec<{ sku: string }>("SELECT sku FROM feed_position WHERE sku > ? ORDER BY sku LIMIT ?", after, limit).toArray().map((row) => row.sku);
+    return this.sql
+      .exec<{ sku: string }>("SELECT sku FROM feed_position WHERE sku > ?1 UNION SELECT sku FROM cells WHERE sku > ?1 ORDER BY sku LIMIT ?2", after, limit)
+      .toArray()
+      .map((row) => row.sku);
   }
 
   private latestCursor(): number {

@@ -21,6 +21,8 @@ export interface Env {
   WEBHOOK_RETRY_BASE_MS?: string;
   /** How long after a delivery a stock cell writes its outbox cursors if no commit carried them (ms, default 10,000). */
   CURSOR_SAVE_MS?: string;
+  /** How long after a commit a cell's guard alarm looks at its outbox (tests shorten it). */
+  DELIVERY_GUARD_MS?: string;
   /** Change events for the reporting database (absent where no queue is bound, e.g. the benchmark). */
   INVENTORY_EVENTS?: Queue<InventoryMessage>;
   /** The cron's per-store work (absent: the cron does it itself, a few stores at a time). */

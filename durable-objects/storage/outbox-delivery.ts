@@ -22,6 +22,8 @@ const MAX_DELAY_MS = 60_000;
  * second commit for nearly every change.
  */
 const SAVE_CURSORS_AFTER_MS = 10_000;
+/** How long after a commit its guard alarm looks at the outbox, whatever became of the delivery (see guard; env DELIVERY_GUARD_MS). */
+const GUARD_AFTER_MS = 30_000;
 /** How often a busy cell forgets old history (forgetHistory); sooner while whole batches wait. */
 const FORGET_HISTORY_EVERY_MS = 10 * 60_000;
 
@@ -40,10 +42,13 @@ export class OutboxDelivery {
   private saving: ReturnType<typeof setTimeout> | undefined;
   /** When history may next be forgotten: at once after a start, since the object may be old. */
   private forgetHistoryAt = 0;
+  /** When the alarm this object last set fires (memory only: after a restart the next commit sets one). */
+  private alarmAt: number | undefined;
 
   private readonly cursors: DeliveryCursors;
   private readonly alerts: AlertDelivery;
   private readonly saveCursorsAfterMs: number;
+  private readonly guardAfterMs: number;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -53,6 +58,7 @@ export class OutboxDelivery {
     this.cursors = new DeliveryCursors(ctx.storage.sql);
     this.alerts = new AlertDelivery(this.cursors, env);
     this.saveCursorsAfterMs = Number(env.CURSOR_SAVE_MS ?? SAVE_CURSORS_AFTER_MS);
+    this.guardAfterMs = Number(env.DELIVERY_GUARD_MS ?? GUARD_AFTER_MS);
   }
 
   /**
@@ -63,14 +69,34 @@ export class OutboxDelivery {
     return this.cursors.write();
   }
 
+  /**
+   * Call in the turn of a commit that wrote outbox rows: unless an alarm already waits, one is
+   * set a little ahead, written with the commit. The delivery right after the commit runs in
+   * memory; if the process dies first (a deploy, a crash, Ctrl-C locally), the alarm wakes the
+   * cell after the restart and it delivers. Without it an idle cell kept such rows until its
+   * next request, and its hub, the reports and the cron's screened reconciliation stayed
+   * behind it, in step with each other. A busy cell writes one alarm per GUARD_AFTER_MS.
+   */
+  guard(): void {
+    const at = Date.now();
+    if (this.alarmAt !== undefined && this.alarmAt > at) return;
+    void this.setAlarm(at + this.guardAfterMs);
+  }
+
+  private setAlarm(at: number): Promise<void> {
+    this.alarmAt = at;
+    return this.ctx.storage.setAlarm(at);
+  }
+
   /** Asks for a delivery after a commit; one runs at a time and picks up whatever is new. */
   soon(): void {
     this.wanted = true;
     this.running ??= this.loop();
   }
 
-  /** Runs a delivery now (from the alarm) and waits for it. */
+  /** Runs a delivery now (from the alarm, which has fired: none waits now) and waits for it. */
   async run(): Promise<void> {
+    this.alarmAt = undefined;
     this.soon();
     await this.running;
   }
@@ -84,7 +110,7 @@ export class OutboxDelivery {
       (this.env.INVENTORY_EVENTS !== undefined && last > this.cursors.get(QUEUE)) ||
       undeliveredOversells(this.ctx.storage.sql, state.storeId, state.sku).length > 0 ||
       this.alerts.behind(last);
-    if (behind) await this.ctx.storage.setAlarm(Date.now());
+    if (behind) await this.setAlarm(Date.now());
   }
 
   /**
@@ -112,7 +138,7 @@ export class OutboxDelivery {
       const now = Date.now();
       const retryAt = nextAttemptAt(now, this.failures, Math.random(), BASE_DELAY_MS, MAX_DELAY_MS);
       console.warn(JSON.stringify({ msg: "outbox delivery failed", failures: this.failures, retryInMs: retryAt - now, error: String(error) }));
-      await this.ctx.storage.setAlarm(retryAt);
+      await this.setAlarm(retryAt);
     } finally {
       this.running = undefined;
     }

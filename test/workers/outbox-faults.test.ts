@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import type { StockCell } from "../../durable-objects/stock-cell";
@@ -94,5 +94,25 @@ describe("the outbox's send to the queue failing", () => {
     const clean = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
     expect(clean.body).toMatchObject({ clean: true });
     expect(await movementCount(storeId, sku)).toBe(version);
+  });
+});
+
+describe("a commit whose delivery never ran (the process died right after it)", () => {
+  it("is delivered after the restart by the cell's own alarm, with nothing else touching the cell", async () => {
+    const { storeId, sku } = await freshCell();
+    const stub = cellStub(env, { storeId, sku });
+    const hubLevel = async () => (await runInDurableObject(hubStub(env, storeId), (hub: StoreHub) => hub.levelsOf([sku]))).get(sku)?.version;
+    await eventually(hubLevel, (version) => version === 1, 10_000);
+    // The commit happens; the delivery that follows it in memory does not (as if the process died).
+    const committed = await runInDurableObject(stub, async (instance: StockCell) => {
+      (instance as unknown as { delivery: { soon(): void } }).delivery.soon = () => undefined;
+      const reply = await instance.execute({ storeId, sku }, { type: "adjust", delta: -2, reason: "damage" });
+      return reply.ok ? reply.cell.version : undefined;
+    });
+    expect(committed).toBe(2);
+    // The restart: memory gone. Nothing calls the cell again; its alarm (set with the commit) wakes it.
+    await evictDurableObject(stub);
+    expect(await hubLevel()).toBe(1);
+    await eventually(hubLevel, (version) => version === 2, 15_000);
   });
 });

@@ -111,6 +111,16 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
     expect(await readCell(storeId, "w")).toMatchObject({ onHand: 6, version: 1 });
   });
 
+  it("lists a SKU a cell marked before its first write, though the cell has delivered nothing yet (the process died in between)", async () => {
+    const storeId = await newStore();
+    const listed = await runInDurableObject(hubStub(env, storeId), async (hub: StoreHub) => {
+      hub.claim({ storeId, sku: "m-marked" }, true);
+      hub.claim({ storeId, sku: "m-read" }, false); // a read marks nothing
+      return [hub.skus(), hub.skus("", 1), hub.skus("m-marked")];
+    });
+    expect(listed).toEqual([["m-marked"], ["m-marked"], []]);
+  });
+
   it("answers views of the SKUs it still holds staged (no cell has taken them), and none once a cell has", async () => {
     const storeId = await newStore();
     const allocation = (onHand: number) => ({ type: "import" as const, opId: `import:${unique("v")}`, onHand, channels: {}, sharedPolicy: "first-come" as const });
