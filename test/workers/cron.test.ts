@@ -309,6 +309,22 @@ describe("the cron", () => {
     expect(calls.sort()).toEqual(skus.filter((sku, index) => sku === "b" || turns[index] === turns[2]).map((sku) => `inspect ${sku}`));
   });
 
+  it("finds a snapshot row ahead of its cell, and every count a row keeps that differs, not only on hand, reserved and sold out", async () => {
+    const { storeId } = await storeOfFive();
+    const tamper = (sku: string, change: Partial<typeof cells.$inferInsert>) => withReportingDb(env, (db) => db.update(cells).set(change).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
+    await tamper("a", { version: 9 });
+    await tamper("b", { inTransit: 5, shared: 0 });
+    await tamper("c", { quotas: { online: 3 } });
+    const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
+    const found = run.body.differences.filter((difference: { kind: string }) => difference.kind === "snapshot_mismatch");
+    expect(found.map((difference: { sku: string; expected: string; actual: string }) => [difference.sku, Object.keys(JSON.parse(difference.actual)).sort()])).toEqual([
+      ["a", ["version"]],
+      ["b", ["inTransit", "shared"]],
+      ["c", ["quotas"]],
+    ]);
+    expect(JSON.parse(found[0].expected)).toEqual({ version: 2 });
+  });
+
   it("the maintenance consumer sends the rest of a large store on as a message of its own and acknowledges its page", async () => {
     const { storeId, skus } = await storeOfFive();
     const startedAt = new Date().toISOString();
