@@ -70,7 +70,7 @@ export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessag
 
 /**
  * Cell calls the cron starts per second in this isolate, by default (CRON_CELLS_PER_SECOND):
- * its reconciliation and sweep call every cell of a page, and unpaced, a 20,000-SKU store's
+ * its reconciliation and sweep may call every cell of a page, and unpaced, a 20,000-SKU store's
  * pages opened about 3,000 objects within seconds in the local workerd, whose SQLite then
  * failed everything with SQLITE_NOMEM (README, Reliability). Paced, read-only cells close
  * after about 10 s: 50 a second kept about 270 open; 100 lets 20,000 SKUs (one call each)
