@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { freePort } from "./free-port.mjs";
+import { scratchFolder } from "./scratch-folder.mjs";
 import { durableObjectsOf, queueConsumersOf, queueProducersOf } from "./miniflare-wiring.mjs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,8 +116,15 @@ function alive(pid) {
 
 async function startMiniflare(options, port) {
   const before = new Set(childWorkerdPids());
-  const mf = new Miniflare(options);
-  await mf.ready;
+  const scratch = scratchFolder("edge-inventory-runtime-");
+  const mf = scratch.around(() => new Miniflare(options));
+  try {
+    await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => undefined);
+    await scratch.remove();
+    throw error;
+  }
   const pids = childWorkerdPids().filter((pid) => !before.has(pid));
   if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
   const pid = pids[0];
@@ -133,6 +141,7 @@ async function startMiniflare(options, port) {
         /* already crashed or killed */
       }
       if (alive(pid)) process.kill(pid, "SIGKILL");
+      await scratch.remove();
     },
   };
 }

@@ -3,13 +3,10 @@
 // wrangler.toml, an in-process PGlite for the reports, optional seed data, a service clock
 // the test moves forward (advanceTime) and a POS that records offline and replays.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { startDatabase, type StartedDatabase } from "../../scripts/lib/database.mjs";
+import { scratchFolder } from "../../scripts/lib/scratch-folder.mjs";
 import { createClient, type AllocationBody, type InventoryClient, type StoreBody, type TickResponse } from "../../workers/client";
 import { OfflineStore } from "./offline";
 import { miniflareOptions, migrationsDir, workerDir } from "./worker";
@@ -105,7 +102,8 @@ export async function startInventory(options: StartOptions = {}): Promise<Invent
   // From here on, a failure (Miniflare refusing an option, a seed refused) stops what started.
   let miniflare: Miniflare | undefined;
   let stopped = false;
-  const scratch = scratchFolder();
+  // Miniflare's temporary files in a folder of the kit's own, removed when stop() resolves.
+  const scratch = scratchFolder("edge-inventory-kit-");
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -124,38 +122,6 @@ export async function startInventory(options: StartOptions = {}): Promise<Invent
     }
     throw error;
   }
-}
-
-/**
- * A folder of the kit's own for Miniflare's temporary files (its Durable Objects' SQLite, its
- * queues), removed when `stop()` resolves. Miniflare makes a `miniflare-…` folder in the
- * system's temporary folder and, at `dispose()`, removes it without waiting; a test runner's
- * worker that exits right after (vitest's do) kept it, with its files, and Miniflare's own
- * exit hook is gone by then. Miniflare takes no option for the place, so the system's
- * temporary folder is this one while it is made (its constructor, synchronous: nothing else
- * runs meanwhile). A process that ends without `stop()` removes it on exit.
- */
-function scratchFolder() {
-  const folder = mkdtempSync(join(tmpdir(), "edge-inventory-kit-"));
-  const onExit = () => rmSync(folder, { recursive: true, force: true });
-  process.once("exit", onExit);
-  return {
-    folder,
-    around<T>(make: () => T): T {
-      const before = process.env.TMPDIR;
-      process.env.TMPDIR = folder;
-      try {
-        return make();
-      } finally {
-        if (before === undefined) delete process.env.TMPDIR;
-        else process.env.TMPDIR = before;
-      }
-    },
-    async remove() {
-      process.off("exit", onExit);
-      await rm(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-    },
-  };
 }
 
 function startMiniflare(options: StartOptions, { adminToken, tokenSecret, database }: { adminToken: string; tokenSecret: string; database: StartedDatabase | undefined }): Miniflare {
