@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { eachOnce } from "./each-once";
 import { Channel, perChannel, Region, Sku, StoreId, Timestamp } from "./ids";
 import { LIMITS } from "./limits";
 
@@ -57,12 +58,7 @@ export const SkuList = z
       .array(Sku)
       .min(1)
       .max(LIMITS.maxAvailabilitySkus)
-      // As an order refuses an item twice: a repeat would be answered twice and count twice toward the limit.
-      .superRefine((skus, ctx) => {
-        skus.forEach((sku, index) => {
-          if (skus.indexOf(sku) !== index) ctx.addIssue({ code: "custom", path: [index], message: `${sku} is named twice` });
-        });
-      }),
+      .superRefine(eachOnce("SKU", "skus")),
   )
   .openapi({ type: "string", description: `Comma-separated SKUs, at most ${LIMITS.maxAvailabilitySkus}, each once`, example: "milk-1l,bread" });
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { eachOnce } from "./each-once";
 import { queryInteger } from "./query";
 import { Channel, Region, Sku, StoreId, Timestamp } from "./ids";
 import { OperationReference, Reason } from "./operations";
@@ -83,14 +84,7 @@ export const ReconcileInput = z
       .array(StoreId)
       .min(1)
       .max(1000)
-      .superRefine((storeIds, ctx) => {
-        const first = new Map<string, number>();
-        storeIds.forEach((storeId, index) => {
-          const earlier = first.get(storeId);
-          if (earlier === undefined) first.set(storeId, index);
-          else ctx.addIssue({ code: "custom", path: [index], message: `store ${storeId} is already storeIds.${earlier}: name each store once` });
-        });
-      })
+      .superRefine(eachOnce("store", "storeIds"))
       .optional(),
     /** Ask each cell the reports lack changes of to send its retained outbox again. */
     repair: z.boolean().optional(),
