@@ -2,7 +2,7 @@ import { allocate, type AllocationRequest } from "./allocation";
 import { confirm, hold, release, type HoldRequest } from "./holds";
 import { applyOperation, type CellOp, type OpCommand, type OpLookup } from "./operations";
 import { oversellTransition, type OversellTransition } from "./oversell";
-import { adjust, setOnHand, setSoldOut, type AdjustRequest } from "./stock-changes";
+import { adjust, isBefore, setOnHand, setSoldOut, type AdjustRequest } from "./stock-changes";
 import type { CellChange, CellState, DomainError, Hold, ReleaseReason } from "./types";
 
 /** Everything that can change a stock cell. The Durable Object only ever calls `applyCommand`. */
@@ -13,7 +13,7 @@ export type CellCommand =
   | { type: "release"; holdId: string; reason: ReleaseReason }
   | ({ type: "adjust" } & AdjustRequest)
   | { type: "set"; onHand: number; eventId?: string; reason?: string }
-  | { type: "soldOut"; value: boolean; eventId?: string }
+  | { type: "soldOut"; value: boolean }
   | OpCommand;
 
 export type CommandResult =
@@ -78,12 +78,11 @@ export function applyCommand(state: CellState, findHold: HoldLookup, command: Ce
 /**
  * A manager's sold-out decision, at server time (DOMAIN.md: the latest decision wins). One
  * dated later stands: a till's event whose clock runs ahead, within the skew the replay
- * allows; a different value is then a conflict, the same one changes nothing. Otherwise
- * the decision's time moves even when the flag does not, so an older till event arriving
- * afterwards is superseded, as it would be had the flag changed.
+ * allows; a different value is then a conflict, the same one changes nothing. Otherwise it is
+ * recorded (setSoldOut), its time too when the flag does not move.
  */
 function decideSoldOut(state: CellState, value: boolean, now: string): CommandResult {
-  if (state.soldOutAt !== undefined && state.soldOutAt > now) {
+  if (isBefore(now, "", state.soldOutAt, state.soldOutBy)) {
     if (state.soldOut === value) return { ok: true, state };
     const by = state.soldOutBy ? ` by event ${state.soldOutBy}` : "";
     return {
@@ -96,8 +95,5 @@ function decideSoldOut(state: CellState, value: boolean, now: string): CommandRe
     };
   }
   const applied = setSoldOut(state, value, now);
-  const decided: CellState = { ...applied.state, soldOutAt: now };
-  delete decided.soldOutBy;
-  if (applied.change) return { ok: true, state: decided, change: applied.change };
-  return { ok: true, state: decided, saved: true };
+  return applied.change ? { ok: true, ...applied } : { ok: true, state: applied.state, saved: true };
 }

@@ -1,5 +1,5 @@
 import { oversellTransition, type OversellTransition } from "./oversell";
-import { adjust, SALE_REASON, setOnHand, setSoldOut } from "./stock-changes";
+import { adjust, isBefore, SALE_REASON, setOnHand, setSoldOut } from "./stock-changes";
 import type { CellChange, CellState } from "./types";
 
 /** What a store's POS recorded, offline or not. `at` is the device time (UTC ISO 8601). */
@@ -47,12 +47,6 @@ export interface ReplayResult {
 }
 
 const isRelative = (event: StoreEvent) => event.type === "sale" || event.type === "adjust";
-
-/** Last-writer-wins order: by time, then by event id, so two decisions at the same instant still have one winner. */
-function isBefore(at: string, eventId: string, otherAt: string | undefined, otherId: string | undefined): boolean {
-  if (otherAt === undefined) return false;
-  return at < otherAt || (at === otherAt && eventId < (otherId ?? ""));
-}
 
 /**
  * Merges a POS's events into the cell, in the order given. Relative changes commute
@@ -138,7 +132,7 @@ export function replayEvents(state: CellState, history: ReplayHistory, events: S
         reason = "older_than_last_sold_out";
       } else {
         const applied = setSoldOut(before, event.value, now, event.eventId, at);
-        result.state = { ...applied.state, soldOutAt: at, soldOutBy: event.eventId };
+        result.state = applied.state;
         result.dirty = true;
         record(applied.change && { ...applied.change, effectiveAt: at }, before);
       }

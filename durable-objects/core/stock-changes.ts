@@ -68,9 +68,22 @@ export function setOnHand(state: CellState, onHand: number, now: string, eventId
   };
 }
 
-/** The store's hand-set "we ran out" flag: while on, every channel sees 0 and reservations are refused. */
+/** Last-writer-wins order: by time, then by event id, so two decisions at the same instant still have one winner. */
+export function isBefore(at: string, eventId: string, otherAt: string | undefined, otherId: string | undefined): boolean {
+  if (otherAt === undefined) return false;
+  return at < otherAt || (at === otherAt && eventId < (otherId ?? ""));
+}
+
+/**
+ * The store's hand-set "we ran out" flag: while on, every channel sees 0 and reservations are
+ * refused. A decision (at `decidedAt`, by a till's `eventId` or a manager's none) is recorded
+ * even when the flag already had its value: the latest decision wins, so an older one arriving
+ * afterwards must lose to it either way. The caller has checked it is not older (isBefore).
+ */
 export function setSoldOut(state: CellState, value: boolean, now: string, eventId?: string, decidedAt = now): StockChangeOutcome {
-  if (state.soldOut === value) return { state };
-  const next = { ...cloneCell(state), soldOut: value, soldOutAt: decidedAt, version: state.version + 1, updatedAt: now };
+  const decided = { soldOutAt: decidedAt, ...(eventId ? { soldOutBy: eventId } : {}) };
+  const { soldOutBy: _previous, ...rest } = state;
+  if (state.soldOut === value) return { state: { ...rest, ...decided } };
+  const next = { ...cloneCell(rest), ...decided, soldOut: value, version: state.version + 1, updatedAt: now };
   return { state: next, change: changeOf("sold_out", state, next, now, { soldOut: value, ...(eventId ? { sourceEventId: eventId } : {}) }) };
 }
