@@ -15,6 +15,7 @@ import {
   publicStatus,
   sameRequest,
   shortageOf,
+  shortageOfRefusal,
   type CellCommand,
   type DomainError,
   type HeldItem,
@@ -121,7 +122,6 @@ interface RecordWrite {
   next: Next;
 }
 
-/** An item a cell cannot hold, as a refusal names it. */
 /** Sends one command to one cell. */
 type CallCell = (key: CellKey, command: CellCommand) => Promise<CellReply>;
 /** Writes a reservation's record and when its alarm is due (null: none). */
@@ -350,8 +350,7 @@ class ReservationBook {
         } else if (reply.value.ok && reply.value.hold) {
           heldAt[index] = { ...item, fromChannel: reply.value.hold.fromChannel, fromShared: reply.value.hold.fromShared };
         } else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
-          const details = reply.value.error.details ?? {};
-          shortAt[index] = shortageOf(item, Number(details.available ?? 0), details.reason ? String(details.reason) : undefined);
+          shortAt[index] = shortageOfRefusal(item, reply.value.error.details);
           this.shortages.note(cellName(item), Date.now());
         } else failure ??= new Error(`hold on ${item.storeId}/${item.sku} failed: ${JSON.stringify(reply.value)}`);
       });

@@ -4,7 +4,7 @@ import {
   decideTransferStep,
   receiptLines,
   sameTransfer,
-  shortageOf,
+  shortageOfRefusal,
   transferOpId,
   transferStatus,
   type CellCommand,
@@ -182,8 +182,7 @@ export class Transfer extends DurableObject<Env> {
       if (reply.status === "rejected") failure ??= reply.reason;
       else if (!reply.value.ok && reply.value.error.code === "not_found") unallocated.push(item.sku);
       else if (!reply.value.ok && reply.value.error.code === "insufficient_stock") {
-        const details = reply.value.error.details;
-        shortages.push(shortageOf({ storeId: record.fromStoreId, ...item }, Number(details?.available ?? 0), details?.reason as string | undefined));
+        shortages.push(shortageOfRefusal({ storeId: record.fromStoreId, ...item }, reply.value.error.details));
       } else if (!reply.value.ok) error ??= reply.value.error;
     });
     destinations.forEach((reply) => {

@@ -46,6 +46,11 @@ export function shortageOf(item: ReservationItem, available: number, reason: str
   return { storeId: item.storeId, sku: item.sku, requested: item.qty, available, short: item.qty - available, ...(reason ? { reason } : {}) };
 }
 
+/** The shortage a cell's `insufficient_stock` refusal names (its details: `available`, `reason`). */
+export function shortageOfRefusal(item: ReservationItem, details: Record<string, unknown> | undefined): Shortage {
+  return shortageOf(item, Number(details?.available ?? 0), details?.reason ? String(details.reason) : undefined);
+}
+
 export interface HeldItem extends ReservationItem {
   fromChannel: number;
   fromShared: number;
