@@ -39,6 +39,7 @@ describe("the typed client", () => {
       await expect(client.reservations.confirm(id)).rejects.toThrow(TypeError);
       await expect(client.stores.stock(id)).rejects.toThrow(TypeError);
       await expect(client.cells.adjust("s-1", id, { delta: 1, reason: "receive" })).rejects.toThrow(TypeError);
+      await expect(client.cells.get("s-1", id)).rejects.toThrow(TypeError);
     }
     // A rejection, not a throw: allSettled (or .catch) sees each call's outcome, the good ones sent.
     const outcomes = await Promise.allSettled(["r-1", "..", "r-3"].map((id) => client.reservations.get(id)));

@@ -40,6 +40,16 @@ export const seg = (value: string) => {
   return encodeURIComponent(value);
 };
 
+/**
+ * A path whose interpolated ids are path segments (`seg`), built only when the call runs: a
+ * bad id then rejects the call's promise instead of throwing before it (`Promise.allSettled`
+ * over ids sees every outcome). `` path`/v1/reservations/${id}/confirm` ``.
+ */
+export const path =
+  (parts: TemplateStringsArray, ...ids: string[]) =>
+  (): string =>
+    parts.reduce((built, part, index) => built + seg(ids[index - 1]!) + part);
+
 export function queryString(query: Query): string {
   if (!query) return "";
   const params = new URLSearchParams();
@@ -56,7 +66,7 @@ export function transport(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? ((request: Request) => fetch(request));
 
-  /** `path` as a function when it holds ids: a bad id (`seg`) then rejects the call's promise instead of throwing before it. */
+  /** `pathOf`: a path without ids, or one made by `path` (built here, inside the call). */
   return async function call<T>(method: string, pathOf: string | (() => string), { query, body, text, as = "json" }: CallOptions = {}): Promise<T> {
     const path = typeof pathOf === "string" ? pathOf : pathOf();
     const headers = new Headers(options.headers);

@@ -8,7 +8,7 @@
 // Worker's whole module graph (Durable Objects, Env), answer unions of every status, and
 // type coerced query fields as strings. A small table over the schemas' own types gives
 // exact bodies and answers, and a client with no runtime dependency.
-import { seg, transport, type ClientOptions } from "./http";
+import { path, seg, transport, type ClientOptions } from "./http";
 import type * as T from "./types";
 
 export { InventoryApiError, isInventoryApiError } from "./errors";
@@ -28,13 +28,12 @@ export function createClient(options: ClientOptions) {
     Object.assign(
       // Without a query, P is the default: no format, so the JSON page.
       <P extends Q = Q & { format?: undefined }>(query?: P & Record<Exclude<keyof P, keyof Q>, never>): Promise<T.ReportResult<P, Json>> =>
-        call(`GET`, () => `/v1/reports/${name}`, { query, as: query?.format === "csv" ? "text" : "json" }),
+        call(`GET`, `/v1/reports/${name}`, { query, as: query?.format === "csv" ? "text" : "json" }),
       {
         /** One page as CSV and the next page's cursor (`x-next-cursor`, null on the last): pass it as `cursor` until then. */
-        csvPage: (query?: Omit<Q, "format">) => call<T.CsvPage>("GET", () => `/v1/reports/${name}`, { query: { ...query, format: "csv" }, as: "csvPage" }),
+        csvPage: (query?: Omit<Q, "format">) => call<T.CsvPage>("GET", `/v1/reports/${name}`, { query: { ...query, format: "csv" }, as: "csvPage" }),
       },
     );
-  const cellPath = (storeId: string, sku: string) => `/v1/stores/${seg(storeId)}/skus/${seg(sku)}`;
 
   return {
     health: () => call<T.HealthResponse>("GET", "/v1/health"),
@@ -50,15 +49,15 @@ export function createClient(options: ClientOptions) {
 
     stores: {
       /** `PUT /v1/stores/{storeId}` (admin): create or update. */
-      put: (storeId: string, body: T.StoreBody) => call<T.StoreResponse>("PUT", () => `/v1/stores/${seg(storeId)}`, { body }),
+      put: (storeId: string, body: T.StoreBody) => call<T.StoreResponse>("PUT", path`/v1/stores/${storeId}`, { body }),
       list: (query?: T.StoreListQuery) => call<T.StoreListResponse>("GET", "/v1/stores", { query }),
-      get: (storeId: string) => call<T.StoreResponse>("GET", () => `/v1/stores/${seg(storeId)}`),
+      get: (storeId: string) => call<T.StoreResponse>("GET", path`/v1/stores/${storeId}`),
       /** `POST /v1/stores/{storeId}/events`: a POS's recorded events (offline replay). */
-      events: (storeId: string, body: T.StoreEventsBody) => call<T.StoreEventsResponse>("POST", () => `/v1/stores/${seg(storeId)}/events`, { body }),
-      stock: (storeId: string) => call<T.StoreStockResponse>("GET", () => `/v1/stores/${seg(storeId)}/stock`),
+      events: (storeId: string, body: T.StoreEventsBody) => call<T.StoreEventsResponse>("POST", path`/v1/stores/${storeId}/events`, { body }),
+      stock: (storeId: string) => call<T.StoreStockResponse>("GET", path`/v1/stores/${storeId}/stock`),
       /** `POST /v1/stores/{storeId}/returns`: returned units back on hand, all items or none; idempotent by returnId. */
-      returns: (storeId: string, body: T.ReturnBody) => call<T.ReturnResponse>("POST", () => `/v1/stores/${seg(storeId)}/returns`, { body }),
-      changes: (storeId: string, query?: T.ChangesParams) => call<T.ChangesResponse>("GET", () => `/v1/stores/${seg(storeId)}/changes`, { query }),
+      returns: (storeId: string, body: T.ReturnBody) => call<T.ReturnResponse>("POST", path`/v1/stores/${storeId}/returns`, { body }),
+      changes: (storeId: string, query?: T.ChangesParams) => call<T.ChangesResponse>("GET", path`/v1/stores/${storeId}/changes`, { query }),
       /**
        * The `ws(s)://` URL of `/v1/stores/{storeId}/live`, with the client's token as
        * `access_token` (browsers cannot set headers on a WebSocket). Open it with `new WebSocket(url)` (browsers, Workers, Node 22; on Node 20 the `ws` package).
@@ -74,12 +73,12 @@ export function createClient(options: ClientOptions) {
 
     cells: {
       /** `PUT /v1/stores/{storeId}/skus/{sku}`: allocate on hand, quotas and the pool policy. */
-      allocate: (storeId: string, sku: string, body: T.AllocationBody) => call<T.CellResponse>("PUT", () => cellPath(storeId, sku), { body }),
-      get: (storeId: string, sku: string) => call<T.CellResponse>("GET", cellPath(storeId, sku)),
-      adjust: (storeId: string, sku: string, body: T.AdjustmentBody) => call<T.CellResponse>("POST", () => `${cellPath(storeId, sku)}/adjustments`, { body }),
-      setSoldOut: (storeId: string, sku: string, body: T.SoldOutBody) => call<T.CellResponse>("PUT", () => `${cellPath(storeId, sku)}/sold-out`, { body }),
+      allocate: (storeId: string, sku: string, body: T.AllocationBody) => call<T.CellResponse>("PUT", path`/v1/stores/${storeId}/skus/${sku}`, { body }),
+      get: (storeId: string, sku: string) => call<T.CellResponse>("GET", path`/v1/stores/${storeId}/skus/${sku}`),
+      adjust: (storeId: string, sku: string, body: T.AdjustmentBody) => call<T.CellResponse>("POST", path`/v1/stores/${storeId}/skus/${sku}/adjustments`, { body }),
+      setSoldOut: (storeId: string, sku: string, body: T.SoldOutBody) => call<T.CellResponse>("PUT", path`/v1/stores/${storeId}/skus/${sku}/sold-out`, { body }),
       /** The cell's low-stock thresholds (overall and per channel); `{}` clears them. */
-      setLowStock: (storeId: string, sku: string, body: T.LowStockBody) => call<T.CellResponse>("PUT", () => `${cellPath(storeId, sku)}/low-stock`, { body }),
+      setLowStock: (storeId: string, sku: string, body: T.LowStockBody) => call<T.CellResponse>("PUT", path`/v1/stores/${storeId}/skus/${sku}/low-stock`, { body }),
     },
 
     /** `GET /v1/availability` (public). */
@@ -88,21 +87,21 @@ export function createClient(options: ClientOptions) {
     reservations: {
       /** All or nothing; `insufficient_stock` carries `details.shortages`. A repeat answers the same reservation. */
       create: (body: T.ReservationBody) => call<T.ReservationResponse>("POST", "/v1/reservations", { body }),
-      get: (reservationId: string) => call<T.ReservationResponse>("GET", () => `/v1/reservations/${seg(reservationId)}`),
-      confirm: (reservationId: string) => call<T.ReservationTransitionResponse>("POST", () => `/v1/reservations/${seg(reservationId)}/confirm`),
-      release: (reservationId: string) => call<T.ReservationTransitionResponse>("POST", () => `/v1/reservations/${seg(reservationId)}/release`),
+      get: (reservationId: string) => call<T.ReservationResponse>("GET", path`/v1/reservations/${reservationId}`),
+      confirm: (reservationId: string) => call<T.ReservationTransitionResponse>("POST", path`/v1/reservations/${reservationId}/confirm`),
+      release: (reservationId: string) => call<T.ReservationTransitionResponse>("POST", path`/v1/reservations/${reservationId}/release`),
     },
 
     /** Bulk files of cells (allocations, thresholds), idempotent by `importId`; exports are CSV text. */
     skus: {
       import: (storeId: string, file: T.ImportFile, query: T.ImportParams) =>
-        call<T.ImportResponse>("POST", () => `/v1/stores/${seg(storeId)}/skus:import`, { query, text: textOf(file) }),
+        call<T.ImportResponse>("POST", path`/v1/stores/${storeId}/skus:import`, { query, text: textOf(file) }),
       /** Admin: one file for many stores of a region (each line names its store). */
       importRegion: (query: T.RegionImportParams, file: T.ImportFile) => call<T.ImportResponse>("POST", "/v1/skus:import", { query, text: textOf(file) }),
       /** The whole store in one answer; a large store pages with `exportPage`. */
-      export: (storeId: string) => call<string>("GET", () => `/v1/stores/${seg(storeId)}/skus:export`, { as: "text" }),
+      export: (storeId: string) => call<string>("GET", path`/v1/stores/${storeId}/skus:export`, { as: "text" }),
       /** One page (`limit` SKUs, then `cursor: page.next` until it is null). */
-      exportPage: (storeId: string, query: T.StoreExportParams) => call<T.CsvPage>("GET", () => `/v1/stores/${seg(storeId)}/skus:export`, { query, as: "csvPage" }),
+      exportPage: (storeId: string, query: T.StoreExportParams) => call<T.CsvPage>("GET", path`/v1/stores/${storeId}/skus:export`, { query, as: "csvPage" }),
       exportRegion: (query: T.RegionExportParams) => call<string>("GET", "/v1/skus:export", { query, as: "text" }),
       exportRegionPage: (query: T.RegionExportParams) => call<T.CsvPage>("GET", "/v1/skus:export", { query, as: "csvPage" }),
     },
@@ -111,22 +110,22 @@ export function createClient(options: ClientOptions) {
     webhooks: {
       create: (body: T.WebhookBody) => call<T.WebhookResponse>("POST", "/v1/webhooks", { body }),
       list: (query?: T.WebhookListParams) => call<T.WebhookListResponse>("GET", "/v1/webhooks", { query }),
-      delete: (id: string) => call<void>("DELETE", () => `/v1/webhooks/${seg(id)}`),
-      deliveries: (id: string, query?: T.DeliveriesParams) => call<T.DeliveryPageResponse>("GET", () => `/v1/webhooks/${seg(id)}/deliveries`, { query }),
-      replay: (id: string, deliveryId: string) => call<T.DeliveryResponse>("POST", () => `/v1/webhooks/${seg(id)}/deliveries/${seg(deliveryId)}/replay`),
+      delete: (id: string) => call<void>("DELETE", path`/v1/webhooks/${id}`),
+      deliveries: (id: string, query?: T.DeliveriesParams) => call<T.DeliveryPageResponse>("GET", path`/v1/webhooks/${id}/deliveries`, { query }),
+      replay: (id: string, deliveryId: string) => call<T.DeliveryResponse>("POST", path`/v1/webhooks/${id}/deliveries/${deliveryId}/replay`),
     },
 
     /** Stock moving between stores: shipped (in transit), then received or cancelled. */
     transfers: {
       create: (body: T.TransferBody) => call<T.TransferResponse>("POST", "/v1/transfers", { body }),
-      get: (transferId: string) => call<T.TransferResponse>("GET", () => `/v1/transfers/${seg(transferId)}`),
-      receive: (transferId: string, body: T.ReceiveBody) => call<T.TransferResponse>("POST", () => `/v1/transfers/${seg(transferId)}/receive`, { body }),
-      cancel: (transferId: string) => call<T.TransferResponse>("POST", () => `/v1/transfers/${seg(transferId)}/cancel`),
+      get: (transferId: string) => call<T.TransferResponse>("GET", path`/v1/transfers/${transferId}`),
+      receive: (transferId: string, body: T.ReceiveBody) => call<T.TransferResponse>("POST", path`/v1/transfers/${transferId}/receive`, { body }),
+      cancel: (transferId: string) => call<T.TransferResponse>("POST", path`/v1/transfers/${transferId}/cancel`),
     },
 
     oversells: {
       list: (query?: T.OversellListQuery) => call<T.OversellListResponse>("GET", "/v1/oversells", { query }),
-      resolve: (id: string, body: T.ResolveBody) => call<T.OversellResponse>("POST", () => `/v1/oversells/${seg(id)}/resolve`, { body }),
+      resolve: (id: string, body: T.ResolveBody) => call<T.OversellResponse>("POST", path`/v1/oversells/${id}/resolve`, { body }),
     },
 
     /** Reports from the reporting database; `format: "csv"` answers the CSV text. */
