@@ -75,4 +75,3 @@ const limitImportBody = bodyLimit({
 
 /** Bodies are at most LIMITS.maxBodyBytes (413), imports LIMITS.maxImportBytes. */
 export const limitBody = createMiddleware<AppBindings>((c, next) => (IMPORT_PATH.test(c.req.path) ? limitImportBody(c, next) : limitJsonBody(c, next)));
-

@@ -203,7 +203,11 @@ async function snapshotsWithoutCell(db: ReportingDb, env: Env, storeId: string):
 /** The levels the stores' hubs have of these cells (one hub call per store), by key. */
 async function hubLevels(env: Env, keys: CellKey[]): Promise<Map<string, CellView>> {
   const skusOf = new Map<string, string[]>();
-  for (const { storeId, sku } of keys) skusOf.set(storeId, [...(skusOf.get(storeId) ?? []), sku]);
+  for (const { storeId, sku } of keys) {
+    const skus = skusOf.get(storeId);
+    if (skus) skus.push(sku);
+    else skusOf.set(storeId, [sku]);
+  }
   const levels = new Map<string, CellView>();
   await mapConcurrently([...skusOf], 8, async ([storeId, skus]) => {
     for (const [sku, level] of await hubStub(env, storeId).levelsOf(skus)) levels.set(key(storeId, sku), level as CellView);

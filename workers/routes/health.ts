@@ -1,5 +1,5 @@
-import { apiRoute, errorResponses } from "../router";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { apiRoute } from "../router";
 import { Health } from "../../schema/service";
 import type { AppBindings } from "../types";
 
@@ -10,8 +10,6 @@ const route = apiRoute({
   summary: "Liveness",
   responses: {
     200: { description: "The Worker answers", content: { "application/json": { schema: Health } } },
-    // As on every route: a query parameter it does not read, or an unknown x-inventory-region.
-    ...errorResponses("invalid_request"),
   },
 });
 
