@@ -20,7 +20,6 @@ export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** A fresh page (its own storage, so no session carries over) in en-US, at a laptop's size. */
 /** One Chromium for a test file's tests (launched before them, closed after): the browser, once launched. */
 export function browserPerFile(): () => Browser {
   let browser: Browser | undefined;
@@ -33,6 +32,7 @@ export function browserPerFile(): () => Browser {
   return () => browser!;
 }
 
+/** A fresh page (its own storage, so no session carries over) in en-US, at a laptop's size. */
 export async function newPage(browser: Browser, size = { width: 1366, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ locale: "en-US", timezoneId: "UTC", viewport: size, acceptDownloads: true });
   const page = await context.newPage();
