@@ -1,6 +1,6 @@
 import { now } from "../durable-objects/clock";
 import { cellStub, reservationShardOf, reservationShardStub } from "../durable-objects/stubs";
-import type { UnownedHoldCandidate } from "../durable-objects/reservation";
+import type { UnownedHoldCandidate } from "../durable-objects/reservation-book";
 import type { CellHold, CellKey } from "../durable-objects/stock-cell";
 import { mapConcurrently } from "./concurrency";
 import type { Pace } from "./pace";

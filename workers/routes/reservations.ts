@@ -1,4 +1,4 @@
-import type { ReservationReply, ReservationView } from "../../durable-objects/reservation";
+import type { ReservationReply, ReservationView } from "../../durable-objects/reservation-book";
 import { LIMITS } from "../../schema/limits";
 import { Reservation, ReservationInput, ReservationParams, ReservationTransition } from "../../schema/reservations";
 import { canReadStore, type Principal } from "../auth/principal";
