@@ -460,4 +460,48 @@ describe("an empty body sent as application/json", () => {
     expect(adjusted.body.error.code).toBe("invalid_request");
     expect(JSON.stringify(adjusted.body.error.details.issues)).toContain("delta");
   });
+
+  it("is no body whatever its type (fetch sends text/plain for body: \"\"); a body of another type is still a 415", async () => {
+    const cell = await freshCell();
+    for (const type of ["text/plain;charset=UTF-8", "application/x-www-form-urlencoded"]) {
+      const reservationId = unique("empty-typed");
+      expect((await reserve({ reservationId, channel: "online", items: [{ ...cell, qty: 1 }] })).status).toBe(201);
+      const empty = { token: ADMIN, rawBody: "", headers: { "content-type": type } };
+      const released = await api("POST", `/v1/reservations/${reservationId}/release`, empty);
+      expect(released.status, `${type}: ${JSON.stringify(released.body)}`).toBe(200);
+      expect(released.body.status).toBe("released");
+      const adjusted = await api("POST", `/v1/stores/${cell.storeId}/skus/${cell.sku}/adjustments`, empty);
+      expect(adjusted.status, type).toBe(400);
+      expect(JSON.stringify(adjusted.body.error.details.issues)).toContain("delta");
+    }
+    expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(0);
+    const typed = await api("POST", `/v1/stores/${cell.storeId}/skus/${cell.sku}/adjustments`, {
+      token: ADMIN,
+      rawBody: JSON.stringify({ delta: 1, reason: "count_correction" }),
+      headers: { "content-type": "text/plain" },
+    });
+    expect(typed.status).toBe(415);
+    expect((await readCell(cell.storeId, cell.sku)).onHand).toBe(100);
+  });
+});
+
+describe("the first bad part of a request", () => {
+  it("names the first bad part of a request: region header, then query, then path ids, then body", async () => {
+    const pathsOf = (response: { body: any }) =>
+      (response.body.error.details.issues as Array<{ path: string }>).map((issue) => issue.path.split(".")[0]);
+    const badBody = { token: ADMIN, body: { delta: "a", reason: "count_correction" } };
+    const badId = "/v1/stores/-bad/skus/w1/adjustments";
+
+    const idAndBody = await api("POST", badId, badBody);
+    expect(idAndBody.status).toBe(400);
+    expect(new Set(pathsOf(idAndBody))).toEqual(new Set(["param"]));
+
+    const queryIdAndBody = await api("POST", `${badId}?x=1`, badBody);
+    expect(queryIdAndBody.status).toBe(400);
+    expect(new Set(pathsOf(queryIdAndBody))).toEqual(new Set(["query"]));
+
+    const all = await api("POST", `${badId}?x=1`, { ...badBody, headers: { "x-inventory-region": "mars" } });
+    expect(all.status).toBe(400);
+    expect(new Set(pathsOf(all))).toEqual(new Set(["header"]));
+  });
 });

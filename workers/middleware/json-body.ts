@@ -11,6 +11,7 @@ const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Bulk imports take CSV or NDJSON, the types they document, and a larger body; every other route JSON only. */
 const IMPORT_PATH = /\/skus:import$/;
 const IMPORT_TYPES = /^(application\/x-ndjson|text\/csv)\s*(;|$)/i;
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
 /** What is wrong with the body's encoding or media type, as the error to answer; undefined when nothing is. */
 function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
@@ -24,37 +25,45 @@ function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
   }
   if (IMPORT_PATH.test(c.req.path)) {
     if (!IMPORT_TYPES.test(type ?? "")) return new ApiError("unsupported_media_type", "send the import as text/csv or application/x-ndjson", { contentType: type ?? null });
-  } else if (!/^application\/json\s*(;|$)/i.test(type ?? "")) {
+  } else if (!JSON_TYPE.test(type ?? "")) {
     return new ApiError("unsupported_media_type", "send the body as application/json", { contentType: type ?? null });
   }
   return undefined;
 }
 
 /**
- * A JSON request with an empty body (Content-Length: 0, or none at all) is a request without
- * one, as `{}`: many clients set the type on every request (curl's `-d ''`, a fetch wrapper's
- * defaults), and Hono's JSON validator would call the empty text malformed. A route that
- * reads no body (confirm, release, …) then takes it; one that needs a body names the missing fields.
+ * A request with an empty body (Content-Length: 0, or none at all) is a request without one,
+ * as `{}`, whatever its type: many clients set a type on every request (curl's `-d ''`, a
+ * fetch wrapper's defaults; `fetch(url, {method: "POST", body: ""})` sends `text/plain`), and
+ * Hono's JSON validator would call the empty text malformed, the route's media-type gate a
+ * 415. A route that reads no body (confirm, release, …) then takes it; one that needs a body
+ * names the missing fields. Imports keep their own types (an empty import names its problem).
  */
-function emptyJsonIsNone(c: Context<AppBindings>): void {
+function emptyBodyIsNone(c: Context<AppBindings>): void {
   const length = c.req.header("content-length");
   const empty = length === "0" || (length === undefined && c.req.raw.body === null);
-  if (empty && /^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
-    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+  if (!empty || IMPORT_PATH.test(c.req.path)) return;
+  const type = c.req.header("content-type");
+  if (type !== undefined && !JSON_TYPE.test(type)) {
+    // Incoming headers cannot be changed: the request is copied (cf included) as a JSON one without a body.
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("content-type", "application/json");
+    c.req.raw = new Request(c.req.raw, { headers, body: null });
   }
+  if (type !== undefined) (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
 }
 
 /**
  * Bodies are JSON (415 otherwise) and not compressed (415: RFC 7694). Only on a route that
  * takes this method: elsewhere the 404 or 405 says more than the body's type would. An empty
- * JSON body is none (emptyJsonIsNone).
+ * body is none (emptyBodyIsNone).
  */
 export const jsonBodyOnly = (isRoute: (method: string, path: string) => boolean) =>
   createMiddleware<AppBindings>(async (c, next) => {
     if (WITH_BODY.has(c.req.method)) {
       const problem = mediaProblem(c);
       if (problem && isRoute(c.req.method, c.req.path)) throw problem;
-      emptyJsonIsNone(c);
+      emptyBodyIsNone(c);
     }
     await next();
   });
