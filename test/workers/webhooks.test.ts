@@ -260,6 +260,25 @@ describe("low-stock thresholds and webhooks", () => {
   });
 });
 
+describe("listing webhooks", () => {
+  it("lists a region's and its stores' webhooks together, in the order they were made", async () => {
+    const [first, second] = [unique("store"), unique("store")];
+    await putStore(first, "sa-east");
+    await putStore(second, "sa-east");
+    const made: string[] = [];
+    for (const scope of [{ storeId: first }, { region: "sa-east" }, { storeId: second }, { storeId: first }, { region: "sa-east" }]) {
+      const body = { url: `${env.RECEIVER_URL}/hooks/${unique("order")}`, events: ["sold_out"], secret: SECRET, ...scope };
+      const created = await api("POST", "/v1/webhooks", { token: ADMIN, body });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      made.push(created.body.id as string);
+      // Each a millisecond apart at least: the order is the creation time's.
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    const listed = (await api("GET", "/v1/webhooks?region=sa-east", { token: ADMIN })).body.items as Array<{ id: string }>;
+    expect(listed.map((hook) => hook.id).filter((id) => made.includes(id))).toEqual(made);
+  });
+});
+
 describe("the OpenAPI document's webhooks", () => {
   it("describe every delivery as sent: its body's fields and types, and its headers", async () => {
     const doc = (await api("GET", "/openapi.json")).body;

@@ -123,14 +123,17 @@ async function scopedHook(env: Env, principal: Principal, id: string): Promise<W
   return home;
 }
 
-/** A region's webhooks: its own object's, and those of its stores that have store subscriptions. */
+/**
+ * A region's webhooks: its own object's, and those of its stores that have store subscriptions,
+ * in the order they were made (as one object lists its own; ids break a tie of one millisecond).
+ */
 async function hooksOf(env: Env, regions: string[]): Promise<WebhookView[]> {
   const stores = await directory(env).storesWithWebhooks(regions);
   const [own, perStore] = await Promise.all([
     Promise.all(regions.map((name) => webhooksStub(env, name).list())),
     mapConcurrently(stores, 8, async (store) => (await storeWebhooksStub(env, store.storeId).list()).map((hook) => ({ ...hook, region: store.region }))),
   ]);
-  return [...own.flat(), ...perStore.flat()];
+  return [...own.flat(), ...perStore.flat()].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
 }
 
 /** Receivers must be reachable public https endpoints (receiverUrlProblem); local runs may use http and private addresses. */
