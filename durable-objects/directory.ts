@@ -203,7 +203,12 @@ export class Directory extends DurableObject<Env> {
     }
   }
 
-  listOversells(query: OversellQuery): Oversell[] {
+  /**
+   * A page of records in id order; null when `after` is no record of this listing's stores (a
+   * cursor no page gave: records are never deleted, and a status may change between pages, so
+   * the status filter does not count).
+   */
+  listOversells(query: OversellQuery): Oversell[] | null {
     const where: string[] = [];
     const bindings: (string | number)[] = [];
     if (query.regions) {
@@ -211,10 +216,14 @@ export class Directory extends DurableObject<Env> {
       bindings.push(...query.regions);
     }
     if (query.storeId) where.push("o.store_id = ?"), bindings.push(query.storeId);
+    const from = "FROM oversells o LEFT JOIN stores s ON s.store_id = o.store_id";
+    if (query.after !== undefined) {
+      const atCursor = this.sql.exec(`SELECT 1 ${from} WHERE ${[...where, "o.id = ?"].join(" AND ")}`, ...bindings, query.after).toArray();
+      if (atCursor.length === 0) return null;
+      where.push("o.id > ?"), bindings.push(query.after);
+    }
     if (query.status) where.push("o.status = ?"), bindings.push(query.status);
-    if (query.after) where.push("o.id > ?"), bindings.push(query.after);
-    const sql = `SELECT o.*, s.region FROM oversells o LEFT JOIN stores s ON s.store_id = o.store_id
-      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o.id LIMIT ?`;
+    const sql = `SELECT o.*, s.region ${from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o.id LIMIT ?`;
     return this.sql.exec<OversellRow>(sql, ...bindings, query.limit).toArray().map(oversellOf);
   }
 

@@ -139,7 +139,11 @@ export const OversellQuery = z
     storeId: StoreId.optional(),
     status: OversellStatus.optional(),
     limit: queryInteger(1, 500).default(100),
-    after: z.string().max(200).optional(),
+    after: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: "The `next` of the page before (the id of the last record it listed); an id that is no record of this listing's stores is a 400" }),
   })
   .strict();
 

@@ -228,6 +228,39 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
   });
 });
 
+describe("paging oversells", () => {
+  it("continues after the last record of the page before; a cursor no page gave is a 400, a resolved one still a cursor", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 1 });
+    const second = unique("sku");
+    await allocate(storeId, second, { onHand: 1 });
+    await sendEvents(storeId, [sale(sku, 2, minutesFromNow(-2)), sale(second, 3, minutesFromNow(-1))]);
+    const all = await eventually(
+      () => api("GET", `/v1/oversells?storeId=${storeId}`, { token: ADMIN }),
+      (response) => response.body.items?.length === 2,
+    );
+    const ids = all.body.items.map((record: { id: string }) => record.id);
+
+    const first = await api("GET", `/v1/oversells?storeId=${storeId}&limit=1`, { token: ADMIN });
+    expect(first.body.items.map((record: { id: string }) => record.id)).toEqual([ids[0]]);
+    expect(first.body.next).toBe(ids[0]);
+    // The record at the cursor is resolved between the pages: the open listing goes on from it.
+    await api("POST", `/v1/oversells/${ids[0]}/resolve`, { token: ADMIN, body: { note: "counted" } });
+    const next = await api("GET", `/v1/oversells?storeId=${storeId}&status=open&limit=1&after=${encodeURIComponent(first.body.next)}`, { token: ADMIN });
+    expect(next.status).toBe(200);
+    expect(next.body.items.map((record: { id: string }) => record.id)).toEqual([ids[1]]);
+
+    const other = await freshCell();
+    for (const after of ["garbage", "0", `${storeId}:${sku}:999999`, ids[0].replace(storeId, other.storeId)]) {
+      const refused = await api("GET", `/v1/oversells?storeId=${storeId}&after=${encodeURIComponent(after)}`, { token: ADMIN });
+      expect(refused.status, after).toBe(400);
+      expect(refused.body.error.details.issues[0].path).toBe("query.after");
+    }
+    // Another store's record is no cursor of this store's listing.
+    const elsewhere = await api("GET", `/v1/oversells?storeId=${other.storeId}&after=${encodeURIComponent(ids[0])}`, { token: ADMIN });
+    expect(elsewhere.status).toBe(400);
+  });
+});
+
 describe("store event batches: bad input changes nothing", () => {
   it("validates the whole batch before applying any event", async () => {
     const { storeId, sku } = await freshCell();

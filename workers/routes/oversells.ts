@@ -47,6 +47,11 @@ export const oversells = newRouter()
       ...(query.after ? { after: query.after } : {}),
       limit: query.limit,
     });
+    if (items === null) {
+      throw new ApiError("invalid_request", "after is not the id of a record of this listing: send the `next` of the page before", {
+        issues: [{ path: "query.after", message: "not a record of this listing", code: "invalid_value" }],
+      });
+    }
     return c.json({ items, next: items.length === query.limit ? items.at(-1)!.id : null }, 200);
   })
   .openapi(resolve, async (c) => {
