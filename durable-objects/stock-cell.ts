@@ -151,6 +151,18 @@ export class StockCell extends DurableObject<Env> {
     return reason ? { available: 0, reason } : { available: availableFor(state, channel) };
   }
 
+  /**
+   * Which of these store event ids this cell has judged (applied or superseded; a rejected
+   * one is not remembered). Answered after the commits already queued here
+   * (a turn later, as the group commit runs), so a replay that reached the cell first counts.
+   */
+  async judgedEvents(key: CellKey, eventIds: string[]): Promise<string[]> {
+    if (this.unclaimed) await this.claim(key, false);
+    this.stateFor(key);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return this.tablesReady ? eventIds.filter((eventId) => storeEventSeen(this.sql, eventId)) : [];
+  }
+
   /** Reconciliation's repair: the retained outbox goes to the reporting queue again. */
   async resendToReports(key: CellKey): Promise<{ resentFrom: number | null }> {
     if (this.unclaimed) await this.claim(key, false);

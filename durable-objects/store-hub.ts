@@ -2,11 +2,12 @@ import { DurableObject } from "cloudflare:workers";
 import { countSetting, type Env } from "../workers/env";
 import { mapConcurrently } from "../workers/concurrency";
 import { isolatePace, type Pace } from "../workers/pace";
-import { viewOf, withRetries } from "./core";
-import { nowIso } from "./clock";
+import { historyCutoffs, viewOf, withRetries } from "./core";
+import { now, nowIso } from "./clock";
 import type { ItemOutcome } from "./operation";
 import type { CellKey, CellView } from "./stock-cell";
 import type { CellEvent } from "./storage/cell-tables";
+import { claimEventIds, EVENT_CLAIMS_TABLE, moveEventClaims, type ClaimConflict, type EventClaim } from "./storage/event-claims";
 import { migrate } from "./storage/migrate";
 import { sendReports } from "./storage/report-sender";
 import { stageImport, type ImportCommand, type StagedCell } from "./storage/staged-cells";
@@ -152,6 +153,7 @@ export class StoreHub extends DurableObject<Env> {
        INSERT INTO changes_next (cursor, sku, version, at, change) SELECT cursor, sku, version, at, change FROM changes;
        DROP TABLE changes;
        ALTER TABLE changes_next RENAME TO changes;`,
+      EVENT_CLAIMS_TABLE,
     ]);
     // Pings are answered without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -488,6 +490,16 @@ export class StoreHub extends DurableObject<Env> {
       .exec<{ sku: string }>("SELECT sku FROM feed_position WHERE sku > ?1 UNION SELECT sku FROM cells WHERE sku > ?1 ORDER BY sku LIMIT ?2", after, limit)
       .toArray()
       .map((row) => row.sku);
+  }
+
+  /** Claims a POS batch's event ids for their SKUs; answers the ids another SKU has (storage/event-claims.ts). */
+  claimEvents(claims: EventClaim[]): ClaimConflict[] {
+    return this.ctx.storage.transactionSync(() => claimEventIds(this.sql, claims, historyCutoffs(now()).judgedBefore));
+  }
+
+  /** Gives these ids to their new SKU: the SKU that had them never judged the event. */
+  moveEventClaims(moves: ClaimConflict[]): void {
+    this.ctx.storage.transactionSync(() => moveEventClaims(this.sql, moves));
   }
 
   private latestCursor(): number {

@@ -13,12 +13,14 @@ export type ReplayOutcomeKind = "applied" | "duplicate" | "superseded" | "reject
 
 export type RejectReason = "clock_skew" | "too_old" | "not_allocated";
 export type SupersededReason = "counted_by_later_stocktake" | "older_than_last_count" | "older_than_last_sold_out";
+/** A duplicate found outside the cell: the store already has the id for another SKU (workers/store-events.ts). */
+export type DuplicateReason = "id_used_for_another_sku";
 
 export interface ReplayOutcome {
   eventId: string;
   sku: string;
   outcome: ReplayOutcomeKind;
-  reason?: RejectReason | SupersededReason;
+  reason?: RejectReason | SupersededReason | DuplicateReason;
 }
 
 /** The replay window and the clock skew the cell tolerates (documented in the README). */

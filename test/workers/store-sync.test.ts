@@ -228,6 +228,46 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
   });
 });
 
+describe("event ids are store-unique", () => {
+  it("an id a later batch sends again under another SKU is a duplicate and changes nothing", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 10 });
+    const other = unique("sku");
+    await allocate(storeId, other, { onHand: 10 });
+    const eventId = unique("pos7");
+    const first = await sendEvents(storeId, [sale(sku, 3, minutesFromNow(-1), eventId)]);
+    expect(first.body.results).toEqual([{ eventId, sku, outcome: "applied" }]);
+    const again = await sendEvents(storeId, [sale(other, 3, minutesFromNow(-1), eventId), sale(other, 1, minutesFromNow(-1))]);
+    expect(again.status).toBe(200);
+    expect(again.body.results[0]).toEqual({ eventId, sku: other, outcome: "duplicate", reason: "id_used_for_another_sku" });
+    expect(again.body.results[1]).toMatchObject({ outcome: "applied" });
+    expect((await readCell(storeId, sku)).onHand).toBe(7);
+    expect((await readCell(storeId, other)).onHand).toBe(9);
+    // And the first SKU's own resend stays its cell's duplicate.
+    expect((await sendEvents(storeId, [sale(sku, 3, minutesFromNow(-1), eventId)])).body.results[0]).toEqual({ eventId, sku, outcome: "duplicate" });
+    expect((await readCell(storeId, sku)).onHand).toBe(7);
+  });
+
+  it("an id rejected for one SKU (not allocated, too far ahead) applies when resent corrected under another", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 10 });
+    const typo = unique("nosku");
+    const eventId = unique("pos7");
+    expect((await sendEvents(storeId, [sale(typo, 2, minutesFromNow(-1), eventId)])).body.results[0]).toMatchObject({ outcome: "rejected", reason: "not_allocated" });
+    const corrected = await sendEvents(storeId, [sale(sku, 2, minutesFromNow(-1), eventId)]);
+    expect(corrected.body.results[0]).toEqual({ eventId, sku, outcome: "applied" });
+    expect((await readCell(storeId, sku)).onHand).toBe(8);
+    // The claim moved with it: the typo's SKU sent again is now the duplicate.
+    expect((await sendEvents(storeId, [sale(typo, 2, minutesFromNow(-1), eventId)])).body.results[0]).toMatchObject({ outcome: "duplicate", reason: "id_used_for_another_sku" });
+
+    const other = unique("sku");
+    await allocate(storeId, other, { onHand: 5 });
+    const ahead = unique("pos7");
+    expect((await sendEvents(storeId, [sale(other, 1, minutesFromNow(30), ahead)])).body.results[0]).toMatchObject({ outcome: "rejected", reason: "clock_skew" });
+    expect((await sendEvents(storeId, [sale(sku, 1, minutesFromNow(-1), ahead)])).body.results[0]).toEqual({ eventId: ahead, sku, outcome: "applied" });
+    expect((await readCell(storeId, sku)).onHand).toBe(7);
+    expect((await readCell(storeId, other)).onHand).toBe(5);
+  });
+});
+
 describe("paging oversells", () => {
   it("continues after the last record of the page before; a cursor no page gave is a 400, a resolved one still a cursor", async () => {
     const { storeId, sku } = await freshCell({ onHand: 1 });

@@ -1,19 +1,15 @@
-import type { ReplayOutcome, StoreEvent } from "../../durable-objects/core";
-import type { CellReply, CellView } from "../../durable-objects/stock-cell";
-import { cellStub, hubStub } from "../../durable-objects/stubs";
+import type { StoreEvent } from "../../durable-objects/core";
+import { hubStub } from "../../durable-objects/stubs";
 import { LIMITS } from "../../schema/limits";
 import { LIVE_TOKEN_EXPIRED_CLOSE } from "../../schema/live";
 import { StoreParams } from "../../schema/stores";
 import { ChangesPage, ChangesQuery, LiveQuery, StoreEventBatch, StoreEventResults, StoreStock } from "../../schema/store-sync";
 import { canReadStore, type Principal } from "../auth/principal";
-import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { bearer, bearerOrAccessToken, errorResponses, newRouter, apiRoute } from "../router";
 import { storeInScope } from "../scope";
-
-/** Cells called at once for one batch. */
-const CELL_CONCURRENCY = 32;
+import { applyStoreEvents } from "../store-events";
 
 const isTheStore = (principal: Principal, store: { storeId: string }) =>
   principal.role === "admin" || (principal.role === "store" && principal.stores.includes(store.storeId));
@@ -82,31 +78,7 @@ export const storeSync = newRouter()
   .openapi(events, async (c) => {
     const { storeId } = c.req.valid("param");
     await storeInScope(c.env, c.get("principal"), storeId, isTheStore);
-    const batch = c.req.valid("json").events as StoreEvent[];
-
-    // One call per SKU, with that SKU's events in the order the POS recorded them.
-    const bySku = new Map<string, StoreEvent[]>();
-    for (const event of batch) {
-      const list = bySku.get(event.sku);
-      if (list) list.push(event);
-      else bySku.set(event.sku, [event]);
-    }
-    const replies = await mapConcurrently([...bySku.entries()], CELL_CONCURRENCY, async ([sku, skuEvents]) => {
-      const key = { storeId, sku };
-      return cellStub(c.env, key).execute(key, { type: "replay", events: skuEvents });
-    });
-
-    const outcomes = new Map<string, ReplayOutcome[]>();
-    const cells: CellView[] = [];
-    const skus = [...bySku.keys()];
-    (replies as CellReply[]).forEach((reply, index) => {
-      if (!reply.ok) throw new ApiError("internal", `replay failed at ${skus[index]}: ${reply.error.message}`);
-      outcomes.set(skus[index]!, [...(reply.outcomes ?? [])]);
-      if (reply.cell) cells.push(reply.cell);
-    });
-    // Outcomes in the order of the batch (each SKU's list is already in that order).
-    const results = batch.map((event) => outcomes.get(event.sku)!.shift()!);
-    return c.json({ results, cells }, 200);
+    return c.json(await applyStoreEvents(c.env, storeId, c.req.valid("json").events as StoreEvent[]), 200);
   })
   .openapi(stock, async (c) => {
     const { storeId } = c.req.valid("param");
