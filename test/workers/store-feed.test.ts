@@ -314,3 +314,14 @@ describe("live push over WebSocket", () => {
     ok.webSocket!.close(1000, "done");
   });
 });
+
+describe("the live feed's handshake", () => {
+  it("carries the request's id, as every answer does", async () => {
+    const { storeId } = await freshCell();
+    const response = await openLive(storeId, "", { authorization: `Bearer ${ADMIN}`, "x-request-id": "live-handshake-1" });
+    expect(response.status).toBe(101);
+    expect(response.headers.get("x-request-id")).toBe("live-handshake-1");
+    response.webSocket!.accept();
+    response.webSocket!.close(1000, "done");
+  });
+});

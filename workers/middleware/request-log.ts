@@ -1,10 +1,17 @@
 import { createMiddleware } from "hono/factory";
 import type { AppBindings } from "../types";
 
-/** One structured JSON line per request. Never logs headers or bodies, so no token reaches the log. */
+const REQUEST_ID_HEADER = "x-request-id";
+
+/**
+ * One structured JSON line per request. Never logs headers or bodies, so no token reaches the log.
+ * The answer carries the line's request id: Hono's requestId sets it before the route runs, which
+ * an answer the route passes on whole (the live feed's 101 from the store hub) did not keep.
+ */
 export const requestLog = createMiddleware<AppBindings>(async (c, next) => {
   const started = performance.now();
   await next();
+  if (!c.res.headers.has(REQUEST_ID_HEADER)) c.header(REQUEST_ID_HEADER, c.get("requestId"));
   console.log(
     JSON.stringify({
       msg: "request",
