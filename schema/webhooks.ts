@@ -22,7 +22,7 @@ export const WebhookInput = z
       .string()
       .min(16)
       .max(256)
-      .refine(hasNoControlCharacters, "no control characters or unpaired surrogates (it is signed as UTF-8)")
+      .refine(hasNoControlCharacters, "no control characters, unpaired surrogates or U+FFFD (it is signed as UTF-8: send it as UTF-8)")
       .refine((secret) => secret.trim().length > 0, "not only spaces")
       .openapi({ description: "Signs every delivery (HMAC-SHA256); never shown again" }),
     region: Region.optional().openapi({ description: "A whole region's subscription: the events of every store whose current region it is (not with storeId)" }),

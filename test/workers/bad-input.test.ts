@@ -505,3 +505,29 @@ describe("the first bad part of a request", () => {
     expect(new Set(pathsOf(all))).toEqual(new Set(["header"]));
   });
 });
+
+describe("text that is not UTF-8", () => {
+  it("is refused in the text fields (a store's name, a note, a webhook secret), never stored as U+FFFD", async () => {
+    const storeId = unique("latin1");
+    const json = (name: string) => `{"name":"${name}","region":"eu-north","timezone":"Europe/Berlin"}`;
+    // "München" in Latin-1: ü is the single byte 0xFC, which is not UTF-8 (the runtime reads it as U+FFFD).
+    const latin1 = Uint8Array.from(json("M\u00fcnchen Ost"), (char) => char.charCodeAt(0));
+    for (const type of ["application/json", "application/json; charset=iso-8859-1"]) {
+      const refused = await api("PUT", `/v1/stores/${storeId}`, { token: ADMIN, rawBody: latin1, headers: { "content-type": type } });
+      expect(refused.status, type).toBe(400);
+      expect(refused.body.error.details.issues).toEqual([expect.objectContaining({ path: "json.name", message: expect.stringContaining("UTF-8") })]);
+    }
+    expect((await api("GET", `/v1/stores/${storeId}`)).status).toBe(404);
+
+    const utf8 = new TextEncoder().encode(json("M\u00fcnchen Ost"));
+    const created = await api("PUT", `/v1/stores/${storeId}`, { token: ADMIN, rawBody: utf8, headers: { "content-type": "application/json" } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await api("GET", `/v1/stores/${storeId}`)).body.name).toBe("M\u00fcnchen Ost");
+
+    const note = await api("POST", "/v1/oversells/no-such/resolve", { token: ADMIN, body: { note: "counted \ufffd" } });
+    expect(note.status).toBe(400);
+    const secret = await api("POST", "/v1/webhooks", { token: ADMIN, body: { url: "https://example.com/hook", events: ["sold_out"], secret: "s\ufffd".repeat(10), region: "eu-north" } });
+    expect(secret.status).toBe(400);
+    expect(JSON.stringify(secret.body.error.details.issues)).toContain("secret");
+  });
+});
