@@ -7,7 +7,7 @@ import { now, nowIso } from "./clock";
 import type { ItemOutcome } from "./operation";
 import type { CellKey, CellView } from "./stock-cell";
 import type { CellEvent } from "./storage/cell-tables";
-import { claimEventIds, EVENT_CLAIMS_TABLE, moveEventClaims, type ClaimConflict, type EventClaim } from "./storage/event-claims";
+import { claimEventIds, EVENT_CLAIMS_TABLE, moveEventClaims, type ClaimConflict } from "./storage/event-claims";
 import { migrate } from "./storage/migrate";
 import { sendReports } from "./storage/report-sender";
 import { stageImport, type ImportCommand, type StagedCell } from "./storage/staged-cells";
@@ -492,8 +492,8 @@ export class StoreHub extends DurableObject<Env> {
       .map((row) => row.sku);
   }
 
-  /** Claims a POS batch's event ids for their SKUs; answers the ids another SKU has (storage/event-claims.ts). */
-  claimEvents(claims: EventClaim[]): ClaimConflict[] {
+  /** Claims a POS batch's event ids (EventClaim[] as JSON) for their SKUs; answers the ids another SKU has (storage/event-claims.ts). */
+  claimEvents(claims: string): ClaimConflict[] {
     return this.ctx.storage.transactionSync(() => claimEventIds(this.sql, claims, historyCutoffs(now()).judgedBefore));
   }
 

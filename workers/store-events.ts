@@ -1,6 +1,6 @@
 import type { ReplayOutcome, StoreEvent } from "../durable-objects/core";
 import type { CellReply, CellView } from "../durable-objects/stock-cell";
-import type { ClaimConflict } from "../durable-objects/storage/event-claims";
+import type { ClaimConflict, EventClaim } from "../durable-objects/storage/event-claims";
 import { cellStub, hubStub } from "../durable-objects/stubs";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
@@ -28,7 +28,8 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
  */
 async function judgedElsewhere(env: Env, storeId: string, batch: readonly StoreEvent[]): Promise<Set<string>> {
   const hub = hubStub(env, storeId);
-  const conflicts = (await hub.claimEvents(batch.map((event) => ({ eventId: event.eventId, sku: event.sku, at: new Date(event.at).toISOString() })))) as ClaimConflict[];
+  const claims: EventClaim[] = batch.map((event) => ({ eventId: event.eventId, sku: event.sku, at: new Date(event.at).toISOString() }));
+  const conflicts = (await hub.claimEvents(JSON.stringify(claims))) as ClaimConflict[];
   if (conflicts.length === 0) return new Set();
   const judged = new Set<string>();
   await mapConcurrently([...groupBy(conflicts, (conflict) => conflict.claimedBy)], CELL_CONCURRENCY, async ([sku, list]) => {

