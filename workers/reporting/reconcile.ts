@@ -105,38 +105,29 @@ async function reportedState(db: ReportingDb, storeIds: string[], skus?: string[
   ]);
 }
 
-/** A map with its keys in order, so two of the same content compare equal as JSON. */
-const sorted = (map: Record<string, number>) => Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** What a snapshot row keeps of a cell: its version and every count. */
+const ROW_COUNTS = ["version", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "inTransit", "incoming"] as const;
+type RowCounts = Pick<Snapshot, (typeof ROW_COUNTS)[number]>;
 
-/** The counts a snapshot row keeps, as the cell's view gives them. */
-function countsOf(cell: CellView) {
+/** The cell's view as a snapshot row holds it (the row's own shape). */
+function rowCountsOf(cell: CellView): RowCounts {
   return {
+    version: cell.version,
     onHand: cell.onHand,
     reserved: cell.reserved,
     soldOut: cell.soldOut,
     oversold: cell.oversold,
     shared: cell.free.shared,
-    free: sorted(cell.free.channels),
-    quotas: sorted(Object.fromEntries(Object.entries(cell.channels).map(([name, channel]) => [name, channel.quota]))),
+    free: cell.free.channels,
+    quotas: Object.fromEntries(Object.entries(cell.channels).map(([name, channel]) => [name, channel.quota])),
     inTransit: cell.inTransit,
     incoming: cell.incoming,
   };
 }
 
-/** The same counts as a snapshot row holds them. */
-function rowCountsOf(row: Snapshot): ReturnType<typeof countsOf> {
-  return {
-    onHand: row.onHand,
-    reserved: row.reserved,
-    soldOut: row.soldOut,
-    oversold: row.oversold,
-    shared: row.shared,
-    free: sorted(row.free),
-    quotas: sorted(row.quotas),
-    inTransit: row.inTransit,
-    incoming: row.incoming,
-  };
-}
+/** A count with a map's keys in order, so two of the same content compare (and print) alike as JSON. */
+const inOrder = (value: RowCounts[keyof RowCounts]) =>
+  typeof value === "object" ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value;
 
 /** A cell's key as one text, for maps. */
 const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
@@ -164,12 +155,11 @@ function differencesOf(truth: CellView[], snapshots: Snapshot[], ledgers: Ledger
       differences.push({ ...at, kind: "snapshot_behind", expected: `version ${cell.version}`, actual: `version ${snapshot.version}` });
     } else {
       // Every count the row holds (a version ahead of the cell's is wrong too): those that differ, as the cell has them and as the row does.
-      const expected = { version: cell.version, ...countsOf(cell) };
-      const actual = { version: snapshot.version, ...rowCountsOf(snapshot) };
-      const differing = (Object.keys(expected) as Array<keyof typeof expected>).filter((name) => JSON.stringify(expected[name]) !== JSON.stringify(actual[name]));
+      const expected = rowCountsOf(cell);
+      const differing = ROW_COUNTS.filter((name) => JSON.stringify(inOrder(expected[name])) !== JSON.stringify(inOrder(snapshot[name])));
       if (differing.length > 0) {
-        const pick = (counts: typeof expected) => JSON.stringify(Object.fromEntries(differing.map((name) => [name, counts[name]])));
-        differences.push({ ...at, kind: "snapshot_mismatch", expected: pick(expected), actual: pick(actual), details: { version: cell.version } });
+        const pick = (counts: RowCounts) => JSON.stringify(Object.fromEntries(differing.map((name) => [name, inOrder(counts[name])])));
+        differences.push({ ...at, kind: "snapshot_mismatch", expected: pick(expected), actual: pick(snapshot), details: { version: cell.version } });
       }
     }
     const ledger = ledgerOf.get(key(cell.storeId, cell.sku));
