@@ -5,20 +5,10 @@ import { cellStub, hubStub } from "../durable-objects/stubs";
 import { mapConcurrently } from "./concurrency";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
+import { groupBy } from "./group-by";
 
 /** Cells called at once for one batch. */
 const CELL_CONCURRENCY = 32;
-
-/** Groups items by a key, each group in the items' order. */
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(keyOf(item));
-    if (group) group.push(item);
-    else groups.set(keyOf(item), [item]);
-  }
-  return groups;
-}
 
 /**
  * The ids of the batch that another SKU of the store already judged: duplicates (event ids

@@ -45,7 +45,7 @@ export function claimEventIds(sql: SqlStorage, batch: string, forgetBefore: stri
      ON CONFLICT (event_id) DO NOTHING`,
     batch,
   );
-  return conflicts.map((row) => ({ eventId: row.eventId, sku: row.sku, at: row.at, claimedBy: row.claimedBy }));
+  return conflicts;
 }
 
 /** Moves claims whose first SKU never judged the event (it was rejected there, or never arrived). */

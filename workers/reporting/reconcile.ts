@@ -5,6 +5,7 @@ import { cells, movements, reconciliationDifferences, reconciliationRuns } from 
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
 import type { Env } from "../env";
+import { groupBy } from "../group-by";
 import { cellKeysOf, storeIdsOf } from "../stores";
 import { withReportingDb, type ReportingDb } from "./db";
 import { keysToRead, type MustRead } from "./screen";
@@ -192,15 +193,9 @@ async function snapshotsWithoutCell(db: ReportingDb, env: Env, storeId: string):
 
 /** The levels the stores' hubs have of these cells (one hub call per store), by key. */
 async function hubLevels(env: Env, keys: CellKey[]): Promise<Map<string, CellView>> {
-  const skusOf = new Map<string, string[]>();
-  for (const { storeId, sku } of keys) {
-    const skus = skusOf.get(storeId);
-    if (skus) skus.push(sku);
-    else skusOf.set(storeId, [sku]);
-  }
   const levels = new Map<string, CellView>();
-  await mapConcurrently([...skusOf], 8, async ([storeId, skus]) => {
-    for (const [sku, level] of await hubStub(env, storeId).levelsOf(skus)) levels.set(key(storeId, sku), level as CellView);
+  await mapConcurrently([...groupBy(keys, (cell) => cell.storeId)], 8, async ([storeId, storeKeys]) => {
+    for (const [sku, level] of await hubStub(env, storeId).levelsOf(storeKeys.map((cell) => cell.sku))) levels.set(key(storeId, sku), level as CellView);
   });
   return levels;
 }
