@@ -128,7 +128,7 @@ function rowCountsOf(cell: CellView): RowCounts {
 
 /** A count with a map's keys in order, so two of the same content compare (and print) alike as JSON. */
 const inOrder = (value: RowCounts[keyof RowCounts]) =>
-  typeof value === "object" ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value;
+  typeof value === "object" ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value;
 
 /** A cell's key as one text, for maps. */
 const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;

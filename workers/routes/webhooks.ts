@@ -46,7 +46,6 @@ export const deliveryWebhook = {
   },
 } satisfies RouteConfig;
 
-
 const register = apiRoute({
   method: "post",
   path: "/v1/webhooks",
@@ -133,7 +132,9 @@ async function hooksOf(env: Env, regions: string[]): Promise<WebhookView[]> {
     Promise.all(regions.map((name) => webhooksStub(env, name).list())),
     mapConcurrently(stores, 8, async (store) => (await storeWebhooksStub(env, store.storeId).list()).map((hook) => ({ ...hook, region: store.region }))),
   ]);
-  return [...own.flat(), ...perStore.flat()].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+  // `createdAt` is ISO 8601 of one length: by time, then by id.
+  const made = (hook: WebhookView) => hook.createdAt + hook.id;
+  return [...own.flat(), ...perStore.flat()].sort((a, b) => (made(a) < made(b) ? -1 : 1));
 }
 
 /** Receivers must be reachable public https endpoints (receiverUrlProblem); local runs may use http and private addresses. */
