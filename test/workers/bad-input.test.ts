@@ -475,6 +475,12 @@ describe("an empty body sent as application/json", () => {
       expect(JSON.stringify(adjusted.body.error.details.issues)).toContain("delta");
     }
     expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(0);
+    // No body at all (no Content-Length), a type all the same: curl -X POST -H 'Content-Type: text/plain'.
+    const untouched = unique("no-body-typed");
+    expect((await reserve({ reservationId: untouched, channel: "online", items: [{ ...cell, qty: 1 }] })).status).toBe(201);
+    const bodiless = await api("POST", `/v1/reservations/${untouched}/release`, { token: ADMIN, headers: { "content-type": "text/plain" } });
+    expect(bodiless.status, JSON.stringify(bodiless.body)).toBe(200);
+    expect((await readCell(cell.storeId, cell.sku)).reserved).toBe(0);
     const typed = await api("POST", `/v1/stores/${cell.storeId}/skus/${cell.sku}/adjustments`, {
       token: ADMIN,
       rawBody: JSON.stringify({ delta: 1, reason: "count_correction" }),

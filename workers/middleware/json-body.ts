@@ -13,11 +13,15 @@ const IMPORT_PATH = /\/skus:import$/;
 const IMPORT_TYPES = /^(application\/x-ndjson|text\/csv)\s*(;|$)/i;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
-/** What is wrong with the body's encoding or media type, as the error to answer; undefined when nothing is. */
+/** Whether the request has no body: Content-Length 0, or no body at all (a chunked body may still turn out empty: it is read). */
+function isEmpty(c: Context<AppBindings>): boolean {
+  const length = c.req.header("content-length");
+  return length === "0" || (length === undefined && c.req.raw.body === null);
+}
+
+/** What is wrong with a body's encoding or media type, as the error to answer; undefined when nothing is. */
 function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
   const type = c.req.header("content-type");
-  const hasBody = c.req.header("content-length") !== "0" && (type !== undefined || c.req.raw.body !== null);
-  if (!hasBody) return undefined;
   const encoding = c.req.header("content-encoding");
   if (encoding !== undefined && !/^\s*identity\s*$/i.test(encoding)) {
     c.header("Accept-Encoding", "identity");
@@ -32,7 +36,7 @@ function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
 }
 
 /**
- * A request with an empty body (Content-Length: 0, or none at all) is a request without one,
+ * A request with an empty body (isEmpty) is a request without one,
  * as `{}`, whatever its type: many clients set a type on every request (curl's `-d ''`, a
  * fetch wrapper's defaults; `fetch(url, {method: "POST", body: ""})` sends `text/plain`), and
  * Hono's JSON validator would call the empty text malformed, the route's media-type gate a
@@ -40,9 +44,7 @@ function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
  * names the missing fields. Imports keep their own types (an empty import names its problem).
  */
 function emptyBodyIsNone(c: Context<AppBindings>): void {
-  const length = c.req.header("content-length");
-  const empty = length === "0" || (length === undefined && c.req.raw.body === null);
-  if (!empty || IMPORT_PATH.test(c.req.path)) return;
+  if (IMPORT_PATH.test(c.req.path)) return;
   const type = c.req.header("content-type");
   if (type !== undefined && !JSON_TYPE.test(type)) {
     // Incoming headers cannot be changed: the request is copied (cf included) as a JSON one without a body.
@@ -56,14 +58,16 @@ function emptyBodyIsNone(c: Context<AppBindings>): void {
 /**
  * Bodies are JSON (415 otherwise) and not compressed (415: RFC 7694). Only on a route that
  * takes this method: elsewhere the 404 or 405 says more than the body's type would. An empty
- * body is none (emptyBodyIsNone).
+ * body is none, whatever its headers say (emptyBodyIsNone).
  */
 export const jsonBodyOnly = (isRoute: (method: string, path: string) => boolean) =>
   createMiddleware<AppBindings>(async (c, next) => {
     if (WITH_BODY.has(c.req.method)) {
-      const problem = mediaProblem(c);
-      if (problem && isRoute(c.req.method, c.req.path)) throw problem;
-      emptyBodyIsNone(c);
+      if (isEmpty(c)) emptyBodyIsNone(c);
+      else {
+        const problem = mediaProblem(c);
+        if (problem && isRoute(c.req.method, c.req.path)) throw problem;
+      }
     }
     await next();
   });
