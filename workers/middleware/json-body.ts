@@ -44,15 +44,16 @@ function mediaProblem(c: Context<AppBindings>): ApiError | undefined {
  * names the missing fields. Imports keep their own types (an empty import names its problem).
  */
 function emptyBodyIsNone(c: Context<AppBindings>): void {
-  if (IMPORT_PATH.test(c.req.path)) return;
   const type = c.req.header("content-type");
-  if (type !== undefined && !JSON_TYPE.test(type)) {
+  // Without a type the validators already take no body as none.
+  if (type === undefined || IMPORT_PATH.test(c.req.path)) return;
+  if (!JSON_TYPE.test(type)) {
     // Incoming headers cannot be changed: the request is copied (cf included) as a JSON one without a body.
     const headers = new Headers(c.req.raw.headers);
     headers.set("content-type", "application/json");
     c.req.raw = new Request(c.req.raw, { headers, body: null });
   }
-  if (type !== undefined) (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
 }
 
 /**
