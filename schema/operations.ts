@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, RESERVATION_ID_SOURCE, ReservationId, Sku, StoreId, Timestamp } from "./ids";
 import { OPERATION_REFERENCE_KINDS } from "../durable-objects/core/operations";
+import { eachOnce } from "./each-once";
 import { LIMITS } from "./limits";
 
 /** Return, transfer and import ids share the reservation id's alphabet (order ids, document numbers). */
@@ -20,15 +21,14 @@ export const OperationReference = z
 /** Why a return came back or a receipt fell short: printable ASCII, trimmed, 1–200 characters. The movements report filters by it. */
 export const Reason = z.string().trim().min(1).max(200).regex(/^[\x20-\x7E]+$/, "printable ASCII");
 
-const uniqueSkus = <T extends { sku: string }>(items: T[]) => new Set(items.map((item) => item.sku)).size === items.length;
-const UNIQUE_SKUS = { message: "each sku may appear once; add the quantities together" };
+const eachSkuOnce = eachOnce<{ sku: string }>("sku", "items", (item) => item.sku, "name each sku once; add the quantities together");
 
 export const OperationItem = z.object({ sku: Sku, qty: z.number().int().min(1).max(LIMITS.maxItemQty) }).strict();
 
 export const ReturnInput = z
   .object({
     returnId: OperationId,
-    items: z.array(OperationItem).min(1).max(LIMITS.maxReservationItems).refine(uniqueSkus, UNIQUE_SKUS),
+    items: z.array(OperationItem).min(1).max(LIMITS.maxReservationItems).superRefine(eachSkuOnce),
     channel: Channel.optional().openapi({ description: "Returned units go to this channel's bucket instead of the shared pool" }),
     reason: Reason.openapi({ example: "customer_return" }),
   })
@@ -54,7 +54,7 @@ export const TransferInput = z
     transferId: OperationId,
     from: z.object({ storeId: StoreId }).strict(),
     to: z.object({ storeId: StoreId }).strict(),
-    items: z.array(OperationItem).min(1).max(LIMITS.maxReservationItems).refine(uniqueSkus, UNIQUE_SKUS),
+    items: z.array(OperationItem).min(1).max(LIMITS.maxReservationItems).superRefine(eachSkuOnce),
   })
   .strict()
   .refine((input) => input.from.storeId !== input.to.storeId, { message: "a transfer goes between two different stores", path: ["to", "storeId"] })
@@ -68,7 +68,7 @@ export const ReceiveInput = z
     items: z
       .array(z.object({ sku: Sku, qty: z.number().int().min(0).max(LIMITS.maxItemQty), reason: Reason.optional().openapi({ description: "Why fewer arrived (default not_received)" }) }).strict())
       .max(LIMITS.maxReservationItems)
-      .refine(uniqueSkus, UNIQUE_SKUS),
+      .superRefine(eachSkuOnce),
   })
   .strict()
   .openapi("TransferReceipt", { example: { items: [{ sku: "milk-1l", qty: 10, reason: "damaged_in_transit" }] } });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Channel, Region, ReservationId, Sku, StoreId, Timestamp } from "./ids";
+import { eachOnce } from "./each-once";
 import { LIMITS } from "./limits";
 
 export const ReservationItemInput = z
@@ -20,9 +21,7 @@ export const ReservationInput = z
       .array(ReservationItemInput)
       .min(1)
       .max(LIMITS.maxReservationItems)
-      .refine((items) => new Set(items.map((i) => `${i.storeId}\u0000${i.sku}`)).size === items.length, {
-        message: "each (storeId, sku) may appear once; add the quantities together",
-      })
+      .superRefine(eachOnce("item", "items", (item) => (item.storeId ? `${item.storeId}/${item.sku}` : item.sku), "name each (storeId, sku) once; add the quantities together"))
       .refine((items) => items.every((i) => i.storeId) || items.every((i) => !i.storeId), {
         message: "name a store on every item, or on none (the service then picks one)",
       }),

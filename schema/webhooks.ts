@@ -4,6 +4,7 @@ import { Region } from "./regions";
 import { CHANNELS, STORE_ID_SOURCE, Sku, StoreId, Timestamp } from "./ids";
 import type { Alert } from "../durable-objects/core/alerts";
 import { DELIVERY_HEADERS, DELIVERY_USER_AGENT, SIGNATURE_PATTERN } from "../durable-objects/core/webhook-policy";
+import { eachOnce } from "./each-once";
 import { hasNoControlCharacters } from "./text";
 
 export const ALERT_TYPES = ["low_stock", "back_in_stock", "sold_out", "oversold"] as const;
@@ -16,7 +17,7 @@ export const WebhookInput = z
       .array(AlertType)
       .min(1)
       .max(ALERT_TYPES.length)
-      .refine((events) => new Set(events).size === events.length, "each event once")
+      .superRefine(eachOnce("event", "events"))
       .openapi({ description: "The events to receive, each at most once (a repeat is a 400)", uniqueItems: true }),
     secret: z
       .string()

@@ -255,7 +255,7 @@ describe("the request schemas state the rules the server enforces", () => {
       ["StoreEventBatch", "POST", `/v1/stores/${storeId}/events`, { events: [{ eventId: "e-1", at: "2026-11-24T09:15:00Z", type: "adjust", sku, delta: 0, reason: "damage" }] }, "delta"],
       ["WebhookInput", "POST", "/v1/webhooks", { url, secret, events: ["low_stock"] }, "region"],
       ["WebhookInput", "POST", "/v1/webhooks", { url, secret, events: ["low_stock"], region: "eu-central", storeId }, "region"],
-      ["WebhookInput", "POST", "/v1/webhooks", { url, secret, events: ["low_stock", "low_stock"], storeId }, "events"],
+      ["WebhookInput", "POST", "/v1/webhooks", { url, secret, events: ["low_stock", "low_stock"], storeId }, "events.1"],
       ["TokenRequest", "POST", "/v1/admin/tokens", { role: "manager" }, "regions"],
       ["TokenRequest", "POST", "/v1/admin/tokens", { role: "store" }, "stores"],
       ["TokenRequest", "POST", "/v1/admin/tokens", { role: "service", regions: ["eu-central"] }, "regions"],

@@ -379,6 +379,23 @@ describe("bad input on every route: a clear 4xx, the error body, nothing changed
     });
   }
 
+  it("names a repeated entry at its index and where it first was: an order's item, a return's or transfer's SKU, a webhook's event", async () => {
+    const { storeId, sku } = await freshCell();
+    const cases: Array<[string, string, unknown, string, string]> = [
+      ["POST", "/v1/reservations", { reservationId: unique("r"), channel: "online", items: [{ storeId, sku: "other", qty: 1 }, { storeId, sku, qty: 1 }, { storeId, sku, qty: 2 }] }, "json.items.2", `item ${storeId}/${sku} is already items.1: name each (storeId, sku) once; add the quantities together`],
+      ["POST", "/v1/reservations", { reservationId: unique("r"), channel: "online", items: [{ sku, qty: 1 }, { sku, qty: 1 }] }, "json.items.1", `item ${sku} is already items.0: name each (storeId, sku) once; add the quantities together`],
+      ["POST", `/v1/stores/${storeId}/returns`, { returnId: unique("rma"), items: [{ sku, qty: 1 }, { sku, qty: 1 }], reason: "customer_return" }, "json.items.1", `sku ${sku} is already items.0: name each sku once; add the quantities together`],
+      ["POST", "/v1/transfers", { transferId: unique("t"), from: { storeId }, to: { storeId: `${storeId}-b` }, items: [{ sku, qty: 1 }, { sku, qty: 3 }] }, "json.items.1", `sku ${sku} is already items.0: name each sku once; add the quantities together`],
+      ["POST", "/v1/webhooks", { url: "https://erp.example.com/hooks", secret: "a-long-random-secret", events: ["sold_out", "low_stock", "sold_out"], storeId }, "json.events.2", "event sold_out is already events.0: name each event once"],
+    ];
+    for (const [method, path, body, issuePath, message] of cases) {
+      const response = await api(method, path, { token: ADMIN, body });
+      expect([response.status, response.body.error?.code], `${path} ${JSON.stringify(response.body)}`).toEqual([400, "invalid_request"]);
+      expect(response.body.error.details.issues, path).toContainEqual(expect.objectContaining({ path: issuePath, message }));
+    }
+    expect((await readCell(storeId, sku)).reserved).toBe(0);
+  });
+
   it("says what a number in the query should be, whatever was sent instead", async () => {
     const { storeId } = await freshCell();
     for (const after of ["-5", "1.5", "abc"]) {
