@@ -5,6 +5,7 @@ import type { CellReply } from "./stock-cell";
 import type { StageAnswer, StageLine } from "./store-hub";
 import { cellStub, hubStub } from "./stubs";
 import { mapConcurrently } from "../workers/concurrency";
+import { groupBy } from "../workers/group-by";
 import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
 
@@ -190,17 +191,13 @@ export class Operation extends DurableObject<Env> {
    */
   private async stageImports(rows: PendingRow[], outcomes: Array<{ idx: number; outcome: ItemOutcome }>): Promise<{ forCells: CellItem[]; failure: unknown }> {
     const forCells: CellItem[] = [];
-    const byStore = new Map<string, Array<{ row: PendingRow; line: StageLine }>>();
+    const lines: Array<{ row: PendingRow; line: StageLine }> = [];
     for (const row of rows) {
       const command = JSON.parse(row.command) as CellCommand;
-      if (command.type !== "import") {
-        forCells.push({ row, command });
-        continue;
-      }
-      const line = { sku: row.sku, command, ...(row.hint ? { locationHint: row.hint as DurableObjectLocationHint } : {}) };
-      if (byStore.has(row.store_id)) byStore.get(row.store_id)!.push({ row, line });
-      else byStore.set(row.store_id, [{ row, line }]);
+      if (command.type !== "import") forCells.push({ row, command });
+      else lines.push({ row, line: { sku: row.sku, command, ...(row.hint ? { locationHint: row.hint as DurableObjectLocationHint } : {}) } });
     }
+    const byStore = groupBy(lines, ({ row }) => row.store_id);
     let failure: unknown;
     for (const [storeId, items] of byStore) {
       for (let start = 0; start < items.length; start += STAGE_CHUNK) {
