@@ -1,3 +1,4 @@
+import { groupBy } from "../workers/group-by";
 import { TurnBatch } from "./turn-batch";
 
 /**
@@ -13,13 +14,7 @@ export class GroupedCalls<Key, Request, Reply> {
 
   constructor(nameOf: (key: Key) => string, send: (key: Key, requests: Request[]) => Promise<Reply[]>) {
     this.turns = new TurnBatch((calls) => {
-      const groups = new Map<string, number[]>();
-      calls.forEach(({ key }, index) => {
-        const name = nameOf(key);
-        const group = groups.get(name);
-        if (group) group.push(index);
-        else groups.set(name, [index]);
-      });
+      const groups = groupBy(calls.keys(), (index) => nameOf(calls[index]!.key));
       const replies = new Array<Promise<Reply>>(calls.length);
       for (const indexes of groups.values()) {
         const sent = (async () => send(calls[indexes[0]!]!.key, indexes.map((index) => calls[index]!.request)))().then((answers) => {
