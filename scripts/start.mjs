@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { seedDemoData } from "./demo-data.mjs";
 import { startDatabase } from "./lib/database.mjs";
 import { lockDataDir, DATA_LOCK_STALE_MS } from "./lib/data-lock.mjs";
+import { writeEnvFile } from "./lib/env-file.mjs";
 import { portIsFree } from "./lib/free-port.mjs";
 import { startLocalCron } from "./lib/local-cron.mjs";
 import { localSecrets } from "./local-secrets.mjs";
@@ -18,13 +19,17 @@ const root = join(fileURLToPath(import.meta.url), "..", "..");
 const port = Number(process.env.PORT || 8787);
 const host = "127.0.0.1";
 const inspectorPort = Number(process.env.INSPECTOR_PORT || port + 1000);
+// REPORTS_PROXY_PORT fixes the reporting database's WebSocket proxy's port (free by default): the
+// browser tests take the database down through it (`POST /__faults`, scripts/lib/ws-proxy.mjs).
+const reportsProxyPort = Number(process.env.REPORTS_PROXY_PORT || 0);
 const baseUrl = `http://${host}:${port}`;
 
-// Checked before anything starts: wrangler would only fail once the database is up, with a
-// workerd stack trace.
+// Checked before anything starts: wrangler, or the reporting database's proxy, would only
+// fail once the database is up, with a stack trace.
 for (const [what, taken, given, hint] of [
   ["port", port, process.env.PORT, "PORT=9000 npm start"],
   ["inspector port", inspectorPort, process.env.INSPECTOR_PORT, `INSPECTOR_PORT=${(Number.isInteger(inspectorPort) ? inspectorPort : port + 1000) + 1} npm start`],
+  ...(reportsProxyPort !== 0 ? [["reports proxy port (REPORTS_PROXY_PORT)", reportsProxyPort, process.env.REPORTS_PROXY_PORT, "leave REPORTS_PROXY_PORT unset (a free port is taken)"]] : []),
 ]) {
   if (!Number.isInteger(taken) || taken < 1 || taken > 65535) {
     console.error(`The ${what} must be a number from 1 to 65535, not ${JSON.stringify(given)}: ${hint}`);
@@ -46,9 +51,7 @@ if (!(await lockDataDir(dataDir))) {
 }
 const secrets = localSecrets(dataDir);
 
-// REPORTS_PROXY_PORT fixes the reporting database's WebSocket proxy's port (free by default): the
-// browser tests take the database down through it (`POST /__faults`, scripts/lib/ws-proxy.mjs).
-const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite"), proxyPort: Number(process.env.REPORTS_PROXY_PORT || 0) });
+const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite"), proxyPort: reportsProxyPort });
 
 // The `request.cf` wrangler gives local requests: none with a location. Otherwise it fetches
 // this machine's from Cloudflare (the network) or, offline, makes every caller Austin, Texas
@@ -56,6 +59,16 @@ const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, da
 // another). Written each start: Miniflare fetches again when the file is days old.
 const requestCf = join(dataDir, "request-cf.json");
 writeFileSync(requestCf, "{}\n");
+
+// The Worker's values go in a file only this user can read (not `--var`, which `ps` shows to all).
+const workerVars = join(dataDir, "worker-vars.env");
+writeEnvFile(workerVars, {
+  ADMIN_TOKEN: secrets.ADMIN_TOKEN,
+  TOKEN_SECRET: secrets.TOKEN_SECRET,
+  LOCAL_MODE: "true",
+  DATABASE_URL: database.databaseUrl,
+  NEON_WS_PROXY: database.wsProxy,
+});
 
 const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const args = [
@@ -65,11 +78,8 @@ const args = [
   "--inspector-port", String(inspectorPort),
   "--persist-to", join(dataDir, "wrangler"),
   "--show-interactive-dev-session=false",
-  "--var", `ADMIN_TOKEN:${secrets.ADMIN_TOKEN}`,
-  "--var", `TOKEN_SECRET:${secrets.TOKEN_SECRET}`,
-  "--var", "LOCAL_MODE:true",
-  "--var", `DATABASE_URL:${database.databaseUrl}`,
-  "--var", `NEON_WS_PROXY:${database.wsProxy}`,
+  // Given a file, wrangler reads neither .dev.vars nor .env: a developer's own cannot override these.
+  "--env-file", workerVars,
 ];
 
 // Through the leash, which stops wrangler and the workerd it started when its stdin closes:
@@ -81,7 +91,15 @@ const child = spawn(process.execPath, [join(root, "scripts", "lib", "leash.mjs")
   // A process group of its own, which the leash stops whole.
   detached: true,
   stdio: ["pipe", "pipe", "pipe"],
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_D1_WARNING: "true", CLOUDFLARE_CF_FETCH_PATH: requestCf },
+  env: {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    NO_D1_WARNING: "true",
+    CLOUDFLARE_CF_FETCH_PATH: requestCf,
+    // The env file is read only when this is not "false"; the process's own environment stays out.
+    CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
+    CLOUDFLARE_INCLUDE_PROCESS_ENV: "false",
+  },
 });
 
 // The Worker's log lines go through, minus wrangler's own noise about being offline.

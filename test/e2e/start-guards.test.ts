@@ -55,6 +55,19 @@ it("refuses a port that is not a number", async () => {
   expect(existsSync(dataDir)).toBe(false);
 });
 
+it("stops at once when REPORTS_PROXY_PORT is taken or not a port, before the database starts", async () => {
+  const free = await freePort("127.0.0.1", { alsoFree: [1000] });
+  const taken = await start({ PORT: String(free), INSPECTOR_PORT: String(free + 1000), REPORTS_PROXY_PORT: String(port) });
+  expect(taken.code).toBe(1);
+  expect(taken.stderr).toContain(`The reports proxy port (REPORTS_PROXY_PORT) ${port} on 127.0.0.1 is already in use`);
+  expect(taken.stderr).not.toMatch(/EADDRINUSE|Unhandled/);
+  expect(existsSync(dataDir)).toBe(false);
+  const word = await start({ PORT: String(free), INSPECTOR_PORT: String(free + 1000), REPORTS_PROXY_PORT: "abc" });
+  expect(word.code).toBe(1);
+  expect(word.stderr).toContain('The reports proxy port (REPORTS_PROXY_PORT) must be a number from 1 to 65535, not "abc"');
+  expect(existsSync(dataDir)).toBe(false);
+});
+
 it("refuses a data folder another npm start holds, and starts nothing in it", async () => {
   const shared = join(parent, "shared");
   const release = await lockDataDir(shared);

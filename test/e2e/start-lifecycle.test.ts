@@ -2,7 +2,7 @@
 // frees the data folder; killed outright (SIGKILL), its leash (scripts/lib/leash.mjs) stops
 // them, so no orphan keeps serving the folder's Durable Object files.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -56,6 +56,59 @@ it("runs the cron's work on its schedule (wrangler dev never fires crons), then 
   const release = await lockDataDir(dataDir);
   expect(release).toBeTypeOf("function");
   await release!();
+});
+
+/** The processes started under `pid`, each with its command line (Linux /proc). */
+function descendants(pid: number): Array<{ pid: number; args: string }> {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      // The fields after the command's closing parenthesis: state, then the parent's pid.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(parent, [...(parents.get(parent) ?? []), Number(entry)]);
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  const found: Array<{ pid: number; args: string }> = [];
+  const queue = [...(parents.get(pid) ?? [])];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    try {
+      found.push({ pid: next, args: readFileSync(`/proc/${next}/cmdline`, "utf8").replaceAll("\0", " ") });
+    } catch {
+      continue;
+    }
+    queue.push(...(parents.get(next) ?? []));
+  }
+  return found;
+}
+
+it("keeps the admin token, the signing secret and the database URL out of every process's arguments (ps shows them to all), and the Worker still gets them", { timeout: 120_000 }, async () => {
+  // What a dotenv file could misread: a $NAME (expanded), a quote, a # (a comment).
+  const adminToken = "local$HOME-it's#1";
+  const { child, port, dataDir } = await startService("private", { ADMIN_TOKEN: adminToken });
+  try {
+    const secrets = { ADMIN_TOKEN: adminToken, TOKEN_SECRET: (JSON.parse(readFileSync(join(dataDir, "local-secrets.json"), "utf8")) as { TOKEN_SECRET: string }).TOKEN_SECRET };
+    const processes = descendants(child.pid!);
+    expect(processes.some(({ args }) => /workerd/.test(args)), processes.map(({ args }) => args).join("\n")).toBe(true);
+    for (const { args } of processes) {
+      expect(args).not.toContain(secrets.ADMIN_TOKEN);
+      expect(args).not.toContain(secrets.TOKEN_SECRET);
+      expect(args).not.toMatch(/postgres(ql)?:\/\//);
+    }
+    // The Worker has them: the admin token signs in, a minted token verifies, the reports answer, local mode is on.
+    const admin = { authorization: `Bearer ${secrets.ADMIN_TOKEN}`, "content-type": "application/json" };
+    const minted = await fetch(`http://127.0.0.1:${port}/v1/admin/tokens`, { method: "POST", headers: admin, body: JSON.stringify({ role: "manager", regions: ["eu-central"] }) });
+    expect(minted.status).toBe(201);
+    const { token } = (await minted.json()) as { token: string };
+    expect((await fetch(`http://127.0.0.1:${port}/v1/reports/stock?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/v1/admin/local/cron`, { method: "POST", headers: admin })).status).toBe(200);
+  } finally {
+    child.kill("SIGINT");
+    await exitedWithin(child, 30_000);
+  }
 });
 
 it("stops wrangler and workerd when it is killed outright (SIGKILL)", { timeout: 120_000 }, async () => {

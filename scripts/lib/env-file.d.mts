@@ -1,0 +1,2 @@
+export function dotenvLine(key: string, value: string): string;
+export function writeEnvFile(file: string, values: Record<string, string>): void;
