@@ -4,6 +4,7 @@ import { queryInteger } from "./query";
 import { Channel, Region, Sku, StoreId, Timestamp } from "./ids";
 import { OperationReference, Reason } from "./operations";
 import { Cursor, cellPaging } from "./paging";
+import { ChannelUsageRow, DeadLetterRow, MovementReportRow, OversellReportRow, ReconciliationRunRow, ReservationReportRow, StockReportRow, reportPage } from "./report-rows";
 import { CHANGE_KINDS } from "../durable-objects/core/types";
 
 /** Every report lists with a cursor, and answers CSV with `format=csv`. */
@@ -94,9 +95,13 @@ export const ReconcileInput = z
   .strict()
   .openapi("ReconcileRequest");
 
-export const ReportPage = z
-  .object({ items: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() })
-  .openapi("ReportPage");
+export const StockReportPage = reportPage(StockReportRow, "StockReportPage");
+export const MovementsReportPage = reportPage(MovementReportRow, "MovementsReportPage");
+export const ChannelUsagePage = reportPage(ChannelUsageRow, "ChannelUsagePage");
+export const ReservationsReportPage = reportPage(ReservationReportRow, "ReservationsReportPage");
+export const OversellsReportPage = reportPage(OversellReportRow, "OversellsReportPage");
+export const DeadLettersPage = reportPage(DeadLetterRow, "DeadLettersPage");
+export const ReconciliationRunsPage = reportPage(ReconciliationRunRow, "ReconciliationRunsPage");
 
 /** A queue lag row: a store, and how far the reports are behind its cells. */
 export const QueueLagRow = z

@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { Sku, StoreId, Timestamp } from "./ids";
+import { ReconciliationDifference } from "./report-rows";
 
 /** `GET /v1/health`. */
 export const Health = z.object({ status: z.literal("ok"), time: z.string() }).openapi("Health");
@@ -7,13 +9,18 @@ export const Health = z.object({ status: z.literal("ok"), time: z.string() }).op
 export const ReconcileResult = z
   .object({
     runId: z.string(),
+    trigger: z.string(),
+    startedAt: Timestamp,
+    finishedAt: Timestamp,
     clean: z.boolean(),
-    cellsChecked: z.number(),
-    differences: z.array(z.record(z.string(), z.unknown())),
-    /** A paged run's next cursor (null after the last page); absent when not paged. */
-    next: z.string().nullable().optional(),
+    cellsChecked: z.number().int(),
+    differences: z.array(ReconciliationDifference),
+    repairs: z
+      .array(z.object({ storeId: StoreId, sku: Sku, resentFrom: z.number().int().nullable().openapi({ description: "The version the cell resent from (null: nothing retained to send)" }) }))
+      .optional()
+      .openapi({ description: "With `repair`: the cells asked to send their retained outbox again" }),
+    next: z.string().nullable().optional().openapi({ description: "A paged run's next cursor (null after the last page); absent when not paged" }),
   })
-  .passthrough()
   .openapi("ReconcileResult");
 
 /** `POST /v1/admin/holds/sweep`: release holds no reservation owns (left by creations whose answer was lost). */

@@ -233,7 +233,7 @@ describe("the queue lag report's page", () => {
     expect(schema.properties.deadLetters).toMatchObject({ type: "integer", minimum: 0 });
     expect(schema.required).toEqual(expect.arrayContaining(["items", "deadLetters", "next"]));
     // The other reports' pages carry no such field.
-    expect(doc.paths["/v1/reports/stock"].get.responses["200"].content["application/json"].schema.$ref).toBe("#/components/schemas/ReportPage");
+    expect(doc.paths["/v1/reports/stock"].get.responses["200"].content["application/json"].schema.$ref).toBe("#/components/schemas/StockReportPage");
     const { storeId } = await freshCell();
     const page = await api("GET", `/v1/reports/queue-lag?storeId=${storeId}`, { token: ADMIN });
     expect(page.status, JSON.stringify(page.body)).toBe(200);

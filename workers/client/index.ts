@@ -130,14 +130,14 @@ export function createClient(options: ClientOptions) {
 
     /** Reports from the reporting database; `format: "csv"` answers the CSV text. */
     reports: {
-      stock: report<T.StockReportParams, T.ReportPageOf<T.StockRow>>("stock"),
-      movements: report<T.MovementsReportParams, T.ReportPageOf<T.MovementRow>>("movements"),
-      channelUsage: report<T.ListReportParams, T.GenericReportPage>("channel-usage"),
-      reservations: report<T.ReservationsReportParams, T.ReportPageOf<T.ReservationRow>>("reservations"),
-      oversells: report<T.ListReportParams, T.ReportPageOf<T.OversellRow>>("oversells"),
+      stock: report<T.StockReportParams, T.StockReportPageResponse>("stock"),
+      movements: report<T.MovementsReportParams, T.MovementsReportPageResponse>("movements"),
+      channelUsage: report<T.ListReportParams, T.ChannelUsagePageResponse>("channel-usage"),
+      reservations: report<T.ReservationsReportParams, T.ReservationsReportPageResponse>("reservations"),
+      oversells: report<T.ListReportParams, T.OversellsReportPageResponse>("oversells"),
       queueLag: report<T.ListReportParams, T.QueueLagReportPage>("queue-lag"),
-      deadLetters: report<T.DeadLettersParams, T.ReportPageOf<T.DeadLetterRow>>("dead-letters"),
-      reconciliation: report<T.ReconciliationRunsParams, T.GenericReportPage>("reconciliation"),
+      deadLetters: report<T.DeadLettersParams, T.DeadLettersPageResponse>("dead-letters"),
+      reconciliation: report<T.ReconciliationRunsParams, T.ReconciliationRunsPageResponse>("reconciliation"),
     },
 
     /** Local mode only (`npm start`, tests): the service's clock. Admin. */

@@ -8,13 +8,28 @@ import type { ClockInput, ClockState, CronResult, TickResult } from "../../schem
 import type { ReceiveInput, ReturnInput, ReturnResult, Transfer, TransferInput } from "../../schema/operations";
 import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
-import type { DeadLettersQuery, MovementsQuery, QueueLagPage, ReconcileInput, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
+import type {
+  ChannelUsagePage,
+  DeadLettersPage,
+  DeadLettersQuery,
+  MovementsQuery,
+  MovementsReportPage,
+  OversellsReportPage,
+  QueueLagPage,
+  ReconcileInput,
+  ReconciliationRunsPage,
+  ReconciliationRunsQuery,
+  ReservationsReportPage,
+  ReservationsReportQuery,
+  ScopedListQuery,
+  StockReportPage,
+  StockReportQuery,
+} from "../../schema/reports";
 import type { Reservation, ReservationInput, ReservationTransition } from "../../schema/reservations";
 import type { Health, ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import type { ChangesPage, ChangesQuery, LiveQuery, Oversell, OversellList, OversellQuery, ResolveInput, StoreEventBatch, StoreEventInput, StoreEventResults, StoreStock } from "../../schema/store-sync";
 import type { Store, StoreInput, StoreList, StoreQuery } from "../../schema/stores";
 import type { TokenRequest, TokenResponse } from "../../schema/tokens";
-import type { cells, deadLetters, movements, oversells, reservations } from "../../schema/db/tables";
 
 type In<S extends z.ZodType> = z.input<S>;
 type Out<S extends z.ZodType> = z.output<S>;
@@ -78,17 +93,24 @@ export type ListReportParams = QueryInput<typeof ScopedListQuery>;
 export type ReconciliationRunsParams = QueryInput<typeof ReconciliationRunsQuery>;
 export type DeadLettersParams = QueryInput<typeof DeadLettersQuery>;
 
-/** A JSON report page whose rows are the reporting database's rows (schema/db/tables.ts). */
-export type ReportPageOf<Row> = Omit<Out<typeof ReportPage>, "items"> & { items: Row[] };
-export type GenericReportPage = Out<typeof ReportPage>;
+/** The reports' JSON pages, each `{items, next}` with its own rows (schema/report-rows.ts). */
+export type StockReportPageResponse = Out<typeof StockReportPage>;
+export type MovementsReportPageResponse = Out<typeof MovementsReportPage>;
+export type ChannelUsagePageResponse = Out<typeof ChannelUsagePage>;
+export type ReservationsReportPageResponse = Out<typeof ReservationsReportPage>;
+export type OversellsReportPageResponse = Out<typeof OversellsReportPage>;
+export type DeadLettersPageResponse = Out<typeof DeadLettersPage>;
+export type ReconciliationRunsPageResponse = Out<typeof ReconciliationRunsPage>;
 /** The queue lag report's JSON page: its rows, and `deadLetters` on every page. */
 export type QueueLagReportPage = Out<typeof QueueLagPage>;
-export type StockRow = typeof cells.$inferSelect;
-export type MovementRow = typeof movements.$inferSelect;
+export type StockRow = StockReportPageResponse["items"][number];
+export type MovementRow = MovementsReportPageResponse["items"][number];
+export type ChannelUsageRow = ChannelUsagePageResponse["items"][number];
 /** A reservations report row (the attempt it follows stays inside). */
-export type ReservationRow = Omit<typeof reservations.$inferSelect, "attempt">;
-export type OversellRow = typeof oversells.$inferSelect;
-export type DeadLetterRow = typeof deadLetters.$inferSelect;
+export type ReservationRow = ReservationsReportPageResponse["items"][number];
+export type OversellRow = OversellsReportPageResponse["items"][number];
+export type DeadLetterRow = DeadLettersPageResponse["items"][number];
+export type ReconciliationRunRow = ReconciliationRunsPageResponse["items"][number];
 
 /** `format: "csv"` answers the CSV text; anything else the JSON page (a format known only at run time: either). */
 export type ReportResult<Q, Json> = Q extends { format?: infer F } ? (F extends "csv" ? string : Json) : Json;

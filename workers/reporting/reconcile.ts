@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { CellKey, CellView } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
+import type { DIFFERENCE_KINDS } from "../../schema/report-rows";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
 import type { Env } from "../env";
@@ -10,7 +11,7 @@ import { cellKeysOf, storeIdsOf } from "../stores";
 import { withReportingDb, type ReportingDb } from "./db";
 import { keysToRead, type MustRead } from "./screen";
 
-export type DifferenceKind = "snapshot_missing" | "snapshot_behind" | "snapshot_mismatch" | "ledger_gap" | "ledger_mismatch" | "unknown_cell";
+export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
 
 export interface Difference {
   storeId: string;

@@ -5,7 +5,22 @@ import { ABANDONED_REASON } from "../../durable-objects/core/types";
 import { now as serviceNow } from "../../durable-objects/clock";
 import { directoryStub, hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
-import { DeadLettersQuery, MovementsQuery, QueueLagPage, ReconciliationRunsQuery, ReportPage, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
+import {
+  ChannelUsagePage,
+  DeadLettersPage,
+  DeadLettersQuery,
+  MovementsQuery,
+  MovementsReportPage,
+  OversellsReportPage,
+  QueueLagPage,
+  ReconciliationRunsPage,
+  ReconciliationRunsQuery,
+  ReservationsReportPage,
+  ReservationsReportQuery,
+  ScopedListQuery,
+  StockReportPage,
+  StockReportQuery,
+} from "../../schema/reports";
 import { mapConcurrently } from "../concurrency";
 import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
@@ -18,8 +33,8 @@ import { requireStore } from "../stores";
 import type { AppBindings } from "../types";
 import { createMiddleware } from "hono/factory";
 
-/** A report's route; `page` is its JSON page's schema (ReportPage: rows of any columns). */
-function report<Q extends ZodObject>(path: string, summary: string, query: Q, page: typeof ReportPage | typeof QueueLagPage = ReportPage) {
+/** A report's route; `page` is its JSON page's schema (its rows, schema/report-rows.ts). */
+function report<Q extends ZodObject>(path: string, summary: string, query: Q, page: ZodObject) {
   return apiRoute({
     method: "get",
     path: `/v1/reports/${path}`,
@@ -96,7 +111,7 @@ reports.use("/v1/reports/*", closeReportingDb);
 // What a report throws that is not the API's own error is its database failing.
 reports.onError((error, c) => respondWithError(error, c, reportingUnavailable));
 reports
-  .openapi(report("stock", "Stock levels by region, store and SKU; low-stock, sold-out and oversold filters", StockReportQuery), async (c) => {
+  .openapi(report("stock", "Stock levels by region, store and SKU; low-stock, sold-out and oversold filters", StockReportQuery, StockReportPage), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -111,7 +126,7 @@ reports
     const page = pageOf(rows, query, (row) => [row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, STOCK_COLUMNS, page.next, "stock");
   })
-  .openapi(report("movements", "The ledger: every change, newest first, with filters", MovementsQuery), async (c) => {
+  .openapi(report("movements", "The ledger: every change, newest first, with filters", MovementsQuery, MovementsReportPage), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -136,7 +151,7 @@ reports
     const page = pageOf(rows, query, (row) => [row.at, row.eventId]);
     return respondPage(c, query.format, page.items, MOVEMENT_COLUMNS, page.next, "movements");
   })
-  .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopedListQuery), async (c) => {
+  .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopedListQuery, ChannelUsagePage), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -161,7 +176,7 @@ reports
     });
     return respondPage(c, query.format, items, ["storeId", "channel", "quota", "used", "free", "utilization", "cells"], page.next, "channel-usage");
   })
-  .openapi(report("reservations", "Reservations by status (pending, confirmed, released, expired)", ReservationsReportQuery), async (c) => {
+  .openapi(report("reservations", "Reservations by status (pending, confirmed, released, expired)", ReservationsReportQuery, ReservationsReportPage), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -182,7 +197,7 @@ reports
     const page = pageOf(rows, query, (row) => [row.reservationId, row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, RESERVATION_COLUMNS, page.next, "reservations");
   })
-  .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed", ScopedListQuery), async (c) => {
+  .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed", ScopedListQuery, OversellsReportPage), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -219,7 +234,7 @@ reports
     const [dead] = await db.select({ count: sql<number>`count(*)::int` }).from(deadLetters);
     return c.json({ items, deadLetters: dead?.count ?? 0, next }, 200);
   })
-  .openapi(report("dead-letters", "Queue messages that kept failing (admins)", DeadLettersQuery), async (c) => {
+  .openapi(report("dead-letters", "Queue messages that kept failing (admins)", DeadLettersQuery, DeadLettersPage), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "dead letters are for admins");
     const db = reportingDb(c);
@@ -233,7 +248,7 @@ reports
     const page = pageOf(rows, query, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "queue", "attempts", "receivedAt", "body"], page.next, "dead-letters");
   })
-  .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ReconciliationRunsQuery), async (c) => {
+  .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ReconciliationRunsQuery, ReconciliationRunsPage), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
     if (query.storeId) await requireStore(c.env, query.storeId);
