@@ -16,26 +16,35 @@ export const DEMO_SKUS = [
   { sku: "eggs-12", onHand: 60, channels: { pos: { quota: 30, weight: 1 }, kiosk: { quota: 10, weight: 1 }, online: { quota: 10, weight: 1 } }, sharedPolicy: "weighted" },
 ];
 
-async function call(baseUrl, adminToken, method, path, body) {
+async function call(baseUrl, adminToken, method, path, body, { missingIsUndefined = false } = {}) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
+  if (missingIsUndefined && response.status === 404) return undefined;
   if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
 
-/** Seeds the demo chain unless it is already there (stock levels are never reset by a restart). */
+/**
+ * Seeds what the demo chain lacks: every demo store and SKU on the first run, and on a later
+ * one whatever a first run stopped before seeding (a Ctrl-C during the first start). What is
+ * there is never changed: stock levels are not reset by a restart.
+ */
 export async function seedDemoData(baseUrl, adminToken) {
-  const existing = await call(baseUrl, adminToken, "GET", "/v1/stores");
-  if (existing.items.some((store) => store.storeId === DEMO_STORES[0].storeId)) return { seeded: false, stores: existing.items.length };
+  const existing = new Set((await call(baseUrl, adminToken, "GET", "/v1/stores")).items.map((store) => store.storeId));
+  let added = 0;
   for (const { storeId, ...store } of DEMO_STORES) {
-    await call(baseUrl, adminToken, "PUT", `/v1/stores/${storeId}`, store);
+    const isNew = !existing.has(storeId);
+    if (isNew) await call(baseUrl, adminToken, "PUT", `/v1/stores/${storeId}`, store);
     for (const { sku, ...allocation } of DEMO_SKUS) {
+      if (!isNew && (await call(baseUrl, adminToken, "GET", `/v1/stores/${storeId}/skus/${sku}`, undefined, { missingIsUndefined: true }))) continue;
       await call(baseUrl, adminToken, "PUT", `/v1/stores/${storeId}/skus/${sku}`, allocation);
+      added += 1;
     }
+    if (isNew) existing.add(storeId);
   }
-  return { seeded: true, stores: DEMO_STORES.length };
+  return { seeded: added > 0, stores: existing.size };
 }

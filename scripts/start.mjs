@@ -12,6 +12,7 @@ import { startDatabase } from "./lib/database.mjs";
 import { lockDataDir, DATA_LOCK_STALE_MS } from "./lib/data-lock.mjs";
 import { writeEnvFile } from "./lib/env-file.mjs";
 import { portIsFree } from "./lib/free-port.mjs";
+import { watchLaunchers } from "./lib/launcher-watch.mjs";
 import { startLocalCron } from "./lib/local-cron.mjs";
 import { localSecrets } from "./local-secrets.mjs";
 
@@ -123,6 +124,10 @@ function stop(code = 0) {
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
+watchLaunchers(() => {
+  console.error("npm start's launcher has gone (npm was stopped without this process); stopping");
+  stop(0);
+});
 child.on("exit", (code) => {
   if (!stopping) {
     console.error(`wrangler dev exited (${code}); stopping`);
@@ -152,7 +157,7 @@ try {
   console.log(`
 edge-inventory is running (local mode, data in ${dataDir})
 
-  API          ${baseUrl}/v1
+  API          ${baseUrl}/v1/…  (every route in the API docs below; e.g. ${baseUrl}/v1/stores)
   Dashboard    ${baseUrl}/   (sign in with the admin token, or mint a manager token on the page)
   API docs     ${baseUrl}/docs
   OpenAPI      ${baseUrl}/openapi.json

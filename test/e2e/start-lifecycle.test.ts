@@ -1,10 +1,11 @@
 // `npm start` (scripts/start.mjs) leaves nothing behind: Ctrl-C stops wrangler and workerd and
 // frees the data folder; killed outright (SIGKILL), its leash (scripts/lib/leash.mjs) stops
 // them, so no orphan keeps serving the folder's Durable Object files.
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { lockDataDir } from "../../scripts/lib/data-lock.mjs";
 import { freePort, portIsFree } from "../../scripts/lib/free-port.mjs";
@@ -109,6 +110,29 @@ it("keeps the admin token, the signing secret and the database URL out of every 
     child.kill("SIGINT");
     await exitedWithin(child, 30_000);
   }
+});
+
+it("stops when the npm that launched it is stopped without it (a signal to npm's pid alone), and frees the data folder", { timeout: 120_000 }, async () => {
+  const port = await freePort("127.0.0.1", { alsoFree: [1000] });
+  const dataDir = join(parent, "launched");
+  // npm runs a script as npm → sh → node and, stopped by a signal of its own, leaves the script running.
+  const npm = spawn(
+    process.execPath,
+    ["-e", "const c = require('node:child_process').spawn('sh', ['-c', process.argv[1]], { stdio: 'inherit' }); c.on('exit', (code) => process.exit(code ?? 1));", `"${process.execPath}" scripts/start.mjs`],
+    { cwd: join(fileURLToPath(import.meta.url), "..", "..", ".."), stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, DATABASE_URL: "", npm_lifecycle_event: "start", PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir } },
+  );
+  started.push(npm);
+  let output = "";
+  for (const stream of [npm.stdout!, npm.stderr!]) stream.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!output.includes("Press Ctrl-C to stop.") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  expect(output).toContain("Press Ctrl-C to stop.");
+  npm.kill("SIGTERM");
+  expect(await portFreed(port, 20_000), output.slice(-2000)).toBe(true);
+  expect(await portFreed(port + 1000, 20_000)).toBe(true);
+  const release = await lockDataDir(dataDir);
+  expect(release).toBeTypeOf("function");
+  await release!();
 });
 
 it("stops wrangler and workerd when it is killed outright (SIGKILL)", { timeout: 120_000 }, async () => {
