@@ -1,6 +1,7 @@
-import { SELF } from "cloudflare:test";
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../workers/app";
 import { TEST_TOKEN_SECRET } from "../constants";
 import { ADMIN, api, allocate, eventually, mint, putStore, readCell, reserve, unique } from "./helpers";
 
@@ -353,6 +354,28 @@ describe("bad tokens are 401, on private and public routes alike", () => {
       expect(response.status, header).toBe(401);
       expect(response.body.error.code).toBe("unauthorized");
     }
+  });
+});
+
+describe("a deployment without its signing secret", () => {
+  it("answers a mint with a 503 naming TOKEN_SECRET (not a 500), and still takes the admin credential", async () => {
+    const unsigned = { ...env, TOKEN_SECRET: "" };
+    const call = async (method: string, path: string, body?: unknown) => {
+      const ctx = createExecutionContext();
+      const request = new Request(`http://inventory.test${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const response = await createApp().fetch(request, unsigned, ctx);
+      const answer = { status: response.status, body: (await response.json()) as { error?: { code: string; message: string } } };
+      await waitOnExecutionContext(ctx);
+      return answer;
+    };
+    const minted = await call("POST", "/v1/admin/tokens", { role: "service" });
+    expect(minted.status).toBe(503);
+    expect(minted.body.error).toMatchObject({ code: "unavailable", message: expect.stringContaining("TOKEN_SECRET") });
+    expect((await call("GET", "/v1/stores")).status).toBe(200);
   });
 });
 

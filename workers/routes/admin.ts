@@ -23,7 +23,7 @@ const mint = apiRoute({
   request: { body: { required: true, content: { "application/json": { schema: TokenRequest } } } },
   responses: {
     201: { description: "The token", content: { "application/json": { schema: TokenResponse } } },
-    ...errorResponses("invalid_request", "unauthorized", "forbidden"),
+    ...errorResponses("invalid_request", "unauthorized", "forbidden", "unavailable"),
   },
 });
 
@@ -60,6 +60,11 @@ const sweepNow = apiRoute({
 export const admin = newRouter()
   .openapi(mint, async (c) => {
     const request = c.req.valid("json");
+    // A deployment without its signing secret: say so, not a 500 "a bug".
+    if (!c.env.TOKEN_SECRET) {
+      console.warn(JSON.stringify({ msg: "no token signing secret is configured (TOKEN_SECRET)", requestId: c.get("requestId") }));
+      throw new ApiError("unavailable", "tokens cannot be minted: the service has no signing secret (TOKEN_SECRET) configured");
+    }
     const minted = await mintToken(c.env.TOKEN_SECRET, { ...request, ttlSeconds: request.ttlSeconds ?? LIMITS.defaultTokenTtlSeconds });
     return c.json(minted, 201);
   })
