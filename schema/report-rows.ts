@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CHANGE_KINDS } from "../durable-objects/core/types";
-import { Sku, StoreId, Timestamp } from "./ids";
+import { Sku, StoreId } from "./ids";
 import { ReservationStatus } from "./reservations";
 
 /**
@@ -12,6 +12,8 @@ import { ReservationStatus } from "./reservations";
 const count = z.number().int();
 const units = z.number().int().openapi({ description: "Units (whole numbers; on hand may be negative while oversold)" });
 const byChannel = z.record(z.string(), count).openapi({ description: "Units by channel name" });
+/** Whatever time zone the reporting database prints in, the reports answer UTC (workers/reporting/respond.ts). */
+const Timestamp = z.iso.datetime().openapi({ description: "UTC ISO 8601", example: "2026-11-24T12:00:00.000Z" });
 const NullableTime = Timestamp.nullable();
 
 export const StockReportRow = z

@@ -4,15 +4,26 @@ import { toCsv } from "../csv";
 import { isStorable } from "../../schema/text";
 import { ApiError } from "../errors";
 
-const PG_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)\+00$/;
+/** A timestamptz as Postgres prints it: date, time, and the session time zone's offset (hours, maybe minutes and seconds). */
+const PG_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
 
-/** Postgres prints timestamps as "2026-11-24 14:17:44.494+00"; the API speaks ISO 8601 UTC. */
+/** The ISO 8601 UTC form of a time Postgres printed, or undefined when `text` is no such time. */
+export function isoFromPostgres(text: string): string | undefined {
+  const match = PG_TIMESTAMP.exec(text);
+  if (!match) return undefined;
+  const [, date, time, sign, hours, minutes = "0", seconds = "0"] = match;
+  const offsetMs = (Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1000 * (sign === "-" ? -1 : 1);
+  return new Date(Date.parse(`${date}T${time}Z`) - offsetMs).toISOString();
+}
+
+/**
+ * Postgres prints timestamps in the session's time zone: "2026-11-24 14:17:44.494+00" on a
+ * UTC server, "2026-11-24 06:17:44.494-08" on one whose TimeZone is another (Debian's initdb
+ * takes the host's). The API speaks ISO 8601 UTC whatever the server's setting.
+ */
 export function isoTimes<T extends Record<string, unknown>>(row: T): T {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    const match = typeof value === "string" ? PG_TIMESTAMP.exec(value) : null;
-    out[key] = match ? new Date(`${match[1]}T${match[2]}Z`).toISOString() : value;
-  }
+  for (const [key, value] of Object.entries(row)) out[key] = (typeof value === "string" && isoFromPostgres(value)) || value;
   return out as T;
 }
 
