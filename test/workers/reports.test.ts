@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cells, movements, stores } from "../../schema/db/tables";
 import { withReportingDb } from "../../workers/reporting/db";
-import { ADMIN, allocate, api, eventually, mint, putStore, readCell, reserve, unique } from "./helpers";
+import { ADMIN, allocate, api, eventually, freshCell, mint, putStore, readCell, reserve, unique } from "./helpers";
 
 /** Two stores in two regions, each with cells, all of it applied to the reporting database. */
 async function twoRegions() {
@@ -132,9 +132,17 @@ describe("reports", () => {
     const first = await api("GET", `/v1/reports/movements?storeId=${storeA}&limit=1`, { token: ADMIN });
     for (const other of [`storeId=${storeB}&`, "", `storeId=${storeA}&kind=adjust&`]) {
       const moved = await api("GET", `/v1/reports/movements?${other}limit=1&cursor=${first.body.next}`, { token: ADMIN });
-      expect([moved.status, moved.body.error?.details?.issues?.[0]?.message], other).toEqual([400, "made for other filters"]);
+      expect([moved.status, moved.body.error?.details?.issues?.[0]?.message], other).toEqual([400, "made for another report or other filters"]);
     }
     const stockFirst = await api("GET", `/v1/reports/stock?storeId=${storeA}&limit=1`, { token: ADMIN });
+    // Nor does a cursor go to another report whose keys have the same shape (it skipped rows there).
+    const channels = await freshCell(); // pos and online: two channel-usage rows
+    const usageFirst = await eventually(
+      () => api("GET", `/v1/reports/channel-usage?storeId=${channels.storeId}&limit=1`, { token: ADMIN }),
+      (page) => typeof page.body.next === "string",
+    );
+    const crossed = await api("GET", `/v1/reports/stock?storeId=${channels.storeId}&limit=1&cursor=${usageFirst.body.next}`, { token: ADMIN });
+    expect([crossed.status, crossed.body.error?.details?.issues?.[0]?.message]).toEqual([400, "made for another report or other filters"]);
     expect((await api("GET", `/v1/reports/stock?storeId=${storeB}&limit=1&cursor=${stockFirst.body.next}`, { token: ADMIN })).status).toBe(400);
     // The same filters in another order, and another page size or format, keep it valid.
     expect((await api("GET", `/v1/reports/stock?limit=5&format=csv&cursor=${stockFirst.body.next}&storeId=${storeA}`, { token: ADMIN })).status).toBe(200);

@@ -81,30 +81,36 @@ export type ReportQuery = { cursor?: string | undefined; limit: number } & Recor
  * cursor carries: a cursor sent with other filters would page through other rows from a
  * position they never had, a silent restart the API promises never to give.
  */
-function filtersTag(query: ReportQuery): string {
+function filtersTag(query: ReportQuery, report: string): string {
   const { cursor: _cursor, limit: _limit, format: _format, ...filters } = query;
-  const text = JSON.stringify(Object.keys(filters).sort().flatMap((name) => (filters[name] === undefined ? [] : [[name, filters[name]]])));
+  const text = JSON.stringify([report, ...Object.keys(filters).sort().flatMap((name) => (filters[name] === undefined ? [] : [[name, filters[name]]]))]);
   return fnv1a(text).toString(36);
 }
 
-/** The cursor of the page after the row whose sort key is `key`, for the same filters. */
-export function nextCursor(key: unknown[], query: ReportQuery): string {
-  return encodeCursor([...key, filtersTag(query)]);
-}
-
 /**
- * A report's cursor as its sort key (`cursorKey`), or undefined for the first page; a cursor
- * made for other filters is a 400.
+ * A report's paging: `after`, the sort key its cursor names (undefined for the first page),
+ * and `page`, which cuts the rows read (one more than `limit`) to a page with the next
+ * page's cursor. The cursor carries a tag of the report and the filters it was asked with:
+ * sent to another report, or with other filters, it is a 400 (it would page through other
+ * rows from a position they never had: a silent skip the API promises never to give).
  */
-export function reportCursor(query: ReportQuery, what: string, parts: number, valid?: (key: string[]) => boolean): string[] | undefined {
-  if (query.cursor === undefined) return undefined;
-  const key = cursorKey(query.cursor, what, parts + 1, valid);
-  if (key.at(-1) !== filtersTag(query)) {
-    throw new ApiError("invalid_request", `cursor: a cursor of ${what} asked with other filters; ask its first page again with these`, {
-      issues: [{ path: "query.cursor", message: "made for other filters", code: "invalid_value" }],
-    });
+export function reportPaging(query: ReportQuery, what: string, parts: number, valid?: (key: string[]) => boolean) {
+  const tag = filtersTag(query, what);
+  let after: string[] | undefined;
+  if (query.cursor !== undefined) {
+    const key = cursorKey(query.cursor, what, parts + 1, valid);
+    if (key.at(-1) !== tag) {
+      throw new ApiError("invalid_request", `cursor: not a cursor of ${what} asked with these filters; ask its first page again with these`, {
+        issues: [{ path: "query.cursor", message: "made for another report or other filters", code: "invalid_value" }],
+      });
+    }
+    after = key.slice(0, parts);
   }
-  return key.slice(0, parts);
+  const page = <T>(rows: T[], keyOf: (row: T) => unknown[]): { items: T[]; next: string | null } => {
+    const items = rows.slice(0, query.limit);
+    return { items, next: rows.length > query.limit ? encodeCursor([...keyOf(items.at(-1)!), tag]) : null };
+  };
+  return { after, page };
 }
 
 const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(?:Z|[+-](\d\d)(?::?(\d\d))?)$/;

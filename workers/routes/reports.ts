@@ -26,7 +26,7 @@ import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
 import { requireRole } from "../middleware/authenticate";
 import { openReportingDb, reportingUnavailable, type ReportingDb } from "../reporting/db";
-import { isTimestamp, nextCursor, reportCursor, respondPage, type ReportQuery } from "../reporting/respond";
+import { isTimestamp, reportPaging, respondPage } from "../reporting/respond";
 import { reportScope, type ReportScope } from "../reporting/scope";
 import { bearer, errorResponses, newRouter, apiRoute } from "../router";
 import { requireStore } from "../stores";
@@ -73,12 +73,6 @@ function referenceIs(reference: string): SQL {
   return or(eq(movements.reference, reference), like(movements.reference, `${reference.replace(/[\\%_]/g, "\\$&")}#%`))!;
 }
 
-/** A page of `query.limit` rows (one more was read), and the next page's cursor for the same filters. */
-function pageOf<T>(rows: T[], query: ReportQuery, keyOf: (row: T) => unknown[]): { items: T[]; next: string | null } {
-  const items = rows.slice(0, query.limit);
-  return { items, next: rows.length > query.limit ? nextCursor(keyOf(items.at(-1)!), query) : null };
-}
-
 const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "inTransit", "incoming", "version", "updatedAt"];
 const MOVEMENT_COLUMNS = ["eventId", "storeId", "sku", "seq", "kind", "at", "effectiveAt", "qty", "delta", "channel", "reason", "reservationId", "reference", "sourceEventId", "onHandBefore", "onHandAfter", "reservedBefore", "reservedAfter", "appliedAt"];
 /** A reservations report row: every column but the attempt the row follows (internal). */
@@ -120,10 +114,10 @@ reports
     if (query.lowStockBelow !== undefined) conditions.push(lt(cells.onHand, query.lowStockBelow));
     if (query.soldOut) conditions.push(eq(cells.soldOut, query.soldOut === "true"));
     if (query.oversold) conditions.push(eq(cells.oversold, query.oversold === "true"));
-    const after = reportCursor(query, "the stock report", 2);
+    const { after, page: pageOf } = reportPaging(query, "the stock report", 2);
     if (after) conditions.push(sql`(${cells.storeId}, ${cells.sku}) > (${after[0]}, ${after[1]})`);
     const rows = await db.select().from(cells).where(and(...conditions)).orderBy(cells.storeId, cells.sku).limit(query.limit + 1);
-    const page = pageOf(rows, query, (row) => [row.storeId, row.sku]);
+    const page = pageOf(rows, (row) => [row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, STOCK_COLUMNS, page.next, "stock");
   })
   .openapi(report("movements", "The ledger: every change, newest first, with filters", MovementsQuery, MovementsReportPage), async (c) => {
@@ -137,7 +131,7 @@ reports
     if (query.reference) conditions.push(referenceIs(query.reference));
     if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
-    const after = reportCursor(query, "the movements report", 2, ([at]) => isTimestamp(at!));
+    const { after, page: pageOf } = reportPaging(query, "the movements report", 2, ([at]) => isTimestamp(at!));
     if (after) {
       const [at, eventId] = after as [string, string];
       conditions.push(or(lt(movements.at, at), and(eq(movements.at, at), lt(movements.eventId, eventId)))!);
@@ -148,7 +142,7 @@ reports
       .where(and(...conditions))
       .orderBy(desc(movements.at), desc(movements.eventId))
       .limit(query.limit + 1);
-    const page = pageOf(rows, query, (row) => [row.at, row.eventId]);
+    const page = pageOf(rows, (row) => [row.at, row.eventId]);
     return respondPage(c, query.format, page.items, MOVEMENT_COLUMNS, page.next, "movements");
   })
   .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopedListQuery, ChannelUsagePage), async (c) => {
@@ -156,7 +150,7 @@ reports
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     // A row per store and channel: as many as the chain has stores (times its channels), so paged by (store, channel).
-    const after = reportCursor(query, "the channel usage report", 2);
+    const { after, page: pageOf } = reportPaging(query, "the channel usage report", 2);
     const conditions = scopeConditions(scope, cells.storeId);
     if (after) conditions.push(sql`(${cells.storeId}, q.key) > (${after[0]}, ${after[1]})`);
     // Sums over many cells pass 2^31: bigint, which the driver gives as text, made numbers below.
@@ -169,7 +163,7 @@ reports
       WHERE ${and(sql`true`, ...conditions)}
       GROUP BY ${cells.storeId}, q.key ORDER BY ${cells.storeId}, q.key
       LIMIT ${query.limit + 1}`);
-    const page = pageOf(rows.rows, query, (row) => [row.storeId, row.channel]);
+    const page = pageOf(rows.rows, (row) => [row.storeId, row.channel]);
     const items = page.items.map((row) => {
       const [quota, free, used] = [Number(row.quota), Number(row.free), Number(row.used)];
       return { ...row, quota, free, used, utilization: quota > 0 ? Math.round((used / quota) * 1000) / 1000 : null };
@@ -186,7 +180,7 @@ reports
     if (query.status) conditions.push(eq(reservations.status, query.status));
     if (query.from) conditions.push(gte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.to).toISOString()));
-    const after = reportCursor(query, "the reservations report", 3);
+    const { after, page: pageOf } = reportPaging(query, "the reservations report", 3);
     if (after) conditions.push(sql`(${reservations.reservationId}, ${reservations.storeId}, ${reservations.sku}) > (${after[0]}, ${after[1]}, ${after[2]})`);
     const rows = await db
       .select(RESERVATION_FIELDS)
@@ -194,7 +188,7 @@ reports
       .where(and(...conditions))
       .orderBy(reservations.reservationId, reservations.storeId, reservations.sku)
       .limit(query.limit + 1);
-    const page = pageOf(rows, query, (row) => [row.reservationId, row.storeId, row.sku]);
+    const page = pageOf(rows, (row) => [row.reservationId, row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, RESERVATION_COLUMNS, page.next, "reservations");
   })
   .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed", ScopedListQuery, OversellsReportPage), async (c) => {
@@ -202,10 +196,10 @@ reports
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     const conditions = scopeConditions(scope, oversells.storeId);
-    const after = reportCursor(query, "the oversells report", 1);
+    const { after, page: pageOf } = reportPaging(query, "the oversells report", 1);
     if (after) conditions.push(sql`${oversells.id} > ${after[0]}`);
     const rows = await db.select().from(oversells).where(and(...conditions)).orderBy(oversells.id).limit(query.limit + 1);
-    const page = pageOf(rows, query, (row) => [row.id]);
+    const page = pageOf(rows, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
   })
   .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopedListQuery, QueueLagPage), async (c) => {
@@ -215,10 +209,10 @@ reports
     // A row per store, paged by store id: a page asks at most `limit` hubs. The stores come
     // from the Directory, not from the reports' own store rows: a store whose rows have not
     // reached Postgres is exactly the one whose lag must show.
-    const after = reportCursor(query, "the queue lag report", 1);
+    const { after, page: pageOf } = reportPaging(query, "the queue lag report", 1);
     const inScope = scope.storeId ? [scope.storeId] : (await storesOf(c.env, scope.regions)).map((store) => store.storeId).sort();
     const listed = inScope.filter((storeId) => !after || storeId > after[0]!).slice(0, query.limit + 1);
-    const { items: storeIds, next } = pageOf(listed, query, (storeId) => [storeId]);
+    const { items: storeIds, next } = pageOf(listed, (storeId) => [storeId]);
     const applied = storeIds.length
       ? await db.select({ storeId: cells.storeId, sku: cells.sku, version: cells.version }).from(cells).where(inArray(cells.storeId, storeIds))
       : [];
@@ -238,14 +232,14 @@ reports
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "dead letters are for admins");
     const db = reportingDb(c);
-    const after = reportCursor(query, "the dead letters", 1);
+    const { after, page: pageOf } = reportPaging(query, "the dead letters", 1);
     const rows = await db
       .select()
       .from(deadLetters)
       .where(after ? sql`${deadLetters.id} > ${after[0]}` : undefined)
       .orderBy(deadLetters.id)
       .limit(query.limit + 1);
-    const page = pageOf(rows, query, (row) => [row.id]);
+    const page = pageOf(rows, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "queue", "attempts", "receivedAt", "body"], page.next, "dead-letters");
   })
   .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ReconciliationRunsQuery, ReconciliationRunsPage), async (c) => {
@@ -255,7 +249,7 @@ reports
     const db = reportingDb(c);
     const conditions: SQL[] = [];
     if (query.storeId) conditions.push(eq(reconciliationRuns.storeId, query.storeId));
-    const after = reportCursor(query, "the reconciliation runs", 2, ([startedAt]) => isTimestamp(startedAt!));
+    const { after, page: pageOf } = reportPaging(query, "the reconciliation runs", 2, ([startedAt]) => isTimestamp(startedAt!));
     if (after) {
       const [startedAt, id] = after as [string, string];
       conditions.push(or(lt(reconciliationRuns.startedAt, startedAt), and(eq(reconciliationRuns.startedAt, startedAt), lt(reconciliationRuns.id, id)))!);
@@ -267,7 +261,7 @@ reports
       .where(and(...conditions))
       .orderBy(desc(reconciliationRuns.startedAt), desc(reconciliationRuns.id))
       .limit(query.limit + 1);
-    const { items: runs, next } = pageOf(rows, query, (run) => [run.startedAt, run.id]);
+    const { items: runs, next } = pageOf(rows, (run) => [run.startedAt, run.id]);
     const differences = runs.length
       ? await db.select().from(reconciliationDifferences).where(inArray(reconciliationDifferences.runId, runs.map((run) => run.id)))
       : [];
