@@ -97,6 +97,13 @@ describe("reports", () => {
     // Queue lag: everything applied.
     const lag = await api("GET", `/v1/reports/queue-lag?storeId=${storeA}`, { token: managerA });
     expect(lag.body.items).toEqual([{ storeId: storeA, laggingSkus: 0, oldestUnappliedAt: null, lagSeconds: 0 }]);
+
+    // A store and a region together keep the store only when it is in that region, in every report.
+    for (const report of ["stock", "movements", "channel-usage", "reservations", "oversells", "queue-lag"]) {
+      const outside = await api("GET", `/v1/reports/${report}?storeId=${storeB}&region=${regionA}`, { token: ADMIN });
+      expect([outside.status, outside.body.items], report).toEqual([200, []]);
+    }
+    expect((await api("GET", `/v1/reports/queue-lag?storeId=${storeA}&region=${regionA}`, { token: ADMIN })).body.items).toHaveLength(1);
   });
 
   it("answers CSV with every column its JSON rows have", async () => {

@@ -210,7 +210,14 @@ reports
     // from the Directory, not from the reports' own store rows: a store whose rows have not
     // reached Postgres is exactly the one whose lag must show.
     const { after, page: pageOf } = reportPaging(query, "the queue lag report", 1);
-    const inScope = scope.storeId ? [scope.storeId] : (await storesOf(c.env, scope.regions)).map((store) => store.storeId).sort();
+    // Both filters keep a store only when it is in the region, as the other reports' conditions do.
+    const inScope =
+      scope.storeId && !scope.regions
+        ? [scope.storeId]
+        : (await storesOf(c.env, scope.regions))
+            .map((store) => store.storeId)
+            .filter((storeId) => !scope.storeId || storeId === scope.storeId)
+            .sort();
     const listed = inScope.filter((storeId) => !after || storeId > after[0]!).slice(0, query.limit + 1);
     const { items: storeIds, next } = pageOf(listed, (storeId) => [storeId]);
     const applied = storeIds.length
