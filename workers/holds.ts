@@ -3,7 +3,7 @@ import { cellStub, reservationShardOf, reservationShardStub } from "../durable-o
 import type { UnownedHoldCandidate } from "../durable-objects/reservation-book";
 import type { CellHold, CellKey } from "../durable-objects/stock-cell";
 import { mapConcurrently } from "./concurrency";
-import type { Pace } from "./pace";
+import { cellSweepPace } from "./pace";
 import type { Env } from "./env";
 import { cellKeysOf, storeIdsOf } from "./stores";
 
@@ -22,11 +22,12 @@ export async function heldHolds(env: Env): Promise<{ stores: number; cells: numb
   return { stores, cells: cells.length, holds: await holdsIn(env, cells) };
 }
 
-/** The holds keeping units in the given cells (each call started at the `pace`'s rate when one is given). */
-async function holdsIn(env: Env, cells: CellKey[], pace?: Pace): Promise<HeldHold[]> {
+/** The holds keeping units in the given cells (each call started at the isolate's pace for sweeps over cells). */
+async function holdsIn(env: Env, cells: CellKey[]): Promise<HeldHold[]> {
+  const pace = cellSweepPace(env);
   return (
     await mapConcurrently(cells, 32, async (key) => {
-      await pace?.take();
+      await pace.take();
       return (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold }));
     })
   ).flat();
@@ -52,9 +53,9 @@ export interface SweepResult {
  * The given cells (a page of a store, from the cron's maintenance, its calls at the cron's
  * pace), or every cell of the chain.
  */
-export async function sweepUnownedHolds(env: Env, olderThanMs: number, only?: CellKey[], pace?: Pace): Promise<SweepResult> {
+export async function sweepUnownedHolds(env: Env, olderThanMs: number, only?: CellKey[]): Promise<SweepResult> {
   const cells = only ?? (await chainCells(env)).cells;
-  return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells, pace), olderThanMs)) };
+  return { cellsChecked: cells.length, ...(await sweepHolds(env, await holdsIn(env, cells), olderThanMs)) };
 }
 
 /** The sweep of holds already listed (local mode's tick lists them once for its two jobs). */

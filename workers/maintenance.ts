@@ -7,7 +7,7 @@ import type { CellKey } from "../durable-objects/stock-cell";
 import { SWEEP_AGE_MS, sweepHolds, sweepUnownedHolds, type HeldHold } from "./holds";
 import { retryDelaySeconds } from "./reporting/consumer";
 import type { MaintainStoreMessage } from "./reporting/messages";
-import { isolatePace } from "./pace";
+import { cellSweepPace } from "./pace";
 import { reconcile } from "./reporting/reconcile";
 import { cronMustRead, cronSlotAt } from "./reporting/screen";
 import { storeIdsOf } from "./stores";
@@ -68,16 +68,6 @@ export async function consumeMaintenance(batch: MessageBatch<MaintainStoreMessag
   }
 }
 
-/**
- * Cell calls the cron starts per second in this isolate, by default (CRON_CELLS_PER_SECOND):
- * its reconciliation and sweep may call every cell of a page, and unpaced, a 20,000-SKU store's
- * pages opened about 3,000 objects within seconds in the local workerd, whose SQLite then
- * failed everything with SQLITE_NOMEM (README, Reliability). Paced, read-only cells close
- * after about 10 s: 50 a second kept about 270 open; 100 lets 20,000 SKUs (one call each)
- * through in under 4 of the cron's 15 minutes.
- */
-const CRON_CELLS_PER_SECOND = 100;
-
 /** A store's maintenance, every page in turn (the cron without a queue). */
 async function maintainWholeStore(env: Env, storeId: string, slot: number): Promise<void> {
   let next: string | undefined;
@@ -101,8 +91,8 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   const last = next === undefined;
   // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
   const page = afterSku === undefined && last ? undefined : { skus, last };
-  // One pace for all of this isolate's cron work, whichever consumer call or message it is.
-  const pace = isolatePace("cron cells", countSetting(env.CRON_CELLS_PER_SECOND, CRON_CELLS_PER_SECOND));
+  // One pace for all of this isolate's sweeps over cells, the cron's and an admin's alike.
+  const pace = cellSweepPace(env);
   let inspected: { cells: number; holds: HeldHold[] } | undefined;
   const readCells = async (keys: CellKey[]) => {
     const answers = await mapConcurrently(keys, 32, async (key) => {
@@ -118,7 +108,7 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   const swept = await settle(
     inspected
       ? sweepHolds(env, inspected.holds, SWEEP_AGE_MS).then((result) => ({ cellsChecked: inspected!.cells, ...result }))
-      : sweepUnownedHolds(env, SWEEP_AGE_MS, skus.map((sku) => ({ storeId, sku })), pace),
+      : sweepUnownedHolds(env, SWEEP_AGE_MS, skus.map((sku) => ({ storeId, sku }))),
   );
   if (reconciled.status === "fulfilled") {
     const { runId, cellsChecked, differences } = reconciled.value;

@@ -1,9 +1,13 @@
+import { countSetting } from "./env";
+
 /**
- * At most `perSecond` starts a second, across everything that shares one pace: each `take`
- * waits for its own slot, one after another. The cron's cell calls share one per isolate
- * (workers/maintenance.ts), and so do the store hubs' creations of staged cells
- * (durable-objects/store-hub.ts): locally every object runs in one workerd process, each
- * object opened stays open 10–20 s, and a few thousand open at once ran SQLite out of memory.
+ * At most `perSecond` starts a second, across everything that shares one pace, after a first
+ * `burst` that starts at once (a pace idle long enough has its burst again): each `take`
+ * waits for its own slot, one after another. Sweeps over cells (the cron's and an admin's
+ * reconciliation and sweep) share one per isolate (`cellSweepPace`), and so do the store hubs'
+ * creations of staged cells (durable-objects/store-hub.ts): locally every object runs in one
+ * workerd process, each object opened stays open 10–20 s, and a few thousand open at once
+ * ran SQLite out of memory.
  */
 export class Pace {
   private nextAt = 0;
@@ -12,12 +16,15 @@ export class Pace {
     private readonly perSecond: number,
     private readonly now: () => number = () => Date.now(),
     private readonly sleep: (ms: number) => Promise<unknown> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly burst = 1,
   ) {}
 
   async take(): Promise<void> {
     const now = this.now();
-    const at = Math.max(now, this.nextAt);
-    this.nextAt = at + 1000 / this.perSecond;
+    const interval = 1000 / this.perSecond;
+    // The slots run `burst - 1` intervals behind now at most: that many start at once.
+    const at = Math.max(now - (this.burst - 1) * interval, this.nextAt);
+    this.nextAt = at + interval;
     if (at > now) await this.sleep(at - now);
   }
 }
@@ -25,8 +32,26 @@ export class Pace {
 const paces = new Map<string, Pace>();
 
 /** The isolate's one pace of this name (made at the rate first asked for): every caller in the isolate shares it. */
-export function isolatePace(name: string, perSecond: number): Pace {
+export function isolatePace(name: string, perSecond: number, burst = 1): Pace {
   let pace = paces.get(name);
-  if (!pace) paces.set(name, (pace = new Pace(perSecond)));
+  if (!pace) paces.set(name, (pace = new Pace(perSecond, undefined, undefined, burst)));
   return pace;
+}
+
+/**
+ * Cell calls a sweep over cells starts per second in this isolate, by default
+ * (CRON_CELLS_PER_SECOND): the cron's reconciliation and sweep may call every cell of a page,
+ * and unpaced, a 20,000-SKU store's pages opened about 3,000 objects within seconds in the
+ * local workerd, whose SQLite then failed everything with SQLITE_NOMEM (README, Reliability);
+ * an admin's unpaged reconciliation did the same from about 3,000 cells (a probe, session 45).
+ * Paced, read-only cells close after about 10 s: 50 a second kept about 270 open; 100 lets
+ * 20,000 SKUs (one call each) through in under 4 of the cron's 15 minutes.
+ */
+const CELL_SWEEP_PER_SECOND = 100;
+/** Calls that start at once first: a store of a few hundred cells (the bench's repair of 200) is not slowed at all. */
+const CELL_SWEEP_BURST = 500;
+
+/** The isolate's one pace for sweeps over cells: the cron's, and an admin's reconciliation and sweep. */
+export function cellSweepPace(env: { CRON_CELLS_PER_SECOND?: string | undefined }): Pace {
+  return isolatePace("cell sweeps", countSetting(env.CRON_CELLS_PER_SECOND, CELL_SWEEP_PER_SECOND), CELL_SWEEP_BURST);
 }

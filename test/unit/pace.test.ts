@@ -17,6 +17,19 @@ describe("pace", () => {
     expect(slept).toEqual([250]);
   });
 
+  it("starts a burst at once, then perSecond a second, and has its burst again once idle that long", async () => {
+    let clock = 1_000;
+    const slept: number[] = [];
+    const pace = new Pace(10, () => clock, async (ms) => void slept.push(ms), 3);
+    await Promise.all(Array.from({ length: 5 }, () => pace.take()));
+    expect(slept).toEqual([100, 200]);
+    // Idle for three intervals past the last slot: the whole burst again, not more.
+    clock += 200 + 300;
+    slept.length = 0;
+    await Promise.all(Array.from({ length: 4 }, () => pace.take()));
+    expect(slept).toEqual([100]);
+  });
+
   it("is one per name in an isolate, whoever asks", () => {
     expect(isolatePace("test pace", 5)).toBe(isolatePace("test pace", 5));
     expect(isolatePace("test pace", 5)).not.toBe(isolatePace("another test pace", 5));

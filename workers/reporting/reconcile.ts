@@ -8,6 +8,7 @@ import { ApiError } from "../errors";
 import type { Env } from "../env";
 import { groupBy } from "../group-by";
 import { cellKeysOf, storeIdsOf } from "../stores";
+import { cellSweepPace } from "../pace";
 import { withReportingDb, type ReportingDb } from "./db";
 import { keysToRead, type MustRead } from "./screen";
 
@@ -70,8 +71,13 @@ export interface ReconcileOptions {
 }
 
 /** One `read` per cell, 32 at a time. */
+/** Every cell read, at the isolate's pace for sweeps over cells (an admin's run of thousands of cells, locally). */
 function readEachCell(env: Env, keys: CellKey[]): Promise<Array<CellView | null>> {
-  return mapConcurrently(keys, 32, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
+  const pace = cellSweepPace(env);
+  return mapConcurrently(keys, 32, async (key) => {
+    await pace.take();
+    return (await cellStub(env, key).read(key)) as CellView | null;
+  });
 }
 
 export function reconcile(env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
