@@ -6,7 +6,7 @@ import type { StockCell } from "../../durable-objects/stock-cell";
 import type { StoreHub } from "../../durable-objects/store-hub";
 import { cellStub, hubStub, reservationStub } from "../../durable-objects/stubs";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
-import { movements } from "../../schema/db/tables";
+import { cells, movements } from "../../schema/db/tables";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
 import { TEST_ADMIN_TOKEN } from "../constants";
@@ -237,14 +237,23 @@ export function receiptEvent(storeId: string, sku: string, seq: number, onHand =
 /** Runs `work` against the reporting database the Worker writes to. */
 export const reportingQuery = <T>(work: Parameters<typeof withReportingDb<T>>[1]) => withReportingDb(env, work);
 
-/** The cell's movements in the reporting database, once it holds every change (one per version); movements are a batch's last write. */
+/**
+ * The cell's movements in the reporting database, once it holds every change (one per version)
+ * and the cell's snapshot row is at its version: the snapshot is a batch's last write, so
+ * every other row of the cell's batches (reservations, oversells) is in too.
+ */
 export async function settledMovements(storeId: string, sku: string, timeoutMs = 30_000) {
   const cell = await readCell(storeId, sku);
-  return eventually(
-    () => reportingQuery((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq))),
-    (rows) => rows.length === cell.version,
+  const [rows] = await eventually(
+    () =>
+      Promise.all([
+        reportingQuery((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq))),
+        reportingQuery((db) => db.select({ version: cells.version }).from(cells).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku)))),
+      ]),
+    ([rows, snapshot]) => rows.length === cell.version && snapshot[0]?.version === cell.version,
     timeoutMs,
   );
+  return rows;
 }
 
 /**

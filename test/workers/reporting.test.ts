@@ -1,5 +1,5 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cells, deadLetters, movements, reservations, stores } from "../../schema/db/tables";
 import worker from "../../workers/index";
@@ -136,6 +136,31 @@ describe("outbox → queue → Postgres", () => {
     expect(failed.retryBatch.retry).toBe(true);
     expect(failed.explicitAcks).toEqual([]);
     expect(failed.retryMessages).toEqual([]);
+  });
+
+  it("writes a cell's level after the rest of its batch: a batch refused halfway leaves its snapshot behind (lagging), never ahead of its ledger", async () => {
+    const storeId = unique("halfway");
+    const sku = "milk";
+    const name = storeId.replace(/[^a-z0-9]/g, "_");
+    // Postgres refuses this store's movements (a trigger of this test alone: the database is shared).
+    await reportingQuery((db) =>
+      db.execute(
+        sql.raw(`CREATE FUNCTION refuse_${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.store_id = '${storeId}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+          CREATE TRIGGER refuse_${name} BEFORE INSERT ON movements FOR EACH ROW EXECUTE FUNCTION refuse_${name}();`),
+      ),
+    );
+    const message = { kind: "cell-events", events: [receiptEvent(storeId, sku, 1, 5), receiptEvent(storeId, sku, 2, 6)] } satisfies InventoryMessage;
+    try {
+      const refused = await deliver("inventory-events", [message]);
+      expect(refused.ackAll).toBe(false);
+      expect(await movementsOf(storeId, sku)).toEqual([]);
+      expect(await reportingQuery((db) => db.select().from(cells).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))))).toEqual([]);
+    } finally {
+      await reportingQuery((db) => db.execute(sql.raw(`DROP TRIGGER refuse_${name} ON movements; DROP FUNCTION refuse_${name}();`)));
+    }
+    expect((await deliver("inventory-events", [message])).ackAll).toBe(true);
+    expect((await movementsOf(storeId, sku)).map((row) => row.seq)).toEqual([1, 2]);
+    expect(await reportingQuery((db) => db.select({ version: cells.version }).from(cells).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))))).toEqual([{ version: 2 }]);
   });
 
   it("writes the other messages of a batch when Postgres refuses one, which alone waits for its retry", async () => {

@@ -55,10 +55,13 @@ const newerOrKept = (column: string) =>
 /**
  * Writes a batch with one statement per table (movements: one per connection), each
  * idempotent: movements by event id, the snapshot only from a newer version, reservations
- * and oversells by monotone merges. Movements go last, so a movement in the table means the
- * rest of its batch is in too: a batch that fails halfway (one of its connections dropped)
- * leaves at worst a ledger behind its snapshot until the retry, which reconciliation reports
- * as a gap and the retry closes, never a complete ledger beside a stale snapshot.
+ * and oversells by monotone merges. The snapshot (`cells`) goes last, so a cell's level in the
+ * table means every row of the batch that brought it is in too: queue lag, which compares the
+ * levels with the hubs', and the cron's screen, which reads only cells whose level differs,
+ * then never call a cell caught up while its movements are missing. A batch that fails
+ * halfway (one of its connections dropped) leaves at worst a snapshot behind its ledger
+ * until the retry: lagging, and repairable (a probe, session 45: movements went last, and a
+ * batch refused after its snapshot showed no lag while the ledger had a gap).
  */
 export async function writeBatch(db: ReportingDb, events: CellEvent[], storeRecords: StoreRecord[]): Promise<void> {
   await insertRows(
@@ -70,17 +73,6 @@ export async function writeBatch(db: ReportingDb, events: CellEvent[], storeReco
         WHERE stores.updated_at < excluded.updated_at`,
   );
   if (events.length === 0) return;
-
-  await insertRows(
-    db,
-    cells,
-    cellRows(events),
-    // An old event arriving late never overwrites a newer level.
-    sql`ON CONFLICT (store_id, sku) DO UPDATE SET version = excluded.version, on_hand = excluded.on_hand, reserved = excluded.reserved,
-        sold_out = excluded.sold_out, oversold = excluded.oversold, shared = excluded.shared, free = excluded.free,
-        quotas = excluded.quotas, in_transit = excluded.in_transit, incoming = excluded.incoming, updated_at = excluded.updated_at
-        WHERE cells.version < excluded.version`,
-  );
 
   await insertRows(
     db,
@@ -106,4 +98,15 @@ export async function writeBatch(db: ReportingDb, events: CellEvent[], storeReco
   );
 
   await insertMovements(db, events);
+
+  await insertRows(
+    db,
+    cells,
+    cellRows(events),
+    // An old event arriving late never overwrites a newer level.
+    sql`ON CONFLICT (store_id, sku) DO UPDATE SET version = excluded.version, on_hand = excluded.on_hand, reserved = excluded.reserved,
+        sold_out = excluded.sold_out, oversold = excluded.oversold, shared = excluded.shared, free = excluded.free,
+        quotas = excluded.quotas, in_transit = excluded.in_transit, incoming = excluded.incoming, updated_at = excluded.updated_at
+        WHERE cells.version < excluded.version`,
+  );
 }
