@@ -52,7 +52,11 @@ if (!(await lockDataDir(dataDir))) {
 }
 const secrets = localSecrets(dataDir);
 
-const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite"), proxyPort: reportsProxyPort });
+const database = await startDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, "pglite"), proxyPort: reportsProxyPort }).catch((error) => {
+  // Its message says what and where (the password left out); a stack would bury it.
+  console.error(`${error?.message ?? error}\nCheck DATABASE_URL, or leave it unset for the embedded PGlite.`);
+  process.exit(1);
+});
 
 // The `request.cf` wrangler gives local requests: none with a location. Otherwise it fetches
 // this machine's from Cloudflare (the network) or, offline, makes every caller Austin, Texas

@@ -68,6 +68,16 @@ it("stops at once when REPORTS_PROXY_PORT is taken or not a port, before the dat
   expect(existsSync(dataDir)).toBe(false);
 });
 
+it("stops with one clear line when DATABASE_URL cannot be used, not a stack trace", async () => {
+  const free = await freePort("127.0.0.1", { alsoFree: [1000] });
+  const { code, stderr } = await start({ PORT: String(free), INSPECTOR_PORT: String(free + 1000), DATA_DIR: join(parent, "bad-database"), DATABASE_URL: "postgres://someone:secret@127.0.0.1:1/none" });
+  expect(code).toBe(1);
+  expect(stderr).toContain("could not migrate the reporting database at postgres://someone:***@127.0.0.1:1/none");
+  expect(stderr).toContain("Check DATABASE_URL");
+  expect(stderr).not.toContain("secret");
+  expect(stderr).not.toMatch(/^\s+at /m);
+});
+
 it("refuses a data folder another npm start holds, and starts nothing in it", async () => {
   const shared = join(parent, "shared");
   const release = await lockDataDir(shared);
