@@ -126,8 +126,13 @@ function stop(code = 0) {
   child.stdin.end();
   child.once("exit", () => database.stop().finally(() => process.exit(code)));
 }
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    // Said, so that a stop is told apart from a crash in the log.
+    if (!stopping) console.log(`stopping (${signal})`);
+    stop(0);
+  });
+}
 watchLaunchers(() => {
   console.error("npm start's launcher has gone (npm was stopped without this process); stopping");
   stop(0);

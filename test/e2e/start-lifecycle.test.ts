@@ -52,6 +52,7 @@ it("runs the cron's work on its schedule (wrangler dev never fires crons), then 
   child.kill("SIGINT");
   expect(await exitedWithin(child, 30_000)).toBe(true);
   expect(child.exitCode).toBe(0);
+  expect(output()).toContain("stopping (SIGINT)");
   expect(await portFreed(port, 20_000)).toBe(true);
   expect(await portFreed(port + 1000, 20_000)).toBe(true);
   const release = await lockDataDir(dataDir);
