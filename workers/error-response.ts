@@ -43,5 +43,10 @@ function asApiError(error: unknown, c: Context<AppBindings>, unexpected: Unexpec
 export function respondWithError(error: unknown, c: Context<AppBindings>, unexpected: UnexpectedError = unhandled): Response {
   const apiError = asApiError(error, c, unexpected);
   c.set("errorCode", apiError.code);
+  // Something the service depends on is down for now (the reporting database, the cells): say when to ask again.
+  if (apiError.status === 503) c.header("Retry-After", String(UNAVAILABLE_RETRY_SECONDS));
   return c.json(apiError.toBody(), apiError.status);
 }
+
+/** How long a 503 asks a client to wait before trying again. */
+const UNAVAILABLE_RETRY_SECONDS = 10;

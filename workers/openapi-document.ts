@@ -2,7 +2,8 @@
  * The OpenAPI document, with the answers the `/v1` middleware gives on every route added to
  * each operation (routes declare only their own): 401 everywhere (a token that was sent and is
  * not valid, public routes included: `authenticate`), 400 everywhere (an unknown
- * `x-inventory-region`: `servedRegion`), 429 everywhere (rate limiting), and 413 and 415 on
+ * `x-inventory-region`: `servedRegion`), 429 everywhere (rate limiting; it and every 503 carry
+ * Retry-After), and 413 and 415 on
  * every method that may carry a body (body limit, media type), even where the route reads
  * none: a body it would ignore is still checked.
  */
@@ -18,6 +19,8 @@ interface Operation {
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 
 const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+
+const RETRY_AFTER = { "Retry-After": { description: "Seconds to wait before asking again", schema: { type: "integer", minimum: 1 } } };
 
 type PathItem = Partial<Record<(typeof METHODS)[number], Operation>>;
 
@@ -35,7 +38,9 @@ export function withMiddlewareAnswers<T extends { paths?: object }>(document: T)
           : "A token was sent and is not valid (malformed, wrongly signed or expired): this route needs none, so send none or a valid one",
       );
       responses["400"] ??= errorAnswer(`Invalid request (see error.details.issues): an unknown ${REGION_HEADER} header, or a parameter this route does not read`);
-      responses["429"] ??= errorAnswer("Too many requests (Retry-After says when to try again)");
+      responses["429"] ??= { ...errorAnswer("Too many requests (Retry-After says when to try again)"), headers: RETRY_AFTER };
+      // Every 503 (the reporting database or the cells unreachable for now) says when to ask again.
+      if (responses["503"]) responses["503"] = { ...(responses["503"] as object), headers: RETRY_AFTER };
       if (method === "get") continue;
       const types = Object.keys(operation.requestBody?.content ?? {});
       responses["413"] ??= errorAnswer("Body too large");

@@ -187,6 +187,12 @@ describe("/openapi.json says what every route answers before the route runs (REA
     for (const { key, op } of ops) {
       for (const status of ["400", "401"]) expect(JSON.stringify(op.responses[status].content?.["application/json"]?.schema), `${key} ${status}`).toContain("#/components/schemas/Error");
     }
+    // A 429 and every 503 say when to ask again (Retry-After), as the answers do.
+    const unavailable = ops.filter(({ op }) => op.responses["503"]);
+    expect(unavailable.length).toBeGreaterThan(0);
+    for (const { key, op } of [...unavailable, ...ops]) {
+      for (const status of ["429", "503"]) if (op.responses[status]) expect(op.responses[status].headers?.["Retry-After"], `${key} ${status}`).toBeDefined();
+    }
     // The operations without security (those the tester found undocumented) do answer both.
     const open = ops.filter(({ op }) => !op.security);
     expect(open.map((o) => o.key).sort()).toEqual(["get /v1/availability", "get /v1/health", "get /v1/stores", "get /v1/stores/{storeId}"]);

@@ -227,6 +227,7 @@ describe("with the reporting database down", () => {
       const unavailable = await api("GET", `/v1/reports/stock?storeId=${storeId}`, { token: ADMIN });
       expect(unavailable.status).toBe(503);
       expect(unavailable.body.error.code).toBe("unavailable");
+      expect(unavailable.headers.get("retry-after")).toBe("10");
       const logged = (spy: typeof errors) => spy.mock.calls.map((call) => String(call[0]));
       const unhandled = () => logged(errors).filter((line) => line.includes("unhandled error"));
       const warnedFor = (answer: { headers: Headers }) =>
@@ -237,6 +238,7 @@ describe("with the reporting database down", () => {
       const reconcileDown = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId] } });
       expect(reconcileDown.status).toBe(503);
       expect(reconcileDown.body.error.code).toBe("unavailable");
+      expect(reconcileDown.headers.get("retry-after")).toBe("10");
       expect(warnedFor(reconcileDown)).toHaveLength(1);
       expect(unhandled()).toEqual([]);
     } finally {
