@@ -16,9 +16,14 @@ export const ReconcileResult = z
     cellsChecked: z.number().int(),
     differences: z.array(ReconciliationDifference),
     repairs: z
-      .array(z.object({ storeId: StoreId, sku: Sku, resentFrom: z.number().int().nullable().openapi({ description: "The version the cell resent from (null: nothing retained to send)" }) }))
+      .array(
+        z.union([
+          z.object({ storeId: StoreId, sku: Sku, resentFrom: z.number().int().nullable().openapi({ description: "The version the cell resent from (null: nothing retained to send)" }) }),
+          z.object({ storeId: StoreId, sku: Sku, snapshot: z.enum(["set", "removed"]).openapi({ description: "The snapshot row set to the cell's counts (it differed at its version, or was ahead), or removed (no cell behind it)" }) }),
+        ]),
+      )
       .optional()
-      .openapi({ description: "With `repair`: the cells asked to send their retained outbox again" }),
+      .openapi({ description: "With `repair`: the cells asked to send their retained outbox again (gaps, a snapshot behind or missing), and the snapshot rows set right in place" }),
     next: z.string().nullable().optional().openapi({ description: "A paged run's next cursor (null after the last page); absent when not paged" }),
   })
   .openapi("ReconcileResult");

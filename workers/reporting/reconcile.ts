@@ -31,8 +31,11 @@ export interface ReconciliationResult {
   cellsChecked: number;
   clean: boolean;
   differences: Difference[];
-  /** With `repair`: the cells asked to send their retained outbox again, and from which version. */
-  repairs?: Array<{ storeId: string; sku: string; resentFrom: number | null }>;
+  /**
+   * With `repair`: the cells asked to send their retained outbox again, and from which
+   * version; and the snapshot rows set to their cell's counts, or removed (no cell).
+   */
+  repairs?: Array<{ storeId: string; sku: string } & ({ resentFrom: number | null } | { snapshot: "set" | "removed" })>;
 }
 
 /** Differences a resend of the cell's outbox can mend (the consumer ignores what it already has). */
@@ -140,9 +143,9 @@ const inOrder = (value: RowCounts[keyof RowCounts]) =>
 /** A cell's key as one text, for maps. */
 const key = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
 
-/** A snapshot row with no cell behind it. */
+/** A snapshot row with no cell behind it (`details.version`: the row's, which its repair removes it at). */
 function unknownCell(row: Pick<Snapshot, "storeId" | "sku" | "version">): Difference {
-  return { storeId: row.storeId, sku: row.sku, kind: "unknown_cell", expected: null, actual: `version ${row.version}` };
+  return { storeId: row.storeId, sku: row.sku, kind: "unknown_cell", expected: null, actual: `version ${row.version}`, details: { version: row.version } };
 }
 
 /** Where the reporting side differs from the cells (the authority). */
@@ -279,8 +282,40 @@ async function reconcileWith(db: ReportingDb, env: Env, options: ReconcileOption
     await db.insert(reconciliationDifferences).values(differences.map((difference) => ({ runId, ...difference, details: difference.details ?? null })));
   }
   const result: ReconciliationResult = { runId, trigger: options.trigger, startedAt, finishedAt, cellsChecked: truth.length, clean: differences.length === 0, differences };
-  if (options.repair) result.repairs = await stockSide(() => repair(env, differences), `the run ${runId} was recorded, its repair not sent`);
+  if (options.repair) {
+    const resent = await stockSide(() => repair(env, differences), `the run ${runId} was recorded, its repair not sent`);
+    result.repairs = [...resent, ...(await repairSnapshots(db, differences, truth, snapshots))];
+  }
   return result;
+}
+
+/**
+ * What a resend cannot mend, because the consumer takes a snapshot only from a newer version:
+ * a row that differs from its cell at the same version, or is ahead of it, is set to the
+ * cell's counts; a row with no cell behind it is removed. Each only while the row is as the
+ * run read it (its version), so a newer level the consumer wrote meanwhile is kept.
+ */
+async function repairSnapshots(db: ReportingDb, differences: Difference[], truth: CellView[], snapshots: Snapshot[]): Promise<NonNullable<ReconciliationResult["repairs"]>> {
+  const cellOf = new Map(truth.map((cell) => [key(cell.storeId, cell.sku), cell]));
+  const rowOf = new Map(snapshots.map((row) => [key(row.storeId, row.sku), row]));
+  const repairs: NonNullable<ReconciliationResult["repairs"]> = [];
+  for (const { storeId, sku, kind, details } of differences) {
+    const cell = cellOf.get(key(storeId, sku));
+    const row = rowOf.get(key(storeId, sku));
+    const at = and(eq(cells.storeId, storeId), eq(cells.sku, sku));
+    if (kind === "snapshot_mismatch" && cell && row) {
+      const set = await db
+        .update(cells)
+        .set({ ...rowCountsOf(cell), updatedAt: cell.updatedAt })
+        .where(and(at, eq(cells.version, row.version)))
+        .returning({ sku: cells.sku });
+      if (set.length > 0) repairs.push({ storeId, sku, snapshot: "set" });
+    } else if (kind === "unknown_cell" && typeof details?.version === "number") {
+      const removed = await db.delete(cells).where(and(at, eq(cells.version, details.version))).returning({ sku: cells.sku });
+      if (removed.length > 0) repairs.push({ storeId, sku, snapshot: "removed" });
+    }
+  }
+  return repairs;
 }
 
 async function repair(env: Env, differences: Difference[]) {
