@@ -95,14 +95,6 @@ export const ReconcileInput = z
   .strict()
   .openapi("ReconcileRequest");
 
-export const StockReportPage = reportPage(StockReportRow, "StockReportPage");
-export const MovementsReportPage = reportPage(MovementReportRow, "MovementsReportPage");
-export const ChannelUsagePage = reportPage(ChannelUsageRow, "ChannelUsagePage");
-export const ReservationsReportPage = reportPage(ReservationReportRow, "ReservationsReportPage");
-export const OversellsReportPage = reportPage(OversellReportRow, "OversellsReportPage");
-export const DeadLettersPage = reportPage(DeadLetterRow, "DeadLettersPage");
-export const ReconciliationRunsPage = reportPage(ReconciliationRunRow, "ReconciliationRunsPage");
-
 /** A queue lag row: a store, and how far the reports are behind its cells. */
 export const QueueLagRow = z
   .object({
@@ -127,3 +119,16 @@ export const QueueLagPage = z
   .openapi("QueueLagPage");
 
 export { Channel };
+
+/** Each report's JSON page, by its path under /v1/reports: the routes declare it, the client's types read it. */
+export const REPORT_PAGES = {
+  stock: reportPage(StockReportRow, "StockReportPage"),
+  movements: reportPage(MovementReportRow, "MovementsReportPage"),
+  "channel-usage": reportPage(ChannelUsageRow, "ChannelUsagePage"),
+  reservations: reportPage(ReservationReportRow, "ReservationsReportPage"),
+  oversells: reportPage(OversellReportRow, "OversellsReportPage"),
+  "queue-lag": QueueLagPage,
+  "dead-letters": reportPage(DeadLetterRow, "DeadLettersPage"),
+  reconciliation: reportPage(ReconciliationRunRow, "ReconciliationRunsPage"),
+};
+export type ReportName = keyof typeof REPORT_PAGES;

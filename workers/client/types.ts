@@ -8,23 +8,7 @@ import type { ClockInput, ClockState, CronResult, TickResult } from "../../schem
 import type { ReceiveInput, ReturnInput, ReturnResult, Transfer, TransferInput } from "../../schema/operations";
 import type { ImportQuery, ImportResult, RegionExportQuery, RegionImportQuery, StoreExportQuery } from "../../schema/bulk";
 import type { DeliveriesQuery, Delivery, DeliveryPage, Webhook, WebhookInput, WebhookList, WebhookListQuery } from "../../schema/webhooks";
-import type {
-  ChannelUsagePage,
-  DeadLettersPage,
-  DeadLettersQuery,
-  MovementsQuery,
-  MovementsReportPage,
-  OversellsReportPage,
-  QueueLagPage,
-  ReconcileInput,
-  ReconciliationRunsPage,
-  ReconciliationRunsQuery,
-  ReservationsReportPage,
-  ReservationsReportQuery,
-  ScopedListQuery,
-  StockReportPage,
-  StockReportQuery,
-} from "../../schema/reports";
+import type { DeadLettersQuery, MovementsQuery, REPORT_PAGES, ReconcileInput, ReconciliationRunsQuery, ReportName, ReservationsReportQuery, ScopedListQuery, StockReportQuery } from "../../schema/reports";
 import type { Reservation, ReservationInput, ReservationTransition } from "../../schema/reservations";
 import type { Health, ReconcileResult, SweepInput, SweepResult } from "../../schema/service";
 import type { ChangesPage, ChangesQuery, LiveQuery, Oversell, OversellList, OversellQuery, ResolveInput, StoreEventBatch, StoreEventInput, StoreEventResults, StoreStock } from "../../schema/store-sync";
@@ -93,16 +77,17 @@ export type ListReportParams = QueryInput<typeof ScopedListQuery>;
 export type ReconciliationRunsParams = QueryInput<typeof ReconciliationRunsQuery>;
 export type DeadLettersParams = QueryInput<typeof DeadLettersQuery>;
 
-/** The reports' JSON pages, each `{items, next}` with its own rows (schema/report-rows.ts). */
-export type StockReportPageResponse = Out<typeof StockReportPage>;
-export type MovementsReportPageResponse = Out<typeof MovementsReportPage>;
-export type ChannelUsagePageResponse = Out<typeof ChannelUsagePage>;
-export type ReservationsReportPageResponse = Out<typeof ReservationsReportPage>;
-export type OversellsReportPageResponse = Out<typeof OversellsReportPage>;
-export type DeadLettersPageResponse = Out<typeof DeadLettersPage>;
-export type ReconciliationRunsPageResponse = Out<typeof ReconciliationRunsPage>;
+/** A report's JSON page, `{items, next}` with its own rows (schema/report-rows.ts). */
+export type ReportPageOf<R extends ReportName> = Out<(typeof REPORT_PAGES)[R]>;
+export type StockReportPageResponse = ReportPageOf<"stock">;
+export type MovementsReportPageResponse = ReportPageOf<"movements">;
+export type ChannelUsagePageResponse = ReportPageOf<"channel-usage">;
+export type ReservationsReportPageResponse = ReportPageOf<"reservations">;
+export type OversellsReportPageResponse = ReportPageOf<"oversells">;
+export type DeadLettersPageResponse = ReportPageOf<"dead-letters">;
+export type ReconciliationRunsPageResponse = ReportPageOf<"reconciliation">;
 /** The queue lag report's JSON page: its rows, and `deadLetters` on every page. */
-export type QueueLagReportPage = Out<typeof QueueLagPage>;
+export type QueueLagReportPage = ReportPageOf<"queue-lag">;
 export type StockRow = StockReportPageResponse["items"][number];
 export type MovementRow = MovementsReportPageResponse["items"][number];
 export type ChannelUsageRow = ChannelUsagePageResponse["items"][number];

@@ -89,7 +89,7 @@ function filtersTag(query: ReportQuery, report: string): string {
 
 /**
  * A report's paging: `after`, the sort key its cursor names (undefined for the first page),
- * and `page`, which cuts the rows read (one more than `limit`) to a page with the next
+ * and `pageOf`, which cuts the rows read (one more than `limit`) to a page with the next
  * page's cursor. The cursor carries a tag of the report and the filters it was asked with:
  * sent to another report, or with other filters, it is a 400 (it would page through other
  * rows from a position they never had: a silent skip the API promises never to give).
@@ -106,11 +106,11 @@ export function reportPaging(query: ReportQuery, what: string, parts: number, va
     }
     after = key.slice(0, parts);
   }
-  const page = <T>(rows: T[], keyOf: (row: T) => unknown[]): { items: T[]; next: string | null } => {
+  const pageOf = <T>(rows: T[], keyOf: (row: T) => unknown[]): { items: T[]; next: string | null } => {
     const items = rows.slice(0, query.limit);
     return { items, next: rows.length > query.limit ? encodeCursor([...keyOf(items.at(-1)!), tag]) : null };
   };
-  return { after, page };
+  return { after, pageOf };
 }
 
 const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?(?:Z|[+-](\d\d)(?::?(\d\d))?)$/;

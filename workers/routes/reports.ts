@@ -5,22 +5,7 @@ import { ABANDONED_REASON } from "../../durable-objects/core/types";
 import { now as serviceNow } from "../../durable-objects/clock";
 import { directoryStub, hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
-import {
-  ChannelUsagePage,
-  DeadLettersPage,
-  DeadLettersQuery,
-  MovementsQuery,
-  MovementsReportPage,
-  OversellsReportPage,
-  QueueLagPage,
-  ReconciliationRunsPage,
-  ReconciliationRunsQuery,
-  ReservationsReportPage,
-  ReservationsReportQuery,
-  ScopedListQuery,
-  StockReportPage,
-  StockReportQuery,
-} from "../../schema/reports";
+import { DeadLettersQuery, MovementsQuery, REPORT_PAGES, ReconciliationRunsQuery, ReservationsReportQuery, ScopedListQuery, StockReportQuery, type ReportName } from "../../schema/reports";
 import { mapConcurrently } from "../concurrency";
 import { respondWithError } from "../error-response";
 import { ApiError } from "../errors";
@@ -33,8 +18,8 @@ import { requireStore } from "../stores";
 import type { AppBindings } from "../types";
 import { createMiddleware } from "hono/factory";
 
-/** A report's route; `page` is its JSON page's schema (its rows, schema/report-rows.ts). */
-function report<Q extends ZodObject>(path: string, summary: string, query: Q, page: ZodObject) {
+/** A report's route, its JSON page the one REPORT_PAGES has for it (its rows: schema/report-rows.ts). */
+function report<Q extends ZodObject>(path: ReportName, summary: string, query: Q) {
   return apiRoute({
     method: "get",
     path: `/v1/reports/${path}`,
@@ -48,7 +33,7 @@ function report<Q extends ZodObject>(path: string, summary: string, query: Q, pa
       200: {
         description: "A page of the report",
         headers: z.object({ "x-next-cursor": z.string().optional().openapi({ description: "CSV pages: the next page's cursor while more remain (JSON has it as `next`)" }) }),
-        content: { "application/json": { schema: page }, "text/csv": { schema: { type: "string" } } },
+        content: { "application/json": { schema: REPORT_PAGES[path] }, "text/csv": { schema: { type: "string" } } },
       },
       ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "unavailable"),
     },
@@ -105,7 +90,7 @@ reports.use("/v1/reports/*", closeReportingDb);
 // What a report throws that is not the API's own error is its database failing.
 reports.onError((error, c) => respondWithError(error, c, reportingUnavailable));
 reports
-  .openapi(report("stock", "Stock levels by region, store and SKU; low-stock, sold-out and oversold filters", StockReportQuery, StockReportPage), async (c) => {
+  .openapi(report("stock", "Stock levels by region, store and SKU; low-stock, sold-out and oversold filters", StockReportQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -114,13 +99,13 @@ reports
     if (query.lowStockBelow !== undefined) conditions.push(lt(cells.onHand, query.lowStockBelow));
     if (query.soldOut) conditions.push(eq(cells.soldOut, query.soldOut === "true"));
     if (query.oversold) conditions.push(eq(cells.oversold, query.oversold === "true"));
-    const { after, page: pageOf } = reportPaging(query, "the stock report", 2);
+    const { after, pageOf } = reportPaging(query, "the stock report", 2);
     if (after) conditions.push(sql`(${cells.storeId}, ${cells.sku}) > (${after[0]}, ${after[1]})`);
     const rows = await db.select().from(cells).where(and(...conditions)).orderBy(cells.storeId, cells.sku).limit(query.limit + 1);
     const page = pageOf(rows, (row) => [row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, STOCK_COLUMNS, page.next, "stock");
   })
-  .openapi(report("movements", "The ledger: every change, newest first, with filters", MovementsQuery, MovementsReportPage), async (c) => {
+  .openapi(report("movements", "The ledger: every change, newest first, with filters", MovementsQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -131,7 +116,7 @@ reports
     if (query.reference) conditions.push(referenceIs(query.reference));
     if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
-    const { after, page: pageOf } = reportPaging(query, "the movements report", 2, ([at]) => isTimestamp(at!));
+    const { after, pageOf } = reportPaging(query, "the movements report", 2, ([at]) => isTimestamp(at!));
     if (after) {
       const [at, eventId] = after as [string, string];
       conditions.push(or(lt(movements.at, at), and(eq(movements.at, at), lt(movements.eventId, eventId)))!);
@@ -145,12 +130,12 @@ reports
     const page = pageOf(rows, (row) => [row.at, row.eventId]);
     return respondPage(c, query.format, page.items, MOVEMENT_COLUMNS, page.next, "movements");
   })
-  .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopedListQuery, ChannelUsagePage), async (c) => {
+  .openapi(report("channel-usage", "Channel usage against quotas, per store and channel", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     // A row per store and channel: as many as the chain has stores (times its channels), so paged by (store, channel).
-    const { after, page: pageOf } = reportPaging(query, "the channel usage report", 2);
+    const { after, pageOf } = reportPaging(query, "the channel usage report", 2);
     const conditions = scopeConditions(scope, cells.storeId);
     if (after) conditions.push(sql`(${cells.storeId}, q.key) > (${after[0]}, ${after[1]})`);
     // Sums over many cells pass 2^31: bigint, which the driver gives as text, made numbers below.
@@ -170,7 +155,7 @@ reports
     });
     return respondPage(c, query.format, items, ["storeId", "channel", "quota", "used", "free", "utilization", "cells"], page.next, "channel-usage");
   })
-  .openapi(report("reservations", "Reservations by status (pending, confirmed, released, expired)", ReservationsReportQuery, ReservationsReportPage), async (c) => {
+  .openapi(report("reservations", "Reservations by status (pending, confirmed, released, expired)", ReservationsReportQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
@@ -180,7 +165,7 @@ reports
     if (query.status) conditions.push(eq(reservations.status, query.status));
     if (query.from) conditions.push(gte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(sql`COALESCE(${reservations.endedAt}, ${reservations.createdAt})`, new Date(query.to).toISOString()));
-    const { after, page: pageOf } = reportPaging(query, "the reservations report", 3);
+    const { after, pageOf } = reportPaging(query, "the reservations report", 3);
     if (after) conditions.push(sql`(${reservations.reservationId}, ${reservations.storeId}, ${reservations.sku}) > (${after[0]}, ${after[1]}, ${after[2]})`);
     const rows = await db
       .select(RESERVATION_FIELDS)
@@ -191,25 +176,25 @@ reports
     const page = pageOf(rows, (row) => [row.reservationId, row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, RESERVATION_COLUMNS, page.next, "reservations");
   })
-  .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed", ScopedListQuery, OversellsReportPage), async (c) => {
+  .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     const conditions = scopeConditions(scope, oversells.storeId);
-    const { after, page: pageOf } = reportPaging(query, "the oversells report", 1);
+    const { after, pageOf } = reportPaging(query, "the oversells report", 1);
     if (after) conditions.push(sql`${oversells.id} > ${after[0]}`);
     const rows = await db.select().from(oversells).where(and(...conditions)).orderBy(oversells.id).limit(query.limit + 1);
     const page = pageOf(rows, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
   })
-  .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopedListQuery, QueueLagPage), async (c) => {
+  .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     // A row per store, paged by store id: a page asks at most `limit` hubs. The stores come
     // from the Directory, not from the reports' own store rows: a store whose rows have not
     // reached Postgres is exactly the one whose lag must show.
-    const { after, page: pageOf } = reportPaging(query, "the queue lag report", 1);
+    const { after, pageOf } = reportPaging(query, "the queue lag report", 1);
     // Both filters keep a store only when it is in the region, as the other reports' conditions do.
     const inScope =
       scope.storeId && !scope.regions
@@ -235,11 +220,11 @@ reports
     const [dead] = await db.select({ count: sql<number>`count(*)::int` }).from(deadLetters);
     return c.json({ items, deadLetters: dead?.count ?? 0, next }, 200);
   })
-  .openapi(report("dead-letters", "Queue messages that kept failing (admins)", DeadLettersQuery, DeadLettersPage), async (c) => {
+  .openapi(report("dead-letters", "Queue messages that kept failing (admins)", DeadLettersQuery), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "dead letters are for admins");
     const db = reportingDb(c);
-    const { after, page: pageOf } = reportPaging(query, "the dead letters", 1);
+    const { after, pageOf } = reportPaging(query, "the dead letters", 1);
     const rows = await db
       .select()
       .from(deadLetters)
@@ -249,14 +234,14 @@ reports
     const page = pageOf(rows, (row) => [row.id]);
     return respondPage(c, query.format, page.items, ["id", "queue", "attempts", "receivedAt", "body"], page.next, "dead-letters");
   })
-  .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ReconciliationRunsQuery, ReconciliationRunsPage), async (c) => {
+  .openapi(report("reconciliation", "Reconciliation runs, newest first, with their differences", ReconciliationRunsQuery), async (c) => {
     const query = c.req.valid("query");
     if (c.get("principal")!.role !== "admin") throw new ApiError("forbidden", "reconciliation runs are for admins");
     if (query.storeId) await requireStore(c.env, query.storeId);
     const db = reportingDb(c);
     const conditions: SQL[] = [];
     if (query.storeId) conditions.push(eq(reconciliationRuns.storeId, query.storeId));
-    const { after, page: pageOf } = reportPaging(query, "the reconciliation runs", 2, ([startedAt]) => isTimestamp(startedAt!));
+    const { after, pageOf } = reportPaging(query, "the reconciliation runs", 2, ([startedAt]) => isTimestamp(startedAt!));
     if (after) {
       const [startedAt, id] = after as [string, string];
       conditions.push(or(lt(reconciliationRuns.startedAt, startedAt), and(eq(reconciliationRuns.startedAt, startedAt), lt(reconciliationRuns.id, id)))!);
