@@ -13,8 +13,8 @@ const count = z.number().int();
 const units = z.number().int().openapi({ description: "Units (whole numbers; on hand may be negative while oversold)" });
 const byChannel = z.record(z.string(), count).openapi({ description: "Units by channel name" });
 /** Whatever time zone the reporting database prints in, the reports answer UTC (workers/reporting/respond.ts). */
-const Timestamp = z.iso.datetime().openapi({ description: "UTC ISO 8601", example: "2026-11-24T12:00:00.000Z" });
-const NullableTime = Timestamp.nullable();
+export const UtcTime = z.iso.datetime().openapi({ description: "UTC ISO 8601", example: "2026-11-24T12:00:00.000Z" });
+const NullableTime = UtcTime.nullable();
 
 export const StockReportRow = z
   .object({
@@ -30,7 +30,7 @@ export const StockReportRow = z
     inTransit: units.openapi({ description: "Shipped out by transfers, not yet received or cancelled" }),
     incoming: units.openapi({ description: "On their way here by transfers" }),
     version: count.openapi({ description: "The cell's version this row shows" }),
-    updatedAt: Timestamp,
+    updatedAt: UtcTime,
   })
   .openapi("StockReportRow");
 
@@ -41,8 +41,8 @@ export const MovementReportRow = z
     sku: Sku,
     seq: count.openapi({ description: "The change's version in its cell (1, 2, …)" }),
     kind: z.enum(CHANGE_KINDS),
-    at: Timestamp.openapi({ description: "When the cell recorded it" }),
-    effectiveAt: Timestamp.openapi({ description: "When it happened (a till's device time for replayed events)" }),
+    at: UtcTime.openapi({ description: "When the cell recorded it" }),
+    effectiveAt: UtcTime.openapi({ description: "When it happened (a till's device time for replayed events)" }),
     qty: count.nullable(),
     delta: units.nullable(),
     channel: z.string().nullable(),
@@ -54,7 +54,7 @@ export const MovementReportRow = z
     onHandAfter: units,
     reservedBefore: units,
     reservedAfter: units,
-    appliedAt: Timestamp.openapi({ description: "When the reports received it" }),
+    appliedAt: UtcTime.openapi({ description: "When the reports received it" }),
   })
   .openapi("MovementReportRow");
 
@@ -90,7 +90,7 @@ export const OversellReportRow = z
     storeId: StoreId,
     sku: Sku,
     shortfall: units,
-    openedAt: Timestamp,
+    openedAt: UtcTime,
     healedAt: NullableTime,
     causes: z.array(z.string()).openapi({ description: "The event ids that caused it" }),
   })
@@ -101,7 +101,7 @@ export const DeadLetterRow = z
     id: z.string(),
     queue: z.string(),
     attempts: count,
-    receivedAt: Timestamp,
+    receivedAt: UtcTime,
     body: z.unknown().openapi({ description: "The message as it was sent" }),
   })
   .openapi("DeadLetterRow");
@@ -125,8 +125,8 @@ export const ReconciliationRunRow = z
     id: z.string(),
     trigger: z.string().openapi({ description: "cron, or the API (admin)" }),
     storeId: StoreId.nullable().openapi({ description: "The one store the run covered; null for several" }),
-    startedAt: Timestamp,
-    finishedAt: Timestamp,
+    startedAt: UtcTime,
+    finishedAt: UtcTime,
     cellsChecked: count,
     differences: count,
     clean: z.boolean(),

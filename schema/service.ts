@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { Sku, StoreId, Timestamp } from "./ids";
-import { ReconciliationDifference } from "./report-rows";
+import { Sku, StoreId } from "./ids";
+import { ReconciliationDifference, UtcTime } from "./report-rows";
 
 /** `GET /v1/health`. */
 export const Health = z.object({ status: z.literal("ok"), time: z.string() }).openapi("Health");
@@ -10,8 +10,8 @@ export const ReconcileResult = z
   .object({
     runId: z.string(),
     trigger: z.string(),
-    startedAt: Timestamp,
-    finishedAt: Timestamp,
+    startedAt: UtcTime,
+    finishedAt: UtcTime,
     clean: z.boolean(),
     cellsChecked: z.number().int(),
     differences: z.array(ReconciliationDifference),

@@ -2,7 +2,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { CellKey, CellView } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { cells, movements, reconciliationDifferences, reconciliationRuns } from "../../schema/db/tables";
-import type { DIFFERENCE_KINDS } from "../../schema/report-rows";
+import type { z } from "@hono/zod-openapi";
+import type { ReconciliationDifference } from "../../schema/report-rows";
+import type { ReconcileResult } from "../../schema/service";
 import { mapConcurrently } from "../concurrency";
 import { ApiError } from "../errors";
 import type { Env } from "../env";
@@ -12,31 +14,10 @@ import { cellSweepPace } from "../pace";
 import { withReportingDb, type ReportingDb } from "./db";
 import { keysToRead, type MustRead } from "./screen";
 
-export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
-
-export interface Difference {
-  storeId: string;
-  sku: string;
-  kind: DifferenceKind;
-  expected: string | null;
-  actual: string | null;
-  details?: Record<string, unknown>;
-}
-
-export interface ReconciliationResult {
-  runId: string;
-  trigger: string;
-  startedAt: string;
-  finishedAt: string;
-  cellsChecked: number;
-  clean: boolean;
-  differences: Difference[];
-  /**
-   * With `repair`: the cells asked to send their retained outbox again, and from which
-   * version; and the snapshot rows set to their cell's counts, or removed (no cell).
-   */
-  repairs?: Array<{ storeId: string; sku: string } & ({ resentFrom: number | null } | { snapshot: "set" | "removed" })>;
-}
+/** What a run found wrong with one cell's reports, and a run's answer: as the API declares them (schema/service.ts). */
+export type Difference = z.output<typeof ReconciliationDifference>;
+export type DifferenceKind = Difference["kind"];
+export type ReconciliationResult = Omit<z.output<typeof ReconcileResult>, "next">;
 
 /** Differences a resend of the cell's outbox can mend (the consumer ignores what it already has). */
 const REPAIRABLE: ReadonlySet<DifferenceKind> = new Set(["snapshot_missing", "snapshot_behind", "ledger_gap"]);
