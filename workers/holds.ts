@@ -3,7 +3,7 @@ import { cellStub, reservationShardOf, reservationShardStub } from "../durable-o
 import type { UnownedHoldCandidate } from "../durable-objects/reservation-book";
 import type { CellHold, CellKey } from "../durable-objects/stock-cell";
 import { mapConcurrently } from "./concurrency";
-import { cellSweepPace } from "./pace";
+import { sweepCells } from "./pace";
 import type { Env } from "./env";
 import { cellKeysOf, storeIdsOf } from "./stores";
 
@@ -24,13 +24,7 @@ export async function heldHolds(env: Env): Promise<{ stores: number; cells: numb
 
 /** The holds keeping units in the given cells (each call started at the isolate's pace for sweeps over cells). */
 async function holdsIn(env: Env, cells: CellKey[]): Promise<HeldHold[]> {
-  const pace = cellSweepPace(env);
-  return (
-    await mapConcurrently(cells, 32, async (key) => {
-      await pace.take();
-      return (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold }));
-    })
-  ).flat();
+  return (await sweepCells(env, cells, async (key) => (await cellStub(env, key).holds(key)).map((hold) => ({ ...key, ...hold })))).flat();
 }
 
 /** The cron's sweep leaves holds younger than this (their creation may be under way; checking them is harmless, only wasted). */

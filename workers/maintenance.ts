@@ -7,7 +7,7 @@ import type { CellKey } from "../durable-objects/stock-cell";
 import { SWEEP_AGE_MS, sweepHolds, sweepUnownedHolds, type HeldHold } from "./holds";
 import { retryDelaySeconds } from "./reporting/consumer";
 import type { MaintainStoreMessage } from "./reporting/messages";
-import { cellSweepPace } from "./pace";
+import { sweepCells } from "./pace";
 import { reconcile } from "./reporting/reconcile";
 import { cronMustRead, cronSlotAt } from "./reporting/screen";
 import { storeIdsOf } from "./stores";
@@ -91,14 +91,10 @@ export async function maintainStore(env: Env, storeId: string, afterSku?: string
   const last = next === undefined;
   // A store of one page (most) is reconciled whole: its orphan rows come with its snapshot rows.
   const page = afterSku === undefined && last ? undefined : { skus, last };
-  // One pace for all of this isolate's sweeps over cells, the cron's and an admin's alike.
-  const pace = cellSweepPace(env);
   let inspected: { cells: number; holds: HeldHold[] } | undefined;
   const readCells = async (keys: CellKey[]) => {
-    const answers = await mapConcurrently(keys, 32, async (key) => {
-      await pace.take();
-      return { key, ...(await cellStub(env, key).inspect(key)) };
-    });
+    // At the pace all of this isolate's sweeps over cells share, the cron's and an admin's alike.
+    const answers = await sweepCells(env, keys, async (key) => ({ key, ...(await cellStub(env, key).inspect(key)) }));
     inspected = { cells: keys.length, holds: answers.flatMap(({ key, holds }) => holds.map((hold) => ({ ...key, ...hold }))) };
     return answers.map(({ view }) => view);
   };

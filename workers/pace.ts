@@ -1,3 +1,4 @@
+import { mapConcurrently } from "./concurrency";
 import { countSetting } from "./env";
 
 /**
@@ -54,4 +55,13 @@ const CELL_SWEEP_BURST = 500;
 /** The isolate's one pace for sweeps over cells: the cron's, and an admin's reconciliation and sweep. */
 export function cellSweepPace(env: { CRON_CELLS_PER_SECOND?: string | undefined }): Pace {
   return isolatePace("cell sweeps", countSetting(env.CRON_CELLS_PER_SECOND, CELL_SWEEP_PER_SECOND), CELL_SWEEP_BURST);
+}
+
+/** `call` on each of the keys, 32 at a time, each started at the isolate's pace for sweeps over cells; answers in the keys' order. */
+export function sweepCells<K, T>(env: { CRON_CELLS_PER_SECOND?: string | undefined }, keys: readonly K[], call: (key: K) => Promise<T>): Promise<T[]> {
+  const pace = cellSweepPace(env);
+  return mapConcurrently(keys, 32, async (key) => {
+    await pace.take();
+    return call(key);
+  });
 }

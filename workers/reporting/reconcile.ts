@@ -10,7 +10,7 @@ import { ApiError } from "../errors";
 import type { Env } from "../env";
 import { groupBy } from "../group-by";
 import { cellKeysOf, storeIdsOf } from "../stores";
-import { cellSweepPace } from "../pace";
+import { sweepCells } from "../pace";
 import { withReportingDb, type ReportingDb } from "./db";
 import { keysToRead, type MustRead } from "./screen";
 
@@ -54,14 +54,9 @@ export interface ReconcileOptions {
   screen?: MustRead;
 }
 
-/** One `read` per cell, 32 at a time. */
 /** Every cell read, at the isolate's pace for sweeps over cells (an admin's run of thousands of cells, locally). */
 function readEachCell(env: Env, keys: CellKey[]): Promise<Array<CellView | null>> {
-  const pace = cellSweepPace(env);
-  return mapConcurrently(keys, 32, async (key) => {
-    await pace.take();
-    return (await cellStub(env, key).read(key)) as CellView | null;
-  });
+  return sweepCells(env, keys, async (key) => (await cellStub(env, key).read(key)) as CellView | null);
 }
 
 export function reconcile(env: Env, options: ReconcileOptions): Promise<ReconciliationResult> {
