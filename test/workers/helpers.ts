@@ -1,4 +1,4 @@
-import { SELF, env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { SELF, createExecutionContext, createMessageBatch, env, evictDurableObject, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { and, asc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { holdIdOf, type ReservationRecord } from "../../durable-objects/core";
@@ -7,6 +7,7 @@ import type { StoreHub } from "../../durable-objects/store-hub";
 import { cellStub, hubStub, reservationStub } from "../../durable-objects/stubs";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import { cells, movements } from "../../schema/db/tables";
+import worker from "../../workers/index";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
 import { TEST_ADMIN_TOKEN } from "../constants";
@@ -232,6 +233,17 @@ export function receiptEvent(storeId: string, sku: string, seq: number, onHand =
     reservedAfter: 0,
     after: { onHand, reserved: 0, soldOut: false, shared: onHand, free: {}, quotas: {} },
   };
+}
+
+/** Hands these messages to the Worker's queue consumer as one batch of `queue`; answers what it acked and retried. */
+export async function deliver(queue: string, bodies: InventoryMessage[]) {
+  const batch = createMessageBatch<InventoryMessage>(
+    queue,
+    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
 }
 
 /** Runs `work` against the reporting database the Worker writes to. */

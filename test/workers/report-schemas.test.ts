@@ -1,11 +1,9 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { Validator } from "@cfworker/json-schema";
 import { and, eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { cells } from "../../schema/db/tables";
-import worker from "../../workers/index";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { ADMIN, allocate, api, eventually, freshCell, putStore, readCell, receiptEvent, reportingQuery, reserve, sendEvents, settledMovements, unique } from "./helpers";
+import { ADMIN, allocate, api, deliver, eventually, freshCell, putStore, readCell, receiptEvent, reportingQuery, reserve, sendEvents, settledMovements, unique } from "./helpers";
 
 /**
  * What the OpenAPI document says each report answers is what it answers: every report's JSON
@@ -52,10 +50,7 @@ it("every report's page, with rows of every shape, is what the OpenAPI document 
   );
   // A dead letter, and a reconciliation that finds a difference (the cell's snapshot row gone).
   const dead = { kind: "cell-events", eventsJson: JSON.stringify([receiptEvent(storeId, "dead", 1)]) } satisfies InventoryMessage;
-  const batch = createMessageBatch<InventoryMessage>("inventory-events-dlq", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: dead }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  expect((await getQueueResult(batch, ctx)).ackAll).toBe(true);
+  expect((await deliver("inventory-events-dlq", [dead])).ackAll).toBe(true);
   await reportingQuery((db) => db.delete(cells).where(and(eq(cells.storeId, storeId), eq(cells.sku, sku))));
   const run = await api("POST", "/v1/admin/reconcile", { token: ADMIN, body: { storeIds: [storeId], repair: true } });
   expect(run.status, JSON.stringify(run.body)).toBe(200);

@@ -1,11 +1,10 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cells, movements } from "../../schema/db/tables";
-import worker from "../../workers/index";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { allocate, eventually, putStore, receiptEvent, sendEvents, unique } from "./helpers";
+import { allocate, deliver, eventually, putStore, receiptEvent, sendEvents, unique } from "./helpers";
 
 describe("a full queue batch", () => {
   // 100 messages of 100 events (the queue's max_batch_size × the outbox's events per
@@ -17,13 +16,7 @@ describe("a full queue batch", () => {
       kind: "cell-events",
       eventsJson: JSON.stringify(Array.from({ length: 100 }, (_, e) => receiptEvent(storeId, `s${m}`, e + 1))),
     }));
-    const batch = createMessageBatch<InventoryMessage>(
-      "inventory-events",
-      bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-    );
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
-    const result = await getQueueResult(batch, ctx);
+    const result = await deliver("inventory-events", bodies);
     expect(result.ackAll).toBe(true);
     expect(result.retryBatch.retry).toBe(false);
 

@@ -1,27 +1,15 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cells, deadLetters, movements, reservations, stores } from "../../schema/db/tables";
-import worker from "../../workers/index";
 import type { CellEvent } from "../../durable-objects/storage/cell-tables";
 import type { InventoryMessage } from "../../workers/reporting/messages";
-import { ADMIN, api, databaseFaults, eventually, freshCell, minutesFromNow, readCell, receiptEvent, reportingQuery, reserve, sendEvents, settledMovements, unique } from "./helpers";
+import { ADMIN, api, databaseFaults, deliver, eventually, freshCell, minutesFromNow, readCell, receiptEvent, reportingQuery, reserve, sendEvents, settledMovements, unique } from "./helpers";
 
 /** A timestamp as Postgres gave it, as the ISO string it was sent as. */
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
 
 function movementsOf(storeId: string, sku: string) {
   return reportingQuery((db) => db.select().from(movements).where(and(eq(movements.storeId, storeId), eq(movements.sku, sku))).orderBy(asc(movements.seq)));
-}
-
-async function deliver(queue: string, bodies: InventoryMessage[]) {
-  const batch = createMessageBatch<InventoryMessage>(
-    queue,
-    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
 }
 
 afterEach(async () => {
