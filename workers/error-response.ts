@@ -12,6 +12,9 @@ const HONO_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   415: "unsupported_media_type",
 };
 
+/** How long a 503 asks a client to wait before trying again. */
+const UNAVAILABLE_RETRY_SECONDS = 10;
+
 /** What a thrown value that is not the API's own error becomes; the default is `unhandled`. */
 export type UnexpectedError = (error: unknown, c: Context<AppBindings>) => ApiError;
 
@@ -47,6 +50,3 @@ export function respondWithError(error: unknown, c: Context<AppBindings>, unexpe
   if (apiError.status === 503) c.header("Retry-After", String(UNAVAILABLE_RETRY_SECONDS));
   return c.json(apiError.toBody(), apiError.status);
 }
-
-/** How long a 503 asks a client to wait before trying again. */
-const UNAVAILABLE_RETRY_SECONDS = 10;
