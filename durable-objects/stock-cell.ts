@@ -32,7 +32,8 @@ import {
   saveCellState,
   saveHold,
   saveOp,
-  storeEventSeen,
+  giveAwayStoreEvent,
+  knownStoreEvent,
   type CellEvent,
 } from "./storage/cell-tables";
 import { recordOversell } from "./storage/oversell-records";
@@ -152,15 +153,24 @@ export class StockCell extends DurableObject<Env> {
   }
 
   /**
-   * Which of these store event ids this cell has judged (applied or superseded; a rejected
-   * one is not remembered). Answered after the commits already queued here
-   * (a turn later, as the group commit runs), so a replay that reached the cell first counts.
+   * Which of these store event ids, claimed by another SKU of the store, this cell has judged
+   * (applied or superseded; a rejected one is not remembered): those stay here. The others it
+   * gives away, remembering them as used elsewhere, so that a replay still on its way here with
+   * one of them is a duplicate rather than a second application (event ids are store-unique).
+   * Answered after the commits already queued here (a turn later, as the group commit runs),
+   * so a replay that reached the cell first counts as judged.
    */
-  async judgedEvents(key: CellKey, eventIds: string[]): Promise<string[]> {
+  async keepJudgedEvents(key: CellKey, claims: Array<{ eventId: string; at: string }>): Promise<string[]> {
     if (this.unclaimed) await this.claim(key, false);
     this.stateFor(key);
     await new Promise((resolve) => setTimeout(resolve, 0));
-    return this.tablesReady ? eventIds.filter((eventId) => storeEventSeen(this.sql, eventId)) : [];
+    this.ensureTables();
+    const judged: string[] = [];
+    for (const { eventId, at } of claims) {
+      if (knownStoreEvent(this.sql, eventId) === "judged") judged.push(eventId);
+      else giveAwayStoreEvent(this.sql, eventId, at);
+    }
+    return judged;
   }
 
   /** Reconciliation's repair: the retained outbox goes to the reporting queue again. */
@@ -285,7 +295,7 @@ export class StockCell extends DurableObject<Env> {
         if (item.request.type === "replay") {
           const replay = replayEvents(
             state,
-            { seen: (eventId) => storeEventSeen(this.sql, eventId), relativeAfter: (at) => relativeDeltaAfter(this.sql, at) },
+            { seen: (eventId) => knownStoreEvent(this.sql, eventId), relativeAfter: (at) => relativeDeltaAfter(this.sql, at) },
             item.request.events,
             now,
           );

@@ -14,7 +14,8 @@ const CELL_CONCURRENCY = 32;
  * The ids of the batch that another SKU of the store already judged: duplicates (event ids
  * are store-unique). The store hub claims every id for its SKU; an id it has for another SKU
  * is asked of that SKU's cell, and moves to this SKU when that cell never judged it (it was
- * rejected there, or never arrived), so a corrected resend still applies.
+ * rejected there, or has not arrived yet), so a corrected resend still applies. That cell
+ * gives the id away as it answers: a replay of it still on its way there is then a duplicate.
  */
 async function judgedElsewhere(env: Env, storeId: string, batch: readonly StoreEvent[]): Promise<Set<string>> {
   const hub = hubStub(env, storeId);
@@ -24,7 +25,8 @@ async function judgedElsewhere(env: Env, storeId: string, batch: readonly StoreE
   const judged = new Set<string>();
   await mapConcurrently([...groupBy(conflicts, (conflict) => conflict.claimedBy)], CELL_CONCURRENCY, async ([sku, list]) => {
     const key = { storeId, sku };
-    for (const eventId of await cellStub(env, key).judgedEvents(key, list.map((conflict) => conflict.eventId))) judged.add(eventId);
+    const claims = list.map(({ eventId, at }) => ({ eventId, at }));
+    for (const eventId of await cellStub(env, key).keepJudgedEvents(key, claims)) judged.add(eventId);
   });
   const moves = conflicts.filter((conflict) => !judged.has(conflict.eventId));
   if (moves.length > 0) await hub.moveEventClaims(moves);

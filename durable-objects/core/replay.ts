@@ -13,7 +13,7 @@ export type ReplayOutcomeKind = "applied" | "duplicate" | "superseded" | "reject
 
 export type RejectReason = "clock_skew" | "too_old" | "not_allocated";
 export type SupersededReason = "counted_by_later_stocktake" | "older_than_last_count" | "older_than_last_sold_out";
-/** A duplicate found outside the cell: the store already has the id for another SKU (workers/store-events.ts). */
+/** The store used the id for another SKU first (event ids are store-unique: workers/store-events.ts). */
 export type DuplicateReason = "id_used_for_another_sku";
 
 export interface ReplayOutcome {
@@ -29,10 +29,16 @@ export const REPLAY_POLICY = {
   windowMs: 7 * 86_400_000,
 } as const;
 
+/**
+ * How a cell knows a store event id: judged here before (applied or superseded), or given to
+ * another SKU of the store, which applied it first (workers/store-events.ts).
+ */
+export type KnownEvent = "judged" | "given_away";
+
 /** What the cell remembers of earlier changes: the adapter answers from its storage. */
 export interface ReplayHistory {
-  /** Has this store event been applied or judged here before? */
-  seen(eventId: string): boolean;
+  /** Whether this store event id is known here, and how. */
+  seen(eventId: string): KnownEvent | undefined;
   /** Σ on-hand deltas of the relative changes that happened strictly after `at`. */
   relativeAfter(at: string): number;
 }
@@ -86,8 +92,9 @@ export function replayEvents(state: CellState, history: ReplayHistory, events: S
       judge(event, "rejected", "too_old");
       continue;
     }
-    if (inBatch.has(event.eventId) || history.seen(event.eventId)) {
-      judge(event, "duplicate");
+    const known = inBatch.has(event.eventId) ? "judged" : history.seen(event.eventId);
+    if (known) {
+      judge(event, "duplicate", known === "given_away" ? "id_used_for_another_sku" : undefined);
       continue;
     }
     if (!result.state.allocated) {

@@ -1,4 +1,4 @@
-import type { Alert, CellChange, CellOp, CellState, Hold } from "../core";
+import type { Alert, CellChange, CellOp, CellState, Hold, KnownEvent } from "../core";
 import { migrate } from "./migrate";
 
 /**
@@ -166,8 +166,17 @@ export function relativeDeltaAfter(sql: SqlStorage, at: string): number {
     .one().total;
 }
 
-export function storeEventSeen(sql: SqlStorage, eventId: string): boolean {
-  return sql.exec("SELECT 1 FROM store_events WHERE event_id = ?", eventId).toArray().length > 0;
+/** The outcome a store event id given to another SKU is remembered with (see giveAwayStoreEvent). */
+const GIVEN_AWAY = "given_away";
+
+export function knownStoreEvent(sql: SqlStorage, eventId: string): KnownEvent | undefined {
+  const row = sql.exec<{ outcome: string }>("SELECT outcome FROM store_events WHERE event_id = ?", eventId).toArray()[0];
+  return row ? (row.outcome === GIVEN_AWAY ? "given_away" : "judged") : undefined;
+}
+
+/** This cell will not apply the id: another SKU of the store has it (workers/store-events.ts). */
+export function giveAwayStoreEvent(sql: SqlStorage, eventId: string, at: string): void {
+  sql.exec("INSERT OR IGNORE INTO store_events (event_id, at, outcome) VALUES (?, ?, ?)", eventId, at, GIVEN_AWAY);
 }
 
 export function rememberStoreEvent(sql: SqlStorage, eventId: string, at: string, outcome: string): void {

@@ -2,7 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StoreEvent } from "../../durable-objects/core";
 import type { StockCell } from "../../durable-objects/stock-cell";
-import { cellStub } from "../../durable-objects/stubs";
+import { cellStub, hubStub } from "../../durable-objects/stubs";
 import { ADMIN, allocate, api, eventually, freshCell, minutesFromNow, mint, readCell, reserve, sendEvents, unique } from "./helpers";
 
 const sale = (sku: string, qty: number, at: string, eventId = unique("ev")) => ({ eventId, at, type: "sale", sku, qty });
@@ -265,6 +265,28 @@ describe("event ids are store-unique", () => {
     expect((await sendEvents(storeId, [sale(sku, 1, minutesFromNow(-1), ahead)])).body.results[0]).toEqual({ eventId: ahead, sku, outcome: "applied" });
     expect((await readCell(storeId, sku)).onHand).toBe(7);
     expect((await readCell(storeId, other)).onHand).toBe(5);
+  });
+
+  it("an id two batches send at once under two SKUs applies once: the first SKU's copy still on its way is a duplicate", async () => {
+    const { storeId, sku } = await freshCell({ onHand: 10 });
+    const other = unique("sku");
+    await allocate(storeId, other, { onHand: 10 });
+    const eventId = unique("pos7");
+    const at = minutesFromNow(-1);
+    // The first batch has claimed the id at the hub, and its replay has not reached its cell yet.
+    await hubStub(env, storeId).claimEvents(JSON.stringify([{ eventId, sku, at: new Date(at).toISOString() }]));
+    // The second batch finds the id unjudged there, so it takes it and applies it.
+    const second = await sendEvents(storeId, [sale(other, 4, at, eventId)]);
+    expect(second.body.results).toEqual([{ eventId, sku: other, outcome: "applied" }]);
+    // Then the first batch's replay arrives.
+    const key = { storeId, sku };
+    const late = await cellStub(env, key).execute(key, { type: "replay", events: [sale(sku, 3, at, eventId) as StoreEvent] });
+    expect(late).toMatchObject({ ok: true, outcomes: [{ eventId, sku, outcome: "duplicate", reason: "id_used_for_another_sku" }] });
+    expect((await readCell(storeId, sku)).onHand).toBe(10);
+    expect((await readCell(storeId, other)).onHand).toBe(6);
+    // Resent in full, each SKU's copy answers the same.
+    expect((await sendEvents(storeId, [sale(sku, 3, at, eventId)])).body.results[0]).toMatchObject({ outcome: "duplicate", reason: "id_used_for_another_sku" });
+    expect((await sendEvents(storeId, [sale(other, 4, at, eventId)])).body.results[0]).toEqual({ eventId, sku: other, outcome: "duplicate" });
   });
 });
 

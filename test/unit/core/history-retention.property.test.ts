@@ -34,7 +34,7 @@ interface Remembered {
  */
 function historyOf(storeEvents: Remembered[], ledger: Remembered[]): ReplayHistory {
   return {
-    seen: (eventId) => storeEvents.some((entry) => entry.eventId === eventId),
+    seen: (eventId) => (storeEvents.some((entry) => entry.eventId === eventId) ? "judged" : undefined),
     relativeAfter: (at) => ledger.reduce((sum, entry) => (iso(entry.at) > at ? sum + entry.delta : sum), 0),
   };
 }

@@ -33,7 +33,7 @@ class Harness {
 
   private history(): ReplayHistory {
     return {
-      seen: (eventId) => this.seen.has(eventId),
+      seen: (eventId) => (this.seen.has(eventId) ? "judged" : undefined),
       relativeAfter: (at) => this.relatives.reduce((sum, entry) => (entry.at > at ? sum + entry.delta : sum), 0),
     };
   }
@@ -169,5 +169,21 @@ describe("offline replay converges whatever the order of arrival", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("event ids the cell knows", () => {
+  it("a judged id is a plain duplicate; one given to another SKU is a duplicate saying so; neither changes the cell", () => {
+    const cell = new Harness(10);
+    const known = new Map<string, "judged" | "given_away">([["here", "judged"], ["elsewhere", "given_away"]]);
+    const history: ReplayHistory = { seen: (eventId) => known.get(eventId), relativeAfter: () => 0 };
+    const at = new Date(NOW_MS - 60_000).toISOString();
+    const result = replayEvents(cell.state, history, ["here", "elsewhere", "new"].map((eventId) => ({ eventId, at, type: "sale", sku: "k", qty: 1 })), NOW);
+    expect(result.outcomes).toEqual([
+      { eventId: "here", sku: "k", outcome: "duplicate" },
+      { eventId: "elsewhere", sku: "k", outcome: "duplicate", reason: "id_used_for_another_sku" },
+      { eventId: "new", sku: "k", outcome: "applied" },
+    ]);
+    expect(result.state.onHand).toBe(9);
   });
 });
