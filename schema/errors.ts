@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   insufficient_stock: 409,
   quota_exceeds_stock: 409,
   cursor_expired: 410,
+  precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

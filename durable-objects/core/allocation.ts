@@ -9,6 +9,11 @@ export interface AllocationRequest {
   sharedPolicy: SharedPolicy;
   /** Thresholds to set with the allocation (left as they were when absent). */
   lowStock?: LowStock;
+  /**
+   * Apply only if the cell is still at this version (HTTP If-Match): an allocation sets on
+   * hand, so one decided on a stale reading would undo the sales and counts made since.
+   */
+  ifVersion?: number;
 }
 
 export type AllocationResult =
@@ -24,6 +29,16 @@ export type AllocationResult =
  * cloud had not seen) still apply. Only a stocktake supersedes older events.
  */
 export function allocate(state: CellState, request: AllocationRequest, now: string): AllocationResult {
+  if (request.ifVersion !== undefined && request.ifVersion !== state.version) {
+    return {
+      ok: false,
+      error: {
+        code: "precondition_failed",
+        message: `the cell is at version ${state.version}, not ${request.ifVersion}: it changed since it was read (a sale, a count, another manager); read it again and decide on its current counts`,
+        details: { version: state.version, expectedVersion: request.ifVersion, onHand: state.onHand, reserved: state.reserved },
+      },
+    };
+  }
   let totalQuota = 0;
   for (const name in request.channels) totalQuota += request.channels[name]!.quota;
   // Negative when Q is below the units reserved: then even no quota fits (DOMAIN.md's

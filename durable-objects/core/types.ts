@@ -150,6 +150,8 @@ export type DomainErrorCode =
   | "conflict"
   | "insufficient_stock"
   | "quota_exceeds_stock"
+  /** A conditional change (If-Match) whose condition no longer holds: nothing changed. */
+  | "precondition_failed"
   /** Not done yet for a transient reason; repeating the same request finishes it. */
   | "unavailable";
 

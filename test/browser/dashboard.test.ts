@@ -166,6 +166,45 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await page.context().close();
   });
 
+  test("a sale while the quota form is open is kept; an on hand typed meanwhile is refused once and said", async () => {
+    const admin = adminClient();
+    const page = await newPage(browser);
+    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/store/berlin-01`);
+    const row = page.locator('tr[data-sku="milk-1l"]');
+    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    const form = page.getByRole("form", { name: "Quotas of milk-1l" });
+    const onHandField = form.getByLabel("On hand");
+    const before = await admin.cells.get("berlin-01", "milk-1l");
+    await expect.poll(() => onHandField.inputValue()).toBe(String(before.onHand));
+
+    // The till sells 5 while the form is open: the untouched on hand follows, and saving a quota keeps the sale.
+    await admin.cells.adjust("berlin-01", "milk-1l", { delta: -5, reason: "correction" });
+    await expect.poll(() => onHandField.inputValue()).toBe(String(before.onHand - 5));
+    await form.getByLabel("online quota").fill("7");
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.waitFor({ state: "detached" });
+    const saved = await admin.cells.get("berlin-01", "milk-1l");
+    expect(saved).toMatchObject({ onHand: before.onHand - 5, channels: { online: { quota: 7 } } });
+
+    // A counted on hand typed in, then a sale before saving: refused and said, nothing changed.
+    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
+    await onHandField.fill(String(saved.onHand + 10));
+    await admin.cells.adjust("berlin-01", "milk-1l", { delta: -1, reason: "correction" });
+    const formatted = new Intl.NumberFormat("en-US").format;
+    await row.locator("[data-field=onHand]").getByText(formatted(saved.onHand - 1), { exact: true }).waitFor();
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.getByRole("alert").getByText("This SKU changed while you were editing it").waitFor();
+    await form.locator("[data-stale-note]").getByText(`On hand is now ${formatted(saved.onHand - 1)}`).waitFor();
+    expect((await admin.cells.get("berlin-01", "milk-1l")).onHand).toBe(saved.onHand - 1);
+    // Saving again decides on the cell as it now is.
+    await form.getByRole("button", { name: "Save quotas" }).click();
+    await form.waitFor({ state: "detached" });
+    expect((await admin.cells.get("berlin-01", "milk-1l")).onHand).toBe(saved.onHand + 10);
+    await page.context().close();
+  });
+
   test("an oversell caused by store events is listed with its causes and resolved with a note", async () => {
     const admin = adminClient();
     const sku = "olive-oil-750ml";

@@ -104,10 +104,10 @@ describe("abuse controls", () => {
     // Every method and request header the API reads: a dashboard deletes webhooks and names imports by header.
     const full = await SELF.fetch("http://inventory.test/v1/webhooks/x", {
       method: "OPTIONS",
-      headers: { origin: "https://partner.example", "access-control-request-method": "DELETE", "access-control-request-headers": "idempotency-key,x-import-id,x-inventory-region" },
+      headers: { origin: "https://partner.example", "access-control-request-method": "DELETE", "access-control-request-headers": "idempotency-key,x-import-id,x-inventory-region,if-match" },
     });
     expect(full.headers.get("access-control-allow-methods")).toContain("DELETE");
-    expect(full.headers.get("access-control-allow-headers")?.split(",")).toEqual(expect.arrayContaining(["idempotency-key", "x-import-id", "x-inventory-region"]));
+    expect(full.headers.get("access-control-allow-headers")?.split(",")).toEqual(expect.arrayContaining(["idempotency-key", "x-import-id", "x-inventory-region", "if-match"]));
     await full.text();
     const evil = await preflight("https://evil.example");
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();

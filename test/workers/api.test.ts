@@ -64,7 +64,7 @@ describe("/openapi.json", () => {
     expect(new Validator(openApi31 as never, "2020-12", false).validate(withoutInfo).valid).toBe(false);
   });
 
-  it("declares the headers a client needs: the CSV pages' x-next-cursor, the import id's headers", async () => {
+  it("declares the headers a client needs: the CSV pages' x-next-cursor, the import id's headers, a cell's ETag and If-Match", async () => {
     const doc = await openapi();
     for (const path of ["/v1/reports/stock", "/v1/reports/movements", "/v1/stores/{storeId}/skus:export"]) {
       expect(doc.paths[path].get.responses["200"].headers?.["x-next-cursor"], path).toBeDefined();
@@ -73,6 +73,11 @@ describe("/openapi.json", () => {
       const headers = doc.paths[path].post.parameters.filter((parameter: { in: string }) => parameter.in === "header").map((parameter: { name: string }) => parameter.name);
       expect(headers.sort(), path).toEqual(["idempotency-key", "x-import-id"]);
     }
+    // A cell's version as its ETag, and the allocation conditional on it.
+    const cell = doc.paths["/v1/stores/{storeId}/skus/{sku}"];
+    for (const op of [cell.get, cell.put]) expect(op.responses["200"].headers?.etag).toBeDefined();
+    expect(cell.put.parameters.filter((parameter: { in: string }) => parameter.in === "header").map((parameter: { name: string }) => parameter.name)).toEqual(["if-match"]);
+    expect(cell.put.responses["412"]).toBeDefined();
   });
 
   it("lists every route, with its path parameters, errors and security", async () => {

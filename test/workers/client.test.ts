@@ -28,4 +28,15 @@ describe("the typed client in a Worker", () => {
       .catch((error: unknown) => error);
     expect(isInventoryApiError(anonymous, "unauthorized")).toBe(true);
   });
+
+  it("allocates only if the cell is at the version it was decided on (ifVersion)", async () => {
+    const storeId = unique("client");
+    await client.stores.put(storeId, { name: "Client test", region: "eu-central", timezone: "Europe/Berlin" });
+    const read = await client.cells.allocate(storeId, "tea", { onHand: 5 });
+    const changed = await client.cells.allocate(storeId, "tea", { onHand: 6 }, { ifVersion: read.version });
+    expect(changed.onHand).toBe(6);
+    const stale = await client.cells.allocate(storeId, "tea", { onHand: 7 }, { ifVersion: read.version }).catch((error: unknown) => error);
+    expect(isInventoryApiError(stale, "precondition_failed")).toBe(true);
+    expect((await client.cells.get(storeId, "tea")).onHand).toBe(6);
+  });
 });

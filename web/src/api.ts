@@ -78,7 +78,7 @@ export const api = {
   getStore: (storeId: string) => client.stores.get(storeId),
   storeStock: (storeId: string) => client.stores.stock(storeId),
   getCell: (storeId: string, sku: string) => client.cells.get(storeId, sku),
-  allocate: (storeId: string, sku: string, allocation: Allocation) => client.cells.allocate(storeId, sku, allocation),
+  allocate: (storeId: string, sku: string, allocation: Allocation, ifVersion?: number) => client.cells.allocate(storeId, sku, allocation, ifVersion === undefined ? {} : { ifVersion }),
   setSoldOut: (storeId: string, sku: string, soldOut: boolean) => client.cells.setSoldOut(storeId, sku, { soldOut }),
 
   listOversells: (query: { region?: string | undefined; storeId?: string | undefined; status?: "open" | "resolved" | undefined; limit?: number; after?: string | undefined }) =>

@@ -16,6 +16,7 @@ const WORDS: Record<string, string> = {
   payload_too_large: "That is too much to send at once.",
   rate_limited: "Too many requests just now. Wait a moment and try again.",
   unavailable: "Reports are unavailable right now (the reporting database does not answer). Stock levels in the store view are not affected.",
+  precondition_failed: "This SKU changed while you were editing it (a sale, a count or another manager), so nothing was saved.",
 };
 
 /**

@@ -21,11 +21,13 @@ export interface CallOptions {
   text?: { body: string; contentType: string };
   /** `text` answers the body as a string (CSV reports); `csvPage` the body and its x-next-cursor. */
   as?: "json" | "text" | "csvPage";
+  /** Request headers of this call (a conditional allocation's If-Match). */
+  headers?: Record<string, string>;
 }
 
 const KNOWN_CODES = new Set<string>([
   "invalid_request", "malformed_json", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict",
-  "insufficient_stock", "quota_exceeds_stock", "cursor_expired", "payload_too_large", "unsupported_media_type",
+  "insufficient_stock", "quota_exceeds_stock", "cursor_expired", "precondition_failed", "payload_too_large", "unsupported_media_type",
   "rate_limited", "internal", "unavailable",
 ] satisfies ErrorCode[]);
 
@@ -67,9 +69,10 @@ export function transport(options: ClientOptions) {
   const doFetch = options.fetch ?? ((request: Request) => fetch(request));
 
   /** `pathOf`: a path without ids, or one made by `path` (built here, inside the call). */
-  return async function call<T>(method: string, pathOf: string | (() => string), { query, body, text, as = "json" }: CallOptions = {}): Promise<T> {
+  return async function call<T>(method: string, pathOf: string | (() => string), { query, body, text, as = "json", headers: callHeaders }: CallOptions = {}): Promise<T> {
     const path = typeof pathOf === "string" ? pathOf : pathOf();
     const headers = new Headers(options.headers);
+    for (const [name, value] of Object.entries(callHeaders ?? {})) headers.set(name, value);
     if (options.token) headers.set("authorization", `Bearer ${options.token}`);
     if (body !== undefined) headers.set("content-type", "application/json");
     if (text) headers.set("content-type", text.contentType);

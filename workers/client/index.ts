@@ -72,8 +72,13 @@ export function createClient(options: ClientOptions) {
     },
 
     cells: {
-      /** `PUT /v1/stores/{storeId}/skus/{sku}`: allocate on hand, quotas and the pool policy. */
-      allocate: (storeId: string, sku: string, body: T.AllocationBody) => call<T.CellResponse>("PUT", path`/v1/stores/${storeId}/skus/${sku}`, { body }),
+      /**
+       * `PUT /v1/stores/{storeId}/skus/{sku}`: allocate on hand, quotas and the pool policy.
+       * `ifVersion`: only if the cell is still at that version (the `version` of the cell it was
+       * decided on); otherwise a 412 `precondition_failed` and nothing changes.
+       */
+      allocate: (storeId: string, sku: string, body: T.AllocationBody, conditions: { ifVersion?: number } = {}) =>
+        call<T.CellResponse>("PUT", path`/v1/stores/${storeId}/skus/${sku}`, { body, ...(conditions.ifVersion !== undefined ? { headers: { "if-match": `"${conditions.ifVersion}"` } } : {}) }),
       get: (storeId: string, sku: string) => call<T.CellResponse>("GET", path`/v1/stores/${storeId}/skus/${sku}`),
       adjust: (storeId: string, sku: string, body: T.AdjustmentBody) => call<T.CellResponse>("POST", path`/v1/stores/${storeId}/skus/${sku}/adjustments`, { body }),
       setSoldOut: (storeId: string, sku: string, body: T.SoldOutBody) => call<T.CellResponse>("PUT", path`/v1/stores/${storeId}/skus/${sku}/sold-out`, { body }),

@@ -59,10 +59,11 @@ const honoCors = cors({
     const allowed = ((c.env as Env).ALLOWED_ORIGINS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
     return allowed.includes(origin) ? origin : null;
   },
-  // Every method and request header the API reads (webhooks are deleted; imports are named by header).
+  // Every method and request header the API reads (webhooks are deleted; imports are named by
+  // header; an allocation is conditional with If-Match on the cell's ETag).
   allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-  allowHeaders: ["authorization", "content-type", "x-request-id", "idempotency-key", "x-import-id", REGION_HEADER],
-  exposeHeaders: ["x-request-id", "x-inventory-region", "x-next-cursor", "retry-after"],
+  allowHeaders: ["authorization", "content-type", "x-request-id", "idempotency-key", "x-import-id", "if-match", REGION_HEADER],
+  exposeHeaders: ["x-request-id", "x-inventory-region", "x-next-cursor", "retry-after", "etag"],
   maxAge: 600,
 });
 

@@ -1,5 +1,5 @@
-import { useState } from "preact/hooks";
-import { api, type Allocation, type Cell } from "../api";
+import { useEffect, useState } from "preact/hooks";
+import { api, isInventoryApiError, type Allocation, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { formatNumber } from "../format";
 import { thresholdsOf } from "../low-stock";
@@ -7,9 +7,23 @@ import { thresholdsOf } from "../low-stock";
 /** The channels the API knows (schema/ids.ts). */
 const CHANNELS = ["pos", "kiosk", "online", "marketplace", "app"] as const;
 
-/** Re-allocate a cell: on hand, each channel's quota and weight, the shared-pool policy. */
+/**
+ * Re-allocate a cell: on hand, each channel's quota and weight, the shared-pool policy. An
+ * allocation sets on hand, so it is sent conditional on the version the form shows (If-Match):
+ * while on hand is not edited it follows the live cell, so a sale at the till while the form is
+ * open is kept; once edited, a change meanwhile is refused (412) and said, and saving again
+ * after that decides on the cell as it now is.
+ */
 export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSaved: (cell: Cell) => void; onCancel: () => void }) {
   const [onHand, setOnHand] = useState(String(cell.onHand));
+  const [onHandEdited, setOnHandEdited] = useState(false);
+  /** The version the form's on hand was decided on. */
+  const [basedOn, setBasedOn] = useState(cell.version);
+  useEffect(() => {
+    if (onHandEdited) return;
+    setOnHand(String(cell.onHand));
+    setBasedOn(cell.version);
+  }, [cell.version, cell.onHand, onHandEdited]);
   const [policy, setPolicy] = useState(cell.sharedPolicy);
   const [channels, setChannels] = useState(() =>
     Object.fromEntries(CHANNELS.map((name) => [name, { quota: String(cell.channels[name]?.quota ?? 0), weight: String(cell.channels[name]?.weight ?? 0) }])),
@@ -25,7 +39,10 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
       setError(null);
       set(value);
     };
-  const editOnHand = edited(setOnHand);
+  const editOnHand = edited((value: string) => {
+    setOnHandEdited(true);
+    setOnHand(value);
+  });
   const editPolicy = edited(setPolicy);
   const editChannels = edited(setChannels);
   const editLowAt = edited(setLowAt);
@@ -50,9 +67,11 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.allocate(cell.storeId, cell.sku, allocation));
+      onSaved(await api.allocate(cell.storeId, cell.sku, allocation, basedOn));
     } catch (failure) {
       setError(failure);
+      // Said once; saving again decides on the cell as it is now.
+      if (isInventoryApiError(failure, "precondition_failed") && typeof failure.details?.version === "number") setBasedOn(failure.details.version);
     } finally {
       setBusy(false);
     }
@@ -102,6 +121,11 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
         Quotas add up to {formatNumber(quotaSum)}; they must fit in on hand minus reserved ({formatNumber(Number(onHand) - cell.reserved)}). The rest is the shared pool.
       </p>
       {error !== null && <ErrorNote error={error} />}
+      {isInventoryApiError(error, "precondition_failed") && (
+        <p class="note" data-stale-note>
+          On hand is now {formatNumber(cell.onHand)} (you entered {formatNumber(Number(onHand))}). Save again to set {formatNumber(Number(onHand))}, or change it first.
+        </p>
+      )}
       <div class="buttons">
         <button type="submit" disabled={busy}>
           {busy ? "Saving…" : "Save quotas"}
