@@ -14,11 +14,20 @@ describe("stock states in the dashboard", () => {
     expect(isOutOfStock(withThreshold, 0)).toBe(true);
   });
 
-  test("a channel threshold reads the channel's free units, from a cell or a stock-report row", () => {
-    const fromCell = cell({ lowStock: { channels: { online: 3 } }, free: { shared: 10, channels: { online: 2, pos: 9 } } });
-    expect(isLowStock(fromCell, 21)).toBe(true);
-    const fromReport = cell({ lowStock: { channels: { online: 3 } }, free: { online: 4, pos: 9 } });
-    expect(isLowStock(fromReport, 13)).toBe(false);
+  test("a channel threshold reads what the channel can take (its own free units and what it may borrow), as the alerts do", () => {
+    const channels = (online: number, pos = 9) => ({ online: { quota: 30, weight: 1, available: online }, pos: { quota: 9, weight: 1, available: pos } });
+    // 2 of its own, nothing to borrow: low.
+    expect(isLowStock(cell({ lowStock: { channels: { online: 3 } }, free: { shared: 0, channels: { online: 2, pos: 9 } }, channels: channels(2) }), 11)).toBe(true);
+    // 29 of its own and 8 it may borrow (37) against a threshold of 30: not low, though its own free units are (a probe's full cell badged low).
+    expect(isLowStock(cell({ lowStock: { channels: { online: 30 } }, free: { shared: 8, channels: { online: 29, pos: 9 } }, channels: channels(37) }), 46)).toBe(false);
+    // None of its own but one to borrow, threshold 2: low (the alerts' back_in_stock to "low").
+    expect(isLowStock(cell({ lowStock: { channels: { online: 2 } }, free: { shared: 1, channels: { online: 0, pos: 9 } }, channels: channels(1) }), 10)).toBe(true);
+    // Nothing it can take while the pos channel still sells (its own sold_out alert): low, not out.
+    const channelOut = cell({ lowStock: { channels: { online: 2 } }, free: { shared: 0, channels: { online: 0, pos: 9 } }, channels: channels(0) });
+    expect(isLowStock(channelOut, 9)).toBe(true);
+    expect(isOutOfStock(channelOut, 9)).toBe(false);
+    // A stock-report row has only each channel's own free units: not judged by channel (the overview asks the cells).
+    expect(isLowStock(cell({ lowStock: { channels: { online: 3 } }, free: { online: 2, pos: 9 } }), 11)).toBe(false);
   });
 
   test("an empty cell is out of stock (sold out), with thresholds or without, and never merely low", () => {

@@ -1,7 +1,10 @@
 // A cell's stock state, judged as the API's alerts judge it (durable-objects/core/alerts.ts):
 // the overall level is the free units (0 while marked sold out or oversold); a level of 0
 // is out (the `sold_out` alert), whatever the thresholds say; a level at or below a
-// threshold is low. A cell without thresholds is never low, only out when nothing is free.
+// threshold is low. A channel's level is what it can take now (`availableFor`: its own free
+// units and what it may borrow from the shared pool), and a thresholded channel with none
+// left (its own `sold_out` alert, while other channels still sell) makes the cell low. A cell
+// without thresholds is never low, only out when nothing is free.
 
 export interface Thresholds {
   overall?: number;
@@ -25,11 +28,18 @@ export function thresholdsOf(row: StockLike): Thresholds | null {
   return typeof thresholds.overall === "number" || (thresholds.channels && Object.keys(thresholds.channels).length) ? thresholds : null;
 }
 
-/** Free units of each channel, from a cell (`free.channels`) or a stock-report row (`free`). */
-function channelFree(row: StockLike): Record<string, number> {
-  const free = row.free as { channels?: Record<string, number> } | Record<string, number> | undefined;
-  if (!free || typeof free !== "object") return {};
-  return ("channels" in free && typeof free.channels === "object" ? free.channels : free) as Record<string, number>;
+/**
+ * Each channel's level as the alerts read it: a cell's `channels[name].available`. A
+ * stock-report row has only each channel's own free units, which leave out what it may
+ * borrow, so it has none (the overview judges its rows by the store's cells: region-data.ts).
+ */
+export function channelLevels(row: StockLike): Record<string, number> {
+  const levels: Record<string, number> = {};
+  if (!row.channels || typeof row.channels !== "object") return levels;
+  for (const [name, channel] of Object.entries(row.channels as Record<string, { available?: unknown }>)) {
+    if (typeof channel?.available === "number") levels[name] = channel.available;
+  }
+  return levels;
 }
 
 /** Nothing free to sell, though nobody marked it sold out (and it is not oversold, which says more). */
@@ -47,10 +57,10 @@ export function isLowStock(row: StockLike, freeUnits: number): boolean {
   const thresholds = thresholdsOf(row);
   if (!thresholds) return false;
   if (thresholds.overall !== undefined && freeUnits <= thresholds.overall) return true;
-  const free = channelFree(row);
+  const levels = channelLevels(row);
   return Object.entries(thresholds.channels ?? {}).some(([channel, limit]) => {
-    const units = free[channel] ?? 0;
-    return units > 0 && units <= limit;
+    const level = levels[channel];
+    return level !== undefined && level <= limit;
   });
 }
 

@@ -2,6 +2,7 @@
 // leaves the other panels working.
 import { allPages, api, pagesOf, reportPages, type Store } from "./api";
 import { isLowStock, isSoldOut } from "./low-stock";
+import { freeUnits } from "./views/cell-math";
 
 export interface StockRow {
   storeId: string;
@@ -46,18 +47,19 @@ export async function loadRegionStores(region: string): Promise<Store[]> {
   return (await api.listStores(region)).items.filter((store) => store.region === region);
 }
 
-/** Each store's stock figures, from the stock report, with low stock by each cell's thresholds. */
+/** Each store's stock figures, from the stock report, with low stock as each cell judges it. */
 export async function loadRegionStock(region: string): Promise<RegionStock> {
   const rows = await allPages<StockRow>("stock", { region });
-  // The report has no low-stock thresholds; each store's levels (/stock) carry them.
-  const thresholds = await thresholdsByCell([...new Set(rows.map((row) => row.storeId))]);
+  // The report has neither the low-stock thresholds nor what each channel may borrow; each
+  // store's levels (/stock) have both, so low stock is judged on those.
+  const lowByCell = await lowStockByCell([...new Set(rows.map((row) => row.storeId))]);
   const byStore = new Map<string, StockFigures>();
   for (const row of rows) {
     let entry = byStore.get(row.storeId);
     if (!entry) byStore.set(row.storeId, (entry = { ...NO_STOCK }));
     const free = freeUnitsOf(row);
-    const cellThresholds = thresholds.get(`${row.storeId}/${row.sku}`);
-    if (cellThresholds && row.lowStock === undefined) row.lowStock = cellThresholds;
+    const low = lowByCell.get(`${row.storeId}/${row.sku}`);
+    if (low !== undefined && row.lowStock === undefined) row.lowStock = low;
     entry.cells++;
     entry.onHand += row.onHand;
     entry.reserved += row.reserved;
@@ -81,15 +83,15 @@ export async function loadOpenOversells(region: string): Promise<Map<string, num
   return perStore;
 }
 
-/** Each cell's low-stock thresholds (`lowStock`), read from its store's levels, a few stores at a time. */
-async function thresholdsByCell(storeIds: string[]): Promise<Map<string, unknown>> {
-  const found = new Map<string, unknown>();
+/** Whether each cell with thresholds is low, judged on its store's levels, a few stores at a time. */
+async function lowStockByCell(storeIds: string[]): Promise<Map<string, boolean>> {
+  const found = new Map<string, boolean>();
   const queue = [...storeIds];
   await Promise.all(
     Array.from({ length: Math.min(6, queue.length) }, async () => {
       for (let storeId = queue.shift(); storeId; storeId = queue.shift()) {
         const stock = await api.storeStock(storeId).catch(() => null); // unknown thresholds: none counts as low
-        for (const cell of stock?.items ?? []) if (cell.lowStock) found.set(`${storeId}/${cell.sku}`, cell.lowStock);
+        for (const cell of stock?.items ?? []) if (cell.lowStock) found.set(`${storeId}/${cell.sku}`, isLowStock(cell, freeUnits(cell)));
       }
     }),
   );

@@ -67,7 +67,7 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
         </td>
         <td class="meters">
           {Object.entries(cell.channels).map(([name, channel]) => (
-            <Meter label={name} free={cell.free.channels[name] ?? 0} quota={channel.quota} threshold={channelThresholds[name]} />
+            <Meter label={name} free={cell.free.channels[name] ?? 0} quota={channel.quota} threshold={channelThresholds[name]} available={channel.available} />
           ))}
           <Meter label={`shared (${cell.sharedPolicy})`} free={cell.free.shared} quota={sharedCapacity} />
         </td>
