@@ -3,6 +3,7 @@ import { Channel, RESERVATION_ID_SOURCE, ReservationId, Sku, StoreId, Timestamp 
 import { OPERATION_REFERENCE_KINDS } from "../durable-objects/core/operations";
 import { eachOnce } from "./each-once";
 import { LIMITS } from "./limits";
+import { REASON_CHARACTERS, REASON_MAX_LENGTH } from "./reason";
 
 /** Return, transfer and import ids share the reservation id's alphabet (order ids, document numbers). */
 export const OperationId = ReservationId;
@@ -18,8 +19,8 @@ export const OperationReference = z
     `${OPERATION_REFERENCE_KINDS.map((kind) => `${kind}:<id>`).join(", ")}, as movements show it`,
   );
 
-/** Why a return came back or a receipt fell short: printable ASCII, trimmed, 1–200 characters. The movements report filters by it. */
-export const Reason = z.string().trim().min(1).max(200).regex(/^[\x20-\x7E]+$/, "printable ASCII");
+/** Why a return came back or a receipt fell short: printable ASCII, trimmed, 1–200 characters (schema/reason.ts, which the dashboard's filter reads too). The movements report filters by it. */
+export const Reason = z.string().trim().min(1).max(REASON_MAX_LENGTH).regex(REASON_CHARACTERS, "printable ASCII");
 
 const eachSkuOnce = eachOnce<{ sku: string }>("sku", "items", (item) => item.sku, "name each sku once; add the quantities together");
 

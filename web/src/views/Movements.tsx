@@ -6,6 +6,7 @@ import { saveFile } from "../download";
 import { formatNumber, formatTime, utcTitle } from "../format";
 import { issuesAt } from "../invalid-fields";
 import { changeOf } from "../movement-change";
+import { reasonProblem } from "../../../schema/reason";
 import type { Session } from "../session";
 import { timezoneOf, useSessionStores } from "../stores";
 import { useAsync } from "../use-async";
@@ -66,6 +67,10 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
   const page = useAsync(() => api.report<Movement>("movements", { ...queryOf(filters), limit: PAGE, cursor }), [filters, cursor]);
   // A SKU the API refuses is the filter's fault: said at the filter, not as the ledger failing.
   const badSku = page.status === "error" && issuesAt(page.error, "query.sku").length > 0;
+  // A reason the API would refuse is said at its filter, and not applied (the list would otherwise stay as it was without a word).
+  const [reasonRefused, setReasonRefused] = useState<{ value: string; problem: string } | null>(null);
+  const apiReasonIssue = page.status === "error" ? issuesAt(page.error, "query.reason")[0] : undefined;
+  const reasonError = reasonRefused ?? (apiReasonIssue ? { value: filters.reason.trim(), problem: apiReasonIssue.message } : null);
   const [csv, setCsv] = useState<{ busy: boolean; error: unknown; rows: number | null }>({ busy: false, error: null, rows: null });
 
   const field = (name: keyof Filters) => ({
@@ -102,6 +107,9 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         aria-label="Filters"
         onSubmit={(event) => {
           event.preventDefault();
+          const problem = draft.reason.trim() ? reasonProblem(draft.reason) : undefined;
+          setReasonRefused(problem ? { value: draft.reason.trim(), problem } : null);
+          if (problem) return;
           setFilters(draft);
           setCursors([undefined]);
         }}
@@ -146,8 +154,13 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         </label>
         <label>
           Reason
-          <input {...field("reason")} placeholder="e.g. damage" pattern="[a-z_]*" />
+          <input {...field("reason")} placeholder="e.g. damage" data-testid="movements-reason" aria-invalid={reasonError !== null} aria-describedby={reasonError ? "movements-reason-error" : undefined} />
         </label>
+        {reasonError && (
+          <p class="error" role="alert" id="movements-reason-error">
+            The reason filter “{reasonError.value}” was not applied: {reasonError.problem}. A reason is matched exactly, as the ledger shows it.
+          </p>
+        )}
         <label>
           Reference
           <input {...field("reference")} placeholder="return or transfer id" data-testid="movements-reference" />
@@ -177,7 +190,13 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
       <Panel
         title="Ledger"
         state={page}
-        explainError={(error) => (issuesAt(error, "query.sku").length > 0 ? <p class="muted empty">Correct the SKU filter above to see the movements.</p> : undefined)}
+        explainError={(error) =>
+          issuesAt(error, "query.sku").length > 0 ? (
+            <p class="muted empty">Correct the SKU filter above to see the movements.</p>
+          ) : issuesAt(error, "query.reason").length > 0 ? (
+            <p class="muted empty">Correct the reason filter above to see the movements.</p>
+          ) : undefined
+        }
         isEmpty={(data) => data.items.length === 0}
         empty="No movements match these filters."
         class="wide"

@@ -1,0 +1,61 @@
+// The filters and refusals a black-box probe found wrong: a reason or reference the ledger
+// shows is a filter, a store list narrows to the chosen region, a store that does not exist is
+// said to be so, and a till's later sold-out decision is said in plain words.
+import { describe, expect, test } from "vitest";
+import { adminClient, browserPerFile, eventually, mint, newPage, pageProblems, signIn, stack } from "./helpers";
+
+const run = Date.now().toString(36);
+// A region no other browser test (nor the demo data) uses, so its stores are this file's.
+const REGION = "ap-southeast";
+const storeId = `filters-${run}`;
+const sku = "tea-500g";
+
+describe.skipIf(!stack)("filters, unknown stores and a till's later decision", () => {
+  const browser = browserPerFile();
+
+  async function store() {
+    const admin = adminClient();
+    await admin.stores.put(storeId, { name: "Singapore Filters", region: REGION, timezone: "Asia/Singapore" });
+    await admin.cells.allocate(storeId, sku, { onHand: 40 });
+    return admin;
+  }
+
+  /** The ledger's rows as [kind, reason, reference] once the reports have `count` of them after Apply. */
+  async function ledgerRows(page: import("playwright-core").Page, count: number) {
+    return eventually(async () => {
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForFunction(() => document.querySelector('section[data-panel="Ledger"]')?.getAttribute("aria-busy") === "false");
+      const rows = await page.locator("[data-testid=movements-table] tbody tr").evaluateAll((trs: Array<{ querySelectorAll: (s: string) => Array<{ textContent: string }> }>) =>
+        trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)).map((cells) => [cells[3], cells[6], cells[9]]),
+      );
+      return rows.length === count ? rows : undefined;
+    }, `${count} ledger rows`);
+  }
+
+  test("the reason filter takes a return's free-text reason, and says a reason the API would refuse", async () => {
+    const admin = await store();
+    const reason = "Customer return - broken seal";
+    await admin.stores.returns(storeId, { returnId: `rma-${run}`, items: [{ sku, qty: 2 }], reason });
+    const page = await newPage(browser());
+    await signIn(page, stack!.adminToken);
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/movements/${storeId}`);
+    await page.getByTestId("movements-reason").fill(reason);
+    expect(await ledgerRows(page, 1)).toEqual([["return", reason, `return:rma-${run}`]]);
+
+    await page.getByTestId("movements-reason").fill("Beschädigt");
+    await page.getByRole("button", { name: "Apply" }).click();
+    const said = page.locator("#movements-reason-error");
+    await said.waitFor();
+    expect(await said.textContent()).toContain("printable ASCII");
+    expect(await page.getByTestId("movements-reason").getAttribute("aria-invalid")).toBe("true");
+    await page.context().close();
+  });
+
+  test("no page had a script error or a CSP violation", () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
