@@ -52,6 +52,30 @@ describe.skipIf(!stack)("filters, unknown stores and a till's later decision", (
     await page.context().close();
   });
 
+  test("clearing sold-out while a till's later decision stands says until when, in the store's time and the reader's", async () => {
+    const admin = await store();
+    const ahead = new Date(Date.now() + 3 * 60_000);
+    ahead.setUTCMilliseconds(0);
+    await admin.stores.events(storeId, { events: [{ eventId: `till-${run}`, at: ahead.toISOString(), type: "soldOut", sku, value: true }] });
+    const page = await newPage(browser());
+    await signIn(page, stack!.adminToken);
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/store/${storeId}`);
+    await page.getByRole("button", { name: `Clear sold-out: ${sku}` }).click();
+    const alert = page.locator(`tr[data-sku="${sku}"]`).locator("xpath=following-sibling::tr[1]").getByRole("alert").or(page.getByRole("alert").filter({ hasText: "sold-out decision" }));
+    await alert.first().waitFor();
+    const text = (await alert.first().textContent()) ?? "";
+    // The reader is in UTC (newPage), the store in Singapore (UTC+8): both times, neither as ISO.
+    const hours = (zone: string) => new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: zone }).format(ahead);
+    expect(text).toContain("A till's sold-out decision (sold out)");
+    expect(text).toContain(hours("Asia/Singapore"));
+    expect(text).toContain(hours("UTC"));
+    expect(text).toContain("Try again after that time.");
+    expect(text).not.toContain("Someone changed this");
+    expect(text).not.toContain(ahead.toISOString());
+    await page.context().close();
+  });
+
   test("no page had a script error or a CSP violation", () => {
     expect(pageProblems).toEqual([]);
   });

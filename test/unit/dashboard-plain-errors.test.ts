@@ -45,3 +45,32 @@ test("one cause behind several failures (the reporting database down) is recogni
   expect(sameFailure(down(), invalid("x", undefined))).toBe(false);
   expect(sameFailure(new TypeError("a"), new TypeError("a"))).toBe(false);
 });
+
+describe("a till's later sold-out decision", () => {
+  // The cell's 409 when a till's soldOut dated ahead of now (within the skew) stands against a PUT (durable-objects/core/commands.ts).
+  const later = (details: Record<string, unknown>) =>
+    new InventoryApiError(409, "conflict", "a later decision stands: sold out at 2026-11-24T12:05:00.000Z by event pos7-9; decide again after that time", details, "req-2", "PUT", "/v1/stores/berlin-01/skus/milk-1l/sold-out");
+
+  test("says until when it stands, in the store's zone and the reader's, from the details (not the message)", () => {
+    const words = plainWords(later({ soldOut: true, decidedAt: "2026-11-24T12:05:00.000Z", eventId: "pos7-9" }), { storeTimeZone: "Asia/Tokyo" });
+    const store = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short", timeZone: "Asia/Tokyo" }).format(new Date("2026-11-24T12:05:00Z"));
+    expect(words.summary).toContain("A till's sold-out decision (sold out)");
+    expect(words.summary).toContain(`until ${store} store time (`);
+    expect(words.summary).toContain("your time). Try again after that time.");
+    expect(words.summary).not.toMatch(/Someone changed this|2026-11-24T/);
+    expect(words.detail).toBe("Till event pos7-9, 2026-11-24 12:05:00 UTC.");
+  });
+
+  test("one time when the store's zone is the reader's, the reader's alone when the store's is not known", () => {
+    const reader = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const error = later({ soldOut: false, decidedAt: "2026-11-24T12:05:00.000Z" });
+    expect(plainWords(error, { storeTimeZone: reader }).summary).toMatch(/^A later sold-out decision \(not sold out\) .* \(store time and yours\)\. Try again after that time\.$/);
+    expect(plainWords(error).summary).toMatch(/ your time\. Try again after that time\.$/);
+  });
+
+  test("any other conflict keeps the general words", () => {
+    for (const details of [undefined, {}, { decidedAt: "not a time", soldOut: true }, { decidedAt: "2026-11-24T12:05:00.000Z" }]) {
+      expect(plainWords(new InventoryApiError(409, "conflict", "x", details, undefined, "PUT", "/v1/x")).summary).toBe("Someone changed this at the same time. Reload and try again.");
+    }
+  });
+});

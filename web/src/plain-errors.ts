@@ -1,6 +1,7 @@
 // API errors in plain words: what happened and what to do, with the API's own message after.
 // Imported from the client's errors module, not ./api, so this stays pure (tested in Node).
 import { InventoryApiError } from "../../workers/client/errors";
+import { formatTime, utcTitle } from "./format";
 
 const WORDS: Record<string, string> = {
   network: "The inventory service could not be reached. Check the connection and try again.",
@@ -38,8 +39,36 @@ function issuesOf(details: unknown): string[] {
   return Array.isArray(issues) ? issues.map(describeIssue).filter(Boolean) : [];
 }
 
-export function plainWords(error: unknown): { summary: string; detail: string | null } {
+/**
+ * A sold-out PUT refused because a till's decision dated later stands (the cell's 409
+ * `conflict`, durable-objects/core/commands.ts: `details.decidedAt`, `soldOut`, `eventId`):
+ * keyed on those details, not on the message's words. Undefined for any other conflict.
+ */
+function laterSoldOutDecision(details: unknown, storeTimeZone: string | undefined): { summary: string; detail: string } | undefined {
+  if (!details || typeof details !== "object") return undefined;
+  const { decidedAt, soldOut, eventId } = details as { decidedAt?: unknown; soldOut?: unknown; eventId?: unknown };
+  if (typeof decidedAt !== "string" || typeof soldOut !== "boolean" || Number.isNaN(new Date(decidedAt).getTime())) return undefined;
+  const storeTime = storeTimeZone ? formatTime(decidedAt, storeTimeZone) : undefined;
+  const readerTime = formatTime(decidedAt);
+  const until = storeTime === undefined ? `${readerTime} your time` : storeTime === readerTime ? `${storeTime} (store time and yours)` : `${storeTime} store time (${readerTime} your time)`;
+  const who = typeof eventId === "string" ? "A till's" : "A later";
+  return {
+    summary: `${who} sold-out decision (${soldOut ? "sold out" : "not sold out"}) is dated ahead of now and stands until ${until}. Try again after that time.`,
+    detail: [typeof eventId === "string" ? `Till event ${eventId}` : "", utcTitle(decidedAt)].filter(Boolean).join(", ") + ".",
+  };
+}
+
+/** Where the error is shown, when it matters to the words: the store's time zone, for times. */
+export interface ErrorContext {
+  storeTimeZone?: string | undefined;
+}
+
+export function plainWords(error: unknown, context: ErrorContext = {}): { summary: string; detail: string | null } {
   if (error instanceof InventoryApiError) {
+    if (error.code === "conflict") {
+      const later = laterSoldOutDecision(error.details, context.storeTimeZone);
+      if (later) return later;
+    }
     const summary = WORDS[error.code] ?? `The request failed (${error.status}).`;
     const message = typeof error.apiMessage === "string" ? error.apiMessage : "";
     // The API's message already names the first issue: list only what it does not say.
