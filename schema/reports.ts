@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { eachOnce } from "./each-once";
 import { queryInteger } from "./query";
-import { Channel, Region, Sku, StoreId, Timestamp } from "./ids";
-import { OperationReference, Reason } from "./operations";
+import { Channel, RESERVATION_ID_SOURCE, Region, Sku, StoreId, Timestamp } from "./ids";
+import { Reason } from "./operations";
+import { OPERATION_REFERENCE_KINDS } from "../durable-objects/core/operations";
 import { Cursor, cellPaging } from "./paging";
 import { ChannelUsageRow, DeadLetterRow, MovementReportRow, OversellReportRow, ReconciliationRunRow, ReservationReportRow, StockReportRow, reportPage } from "./report-rows";
 import { CHANGE_KINDS } from "../durable-objects/core/types";
@@ -37,6 +38,19 @@ export const StockReportQuery = z
   })
   .strict();
 
+/**
+ * What the movements' Reference column shows, and so what the `reference` filter takes: an
+ * operation's reference (`return:<id>`, `import:<id>`, `transfer:<id>[#<attempt>]`), a
+ * reservation id (its hold, confirm, release and expire rows) or a store's POS event id (the
+ * row it made). Event ids and reservation ids share one alphabet (schema/store-sync.ts, ids.ts).
+ */
+export const MovementReference = z
+  .string()
+  .regex(
+    new RegExp(`^(?:(?:${OPERATION_REFERENCE_KINDS.join("|")}):${RESERVATION_ID_SOURCE}#[0-9]{1,6}|${RESERVATION_ID_SOURCE})$`),
+    `${OPERATION_REFERENCE_KINDS.map((kind) => `${kind}:<id>`).join(", ")} (a transfer's attempt as transfer:<id>#<n>), a reservation id or a store event id, as movements show it`,
+  );
+
 export const MovementsQuery = z
   .object({
     ...scope,
@@ -48,11 +62,11 @@ export const MovementsQuery = z
       description: "Only the movements with this reason, matched exactly: any reason a return, a receipt or an adjustment can carry (printable ASCII, 1–200 characters, trimmed)",
       example: "Damaged box",
     }),
-    reference: OperationReference.optional()
-      .openapi({
-        description: "Only the movements of one return, transfer or import: `transfer:T1` matches every attempt of transfer T1 (`transfer:T1#1`, …), `transfer:T1#2` one of them",
-        example: "transfer:T-1001",
-      }),
+    reference: MovementReference.optional().openapi({
+      description:
+        "Only the movements of one operation, reservation or store event, named as the ledger's Reference shows it: `return:<id>`, `import:<id>` or `transfer:<id>` (every attempt of the transfer: `transfer:T1#1`, …; `transfer:T1#2` one of them) match the movements' `reference`; any other id matches the movements of the reservation with that id (`reservationId`: its holds, confirmation, release or expiry) and, with `storeId`, the movement that store's POS event with that id made (`sourceEventId`). An id is matched in each, as written",
+      example: "transfer:T-1001",
+    }),
   })
   .strict();
 

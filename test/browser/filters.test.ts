@@ -52,6 +52,23 @@ describe.skipIf(!stack)("filters, unknown stores and a till's later decision", (
     await page.context().close();
   });
 
+  test("the reference filter finds an order's movements by its reservation id, as the Reference column shows it", async () => {
+    const admin = await store();
+    const reservationId = `order-${run}`;
+    await admin.reservations.create({ reservationId, channel: "online", items: [{ storeId, sku, qty: 3 }] });
+    await admin.reservations.confirm(reservationId);
+    const page = await newPage(browser());
+    await signIn(page, stack!.adminToken);
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/movements/${storeId}`);
+    await page.getByTestId("movements-reference").fill(reservationId);
+    const rows = await ledgerRows(page, 2);
+    expect(rows.map(([kind]) => kind).sort()).toEqual(["confirm", "hold"]);
+    expect(rows.every(([, , reference]) => reference === reservationId)).toBe(true);
+    expect(await page.locator("#movements-reference-error").count()).toBe(0);
+    await page.context().close();
+  });
+
   test("clearing sold-out while a till's later decision stands says until when, in the store's time and the reader's", async () => {
     const admin = await store();
     const ahead = new Date(Date.now() + 3 * 60_000);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { OPERATION_REFERENCE_KINDS, operationReference } from "../../durable-objects/core";
 import { RESERVATION_ID_SOURCE } from "../../schema/ids";
 import { OperationReference } from "../../schema/operations";
+import { MovementReference } from "../../schema/reports";
 
 // What cells write as a movement's reference must be what the movements filter accepts.
 const operationId = fc.stringMatching(new RegExp(`^${RESERVATION_ID_SOURCE}$`));
@@ -13,6 +14,7 @@ describe("operation references", () => {
       fc.property(fc.constantFrom(...OPERATION_REFERENCE_KINDS), operationId, fc.option(fc.integer({ min: 1, max: 999_999 }), { nil: undefined }), (kind, id, attempt) => {
         const reference = operationReference(kind, id, attempt);
         expect(OperationReference.safeParse(reference).success).toBe(true);
+        expect(MovementReference.safeParse(reference).success).toBe(true);
         expect(reference.startsWith(`${kind}:${id}`)).toBe(true);
         expect(reference.endsWith(attempt === undefined ? id : `#${attempt}`)).toBe(true);
         // The filter without an attempt finds every attempt by the prefix `<kind>:<id>#` (reports.ts).

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { ZodObject } from "zod";
 import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { ABANDONED_REASON } from "../../durable-objects/core/types";
+import { OPERATION_REFERENCE_KINDS } from "../../durable-objects/core/operations";
 import { now as serviceNow } from "../../durable-objects/clock";
 import { directoryStub, hubStub } from "../../durable-objects/stubs";
 import { cells, deadLetters, movements, oversells, reconciliationDifferences, reconciliationRuns, reservations, stores } from "../../schema/db/tables";
@@ -48,14 +49,25 @@ function scopeConditions(scope: ReportScope, storeColumn: typeof cells.storeId |
   return conditions;
 }
 
+/** `return:<id>`, `import:<id>`, `transfer:<id>`, with or without an attempt: a name an operation's movements carry as their reference. */
+const OPERATION_NAME = new RegExp(`^(?:${OPERATION_REFERENCE_KINDS.join("|")}):`);
+
 /**
- * A movement's reference is its operation's: `return:<id>`, `import:<id>`, or
- * `transfer:<id>#<attempt>`; a reference without an attempt matches every attempt too.
- * The prefix `LIKE` uses the partial `text_pattern_ops` index on the reference.
+ * The movements the ledger's Reference column shows as `reference` (schema/reports.ts,
+ * MovementReference). An operation's movements carry `return:<id>`, `import:<id>` or
+ * `transfer:<id>#<attempt>` as their reference; a reference without an attempt matches every
+ * attempt too (the prefix `LIKE` uses the partial `text_pattern_ops` index on the reference).
+ * A reservation's movements carry its id (partial index, migration 0006), a POS event's
+ * movement the event's: any value without an attempt is looked for there as well (ids may
+ * hold ":", so `transfer:T1` may also be a reservation's id). Event ids are store-unique and
+ * their column has no index (it would cost nearly every movement the flush inserts an entry),
+ * so they are looked for only within one store (`withinStore`: the query names its store).
  */
-function referenceIs(reference: string): SQL {
+function referenceIs(reference: string, withinStore: boolean): SQL {
   if (reference.includes("#")) return eq(movements.reference, reference);
-  return or(eq(movements.reference, reference), like(movements.reference, `${reference.replace(/[\\%_]/g, "\\$&")}#%`))!;
+  const byId = [eq(movements.reservationId, reference), ...(withinStore ? [eq(movements.sourceEventId, reference)] : [])];
+  if (!OPERATION_NAME.test(reference)) return or(...byId)!;
+  return or(eq(movements.reference, reference), like(movements.reference, `${reference.replace(/[\\%_]/g, "\\$&")}#%`), ...byId)!;
 }
 
 const STOCK_COLUMNS = ["storeId", "sku", "onHand", "reserved", "soldOut", "oversold", "shared", "free", "quotas", "inTransit", "incoming", "version", "updatedAt"];
@@ -113,7 +125,7 @@ reports
     if (query.sku) conditions.push(eq(movements.sku, query.sku));
     if (query.kind) conditions.push(eq(movements.kind, query.kind));
     if (query.reason) conditions.push(eq(movements.reason, query.reason));
-    if (query.reference) conditions.push(referenceIs(query.reference));
+    if (query.reference) conditions.push(referenceIs(query.reference, query.storeId !== undefined));
     if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
     const { after, pageOf } = reportPaging(query, "the movements report", 2, ([at]) => isTimestamp(at!));

@@ -70,6 +70,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
   // A reason the API would refuse is said at its filter, and not applied (the list would otherwise stay as it was without a word).
   const [reasonRefused, setReasonRefused] = useState<{ value: string; problem: string } | null>(null);
   const apiReasonIssue = page.status === "error" ? issuesAt(page.error, "query.reason")[0] : undefined;
+  const referenceIssue = page.status === "error" ? issuesAt(page.error, "query.reference")[0] : undefined;
   const reasonError = reasonRefused ?? (apiReasonIssue ? { value: filters.reason.trim(), problem: apiReasonIssue.message } : null);
   const [csv, setCsv] = useState<{ busy: boolean; error: unknown; rows: number | null }>({ busy: false, error: null, rows: null });
 
@@ -163,8 +164,20 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         )}
         <label>
           Reference
-          <input {...field("reference")} placeholder="return or transfer id" data-testid="movements-reference" />
+          <input
+            {...field("reference")}
+            placeholder="as the Reference column shows it"
+            title="A return, transfer or import (return:R1, transfer:T1 for every attempt, transfer:T1#2), a reservation id (its holds, confirmation, release) or a till's event id"
+            data-testid="movements-reference"
+            aria-invalid={referenceIssue !== undefined}
+            aria-describedby={referenceIssue ? "movements-reference-error" : undefined}
+          />
         </label>
+        {referenceIssue && (
+          <p class="error" role="alert" id="movements-reference-error">
+            “{filters.reference.trim()}” is not a reference: the filter takes what the Reference column shows, a return, transfer or import (return:R1, transfer:T1, transfer:T1#2, import:I1), a reservation id or a till's event id.
+          </p>
+        )}
         <label>
           From (your time)
           <input type="datetime-local" {...field("from")} />
@@ -195,6 +208,8 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
             <p class="muted empty">Correct the SKU filter above to see the movements.</p>
           ) : issuesAt(error, "query.reason").length > 0 ? (
             <p class="muted empty">Correct the reason filter above to see the movements.</p>
+          ) : issuesAt(error, "query.reference").length > 0 ? (
+            <p class="muted empty">Correct the reference filter above to see the movements.</p>
           ) : undefined
         }
         isEmpty={(data) => data.items.length === 0}

@@ -1,0 +1,1 @@
+CREATE INDEX "movements_by_reservation" ON "movements" USING btree ("reservation_id") WHERE "movements"."reservation_id" IS NOT NULL;
