@@ -69,6 +69,26 @@ describe.skipIf(!stack)("filters, unknown stores and a till's later decision", (
     await page.context().close();
   });
 
+  test("a manager of two regions chooses among the chosen region's stores; a store of another region is dropped", async () => {
+    await store();
+    // ap-northeast has the demo's Tokyo Shibuya (tokyo-01).
+    const token = await mint({ role: "manager", regions: [REGION, "ap-northeast"] });
+    const page = await newPage(browser());
+    await signIn(page, token);
+    for (const [view, prefix] of [["oversells", "oversell"], ["movements", "movements"]] as const) {
+      await page.goto(`${stack!.baseUrl}/#/${view}`);
+      const stores = page.getByTestId(`${prefix}-store`);
+      await stores.locator(`option[value="tokyo-01"]`).waitFor({ state: "attached" });
+      await stores.selectOption("tokyo-01");
+      await page.getByTestId(`${prefix}-region`).selectOption(REGION);
+      expect(await stores.inputValue(), view).toBe("");
+      expect(await stores.locator("option").evaluateAll((options: Array<{ value: string }>) => options.map((option) => option.value)), view).toEqual(["", storeId]);
+      await page.getByTestId(`${prefix}-region`).selectOption("");
+      expect(await stores.locator("option").count(), view).toBeGreaterThan(2);
+    }
+    await page.context().close();
+  });
+
   test("clearing sold-out while a till's later decision stands says until when, in the store's time and the reader's", async () => {
     const admin = await store();
     const ahead = new Date(Date.now() + 3 * 60_000);

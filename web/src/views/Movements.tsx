@@ -8,7 +8,7 @@ import { issuesAt } from "../invalid-fields";
 import { changeOf } from "../movement-change";
 import { reasonProblem } from "../../../schema/reason";
 import type { Session } from "../session";
-import { timezoneOf, useSessionStores } from "../stores";
+import { storeAfterRegion, storesIn, timezoneOf, useSessionStores } from "../stores";
 import { useAsync } from "../use-async";
 
 const PAGE = 50;
@@ -118,7 +118,14 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         {session.regions.length > 1 && (
           <label>
             Region
-            <select {...field("region")} onChange={field("region").onInput}>
+            <select
+              value={draft.region}
+              onChange={(event) => {
+                const region = (event.currentTarget as HTMLSelectElement).value;
+                setDraft({ ...draft, region, storeId: storeAfterRegion(stores.data, draft.storeId, region) });
+              }}
+              data-testid="movements-region"
+            >
               <option value="">all of mine</option>
               {session.regions.map((name) => (
                 <option value={name}>{name}</option>
@@ -130,7 +137,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
           Store
           <select {...field("storeId")} onChange={field("storeId").onInput} data-testid="movements-store">
             <option value="">all</option>
-            {(stores.data ?? []).map((store) => (
+            {storesIn(stores.data, draft.region).map((store) => (
               <option value={store.storeId}>{store.name}</option>
             ))}
           </select>

@@ -5,7 +5,7 @@ import { Panel } from "../components/Panel";
 import { formatCount, formatNumber, formatTime, utcTitle } from "../format";
 import { href } from "../router";
 import type { Session } from "../session";
-import { timezoneOf, useSessionStores } from "../stores";
+import { storeAfterRegion, storesIn, timezoneOf, useSessionStores } from "../stores";
 import { useAsync } from "../use-async";
 import { StillOversold } from "./StillOversold";
 
@@ -58,7 +58,15 @@ export function Oversells({ session, storeId: initialStore, region: initialRegio
           {session.regions.length > 1 && (
             <label class="inline">
               Region{" "}
-              <select value={region} onChange={(event) => setRegion(event.currentTarget.value)}>
+              <select
+                value={region}
+                onChange={(event) => {
+                  const chosen = event.currentTarget.value;
+                  setRegion(chosen);
+                  setStoreId(storeAfterRegion(stores.data, storeId, chosen));
+                }}
+                data-testid="oversell-region"
+              >
                 <option value="">all of mine</option>
                 {session.regions.map((name) => (
                   <option value={name}>{name}</option>
@@ -68,9 +76,9 @@ export function Oversells({ session, storeId: initialStore, region: initialRegio
           )}
           <label class="inline">
             Store{" "}
-            <select value={storeId} onChange={(event) => setStoreId(event.currentTarget.value)}>
+            <select value={storeId} onChange={(event) => setStoreId(event.currentTarget.value)} data-testid="oversell-store">
               <option value="">all</option>
-              {(stores.data ?? []).map((store) => (
+              {storesIn(stores.data, region).map((store) => (
                 <option value={store.storeId}>{store.name}</option>
               ))}
             </select>
