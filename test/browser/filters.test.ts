@@ -89,6 +89,24 @@ describe.skipIf(!stack)("filters, unknown stores and a till's later decision", (
     await page.context().close();
   });
 
+  test("a store that does not exist is said to be so, with a way back, not as the token's fault", async () => {
+    const token = await mint({ role: "manager", regions: [REGION] });
+    const page = await newPage(browser());
+    await signIn(page, token);
+    await page.locator("[data-testid=stores-table]").waitFor();
+    for (const view of ["store", "oversells", "movements"]) {
+      await page.goto(`${stack!.baseUrl}/#/${view}/nope-99`);
+      const said = page.getByTestId("unknown-store");
+      await said.waitFor();
+      expect(await said.getByRole("heading").textContent(), view).toBe("There is no store “nope-99”");
+      expect(await page.getByText("Your token does not give access").count(), view).toBe(0);
+      await said.getByRole("link", { name: "Go to the overview" }).waitFor();
+    }
+    await page.getByTestId("unknown-store").getByRole("link", { name: "See every movement" }).click();
+    await page.getByTestId("movements-table").or(page.locator('section[data-panel="Ledger"] .empty')).first().waitFor();
+    await page.context().close();
+  });
+
   test("clearing sold-out while a till's later decision stands says until when, in the store's time and the reader's", async () => {
     const admin = await store();
     const ahead = new Date(Date.now() + 3 * 60_000);

@@ -8,6 +8,7 @@ import { Overview } from "./views/Overview";
 import { Oversells } from "./views/Oversells";
 import { SignIn } from "./views/SignIn";
 import { StoreView } from "./views/StoreView";
+import { KnownStore } from "./views/UnknownStore";
 import { useLastRegion } from "./last-region";
 import { pageTitle } from "./page-title";
 import { href, useRoute } from "./router";
@@ -45,8 +46,16 @@ export function App() {
         <ErrorBoundary key={href(route)}>
           {route.view === "overview" && <Overview session={session} region={overviewRegion} />}
           {route.view === "store" && <StoreView session={session} storeId={route.storeId} onRegion={lastRegion.remember} />}
-          {route.view === "oversells" && <Oversells session={session} storeId={route.storeId} region={route.region} key={`o-${route.storeId ?? ""}-${route.region ?? ""}`} />}
-          {route.view === "movements" && <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />}
+          {route.view === "oversells" && (
+            <KnownStore storeId={route.storeId} back={{ route: { view: "oversells" }, label: "See every oversell" }}>
+              <Oversells session={session} storeId={route.storeId} region={route.region} key={`o-${route.storeId ?? ""}-${route.region ?? ""}`} />
+            </KnownStore>
+          )}
+          {route.view === "movements" && (
+            <KnownStore storeId={route.storeId} back={{ route: { view: "movements" }, label: "See every movement" }}>
+              <Movements session={session} storeId={route.storeId} key={`m-${route.storeId ?? ""}`} />
+            </KnownStore>
+          )}
           {route.view === "not-found" && <NotFound />}
         </ErrorBoundary>
       </main>

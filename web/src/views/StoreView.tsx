@@ -10,6 +10,7 @@ import { isLowStock, isSoldOut } from "../low-stock";
 import { freeUnits } from "./cell-math";
 import { CellRow } from "./CellRow";
 import { StoreTimeZone } from "../store-zone";
+import { isUnknownStore, UnknownStore } from "./UnknownStore";
 
 type SortKey = "problems" | "sku" | "onHand" | "free" | "reserved";
 
@@ -40,6 +41,8 @@ export function StoreView({ session, storeId, onRegion }: { session: Session; st
   }, [stock.cells, query, sort]);
   const timezone = store.data?.timezone;
   const manage = store.data ? canManage(session, store.data.region) : false;
+  // A store the API does not know: its stock answers 403 (scope first), which would read as the token's fault.
+  if (store.status === "error" && isUnknownStore(store.error)) return <UnknownStore storeId={storeId} />;
 
   return (
     <StoreTimeZone.Provider value={timezone}>
