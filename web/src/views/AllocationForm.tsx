@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, isInventoryApiError, type Allocation, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { Wrap } from "../components/Wrap";
 import { formatNumber } from "../format";
 import { thresholdsOf } from "../low-stock";
 
@@ -106,7 +107,9 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
         <tbody>
           {CHANNELS.map((name) => (
             <tr>
-              <th scope="row">{name}</th>
+              <th scope="row">
+                <Wrap text={name} />
+              </th>
               <td>
                 <input aria-label={`${name} quota`} data-channel-quota={name} type="number" min={0} step={1} value={channels[name]!.quota} onInput={(event) => editChannels({ ...channels, [name]: { ...channels[name]!, quota: event.currentTarget.value } })} />
               </td>

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Meter } from "../components/Meter";
+import { Wrap } from "../components/Wrap";
 import { formatNumber, formatTime, utcTitle } from "../format";
 import { isLowStock, isOutOfStock, OUT_OF_STOCK_NOTE, thresholdsOf, type Thresholds } from "../low-stock";
 import { AllocationForm } from "./AllocationForm";
@@ -58,7 +59,9 @@ export function CellRow({ cell, timezone, manage, flash, onChanged }: { cell: Ce
   return (
     <>
       <tr data-sku={cell.sku} class={`${flash ? "flash" : ""} ${cell.oversold ? "row-bad" : ""}`} title={`Updated ${formatTime(cell.updatedAt, timezone)} (${utcTitle(cell.updatedAt)}), version ${cell.version}`}>
-        <th scope="row">{cell.sku}</th>
+        <th scope="row">
+          <Wrap text={cell.sku} />
+        </th>
         <td class="num" data-field="onHand">
           {formatNumber(cell.onHand)}
         </td>

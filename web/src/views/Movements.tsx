@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api, CHANGE_KINDS, type Query } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Panel } from "../components/Panel";
+import { Wrap } from "../components/Wrap";
 import { saveFile } from "../download";
 import { formatNumber, formatTime, utcTitle } from "../format";
 import { issuesAt } from "../invalid-fields";
@@ -53,6 +54,15 @@ const toIso = (local: string) => (local ? new Date(local).toISOString() : undefi
 
 function queryOf(filters: Filters): Query {
   return { region: filters.region, storeId: filters.storeId, sku: filters.sku.trim(), kind: filters.kind, reason: filters.reason.trim(), reference: filters.reference.trim(), from: toIso(filters.from), to: toIso(filters.to) };
+}
+
+/** "120 → 117": on a narrow screen it wraps after the arrow ("120 →" over "117"), nowhere else. */
+function BeforeAfter({ before, after }: { before: number; after: number }) {
+  return (
+    <>
+      <span class="nowrap">{formatNumber(before)} →</span> {formatNumber(after)}
+    </>
+  );
 }
 
 /** The ledger: every change, newest first, with filters, pages and a CSV download. */
@@ -226,7 +236,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
         {(data) => (
           <>
             <div class="table-scroll">
-              <table data-testid="movements-table">
+              <table class="ledger" data-testid="movements-table">
                 <caption class="sr-only">Movements, newest first; times in each store's time zone (UTC on hover)</caption>
                 <thead>
                   <tr>
@@ -248,19 +258,31 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
                       <td title={utcTitle(row.at)}>
                         <time dateTime={row.at}>{formatTime(row.at, timezoneOf(stores.data, row.storeId))}</time>
                       </td>
-                      <td>{row.storeId}</td>
-                      <td>{row.sku}</td>
-                      <td>{row.kind}</td>
+                      <td>
+                        <Wrap text={row.storeId} />
+                      </td>
+                      <td>
+                        <Wrap text={row.sku} />
+                      </td>
+                      <td>
+                        <Wrap text={row.kind} />
+                      </td>
                       <td class="num">{changeOf(row)}</td>
-                      <td>{row.channel ?? ""}</td>
-                      <td>{row.reason ?? ""}</td>
-                      <td class="num">
-                        {formatNumber(row.onHandBefore)} → {formatNumber(row.onHandAfter)}
+                      <td>
+                        <Wrap text={row.channel ?? ""} />
                       </td>
-                      <td class="num">
-                        {formatNumber(row.reservedBefore)} → {formatNumber(row.reservedAfter)}
+                      <td>
+                        <Wrap text={row.reason ?? ""} />
                       </td>
-                      <td class="small">{row.reference ?? row.sourceEventId ?? row.reservationId ?? ""}</td>
+                      <td class="num before-after">
+                        <BeforeAfter before={row.onHandBefore} after={row.onHandAfter} />
+                      </td>
+                      <td class="num before-after">
+                        <BeforeAfter before={row.reservedBefore} after={row.reservedAfter} />
+                      </td>
+                      <td class="small">
+                        <Wrap text={row.reference ?? row.sourceEventId ?? row.reservationId ?? ""} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api, type Oversell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Panel } from "../components/Panel";
+import { Wrap } from "../components/Wrap";
 import { formatCount, formatNumber, formatTime, utcTitle } from "../format";
 import { href } from "../router";
 import type { Session } from "../session";
@@ -164,9 +165,13 @@ function OversellItem({ record, timezone, onResolved }: { record: Oversell; time
             {record.causes.map((cause) => (
               <tr>
                 <td>{cause.seq}</td>
-                <td>{cause.reason ? `${cause.kind} (${cause.reason})` : cause.kind}</td>
+                <td>
+                  <Wrap text={cause.reason ? `${cause.kind} (${cause.reason})` : cause.kind} />
+                </td>
                 <td>{time(cause.at)}</td>
-                <td>{cause.sourceEventId ?? cause.reservationId ?? "–"}</td>
+                <td>
+                  <Wrap text={cause.sourceEventId ?? cause.reservationId ?? "–"} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -5,6 +5,7 @@ import { href } from "../router";
 import { loadChannelUsage, loadExpiredLastDay, loadMovementsByHour, loadOpenOversells, loadQueueLag, loadRegionStock, loadRegionStores, NO_STOCK } from "../region-data";
 import { useAsync } from "../use-async";
 import { Panel } from "../components/Panel";
+import { Wrap } from "../components/Wrap";
 import { issuesAt } from "../invalid-fields";
 import { sameFailure } from "../plain-errors";
 import { StoreHealthTable } from "./StoreHealthTable";
@@ -101,7 +102,9 @@ function RegionOverview({ session, region }: { session: Session; region: string 
               <tbody>
                 {data.items.map((item) => (
                   <tr>
-                    <td>{item.storeId}</td>
+                    <td>
+                      <Wrap text={item.storeId} />
+                    </td>
                     <td class="num">{formatNumber(item.laggingSkus)}</td>
                     <td class="num">{item.laggingSkus ? formatDuration(item.lagSeconds) : "up to date"}</td>
                   </tr>

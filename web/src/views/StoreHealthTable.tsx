@@ -1,5 +1,6 @@
 import type { Store } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { Wrap } from "../components/Wrap";
 import { formatCount, formatDuration, formatNumber } from "../format";
 import { SOLD_OUT_NOTE } from "../low-stock";
 import { NO_STOCK, type QueueLag, type RegionStock, type StockFigures } from "../region-data";
@@ -48,7 +49,12 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
               return (
                 <tr data-store={store.storeId}>
                   <th scope="row">
-                    <a href={href({ view: "store", storeId: store.storeId })}>{store.name}</a> <span class="muted">{store.storeId}</span>
+                    <a href={href({ view: "store", storeId: store.storeId })}>
+                      <Wrap text={store.name} />
+                    </a>{" "}
+                    <span class="muted">
+                      <Wrap text={store.storeId} />
+                    </span>
                   </th>
                   <td class="num">{shown(figures?.cells, stock)}</td>
                   <td class="num">{shown(figures?.onHand, stock)}</td>
@@ -57,7 +63,7 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
                   <td class={`num ${figures?.lowStock ? "warn" : ""}`}>{shown(figures?.lowStock, stock)}</td>
                   <td class={`num ${figures?.oversold ? "bad" : ""}`}>{shown(figures?.oversold, stock)}</td>
                   <td class={`num ${openOversells ? "bad" : ""}`}>{shown(openOversells, open)}</td>
-                  <td class="num">{storeLag ? (storeLag.laggingSkus ? `${formatCount(storeLag.laggingSkus, "SKU")}, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : lag.status === "error" ? "–" : "…"}</td>
+                  <td class="num wraps">{storeLag ? (storeLag.laggingSkus ? `${formatCount(storeLag.laggingSkus, "SKU")}, ${formatDuration(storeLag.lagSeconds)}` : "up to date") : lag.status === "error" ? "–" : "…"}</td>
                 </tr>
               );
             })}
