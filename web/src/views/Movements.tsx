@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api, CHANGE_KINDS, type Query } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Panel } from "../components/Panel";
+import { TableScroll } from "../components/TableScroll";
 import { Wrap } from "../components/Wrap";
 import { saveFile } from "../download";
 import { formatNumber, formatTime, utcTitle } from "../format";
@@ -235,7 +236,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
       >
         {(data) => (
           <>
-            <div class="table-scroll">
+            <TableScroll>
               <table class="ledger" data-testid="movements-table">
                 <caption class="sr-only">Movements, newest first; times in each store's time zone (UTC on hover)</caption>
                 <thead>
@@ -287,7 +288,7 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             <nav class="pager" aria-label="Pages">
               <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
                 ← Newer

@@ -1,5 +1,6 @@
 import type { Store } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { TableScroll } from "../components/TableScroll";
 import { Wrap } from "../components/Wrap";
 import { formatCount, formatDuration, formatNumber } from "../format";
 import { SOLD_OUT_NOTE } from "../low-stock";
@@ -23,7 +24,7 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
     <>
       {stock.status === "error" && <ErrorNote error={stock.error} onRetry={stock.reload} />}
       {open.status === "error" && <ErrorNote error={open.error} onRetry={open.reload} />}
-      <div class="table-scroll">
+      <TableScroll>
         <table data-testid="stores-table">
           <caption class="sr-only">Stores of the region and their stock health</caption>
           <thead>
@@ -69,7 +70,7 @@ export function StoreHealthTable({ stores, stock, open, lag }: { stores: Store[]
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p class="note">Sold out counts cells marked sold out and cells with nothing free to sell; low stock follows each cell's thresholds.</p>
     </>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { TableScroll } from "../components/TableScroll";
 import { formatTime, utcTitle } from "../format";
 import { useLiveStock } from "../live";
 import { href } from "../router";
@@ -96,7 +97,7 @@ export function StoreView({ session, storeId, onRegion }: { session: Session; st
           {stock.status === "ok" && stock.cells.size === 0 && <p class="muted empty">No SKUs are allocated at this store yet.</p>}
           {stock.status === "ok" && stock.cells.size > 0 && rows.length === 0 && <p class="muted empty">No SKU matches “{query}”.</p>}
           {stock.status === "ok" && rows.length > 0 && (
-            <div class="table-scroll">
+            <TableScroll>
               <table class="cells" data-testid="cells-table">
                 <caption class="sr-only">Each SKU's on hand, reserved and free units per channel and in the shared pool</caption>
                 <thead>
@@ -118,7 +119,7 @@ export function StoreView({ session, storeId, onRegion }: { session: Session; st
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           {stock.status === "ok" && !manage && store.data && <p class="note">Your token can read this store but not change its quotas or sold-out flags.</p>}
         </section>
