@@ -143,16 +143,21 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await page.screenshot({ path: join(screenshots, "store.png"), fullPage: true });
   });
 
-  test("emptying the low-stock field clears the cell's threshold", async () => {
-    const admin = adminClient();
-    await admin.cells.setLowStock("berlin-01", "milk-1l", { overall: 3 });
+  /** A berlin-01 manager's fresh page with the quota form of `sku` open. */
+  async function openQuotaForm(sku: string) {
     const page = await newPage(browser);
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
     await page.locator("[data-testid=stores-table]").waitFor();
     await page.goto(`${stack!.baseUrl}/#/store/berlin-01`);
-    const row = page.locator('tr[data-sku="milk-1l"]');
-    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
-    const form = page.getByRole("form", { name: "Quotas of milk-1l" });
+    const row = page.locator(`tr[data-sku="${sku}"]`);
+    await row.getByRole("button", { name: `Edit quotas: ${sku}` }).click();
+    return { page, row, form: page.getByRole("form", { name: `Quotas of ${sku}` }) };
+  }
+
+  test("emptying the low-stock field clears the cell's threshold", async () => {
+    const admin = adminClient();
+    await admin.cells.setLowStock("berlin-01", "milk-1l", { overall: 3 });
+    const { page, row, form } = await openQuotaForm("milk-1l");
     expect(await form.getByLabel("Low stock at or below").inputValue()).toBe("3");
     await form.getByLabel("Low stock at or below").fill("");
     await form.getByRole("button", { name: "Save quotas" }).click();
@@ -168,13 +173,7 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
 
   test("a sale while the quota form is open is kept; an on hand typed meanwhile is refused once and said", async () => {
     const admin = adminClient();
-    const page = await newPage(browser);
-    await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
-    await page.locator("[data-testid=stores-table]").waitFor();
-    await page.goto(`${stack!.baseUrl}/#/store/berlin-01`);
-    const row = page.locator('tr[data-sku="milk-1l"]');
-    await row.getByRole("button", { name: "Edit quotas: milk-1l" }).click();
-    const form = page.getByRole("form", { name: "Quotas of milk-1l" });
+    const { page, row, form } = await openQuotaForm("milk-1l");
     const onHandField = form.getByLabel("On hand");
     const before = await admin.cells.get("berlin-01", "milk-1l");
     await expect.poll(() => onHandField.inputValue()).toBe(String(before.onHand));
