@@ -11,6 +11,7 @@ import { changeOf } from "../movement-change";
 import { reasonProblem } from "../../../schema/reason";
 import type { Session } from "../session";
 import { storeAfterRegion, storesIn, timezoneOf, useSessionStores } from "../stores";
+import { filterFrom, filterTo } from "../time-filter";
 import { useAsync } from "../use-async";
 
 const PAGE = 50;
@@ -50,11 +51,8 @@ interface Filters {
 
 const EMPTY: Filters = { region: "", storeId: "", sku: "", kind: "", reason: "", reference: "", from: "", to: "" };
 
-/** datetime-local values are the reader's local time; the API takes ISO 8601. */
-const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
-
 function queryOf(filters: Filters): Query {
-  return { region: filters.region, storeId: filters.storeId, sku: filters.sku.trim(), kind: filters.kind, reason: filters.reason.trim(), reference: filters.reference.trim(), from: toIso(filters.from), to: toIso(filters.to) };
+  return { region: filters.region, storeId: filters.storeId, sku: filters.sku.trim(), kind: filters.kind, reason: filters.reason.trim(), reference: filters.reference.trim(), from: filterFrom(filters.from), to: filterTo(filters.to) };
 }
 
 /** "120 → 117": on a narrow screen it wraps after the arrow ("120 →" over "117"), nowhere else. */
