@@ -21,6 +21,11 @@ describe("hash routes", () => {
     expect(parseRoute("")).toEqual({ view: "overview" });
   });
 
+  test("an address that names no view is a page that does not exist, not the overview", () => {
+    for (const hash of ["#/whatever", "#/whatever/eu-central", "#/store", "#/overveiw/eu-central"]) expect(parseRoute(hash), hash).toEqual({ view: "not-found" });
+    expect(parseRoute("#/")).toEqual({ view: "overview" });
+  });
+
   test("a malformed % escape is a page that does not exist, not an exception", () => {
     for (const hash of ["#/store/%", "#/overview/%E0", "#/%", "#/movements/%zz", "#/store/berlin-01/%"]) {
       expect(() => parseRoute(hash)).not.toThrow();

@@ -31,7 +31,9 @@ export function parseRoute(hash: string): Route {
     return { view, ...(id ? { storeId: id } : {}), ...(region ? { region } : {}) };
   }
   if (view === "movements") return id ? { view, storeId: id } : { view };
-  return id ? { view: "overview", region: id } : { view: "overview" };
+  if (view === "" || view === "overview") return id ? { view: "overview", region: id } : { view: "overview" };
+  // Any other address (a typo, #/store without its id) names no page: say so, not show the overview as if it were.
+  return { view: "not-found" };
 }
 
 export function href(route: Route): string {
