@@ -2,7 +2,7 @@
 // it must read any error body the API (or something in front of it) can send, and never throw.
 import { describe, expect, test } from "vitest";
 import { InventoryApiError } from "../../workers/client/errors";
-import { plainWords, sameFailure } from "../../web/src/plain-errors";
+import { plainWords, retryCanHelp, sameFailure } from "../../web/src/plain-errors";
 
 const invalid = (message: string, details: Record<string, unknown> | undefined) =>
   new InventoryApiError(400, "invalid_request", message, details, "req-1", "GET", "/v1/reports/movements");
@@ -71,6 +71,22 @@ describe("a till's later sold-out decision", () => {
   test("any other conflict keeps the general words", () => {
     for (const details of [undefined, {}, { decidedAt: "not a time", soldOut: true }, { decidedAt: "2026-11-24T12:05:00.000Z" }]) {
       expect(plainWords(new InventoryApiError(409, "conflict", "x", details, undefined, "PUT", "/v1/x")).summary).toBe("Someone changed this at the same time. Reload and try again.");
+    }
+  });
+});
+
+describe("when Try again is offered", () => {
+  const api = (status: number, code: ConstructorParameters<typeof InventoryApiError>[1]) => new InventoryApiError(status, code, "", undefined, "req-1", "GET", "/v1/x");
+
+  test("for what asking again can change: the service or network failing, a rate limit, a conflict", () => {
+    for (const error of [api(503, "unavailable"), api(500, "internal"), api(429, "rate_limited"), api(409, "conflict"), new TypeError("Failed to fetch"), new Error("page bug")]) {
+      expect(retryCanHelp(error), String(error)).toBe(true);
+    }
+  });
+
+  test("not for what answers the same again: a token refused or out of scope, nothing there, a value refused", () => {
+    for (const error of [api(401, "unauthorized"), api(403, "forbidden"), api(404, "not_found"), api(400, "invalid_request"), api(409, "quota_exceeds_stock")]) {
+      expect(retryCanHelp(error), error.code).toBe(false);
     }
   });
 });

@@ -80,6 +80,17 @@ export function plainWords(error: unknown, context: ErrorContext = {}): { summar
   return { summary: "Something went wrong in the page.", detail: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * Whether asking again can change the answer: the service or network failing (5xx, a fetch
+ * that failed), a rate limit, or a conflict (the data moved: reloading shows it). A refused
+ * token, a scope the token lacks, something that does not exist or a value the API refuses
+ * answers the same again, so no "Try again" is offered for those.
+ */
+export function retryCanHelp(error: unknown): boolean {
+  if (!(error instanceof InventoryApiError)) return true;
+  return error.status >= 500 || error.status === 429 || error.code === "conflict";
+}
+
 /** Two errors with the same cause (the same API code and status), e.g. one database down behind several reports. */
 export function sameFailure(a: unknown, b: unknown): boolean {
   return a instanceof InventoryApiError && b instanceof InventoryApiError && a.code === b.code && a.status === b.status;
