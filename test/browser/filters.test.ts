@@ -52,6 +52,29 @@ describe.skipIf(!stack)("filters, unknown stores and a till's later decision", (
     await page.context().close();
   });
 
+  test("a till's offline sale is listed when it was synced and says when it happened", async () => {
+    const admin = await store();
+    const eventId = `offline-${run}`;
+    const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    await admin.stores.events(storeId, { events: [{ eventId, at, type: "sale", sku, qty: 1 }] });
+    const page = await newPage(browser());
+    await signIn(page, stack!.adminToken);
+    await page.locator("[data-testid=stores-table]").waitFor();
+    await page.goto(`${stack!.baseUrl}/#/movements/${storeId}`);
+    await page.getByTestId("movements-reference").fill(eventId);
+    expect(await ledgerRows(page, 1)).toEqual([["adjust", "sale", eventId]]);
+    const happened = page.locator("[data-testid=movements-table] tbody tr .happened time");
+    expect(await happened.getAttribute("datetime")).toBe(at);
+    // A movement recorded as it happened (the cell's allocations) says nothing more.
+    await page.getByTestId("movements-reference").fill("");
+    await page.getByTestId("movements-kind").selectOption("allocate");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForFunction(() => document.querySelector('section[data-panel="Ledger"]')?.getAttribute("aria-busy") === "false");
+    expect(await page.locator("[data-testid=movements-table] tbody tr").count()).toBeGreaterThan(0);
+    expect(await page.locator("[data-testid=movements-table] .happened").count()).toBe(0);
+    await page.context().close();
+  });
+
   test("the reference filter finds an order's movements by its reservation id, as the Reference column shows it", async () => {
     const admin = await store();
     const reservationId = `order-${run}`;

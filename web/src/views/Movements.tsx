@@ -15,6 +15,9 @@ import { filterFrom, filterTo } from "../time-filter";
 import { useAsync } from "../use-async";
 
 const PAGE = 50;
+
+/** A movement recorded a minute or more after it happened (a till's offline sale, synced later). */
+const happenedApart = (row: { at: string; effectiveAt: string }) => Math.abs(Date.parse(row.at) - Date.parse(row.effectiveAt)) >= 60_000;
 /** CSV downloads follow the cursor for at most this many 1,000-row pages. */
 const CSV_MAX_PAGES = 20;
 
@@ -25,6 +28,8 @@ interface Movement {
   seq: number;
   kind: string;
   at: string;
+  /** When it happened: a till's device time for a replayed event, else `at`. */
+  effectiveAt: string;
   qty: number | null;
   delta: number | null;
   channel: string | null;
@@ -256,6 +261,13 @@ export function Movements({ session, storeId }: { session: Session; storeId?: st
                     <tr data-event={row.eventId}>
                       <td title={utcTitle(row.at)}>
                         <time dateTime={row.at}>{formatTime(row.at, timezoneOf(stores.data, row.storeId))}</time>
+                        {happenedApart(row) && (
+                          // An event a till recorded offline is listed when it was synced; when it happened is said too.
+                          <span class="muted small happened" title={`Happened ${utcTitle(row.effectiveAt)}`}>
+                            {" "}
+                            happened <time dateTime={row.effectiveAt}>{formatTime(row.effectiveAt, timezoneOf(stores.data, row.storeId))}</time>
+                          </span>
+                        )}
                       </td>
                       <td>
                         <Wrap text={row.storeId} />
