@@ -123,7 +123,7 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     await page.context().close();
   });
 
-  test("the quota editor drops a stale refusal once edited, closes on Escape or Cancel, and gives focus back to its button", async () => {
+  test("the quota editor takes focus on its first field, drops a stale refusal once edited, closes on Escape or Cancel, and gives focus back to its button", async () => {
     const page = await newPage(browser());
     await signIn(page, await mint({ role: "manager", regions: ["eu-central"] }));
     await page.locator("[data-testid=stores-table]").waitFor();
@@ -132,6 +132,8 @@ describe.skipIf(!stack)("the dashboard's words, focus and titles", () => {
     const edit = page.locator(`tr[data-sku="${sku}"]`).getByRole("button", { name: `Edit quotas: ${sku}` });
     const form = page.getByRole("form", { name: `Quotas of ${sku}` });
     await edit.click();
+    // Opened, focus is in its first field.
+    await page.waitForFunction((id) => document.activeElement?.id === id, `alloc-${sku}-onhand`);
     await form.getByLabel("pos quota").fill("100000");
     await form.getByRole("button", { name: "Save quotas" }).click();
     await form.getByRole("alert").getByText("The channel quotas add up to more units than are on hand").waitFor();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, isInventoryApiError, type Allocation, type Cell } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { Wrap } from "../components/Wrap";
@@ -18,6 +18,9 @@ const CHANNELS = ["pos", "kiosk", "online", "marketplace", "app"] as const;
 export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSaved: (cell: Cell) => void; onCancel: () => void }) {
   const [onHand, setOnHand] = useState(String(cell.onHand));
   const [onHandEdited, setOnHandEdited] = useState(false);
+  // Opened, the form takes focus on its first field (a keyboard or screen-reader user lands in it).
+  const firstField = useRef<HTMLInputElement>(null);
+  useEffect(() => firstField.current?.focus(), []);
   /** The version the form's on hand was decided on. */
   const [basedOn, setBasedOn] = useState(cell.version);
   useEffect(() => {
@@ -83,7 +86,7 @@ export function AllocationForm({ cell, onSaved, onCancel }: { cell: Cell; onSave
     <form class="allocation" onSubmit={save} onKeyDown={(event) => event.key === "Escape" && onCancel()} aria-label={`Quotas of ${cell.sku}`}>
       <div class="field">
         <label for={id("onhand")}>On hand</label>
-        <input id={id("onhand")} type="number" min={0} step={1} value={onHand} onInput={(event) => editOnHand(event.currentTarget.value)} required />
+        <input ref={firstField} id={id("onhand")} type="number" min={0} step={1} value={onHand} onInput={(event) => editOnHand(event.currentTarget.value)} required />
       </div>
       <div class="field">
         <label for={id("policy")}>Shared pool</label>
