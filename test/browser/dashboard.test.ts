@@ -37,6 +37,8 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await page.locator("#mint-regions").fill("eu-central");
     await page.getByRole("button", { name: "Mint a 7-day manager token" }).click();
     await page.getByText("Minted a token valid until").waitFor();
+    // Its expiry in the header's format, with its zone (the page runs in UTC here).
+    expect(await page.locator("time", { hasText: "UTC" }).first().getAttribute("datetime")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const minted = await page.locator("#token").inputValue();
     expect(minted.split(".")).toHaveLength(3);
     await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { formatTime, utcTitle } from "../format";
 import { mintRefusal } from "../mint-refusal";
 import { signIn, SignInError, type Session } from "../session";
 
@@ -99,7 +100,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
             ))}
           {minted && (
             <p class="note" role="status">
-              Minted a token valid until {new Date(minted.expiresAt).toLocaleString()}. It is in the sign-in box above: copy it for the manager, or sign in with it.
+              Minted a token valid until{" "}
+              <time dateTime={minted.expiresAt} title={utcTitle(minted.expiresAt)}>
+                {formatTime(minted.expiresAt)}
+              </time>
+              . It is in the sign-in box above: copy it for the manager, or sign in with it.
             </p>
           )}
         </form>
