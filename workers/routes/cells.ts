@@ -24,8 +24,10 @@ const conditional = z.object({
     .openapi({ description: 'Allocate only if the cell is still at this version (its ETag, "12"); otherwise 412 precondition_failed and nothing changes. An allocation sets on hand: without it, one decided on a stale reading undoes the sales and counts made since.' }),
 });
 
-/** The cell as the answer, with its version as the ETag (see `conditional`). */
-function cellAnswer(c: Context, cell: CellView) {
+/** The cell as the answer (a cell's refusal as its error), with its version as the ETag (see `conditional`). */
+function cellAnswer(c: Context, answer: CellView | CellReply): CellView {
+  if ("ok" in answer && !answer.ok) throw fromDomain(answer.error);
+  const cell = "ok" in answer ? answer.cell : answer;
   c.header("ETag", `"${cell.version}"`);
   return cell;
 }
@@ -81,11 +83,6 @@ const soldOut = apiRoute({
   responses: { 200: cellResponse, ...errorResponses("invalid_request", "unauthorized", "forbidden", "not_found", "conflict") },
 });
 
-function cellOrThrow(reply: CellReply) {
-  if (!reply.ok) throw fromDomain(reply.error);
-  return reply.cell;
-}
-
 export const cells = newRouter()
   .openapi(allocate, async (c) => {
     const key = c.req.valid("param");
@@ -102,7 +99,7 @@ export const cells = newRouter()
       ...(allocation.lowStock ? { lowStock: allocation.lowStock } : {}),
       ...(ifMatch !== undefined ? { ifVersion: Number(ifMatch.slice(1, -1)) } : {}),
     });
-    return c.json(cellAnswer(c, cellOrThrow(reply)), 200);
+    return c.json(cellAnswer(c, reply), 200);
   })
   .openapi(read, async (c) => {
     const key = c.req.valid("param");
@@ -116,11 +113,11 @@ export const cells = newRouter()
     await storeInScope(c.env, c.get("principal"), key.storeId, canChangeStock);
     const input = c.req.valid("json");
     const reply = await cellStub(c.env, key).execute(key, { type: "adjust", ...input });
-    return c.json(cellAnswer(c, cellOrThrow(reply)), 200);
+    return c.json(cellAnswer(c, reply), 200);
   })
   .openapi(soldOut, async (c) => {
     const key = c.req.valid("param");
     await storeInScope(c.env, c.get("principal"), key.storeId, canChangeStock);
     const reply = await cellStub(c.env, key).execute(key, { type: "soldOut", value: c.req.valid("json").soldOut });
-    return c.json(cellAnswer(c, cellOrThrow(reply)), 200);
+    return c.json(cellAnswer(c, reply), 200);
   });
