@@ -79,6 +79,8 @@ export class Directory extends DurableObject<Env> {
       `ALTER TABLE stores ADD COLUMN region_rev INTEGER NOT NULL DEFAULT 0;
        ALTER TABLE stores ADD COLUMN webhooks INTEGER NOT NULL DEFAULT 0;
        CREATE TABLE IF NOT EXISTS placement_notices (store_id TEXT PRIMARY KEY, region TEXT NOT NULL, rev INTEGER NOT NULL);`,
+      // The listing is newest first (opened_at, then id, both descending).
+      `CREATE INDEX IF NOT EXISTS oversells_newest ON oversells (opened_at, id);`,
     ]);
   }
 
@@ -204,9 +206,10 @@ export class Directory extends DurableObject<Env> {
   }
 
   /**
-   * A page of records in id order; null when `after` is no record of this listing's stores (a
-   * cursor no page gave: records are never deleted, and a status may change between pages, so
-   * the status filter does not count).
+   * A page of records, newest first (by when the oversell opened, then by id); null when
+   * `after` is no record of this listing's stores (a cursor no page gave: records are never
+   * deleted and never change when they opened, and a status may change between pages, so the
+   * status filter does not count).
    */
   listOversells(query: OversellQuery): Oversell[] | null {
     const where: string[] = [];
@@ -218,12 +221,14 @@ export class Directory extends DurableObject<Env> {
     if (query.storeId) where.push("o.store_id = ?"), bindings.push(query.storeId);
     const from = "FROM oversells o LEFT JOIN stores s ON s.store_id = o.store_id";
     if (query.after !== undefined) {
-      const atCursor = this.sql.exec(`SELECT 1 ${from} WHERE ${[...where, "o.id = ?"].join(" AND ")}`, ...bindings, query.after).toArray();
-      if (atCursor.length === 0) return null;
-      where.push("o.id > ?"), bindings.push(query.after);
+      const atCursor = this.sql
+        .exec<{ opened_at: string }>(`SELECT o.opened_at ${from} WHERE ${[...where, "o.id = ?"].join(" AND ")}`, ...bindings, query.after)
+        .toArray()[0];
+      if (!atCursor) return null;
+      where.push("(o.opened_at, o.id) < (?, ?)"), bindings.push(atCursor.opened_at, query.after);
     }
     if (query.status) where.push("o.status = ?"), bindings.push(query.status);
-    const sql = `SELECT o.*, s.region ${from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o.id LIMIT ?`;
+    const sql = `SELECT o.*, s.region ${from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o.opened_at DESC, o.id DESC LIMIT ?`;
     return this.sql.exec<OversellRow>(sql, ...bindings, query.limit).toArray().map(oversellOf);
   }
 

@@ -143,7 +143,7 @@ export const OversellQuery = z
       .string()
       .max(200)
       .optional()
-      .openapi({ description: "The `next` of the page before (the id of the last record it listed); an id that is no record of this listing's stores is a 400" }),
+      .openapi({ description: "The `next` of the page before (the id of the last record it listed): the page goes on with the records that opened before it; an id that is no record of this listing's stores is a 400" }),
   })
   .strict();
 

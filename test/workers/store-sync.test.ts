@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { StoreEvent } from "../../durable-objects/core";
 import type { StockCell } from "../../durable-objects/stock-cell";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
-import { ADMIN, allocate, api, eventually, freshCell, minutesFromNow, mint, readCell, reserve, sendEvents, unique } from "./helpers";
+import { ADMIN, allocate, api, eventually, freshCell, minutesFromNow, mint, putStore, readCell, reserve, sendEvents, unique } from "./helpers";
 
 const sale = (sku: string, qty: number, at: string, eventId = unique("ev")) => ({ eventId, at, type: "sale", sku, qty });
 const adjust = (sku: string, delta: number, at: string, reason = "receive", eventId = unique("ev")) => ({ eventId, at, type: "adjust", sku, delta, reason });
@@ -291,16 +291,37 @@ describe("event ids are store-unique", () => {
 });
 
 describe("paging oversells", () => {
-  it("continues after the last record of the page before; a cursor no page gave is a 400, a resolved one still a cursor", async () => {
-    const { storeId, sku } = await freshCell({ onHand: 1 });
-    const second = unique("sku");
-    await allocate(storeId, second, { onHand: 1 });
-    await sendEvents(storeId, [sale(sku, 2, minutesFromNow(-2)), sale(second, 3, minutesFromNow(-1))]);
+  it("lists newest first; continues after the last record of the page before; a cursor no page gave is a 400, a resolved one still a cursor", async () => {
+    // The older record's id sorts first as text (`store:aa…` < `store:zz…`): the listing is
+    // by when each opened, not by id.
+    const storeId = unique("store");
+    await putStore(storeId);
+    const [sku, second] = [unique("aa"), unique("zz")];
+    for (const each of [sku, second]) await allocate(storeId, each, { onHand: 1 });
+    await sendEvents(storeId, [sale(sku, 2, minutesFromNow(-2))]);
+    const older = await eventually(
+      () => api("GET", `/v1/oversells?storeId=${storeId}`, { token: ADMIN }),
+      (response) => response.body.items?.length === 1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sendEvents(storeId, [sale(second, 3, minutesFromNow(-1))]);
     const all = await eventually(
       () => api("GET", `/v1/oversells?storeId=${storeId}`, { token: ADMIN }),
       (response) => response.body.items?.length === 2,
     );
     const ids = all.body.items.map((record: { id: string }) => record.id);
+    expect(ids).toEqual([expect.stringContaining(second), older.body.items[0].id]);
+    expect(all.body.items[0].openedAt > all.body.items[1].openedAt).toBe(true);
+    // The reports' copy (Postgres) lists and pages in the same order.
+    const report = await eventually(
+      () => api("GET", `/v1/reports/oversells?storeId=${storeId}`, { token: ADMIN }),
+      (response) => response.body.items?.length === 2,
+    );
+    expect(report.body.items.map((record: { id: string }) => record.id)).toEqual(ids);
+    const reportFirst = await api("GET", `/v1/reports/oversells?storeId=${storeId}&limit=1`, { token: ADMIN });
+    expect(reportFirst.body.items.map((record: { id: string }) => record.id)).toEqual([ids[0]]);
+    const reportRest = await api("GET", `/v1/reports/oversells?storeId=${storeId}&limit=1&cursor=${encodeURIComponent(reportFirst.body.next)}`, { token: ADMIN });
+    expect(reportRest.body).toMatchObject({ items: [expect.objectContaining({ id: ids[1] })], next: null });
 
     const first = await api("GET", `/v1/oversells?storeId=${storeId}&limit=1`, { token: ADMIN });
     expect(first.body.items.map((record: { id: string }) => record.id)).toEqual([ids[0]]);

@@ -10,7 +10,7 @@ const list = apiRoute({
   path: "/v1/oversells",
   tags: ["managers"],
   summary: "Oversell records, open or resolved, by region or store",
-  description: "A manager sees the regions of the token (and may narrow to one); `next` continues the list.",
+  description: "Newest first (by when the oversell opened). A manager sees the regions of the token (and may narrow to one); `next` continues the list.",
   security: bearer,
   middleware: [requireRole("admin", "manager")] as const,
   request: { query: OversellQuery },

@@ -49,6 +49,11 @@ function scopeConditions(scope: ReportScope, storeColumn: typeof cells.storeId |
   return conditions;
 }
 
+/** Rows listed newest first that come after the cursor's (`at`, then `id`, both descending). */
+function olderThan(atColumn: typeof movements.at | typeof oversells.openedAt, idColumn: typeof movements.eventId | typeof oversells.id, [at, id]: [string, string]): SQL {
+  return or(lt(atColumn, at), and(eq(atColumn, at), lt(idColumn, id)))!;
+}
+
 /** `return:<id>`, `import:<id>`, `transfer:<id>`, with or without an attempt: a name an operation's movements carry as their reference. */
 const OPERATION_NAME = new RegExp(`^(?:${OPERATION_REFERENCE_KINDS.join("|")}):`);
 
@@ -130,8 +135,7 @@ reports
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
     const { after, pageOf } = reportPaging(query, "the movements report", 2, ([at]) => isTimestamp(at!));
     if (after) {
-      const [at, eventId] = after as [string, string];
-      conditions.push(or(lt(movements.at, at), and(eq(movements.at, at), lt(movements.eventId, eventId)))!);
+      conditions.push(olderThan(movements.at, movements.eventId, after as [string, string]));
     }
     const rows = await db
       .select()
@@ -188,15 +192,22 @@ reports
     const page = pageOf(rows, (row) => [row.reservationId, row.storeId, row.sku]);
     return respondPage(c, query.format, page.items, RESERVATION_COLUMNS, page.next, "reservations");
   })
-  .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed", ScopedListQuery), async (c) => {
+  .openapi(report("oversells", "Oversells as recorded by the cells, with when they healed, newest first", ScopedListQuery), async (c) => {
     const query = c.req.valid("query");
     const scope = await reportScope(c.env, c.get("principal")!, query);
     const db = reportingDb(c);
     const conditions = scopeConditions(scope, oversells.storeId);
-    const { after, pageOf } = reportPaging(query, "the oversells report", 1);
-    if (after) conditions.push(sql`${oversells.id} > ${after[0]}`);
-    const rows = await db.select().from(oversells).where(and(...conditions)).orderBy(oversells.id).limit(query.limit + 1);
-    const page = pageOf(rows, (row) => [row.id]);
+    const { after, pageOf } = reportPaging(query, "the oversells report", 2, ([openedAt]) => isTimestamp(openedAt!));
+    if (after) {
+      conditions.push(olderThan(oversells.openedAt, oversells.id, after as [string, string]));
+    }
+    const rows = await db
+      .select()
+      .from(oversells)
+      .where(and(...conditions))
+      .orderBy(desc(oversells.openedAt), desc(oversells.id))
+      .limit(query.limit + 1);
+    const page = pageOf(rows, (row) => [row.openedAt, row.id]);
     return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
   })
   .openapi(report("queue-lag", "Queue lag: per store, how many SKUs the reports lack changes for, and the age of the oldest", ScopedListQuery), async (c) => {
