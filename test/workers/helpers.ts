@@ -125,8 +125,13 @@ export function reserve(body: Record<string, unknown>, token = ADMIN) {
   return api("POST", "/v1/reservations", { token, body });
 }
 
-/** Waits for something the service does after answering (delivery to the hub, the oversell index). */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+/**
+ * Waits for something the service does after answering (delivery to the hub, the oversell
+ * index). The bound is for a stuck test, not a speed limit: it is usually met in
+ * milliseconds, but a slow CI host (twice this machine's times) with a retry's backoff in
+ * between can take seconds.
+ */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await probe();
   while (!accept(last)) {
