@@ -2,7 +2,7 @@
 // chart, no two may look alike (8 colours used to repeat: adjust and set shared a blue).
 import { expect, test } from "vitest";
 import { CHANGE_KINDS } from "../../workers/client";
-import { CHART_BACKGROUND, KIND_STYLES, kindStyle, OTHER_KIND } from "../../web/src/views/charts/palette";
+import { CHART_BACKGROUND, COLORS, KIND_STYLES, kindStyle, OTHER_KIND } from "../../web/src/views/charts/palette";
 
 const channel = (hex: string, at: number) => {
   const value = parseInt(hex.slice(at, at + 2), 16) / 255;
@@ -30,6 +30,13 @@ test("no two kinds share a colour", () => {
 
 test("every colour has at least 3:1 contrast on the chart's background (WCAG 1.4.11)", () => {
   const low = styles.filter((style) => contrast(style.color, CHART_BACKGROUND) < 3).map((style) => `${style.kind} ${style.color}`);
+  expect(low).toEqual([]);
+});
+
+test("the stock and channel charts' bars have at least 3:1 contrast on the background too", () => {
+  const low = Object.entries(COLORS)
+    .filter(([, color]) => contrast(color, CHART_BACKGROUND) < 3)
+    .map(([name, color]) => `${name} ${color}`);
   expect(low).toEqual([]);
 });
 
