@@ -126,6 +126,7 @@ describe.skipIf(!stack)("filters, unknown stores and a till's later decision", (
       const said = page.getByTestId("unknown-store");
       await said.waitFor();
       expect(await said.getByRole("heading").textContent(), view).toBe("There is no store “nope-99”");
+      expect(await page.title(), view).toBe("No store nope-99 · edge-inventory");
       expect(await page.getByText("Your token does not give access").count(), view).toBe(0);
       await said.getByRole("link", { name: "Go to the overview" }).waitFor();
     }

@@ -23,3 +23,8 @@ export function pageTitle(route: Route | null, region?: string): string {
   })();
   return [...parts.filter(Boolean), APP].join(" · ");
 }
+
+/** The title while a view says its store does not exist (UnknownStore sets it once it knows). */
+export function unknownStoreTitle(storeId: string): string {
+  return [`No store ${storeId}`, APP].join(" · ");
+}

@@ -1,5 +1,7 @@
 import type { ComponentChildren } from "preact";
+import { useEffect } from "preact/hooks";
 import { api, isInventoryApiError } from "../api";
+import { unknownStoreTitle } from "../page-title";
 import { href, type Route } from "../router";
 import { useAsync } from "../use-async";
 
@@ -9,6 +11,11 @@ import { useAsync } from "../use-async";
  * outside a token's scope is refused whether or not it exists), which read as the token's fault.
  */
 export function UnknownStore({ storeId, back }: { storeId: string; back?: { route: Route; label: string } | undefined }) {
+  // The route's title ("Store nope-99") was set before the answer said there is no such store;
+  // the next route sets its own again.
+  useEffect(() => {
+    document.title = unknownStoreTitle(storeId);
+  }, [storeId]);
   return (
     <div class="panel" data-testid="unknown-store">
       <h1>There is no store “{storeId}”</h1>
