@@ -134,9 +134,7 @@ reports
     if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
     const { after, pageOf } = reportPaging(query, "the movements report", 2, ([at]) => isTimestamp(at!));
-    if (after) {
-      conditions.push(olderThan(movements.at, movements.eventId, after as [string, string]));
-    }
+    if (after) conditions.push(olderThan(movements.at, movements.eventId, after as [string, string]));
     const rows = await db
       .select()
       .from(movements)
@@ -198,9 +196,7 @@ reports
     const db = reportingDb(c);
     const conditions = scopeConditions(scope, oversells.storeId);
     const { after, pageOf } = reportPaging(query, "the oversells report", 2, ([openedAt]) => isTimestamp(openedAt!));
-    if (after) {
-      conditions.push(olderThan(oversells.openedAt, oversells.id, after as [string, string]));
-    }
+    if (after) conditions.push(olderThan(oversells.openedAt, oversells.id, after as [string, string]));
     const rows = await db
       .select()
       .from(oversells)
