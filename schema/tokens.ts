@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Region, StoreId } from "./ids";
 import { LIMITS } from "./limits";
+import { plainText } from "./text";
 
 export const ROLES = ["admin", "manager", "store", "service"] as const;
 export const Role = z.enum(ROLES);
@@ -12,6 +13,9 @@ export const TokenRequest = z
     regions: z.array(Region).min(1).max(100).optional().openapi({ description: "The regions a manager token may act in: required for role manager, refused for any other role" }),
     stores: z.array(StoreId).min(1).max(1000).optional().openapi({ description: "The stores a store token may act for: required for role store, refused for any other role" }),
     ttlSeconds: z.number().int().min(60).max(LIMITS.maxTokenTtlSeconds).optional(),
+    name: plainText(100)
+      .optional()
+      .openapi({ description: "Who holds the token (a person or a system), for the records it acts on: an oversell resolved with it is `resolvedBy` \"<name> (<role>)\" (without a name, the role alone)" }),
   })
   .strict()
   .superRefine((request, ctx) => {
@@ -27,7 +31,7 @@ export const TokenRequest = z
       { properties: { role: { const: "store" } }, required: ["stores"], not: { required: ["regions"] } },
       { properties: { role: { enum: ROLES.filter((role) => role !== "manager" && role !== "store") } }, not: { anyOf: [{ required: ["regions"] }, { required: ["stores"] }] } },
     ],
-    example: { role: "manager", regions: ["eu-central"], ttlSeconds: 86_400 },
+    example: { role: "manager", regions: ["eu-central"], ttlSeconds: 86_400, name: "Anna Weber" },
   });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 

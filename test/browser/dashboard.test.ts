@@ -35,6 +35,7 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     await page.getByText("Admins: mint a manager token").click();
     await page.locator("#admin-token").fill(stack!.adminToken);
     await page.locator("#mint-regions").fill("eu-central");
+    await page.locator("#mint-name").fill("Anna Weber");
     await page.getByRole("button", { name: "Mint a 7-day manager token" }).click();
     await page.getByText("Minted a token valid until").waitFor();
     // Its expiry in the header's format, with its zone (the page runs in UTC here).
@@ -46,6 +47,7 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     // The token's role and regions, decoded for display.
     await page.locator("[data-testid=who]").getByText("eu-central").waitFor();
     expect(await page.locator("[data-testid=who] .role").textContent()).toBe("manager");
+    expect(await page.locator("[data-testid=who] .name").textContent()).toBe("Anna Weber");
     expect(await page.locator("[data-testid=region]").textContent()).toBe("eu-central");
 
     // The demo stores of the region, each with its 5 SKUs once the reports have them.
@@ -230,6 +232,8 @@ describe.skipIf(!stack)("the dashboard in Chromium", () => {
     const resolution = item.locator(".resolution");
     await resolution.waitFor();
     expect(await resolution.textContent()).toContain("Counted again; online order moved to Berlin");
+    // Signed in with the token minted for Anna Weber in the first test.
+    expect(await resolution.textContent()).toContain("by Anna Weber (manager)");
     expect(await item.locator(".badge").textContent()).toBe("resolved");
     const stored = (await admin.oversells.list({ storeId: "munich-01", status: "resolved" })).items.find((entry) => entry.id === record.id);
     expect(stored?.note).toBe("Counted again; online order moved to Berlin");

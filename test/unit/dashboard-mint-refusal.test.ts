@@ -21,6 +21,12 @@ describe("the mint form's refusals", () => {
     expect(mintRefusal(refused(400, "invalid_request", { issues: [{ path: "json.regions", message: "Too small" }] }), [])).toBe("Enter at least one region.");
   });
 
+  test("a refused name is about the name field", () => {
+    expect(mintRefusal(refused(400, "invalid_request", { issues: [{ path: "json.name", message: "no control characters" }] }), ["eu-central"])).toBe(
+      "The name may have up to 100 characters and no control characters.",
+    );
+  });
+
   test("anything else is left to the generic note", () => {
     expect(mintRefusal(refused(503, "unavailable"), [])).toBeNull();
     expect(mintRefusal(new TypeError("Failed to fetch"), [])).toBeNull();

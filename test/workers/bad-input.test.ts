@@ -149,6 +149,7 @@ const fields: Case[] = [
   invalid("mint: store with an odd store id", "POST", () => "/v1/admin/tokens", () => ({ role: "store", stores: ["a b"] }), "stores"),
   invalid("mint: service with stores", "POST", () => "/v1/admin/tokens", () => ({ role: "service", stores: ["x"] }), "stores"),
   ...[0, 59, 1.5, 1e12, "60"].map((ttl) => invalid(`mint: ttlSeconds ${JSON.stringify(ttl)}`, "POST", () => "/v1/admin/tokens", () => ({ role: "service", ttlSeconds: ttl }), "ttlSeconds")),
+  ...["", "   ", "x".repeat(101), "Anna\u0000", "Anna\nWeber", "Ann\uFFFD", 7].map((name) => invalid(`mint: name ${JSON.stringify(name).slice(0, 20)}`, "POST", () => "/v1/admin/tokens", () => ({ role: "service", name }), "name")),
   // Reconcile.
   invalid("reconcile: empty store list", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: [] }), "storeIds"),
   invalid("reconcile: too many stores", "POST", () => "/v1/admin/reconcile", () => ({ storeIds: Array.from({ length: 1001 }, (_, i) => `s${i}`) }), "storeIds"),

@@ -49,7 +49,8 @@ export function unique(prefix: string): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-export async function mint(role: string, scope: { regions?: string[]; stores?: string[] } = {}): Promise<string> {
+/** A minted token: its scope, and who holds it (`name`) if given. */
+export async function mint(role: string, scope: { regions?: string[]; stores?: string[]; name?: string } = {}): Promise<string> {
   const response = await api("POST", "/v1/admin/tokens", { token: ADMIN, body: { role, ...scope } });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body.token;

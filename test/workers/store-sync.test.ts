@@ -186,12 +186,13 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
       (response) => response.body.items?.[0]?.healedAt !== null,
     );
 
-    const manager = await mint("manager", { regions: ["eu-central"] });
+    // The person resolving is named by the token they were given (minted with their name).
+    const manager = await mint("manager", { regions: ["eu-central"], name: "Anna Weber" });
     const outsider = await mint("manager", { regions: ["na-east"] });
     expect((await api("POST", `/v1/oversells/${record.id}/resolve`, { token: outsider, body: { note: "not mine" } })).status).toBe(404);
     const resolved = await api("POST", `/v1/oversells/${record.id}/resolve`, { token: manager, body: { note: "counted again, shelf was mislabelled" } });
     expect(resolved.status).toBe(200);
-    expect(resolved.body).toMatchObject({ status: "resolved", note: "counted again, shelf was mislabelled" });
+    expect(resolved.body).toMatchObject({ status: "resolved", note: "counted again, shelf was mislabelled", resolvedBy: "Anna Weber (manager)" });
     expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=open`, { token: manager })).body.items).toEqual([]);
     expect((await api("GET", `/v1/oversells?storeId=${storeId}&status=resolved`, { token: outsider })).status).toBe(403);
     expect((await api("GET", "/v1/oversells?status=resolved", { token: outsider })).body.items).not.toContainEqual(expect.objectContaining({ id: record.id }));
@@ -205,7 +206,8 @@ describe("offline replay (DOMAIN.md scenarios)", () => {
       (response) => response.body.items?.length === 1,
     );
     const id = opened.body.items[0].id;
-    expect((await api("POST", `/v1/oversells/${id}/resolve`, { token: ADMIN, body: { note: "will count tomorrow" } })).body.status).toBe("resolved");
+    // A token minted without a name (here the admin credential) is named by its role.
+    expect((await api("POST", `/v1/oversells/${id}/resolve`, { token: ADMIN, body: { note: "will count tomorrow" } })).body).toMatchObject({ status: "resolved", resolvedBy: "admin" });
 
     // Still short, and another sale makes it worse: a cause nobody has seen.
     const later = sale(sku, 5, minutesFromNow(-2));

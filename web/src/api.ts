@@ -71,7 +71,7 @@ const reportMethod = (from: InventoryClient, name: ReportName): AnyReport => {
 export const api = {
   /** A cheap call only admins and managers may make: checks a token before signing in with it. */
   checkAccess: (candidate: string) => clientFor(candidate).oversells.list({ limit: 1 }),
-  mintToken: (adminToken: string, request: { role: "manager" | "admin"; regions?: string[]; ttlSeconds?: number }) =>
+  mintToken: (adminToken: string, request: { role: "manager" | "admin"; regions?: string[]; ttlSeconds?: number; name?: string }) =>
     clientFor(adminToken).admin.mintToken(request as TokenRequestBody),
 
   listStores: (region?: string) => client.stores.list(region ? { region: region as never } : {}),

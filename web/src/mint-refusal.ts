@@ -8,6 +8,7 @@ export function mintRefusal(error: unknown, regions: string[]): string | null {
   if (!(error instanceof InventoryApiError)) return null;
   if (error.status === 401) return "That admin token was not accepted. Check it and try again.";
   if (error.status === 403) return "That token may not mint tokens: only an admin token can.";
+  if (issuesAt(error, "json.name").length > 0) return "The name may have up to 100 characters and no control characters.";
   const issues = issuesAt(error, "json.regions");
   if (issues.length === 0) return null;
   const unknown = issues.filter((issue) => /^\d+$/.test(issue.at));

@@ -8,6 +8,8 @@ export interface Session {
   /** The token's regions; for admins, every region a store is in. */
   regions: string[];
   expiresAt: string | null;
+  /** Who holds the token, if it was minted with a name. */
+  name?: string;
 }
 
 const KEY = "edge-inventory.token";
@@ -57,7 +59,8 @@ export async function signIn(rawToken: string): Promise<Session> {
   let regions = Array.isArray(payload?.regions) ? payload.regions.filter((region): region is string => typeof region === "string") : [];
   if (role === "admin") regions = [...new Set((await api.listStores()).items.map((store) => store.region))].sort();
   const expiresAt = typeof payload?.exp === "number" ? new Date(payload.exp * 1000).toISOString() : null;
-  const session: Session = { token, role, regions, expiresAt };
+  const name = typeof payload?.name === "string" && payload.name ? { name: payload.name } : {};
+  const session: Session = { token, role, regions, expiresAt, ...name };
   remember(session);
   return session;
 }

@@ -1,11 +1,17 @@
 import type { Role } from "../../schema/tokens";
 
-/** A verified caller and the scope its token grants. */
-export type Principal =
+/** A verified caller and the scope its token grants; `name`, who holds the token, if it was minted with one. */
+export type Principal = (
   | { role: "admin" }
   | { role: "manager"; regions: string[] }
   | { role: "store"; stores: string[] }
-  | { role: "service" };
+  | { role: "service" }
+) & { name?: string };
+
+/** Who did it, as a record says: the token's holder and role ("Anna Weber (manager)"), or the role alone. */
+export function actorOf(principal: Principal): string {
+  return principal.name ? `${principal.name} (${principal.role})` : principal.role;
+}
 
 export type { Role };
 

@@ -10,13 +10,14 @@ const Claims = z.object({
   role: Role,
   regions: z.array(Region).optional(),
   stores: z.array(StoreId).optional(),
+  name: z.string().max(100).optional(),
   exp: z.number(),
 });
 
 /** Mints an HS256 token for a role and its scope. */
 export async function mintToken(
   secret: string,
-  request: { role: Principal["role"]; regions?: string[]; stores?: string[]; ttlSeconds: number },
+  request: { role: Principal["role"]; regions?: string[]; stores?: string[]; name?: string; ttlSeconds: number },
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ token: string; expiresAt: string }> {
   const exp = nowSeconds + request.ttlSeconds;
@@ -28,6 +29,7 @@ export async function mintToken(
     role: request.role,
     ...(request.regions ? { regions: request.regions } : {}),
     ...(request.stores ? { stores: request.stores } : {}),
+    ...(request.name ? { name: request.name } : {}),
   };
   return { token: await sign(payload, secret, "HS256"), expiresAt: new Date(exp * 1000).toISOString() };
 }
@@ -105,13 +107,14 @@ function reencoded(part: string): string | undefined {
 }
 
 function principalOfClaims(claims: z.infer<typeof Claims>): Principal | undefined {
+  const name = claims.name ? { name: claims.name } : {};
   switch (claims.role) {
     case "manager":
-      return claims.regions?.length ? { role: "manager", regions: claims.regions } : undefined;
+      return claims.regions?.length ? { role: "manager", regions: claims.regions, ...name } : undefined;
     case "store":
-      return claims.stores?.length ? { role: "store", stores: claims.stores } : undefined;
+      return claims.stores?.length ? { role: "store", stores: claims.stores, ...name } : undefined;
     default:
-      return { role: claims.role };
+      return { role: claims.role, ...name };
   }
 }
 

@@ -22,6 +22,8 @@ export const requestLog = createMiddleware<AppBindings>(async (c, next) => {
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       role: c.get("principal")?.role ?? "anonymous",
+      // Who holds the token, when it was minted with a name: the log says who did what.
+      ...(c.get("principal")?.name ? { name: c.get("principal")!.name } : {}),
       ...(c.get("errorCode") ? { errorCode: c.get("errorCode") } : {}),
     }),
   );

@@ -1,6 +1,7 @@
 import { directoryStub } from "../../durable-objects/stubs";
 import { OversellList, OversellParams, OversellQuery, Oversell, ResolveInput } from "../../schema/store-sync";
 import { ApiError } from "../errors";
+import { actorOf } from "../auth/principal";
 import { requireRole } from "../middleware/authenticate";
 import { reportScope } from "../reporting/scope";
 import { bearer, errorResponses, newRouter, apiRoute } from "../router";
@@ -62,6 +63,6 @@ export const oversells = newRouter()
     const inScope = current && (principal.role === "admin" || (principal.role === "manager" && current.region !== null && principal.regions.includes(current.region)));
     // Out of scope answers like missing: a manager learns nothing of other regions.
     if (!current || !inScope) throw new ApiError("not_found", `no oversell ${id}`);
-    const resolved = await directory.resolveOversell(id, c.req.valid("json").note, principal.role);
+    const resolved = await directory.resolveOversell(id, c.req.valid("json").note, actorOf(principal));
     return c.json(resolved!, 200);
   });

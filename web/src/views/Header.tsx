@@ -21,6 +21,7 @@ export function Header({ session, route, overviewRegion, onSignOut }: { session:
         ))}
       </nav>
       <div class="who" data-testid="who">
+        {session.name && <span class="name">{session.name}</span>}
         <span class="role">{session.role}</span>
         <span class="regions" title="Regions of this token">
           {session.regions.length ? session.regions.join(", ") : "no regions"}

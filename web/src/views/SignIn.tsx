@@ -14,6 +14,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const [error, setError] = useState<unknown>(null);
   const [adminToken, setAdminToken] = useState("");
   const [regions, setRegions] = useState("");
+  const [holder, setHolder] = useState("");
   const [minted, setMinted] = useState<{ token: string; expiresAt: string } | null>(null);
   // The mint form's refusals are its own (its admin token, its regions), shown there, not at sign-in.
   const [mintError, setMintError] = useState<{ failure: unknown; regions: string[] } | null>(null);
@@ -41,7 +42,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     setMintError(null);
     const list = regions.split(/[\s,]+/).filter(Boolean);
     try {
-      const result = await api.mintToken(adminToken.trim(), { role: "manager", regions: list, ttlSeconds: 7 * 24 * 3600 });
+      const name = holder.trim();
+      const result = await api.mintToken(adminToken.trim(), { role: "manager", regions: list, ttlSeconds: 7 * 24 * 3600, ...(name ? { name } : {}) });
       setMinted(result);
       setToken(result.token);
     } catch (failure) {
@@ -87,6 +89,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
           <input id="admin-token" type="password" value={adminToken} onInput={(event) => setAdminToken(event.currentTarget.value)} autocomplete="off" required />
           <label for="mint-regions">Regions (comma-separated)</label>
           <input id="mint-regions" value={regions} onInput={(event) => setRegions(event.currentTarget.value)} placeholder={REGION_HINT} required />
+          <label for="mint-name">Manager's name (optional: oversells they resolve say it)</label>
+          <input id="mint-name" value={holder} onInput={(event) => setHolder(event.currentTarget.value)} maxLength={100} autocomplete="off" />
           <button type="submit" disabled={busy}>
             Mint a 7-day manager token
           </button>
