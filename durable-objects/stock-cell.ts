@@ -54,6 +54,16 @@ export type CellView = ReturnType<typeof viewOf>;
 /** Everything a cell accepts: the core's commands, and a POS's events to merge. */
 export type CellRequest = CellCommand | { type: "replay"; events: StoreEvent[] };
 
+/**
+ * Whether a request can give a cell without state its first state: an allocation or an import.
+ * Every other request is refused by such a cell (not allocated) and marks nothing in the hub's
+ * list of the store's SKUs; it marked one until session 47, so a 404 on an unknown SKU (or a
+ * till's rejected sale of one) listed it, and the store's paged export gave empty pages for it.
+ */
+function createsCell(request: CellRequest): boolean {
+  return request.type === "allocate" || request.type === "import";
+}
+
 export type CellReply =
   | { ok: true; cell: CellView; hold?: Hold; outcomes?: ReplayOutcome[] }
   | { ok: false; error: DomainError; cell?: CellView };
@@ -121,7 +131,7 @@ export class StockCell extends DurableObject<Env> {
 
   /** Applies one request; resolves once it is committed together with whatever arrived alongside it. */
   async execute(key: CellKey, request: CellRequest): Promise<CellReply> {
-    if (this.unclaimed) await this.claim(key, true);
+    if (this.unclaimed) await this.claim(key, createsCell(request));
     return this.commits.add({ key, request });
   }
 
@@ -130,7 +140,7 @@ export class StockCell extends DurableObject<Env> {
    * GroupedCalls): each applied as `execute` would, in order, in the same commit; one reply each.
    */
   async executeMany(key: CellKey, requests: CellRequest[]): Promise<CellReply[]> {
-    if (this.unclaimed) await this.claim(key, true);
+    if (this.unclaimed) await this.claim(key, requests.some(createsCell));
     return Promise.all(requests.map((request) => this.commits.add({ key, request })));
   }
 
@@ -203,17 +213,21 @@ export class StockCell extends DurableObject<Env> {
     this.tablesReady = true;
   }
 
-  /** No state yet and not asked the hub: checked before awaiting `claim`, so a used cell pays no await. */
+  /**
+   * No state yet and not asked the hub: checked before awaiting `claim`, so a used cell pays no
+   * await. A refused write leaves an unallocated state in memory (nothing is saved): still none.
+   */
   private get unclaimed(): boolean {
-    return !this.state && !this.claimed;
+    return !this.state?.allocated && !this.claimed;
   }
 
   /**
    * Before its first use a cell without state asks its store's hub for a staged cell (an
    * import recorded there before this object existed) and adopts it: ledger, outbox and
    * operations in one commit; the outbox then delivers its changes like any others. A write
-   * also marks the SKU as having a cell (`mark`), so later imports come here; a read of an
-   * unknown SKU does not, and asks again next time.
+   * that can create the cell (`createsCell`) also marks the SKU as having a cell (`mark`), so
+   * later imports come here; a read of an unknown SKU, or a write it refuses, does not, and asks
+   * again next time.
    */
   private async claim(key: CellKey, mark: boolean): Promise<void> {
     while (this.unclaimed) {

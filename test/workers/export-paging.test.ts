@@ -70,6 +70,25 @@ describe("paged stock export", () => {
     expect(rest.headers.get("x-next-cursor")).toBeNull();
   });
 
+  it("keeps its pages full after writes refused on SKUs the store never allocated (they are not listed as its SKUs)", async () => {
+    const storeId = unique("store");
+    await putStore(storeId);
+    for (const sku of ["a", "c"]) expect((await api("PUT", `/v1/stores/${storeId}/skus/${sku}`, { token: ADMIN, body: { onHand: 5 } })).status).toBe(200);
+    const cell = (sku: string) => `/v1/stores/${storeId}/skus/${sku}`;
+    expect((await api("POST", `${cell("b1")}/adjustments`, { token: ADMIN, body: { delta: 1, reason: "receive" } })).status).toBe(404);
+    expect((await api("PUT", `${cell("b2")}/sold-out`, { token: ADMIN, body: { soldOut: true } })).status).toBe(404);
+    expect((await api("PUT", `${cell("b3")}/low-stock`, { token: ADMIN, body: { overall: 1 } })).status).toBe(404);
+    const sale = { eventId: unique("ev"), at: new Date().toISOString(), type: "sale", sku: "b4", qty: 1 };
+    const events = await api("POST", `/v1/stores/${storeId}/events`, { token: ADMIN, body: { events: [sale] } });
+    expect(events.body.results[0]).toMatchObject({ outcome: "rejected", reason: "not_allocated" });
+    const order = { reservationId: unique("r"), channel: "online", items: [{ storeId, sku: "b5", qty: 1 }] };
+    expect((await api("POST", "/v1/reservations", { token: ADMIN, body: order })).status).toBe(409);
+
+    const whole = await wholeExport(`/v1/stores/${storeId}/skus:export`, 2);
+    expect(whole.map(keyOf)).toEqual([`${storeId},a`, `${storeId},c`]);
+    expect((await pages(`/v1/stores/${storeId}/skus:export`, 1)).map((page) => page.length)).toEqual([1, 1]);
+  });
+
   it("pages a region's export across stores, empty stores included, for a manager of the region", async () => {
     // Stores are listed by priority: these four come first in the region, in this order.
     const [first, empty, second, third] = [unique("s1"), unique("s2"), unique("s3"), unique("s4")];

@@ -98,17 +98,21 @@ describe("imports into SKUs that have no cell yet (staged in the store's hub)", 
     expect(await readCell(storeId, "z")).toMatchObject({ onHand: 7, version: 2 });
   });
 
-  it("a write to a SKU without a cell marks it, so a later import goes to that cell; a read does not", async () => {
+  it("a write that can create a cell (an allocation) marks its SKU, so a later import goes to that cell; a read or a refused write does not", async () => {
     const storeId = await newStore();
     expect((await api("GET", `/v1/stores/${storeId}/skus/read-only`, { token: ADMIN })).status).toBe(404);
     expect(await hubRow(storeId, "read-only")).toBeNull();
+    // Refused by a cell without state: nothing marked (the store's SKU list stays its own).
     const refused = await reserve({ reservationId: unique("o"), channel: "online", items: [{ storeId, sku: "w", qty: 1 }] });
-    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBe(409);
+    expect(await hubRow(storeId, "w")).toBeNull();
+
+    await allocate(storeId, "w", { onHand: 2 });
     expect(await hubRow(storeId, "w")).toEqual({ claimed: 1, staged: null });
     const response = await importCsv(storeId, "sku,onHand\nw,6");
-    expect(response.body.outcomes[0]).toMatchObject({ outcome: "applied", version: 1 });
+    expect(response.body.outcomes[0]).toMatchObject({ outcome: "applied", version: 2 });
     expect(await hubRow(storeId, "w")).toEqual({ claimed: 1, staged: null });
-    expect(await readCell(storeId, "w")).toMatchObject({ onHand: 6, version: 1 });
+    expect(await readCell(storeId, "w")).toMatchObject({ onHand: 6, version: 2 });
   });
 
   it("lists a SKU a cell marked before its first write, though the cell has delivered nothing yet (the process died in between)", async () => {
