@@ -6,13 +6,14 @@
 // local disk in `storageDir`; starting again on the same directory resumes the same data.
 // Used by the benchmark (bench/) and meant for the crash test: `pid` is the workerd process.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { freePort } from "./free-port.mjs";
+import { childWorkerdPids } from "./workerd-children.mjs";
 import { scratchFolder } from "./scratch-folder.mjs";
 import { durableObjectsOf, queueConsumersOf, queueProducersOf } from "./miniflare-wiring.mjs";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
@@ -61,28 +62,6 @@ export function cpuMsOf(pid) {
   } catch {
     return 0;
   }
-}
-
-/**
- * Children of this Node process that run a workerd binary: workerd itself, or a tool that
- * runs it (valgrind for bench/instructions.mjs, whose process is named after the tool).
- */
-function childWorkerdPids() {
-  const pids = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // "pid (comm) state ppid ..." — comm may hold spaces, so split after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid !== process.pid) continue;
-      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (args.some((arg) => basename(arg) === "workerd")) pids.push(Number(entry));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return pids;
 }
 
 /** Reads and drops workerd's output (one log line per request): an unread pipe would stall it. */

@@ -1,15 +1,16 @@
 // The package as another project gets it: `npm pack`, install the tarball into a temporary
 // project (from the npm cache: no network beyond it), type-check against its .d.ts, and run a
 // small test there that uses only `edge-inventory/testing` and `edge-inventory/client`.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { builtinModules } from "node:module";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
 const work = mkdtempSync(join(tmpdir(), "edge-inventory-pack-"));
+const project = join(work, "consumer");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(command: string, args: string[], cwd: string): string {
@@ -34,7 +35,6 @@ it("packs, installs into another project and passes a test there", { timeout: 60
   expect(listing).toContain("package/dist/types/workers/client/index.d.ts");
   expect(listing).not.toContain("package/test/");
 
-  const project = join(work, "consumer");
   cpSync(join(root, "test", "e2e", "fixtures", "consumer"), project, { recursive: true });
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", join(work, tarball)], project);
@@ -76,4 +76,32 @@ it("packs, installs into another project and passes a test there", { timeout: 60
   const outside = run(process.execPath, ["--test", "--test-reporter=spec", join(project, "inventory.test.mjs")], elsewhere);
   expect(outside).toMatch(/pass 3/);
   expect(outside).toMatch(/fail 0/);
+});
+
+const kitFolders = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("edge-inventory-kit-")));
+
+it("a test process killed outright (SIGKILL) leaves no workerd serving and no temporary folder", { timeout: 120_000 }, async () => {
+  expect(readdirSync(project)).toContain("node_modules"); // installed by the test before
+  const before = kitFolders();
+  const child = spawn(process.execPath, ["killed.mjs"], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const started = Date.now();
+  while (!output.includes('"url"') && Date.now() - started < 60_000 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  const { url } = JSON.parse(output.slice(output.indexOf("{"), output.indexOf("}") + 1)) as { url: string };
+  expect((await fetch(`${url}/v1/health`)).status).toBe(200);
+  const mine = [...kitFolders()].filter((name) => !before.has(name));
+  expect(mine).toHaveLength(1);
+
+  child.kill("SIGKILL");
+  // The guard acts as soon as the pipe closes; 20 s is the bound, not the expectation.
+  let serving = true;
+  for (const deadline = Date.now() + 20_000; serving && Date.now() < deadline; ) {
+    serving = await fetch(`${url}/v1/health`).then(() => true, () => false);
+    if (serving) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(serving, "the kit's workerd still answers after its test process was killed").toBe(false);
+  // The folder goes right after workerd.
+  for (const deadline = Date.now() + 5_000; existsSync(join(tmpdir(), mine[0]!)) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(existsSync(join(tmpdir(), mine[0]!))).toBe(false);
 });

@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { startDatabase, type StartedDatabase } from "../../scripts/lib/database.mjs";
+import { guardAgainstOrphans } from "../../scripts/lib/orphan-guard.mjs";
 import { scratchFolder } from "../../scripts/lib/scratch-folder.mjs";
+import { childWorkerdPids } from "../../scripts/lib/workerd-children.mjs";
 import { createClient, type AllocationBody, type InventoryClient, type StoreBody, type TickResponse } from "../../workers/client";
 import { OfflineStore } from "./offline";
 import { miniflareOptions, migrationsDir, workerDir } from "./worker";
@@ -104,15 +106,24 @@ export async function startInventory(options: StartOptions = {}): Promise<Invent
   let stopped = false;
   // Miniflare's temporary files in a folder of the kit's own, removed when stop() resolves.
   const scratch = scratchFolder("edge-inventory-kit-");
+  // If this process is killed outright, its workerd would go on serving: a guard stops it.
+  let guard: { release(): void } | undefined;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    guard?.release();
     await miniflare?.dispose().catch(() => undefined);
     await database?.stop().catch(() => undefined);
     await scratch.remove();
   };
   try {
+    const before = new Set(childWorkerdPids());
     miniflare = scratch.around(() => startMiniflare(options, { adminToken, tokenSecret, database }));
+    await miniflare.ready;
+    guard = guardAgainstOrphans(
+      childWorkerdPids().filter((pid) => !before.has(pid)),
+      scratch.folder,
+    );
     return await ready(miniflare, options, { adminToken, database, stop });
   } catch (error) {
     await stop();

@@ -1,0 +1,1 @@
+export function guardAgainstOrphans(pids: number[], folder: string): { release(): void };
