@@ -36,8 +36,15 @@ export function launchers() {
   return watched.filter((pid) => pid > 1);
 }
 
-/** Calls `onGone` once when any launcher has ended (or this process was handed to another parent). */
+/**
+ * Calls `onGone` once when any launcher has ended (or this process was handed to another
+ * parent). Only when npm ran this script: started as `node scripts/start.mjs`, from a shell or
+ * a script that goes on or ends (`&`, `nohup`, a CI step), its parent is no owner to follow,
+ * and a signal to this process stops it (until session 47 it stopped a second after the shell
+ * that started it exited, blaming npm).
+ */
 export function watchLaunchers(onGone, periodMs = 1_000) {
+  if (!process.env.npm_lifecycle_event) return () => undefined;
   const watched = launchers();
   const parent = process.ppid;
   const timer = setInterval(() => {

@@ -152,3 +152,35 @@ it("stops wrangler and workerd when it is killed outright (SIGKILL)", { timeout:
   const health = await fetch(`http://127.0.0.1:${port}/v1/health`).catch((error: unknown) => error);
   expect(health).toBeInstanceOf(Error);
 });
+
+it("started with node from a shell that then exits (no npm), keeps running until it is stopped", { timeout: 120_000 }, async () => {
+  const port = await freePort("127.0.0.1", { alsoFree: [1000] });
+  const dataDir = join(parent, "from-a-shell");
+  const log = join(parent, "from-a-shell.log");
+  // The shell starts it in the background, waits until it serves, prints its pid and ends.
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: "", PORT: String(port), INSPECTOR_PORT: String(port + 1000), DATA_DIR: dataDir };
+  delete env.npm_lifecycle_event; // run as `node scripts/start.mjs`, not by npm
+  const shell = spawn(
+    "sh",
+    ["-c", `"${process.execPath}" scripts/start.mjs > "${log}" 2>&1 < /dev/null & echo $!; while ! grep -q "Press Ctrl-C to stop." "${log}" 2>/dev/null; do sleep 0.2; done`],
+    { cwd: join(fileURLToPath(import.meta.url), "..", "..", ".."), stdio: ["ignore", "pipe", "inherit"], env },
+  );
+  let printed = "";
+  shell.stdout!.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+  expect(await exitedWithin(shell, 90_000)).toBe(true);
+  const pid = Number(printed.trim());
+  expect(pid).toBeGreaterThan(1);
+  try {
+    // The launcher watch looked every second: three of its looks after the shell is gone.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect((await fetch(`http://127.0.0.1:${port}/v1/health`)).status, readFileSync(log, "utf8").slice(-2000)).toBe(200);
+    expect(readFileSync(log, "utf8")).not.toContain("launcher has gone");
+  } finally {
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      /* it had stopped: the expectations above say why */
+    }
+  }
+  expect(await portFreed(port, 30_000)).toBe(true);
+});
