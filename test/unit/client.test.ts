@@ -1,7 +1,9 @@
 // The client's own logic, in plain Node: how it builds requests and turns answers into values
 // or InventoryApiError. (Against the real service: test/e2e.)
 import { describe, expect, it } from "vitest";
+import { ERROR_STATUS } from "../../schema/errors";
 import { createClient, InventoryApiError, isInventoryApiError, pagesOf } from "../../workers/client";
+import { CODE_OF_STATUS } from "../../workers/client/http";
 
 function recording(answer: () => Response) {
   const requests: Request[] = [];
@@ -86,8 +88,32 @@ describe("the typed client", () => {
   it("turns an answer that is not the API's (a proxy's 502 page) into an error by status", async () => {
     const { client } = recording(() => new Response("<html>Bad gateway</html>", { status: 502 }));
     const error = await client.health().catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 502, code: "internal" });
+    expect(error).toMatchObject({ status: 502, code: "unavailable" });
     expect((error as InventoryApiError).details?.body).toBe("<html>Bad gateway</html>");
+  });
+
+  it("gives a plain-text error the code its status has in the API (wrangler's 503 is unavailable, a 429 rate_limited)", async () => {
+    const codeOf = async (status: number) => {
+      const { client } = recording(() => new Response("Your worker restarted mid-request. Please try sending the request again.", { status }));
+      return ((await client.health().catch((caught: unknown) => caught)) as InventoryApiError).code;
+    };
+    expect(await codeOf(503)).toBe("unavailable");
+    expect(await codeOf(429)).toBe("rate_limited");
+    expect(await codeOf(413)).toBe("payload_too_large");
+    expect(await codeOf(401)).toBe("unauthorized");
+    expect(await codeOf(418)).toBe("invalid_request");
+    expect(await codeOf(599)).toBe("internal");
+    // Each status the map gives a code is that code's status in the API (a gateway's 502/504 aside).
+    for (const [status, code] of Object.entries(CODE_OF_STATUS)) {
+      if (status !== "502" && status !== "504") expect(ERROR_STATUS[code], code).toBe(Number(status));
+    }
+  });
+
+  it("rejects a success that is not JSON with an InventoryApiError, not a bare SyntaxError", async () => {
+    const { client } = recording(() => new Response("<html>Sign in to the Wi-Fi</html>", { status: 200 }));
+    const error = await client.health().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InventoryApiError);
+    expect(error).toMatchObject({ status: 200, code: "internal", details: { body: "<html>Sign in to the Wi-Fi</html>" } });
   });
 
   it("recognises an error made by another copy of the client", () => {

@@ -31,6 +31,32 @@ const KNOWN_CODES = new Set<string>([
   "rate_limited", "internal", "unavailable",
 ] satisfies ErrorCode[]);
 
+/**
+ * The code an answer that is not the API's error body (a proxy's page, wrangler's plain-text
+ * 503 while the Worker restarts) is given, by its status: each status the API uses has one
+ * code (400: invalid_request, 409: conflict where the API's own say more); a gateway's 502 or
+ * 504 is `unavailable` too, asking again may help. Any other 5xx is `internal`, any other 4xx
+ * `invalid_request`. Until session 47 only 404 and 5xx were told apart (a plain 503 was
+ * `internal`, a 429 `invalid_request`).
+ */
+export const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  410: "cursor_expired",
+  412: "precondition_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+  500: "internal",
+  502: "unavailable",
+  503: "unavailable",
+  504: "unavailable",
+};
+
 /** A path segment, encoded (ids are validated by the Worker; this only keeps the URL intact). */
 /**
  * One path segment, encoded. An empty one, `.` or `..` would change the path itself (URLs drop
@@ -84,7 +110,12 @@ export function transport(options: ClientOptions) {
     if (!response.ok) throw errorOf(response, answer, method, path);
     if (as === "text") return answer as T;
     if (as === "csvPage") return { csv: answer, next: response.headers.get("x-next-cursor") } as T;
-    return (answer ? JSON.parse(answer) : undefined) as T;
+    try {
+      return (answer ? JSON.parse(answer) : undefined) as T;
+    } catch {
+      // A success that is not JSON is no answer of the API's (a captive portal, a wrong baseUrl).
+      throw unexpected(response, answer, "internal", method, path);
+    }
   };
 }
 
@@ -102,6 +133,10 @@ function errorOf(response: Response, text: string, method: string, path: string)
     return new InventoryApiError(response.status, error.code as ErrorCode, String(error.message ?? ""), details, requestId, method, path);
   }
   // Not the API's error shape: keep the status and a bit of the body.
-  const code: ErrorCode = response.status >= 500 ? "internal" : response.status === 404 ? "not_found" : "invalid_request";
+  return unexpected(response, text, CODE_OF_STATUS[response.status] ?? (response.status >= 500 ? "internal" : "invalid_request"), method, path);
+}
+
+function unexpected(response: Response, text: string, code: ErrorCode, method: string, path: string): InventoryApiError {
+  const requestId = response.headers.get("x-request-id") ?? undefined;
   return new InventoryApiError(response.status, code, `unexpected answer: ${text.slice(0, 200)}`, { body: text.slice(0, 2000) }, requestId, method, path);
 }
