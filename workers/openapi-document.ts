@@ -5,12 +5,15 @@
  * `x-inventory-region`: `servedRegion`), 429 everywhere (rate limiting; it and every 503 carry
  * Retry-After), and 413 and 415 on
  * every method that may carry a body (body limit, media type), even where the route reads
- * none: a body it would ignore is still checked.
+ * none: a body it would ignore is still checked. And the `x-inventory-region` request header
+ * every route reads (`servedRegion`), as a parameter of each operation.
  */
 
+import { REGION_NAMES } from "../schema/regions";
 import { REGION_HEADER } from "./middleware/region";
 
 interface Operation {
+  parameters?: Array<{ name?: string; in?: string }>;
   security?: unknown[];
   requestBody?: { content?: Record<string, unknown> };
   responses?: Record<string, unknown>;
@@ -22,6 +25,15 @@ const errorAnswer = (description: string) => ({ description, content: { "applica
 
 const RETRY_AFTER = { "Retry-After": { description: "Seconds to wait before asking again", schema: { type: "integer", minimum: 1 } } };
 
+const REGION_PARAMETER = {
+  name: REGION_HEADER,
+  in: "header",
+  required: false,
+  description:
+    "The region to serve this request as, in local mode or with an admin token (otherwise the caller's location decides, and the header is ignored); an unknown region is a 400. Every answer says the region it was served as in the same header.",
+  schema: { type: "string", enum: REGION_NAMES },
+};
+
 type PathItem = Partial<Record<(typeof METHODS)[number], Operation>>;
 
 export function withMiddlewareAnswers<T extends { paths?: object }>(document: T): T {
@@ -30,6 +42,8 @@ export function withMiddlewareAnswers<T extends { paths?: object }>(document: T)
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
+      const parameters = (operation.parameters ??= []);
+      if (!parameters.some((parameter) => parameter.in === "header" && parameter.name === REGION_HEADER)) parameters.push(REGION_PARAMETER);
       const responses = (operation.responses ??= {});
       // README, "Auth": a token that was sent is checked on every route, before anything else.
       responses["401"] ??= errorAnswer(

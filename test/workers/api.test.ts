@@ -71,12 +71,12 @@ describe("/openapi.json", () => {
     }
     for (const path of ["/v1/stores/{storeId}/skus:import", "/v1/skus:import"]) {
       const headers = doc.paths[path].post.parameters.filter((parameter: { in: string }) => parameter.in === "header").map((parameter: { name: string }) => parameter.name);
-      expect(headers.sort(), path).toEqual(["idempotency-key", "x-import-id"]);
+      expect(headers.sort(), path).toEqual(["idempotency-key", "x-import-id", "x-inventory-region"]);
     }
     // A cell's version as its ETag, and the allocation conditional on it.
     const cell = doc.paths["/v1/stores/{storeId}/skus/{sku}"];
     for (const op of [cell.get, cell.put]) expect(op.responses["200"].headers?.etag).toBeDefined();
-    expect(cell.put.parameters.filter((parameter: { in: string }) => parameter.in === "header").map((parameter: { name: string }) => parameter.name)).toEqual(["if-match"]);
+    expect(cell.put.parameters.filter((parameter: { in: string }) => parameter.in === "header").map((parameter: { name: string }) => parameter.name)).toEqual(["if-match", "x-inventory-region"]);
     expect(cell.put.responses["412"]).toBeDefined();
   });
 
@@ -189,6 +189,9 @@ describe("/openapi.json says what every route answers before the route runs (REA
     const ops = operations(doc).filter((o) => o.path.startsWith("/v1/"));
     const undocumented = ops.filter(({ op }) => !op.responses["401"] || !op.responses["400"]).map((o) => o.key);
     expect(undocumented).toEqual([]);
+    // The header itself is a parameter of each (a code generator's client can send it).
+    const withoutHeader = ops.filter(({ op }) => !(op.parameters ?? []).some((p: { in: string; name: string }) => p.in === "header" && p.name === "x-inventory-region"));
+    expect(withoutHeader.map((o) => o.key)).toEqual([]);
     for (const { key, op } of ops) {
       for (const status of ["400", "401"]) expect(JSON.stringify(op.responses[status].content?.["application/json"]?.schema), `${key} ${status}`).toContain("#/components/schemas/Error");
     }
