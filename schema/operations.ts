@@ -68,6 +68,9 @@ export const ReceiveInput = z
   .object({
     items: z
       .array(z.object({ sku: Sku, qty: z.number().int().min(0).max(LIMITS.maxItemQty), reason: Reason.optional().openapi({ description: "Why fewer arrived (default not_received)" }) }).strict())
+      // An empty receipt would write the whole shipment off, for good: far more often a client's
+      // bug than a truck that arrived empty, which names its SKUs with qty 0.
+      .min(1)
       .max(LIMITS.maxReservationItems)
       .superRefine(eachSkuOnce),
   })

@@ -73,7 +73,7 @@ describe("transfers", () => {
     expect(state.source).toMatchObject({ onHand: 50, inTransit: 0, free: { shared: 40, channels: { online: 10 } } });
     expect(state.destination).toMatchObject({ onHand: 10, incoming: 0 });
     expect((await api("POST", `/v1/transfers/${transferId}/cancel`, { token: ADMIN })).status).toBe(200);
-    expect((await api("POST", `/v1/transfers/${transferId}/receive`, { token: ADMIN, body: { items: [] } })).status).toBe(409);
+    expect((await api("POST", `/v1/transfers/${transferId}/receive`, { token: ADMIN, body: { items: [{ sku, qty: 0 }] } })).status).toBe(409);
   });
 
   it("is all or nothing: a short item or a SKU missing at either end moves nothing, and leaves no trace but a failed ship's own undo", async () => {
@@ -159,11 +159,15 @@ describe("transfers", () => {
     const hidden = await api("GET", `/v1/transfers/${good.transferId}`, { token: euManager });
     expect([hidden.status, hidden.body.error.message]).toEqual([404, `no transfer ${good.transferId}`]);
     for (const action of ["receive", "cancel"]) {
-      const response = await api("POST", `/v1/transfers/${good.transferId}/${action}`, { token: euManager, ...(action === "receive" ? { body: { items: [] } } : {}) });
+      const response = await api("POST", `/v1/transfers/${good.transferId}/${action}`, { token: euManager, ...(action === "receive" ? { body: { items: [{ sku, qty: 1 }] } } : {}) });
       expect(response.status, action).toBe(404);
     }
     expect((await api("GET", `/v1/transfers/${unique("nope")}`, { token: ADMIN })).status).toBe(404);
     const receipt = (items: unknown) => api("POST", `/v1/transfers/${good.transferId}/receive`, { token: ADMIN, body: { items } });
+    // An empty receipt is refused, not taken as "nothing arrived" (which would write it all off for good).
+    const empty = await receipt([]);
+    expect([empty.status, empty.body.error.details.issues[0].path]).toEqual([400, "json.items"]);
+    expect((await api("GET", `/v1/transfers/${good.transferId}`, { token: ADMIN })).body.status).toBe("in_transit");
     // Refused lines are named as any validation issue is (a path, a message, a code).
     const tooMany = await receipt([{ sku, qty: 2 }]);
     expect(tooMany.status).toBe(400);
