@@ -12,6 +12,7 @@ import { startDatabase } from "./lib/database.mjs";
 import { lockDataDir, DATA_LOCK_STALE_MS } from "./lib/data-lock.mjs";
 import { writeEnvFile } from "./lib/env-file.mjs";
 import { portIsFree } from "./lib/free-port.mjs";
+import { watchHealth } from "./lib/health-watch.mjs";
 import { watchLaunchers } from "./lib/launcher-watch.mjs";
 import { startLocalCron } from "./lib/local-cron.mjs";
 import { localSecrets } from "./local-secrets.mjs";
@@ -118,10 +119,12 @@ for (const stream of [child.stdout, child.stderr]) {
 
 let stopping = false;
 let cron = { stop: () => {}, periodMs: 0 };
+let stopHealthWatch = () => {};
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   cron.stop();
+  stopHealthWatch();
   // Letting go of the leash is how it is stopped on Ctrl-C too: one way for both.
   child.stdin.end();
   child.once("exit", () => database.stop().finally(() => process.exit(code)));
@@ -163,6 +166,16 @@ try {
   await waitForHealth();
   const demo = await seedDemoData(baseUrl, secrets.ADMIN_TOKEN);
   cron = startLocalCron(baseUrl, secrets.ADMIN_TOKEN);
+  // HEALTH_WATCH_MS: the period (and each check's timeout); the e2e test shortens it.
+  const healthMs = Number(process.env.HEALTH_WATCH_MS) || 10_000;
+  stopHealthWatch = watchHealth(
+    `${baseUrl}/v1/health`,
+    (seconds) => {
+      console.error(`The Worker has not answered ${baseUrl}/v1/health for about ${seconds} s: workerd has stopped (see the log above); stopping. Run npm start again: the data is kept.`);
+      stop(1);
+    },
+    { periodMs: healthMs, timeoutMs: healthMs },
+  );
   console.log(`
 edge-inventory is running (local mode, data in ${dataDir})
 
