@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seedDemoData } from "./demo-data.mjs";
+import { buildWeb, ensureDashboard } from "./lib/dashboard-build.mjs";
 import { startDatabase } from "./lib/database.mjs";
 import { lockDataDir, DATA_LOCK_STALE_MS } from "./lib/data-lock.mjs";
 import { writeEnvFile } from "./lib/env-file.mjs";
@@ -41,6 +42,11 @@ for (const [what, taken, given, hint] of [
     console.error(`The ${what} ${taken} on ${host} is already in use (another \`npm start\`?). Stop that server, or choose another: ${hint}`);
     process.exit(1);
   }
+}
+
+if (!ensureDashboard(join(root, "web", "dist"), buildWeb(root))) {
+  console.error("The dashboard could not be built (see above): npm run build:web says why.");
+  process.exit(1);
 }
 
 const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR) : join(root, ".data");

@@ -1,0 +1,45 @@
+// scripts/lib/dashboard-build.mjs: `node scripts/start.mjs` on a fresh clone builds the
+// dashboard first (wrangler refuses to start without its assets folder).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import { ensureDashboard } from "../../scripts/lib/dashboard-build.mjs";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+function dist(): string {
+  const folder = mkdtempSync(join(tmpdir(), "dashboard-build-"));
+  folders.push(folder);
+  return join(folder, "dist");
+}
+
+test("a missing dashboard is built, and said so", () => {
+  const target = dist();
+  const said: string[] = [];
+  let builds = 0;
+  const built = ensureDashboard(target, () => {
+    builds += 1;
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, "index.html"), "<!doctype html>");
+  }, (line) => said.push(line));
+  expect([built, builds]).toEqual([true, 1]);
+  expect(said).toEqual([expect.stringContaining("Building the dashboard first")]);
+});
+
+test("a built dashboard is not built again", () => {
+  const target = dist();
+  mkdirSync(target, { recursive: true });
+  writeFileSync(join(target, "index.html"), "<!doctype html>");
+  let builds = 0;
+  expect(ensureDashboard(target, () => (builds += 1), () => undefined)).toBe(true);
+  expect(builds).toBe(0);
+});
+
+test("a build that leaves no dashboard is a failure (an empty folder is not a dashboard)", () => {
+  const target = dist();
+  mkdirSync(target, { recursive: true });
+  expect(ensureDashboard(target, () => undefined, () => undefined)).toBe(false);
+});
