@@ -30,7 +30,6 @@ const importBody = {
     "application/x-ndjson": { schema: z.string().openapi({ example: '{"sku":"milk-1l","onHand":120,"channels":{"pos":{"quota":40,"weight":1}},"lowStock":{"overall":10}}\n' }) },
   },
 };
-/** Documented only: `importIdOf` reads them (after ?importId=) and says what is wrong with one. */
 /** A region import's lines start with their store (the stores of the region in `?region=`). */
 const regionImportBody = {
   required: true,
@@ -39,6 +38,7 @@ const regionImportBody = {
     "application/x-ndjson": { schema: z.string().openapi({ example: '{"storeId":"berlin-01","sku":"milk-1l","onHand":120,"channels":{"pos":{"quota":40,"weight":1}}}\n{"storeId":"munich-01","sku":"bread","onHand":35}\n' }) },
   },
 };
+/** Documented only: `importIdOf` reads them (after ?importId=) and says what is wrong with one. */
 const importHeaders = z.object({
   "idempotency-key": z.string().optional().openapi({ description: "The import id, when ?importId= is not given" }),
   "x-import-id": z.string().optional().openapi({ description: "The import id, when neither ?importId= nor Idempotency-Key is given" }),
