@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ZodObject } from "zod";
-import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, like, lt, lte, ne, or, sql, type Column, type SQL } from "drizzle-orm";
 import { ABANDONED_REASON } from "../../durable-objects/core/types";
 import { OPERATION_REFERENCE_KINDS } from "../../durable-objects/core/operations";
 import { now as serviceNow } from "../../durable-objects/clock";
@@ -49,10 +49,20 @@ function scopeConditions(scope: ReportScope, storeColumn: typeof cells.storeId |
   return conditions;
 }
 
-/** Rows listed newest first that come after the cursor's (`at`, then `id`, both descending). */
-function olderThan(atColumn: typeof movements.at | typeof oversells.openedAt, idColumn: typeof movements.eventId | typeof oversells.id, [at, id]: [string, string]): SQL {
-  return or(lt(atColumn, at), and(eq(atColumn, at), lt(idColumn, id)))!;
+/**
+ * A listing newest first by a time, then an id (both descending), and its keyset: the rows
+ * after a cursor's (time, id). One place for both, so the order and the cursor cannot part.
+ */
+function newestFirst(atColumn: Column, idColumn: Column) {
+  return {
+    order: [desc(atColumn), desc(idColumn)] as const,
+    after: ([at, id]: [string, string]): SQL => or(lt(atColumn, at), and(eq(atColumn, at), lt(idColumn, id)))!,
+  };
 }
+const MOVEMENTS_NEWEST_FIRST = newestFirst(movements.at, movements.eventId);
+const OVERSELLS_NEWEST_FIRST = newestFirst(oversells.openedAt, oversells.id);
+// Runs of one moment (the cron's pages can share a millisecond) by id.
+const RUNS_NEWEST_FIRST = newestFirst(reconciliationRuns.startedAt, reconciliationRuns.id);
 
 /** `return:<id>`, `import:<id>`, `transfer:<id>`, with or without an attempt: a name an operation's movements carry as their reference. */
 const OPERATION_NAME = new RegExp(`^(?:${OPERATION_REFERENCE_KINDS.join("|")}):`);
@@ -134,12 +144,12 @@ reports
     if (query.from) conditions.push(gte(movements.at, new Date(query.from).toISOString()));
     if (query.to) conditions.push(lte(movements.at, new Date(query.to).toISOString()));
     const { after, pageOf } = reportPaging(query, "the movements report", 2, ([at]) => isTimestamp(at!));
-    if (after) conditions.push(olderThan(movements.at, movements.eventId, after as [string, string]));
+    if (after) conditions.push(MOVEMENTS_NEWEST_FIRST.after(after as [string, string]));
     const rows = await db
       .select()
       .from(movements)
       .where(and(...conditions))
-      .orderBy(desc(movements.at), desc(movements.eventId))
+      .orderBy(...MOVEMENTS_NEWEST_FIRST.order)
       .limit(query.limit + 1);
     const page = pageOf(rows, (row) => [row.at, row.eventId]);
     return respondPage(c, query.format, page.items, MOVEMENT_COLUMNS, page.next, "movements");
@@ -196,12 +206,12 @@ reports
     const db = reportingDb(c);
     const conditions = scopeConditions(scope, oversells.storeId);
     const { after, pageOf } = reportPaging(query, "the oversells report", 2, ([openedAt]) => isTimestamp(openedAt!));
-    if (after) conditions.push(olderThan(oversells.openedAt, oversells.id, after as [string, string]));
+    if (after) conditions.push(OVERSELLS_NEWEST_FIRST.after(after as [string, string]));
     const rows = await db
       .select()
       .from(oversells)
       .where(and(...conditions))
-      .orderBy(desc(oversells.openedAt), desc(oversells.id))
+      .orderBy(...OVERSELLS_NEWEST_FIRST.order)
       .limit(query.limit + 1);
     const page = pageOf(rows, (row) => [row.openedAt, row.id]);
     return respondPage(c, query.format, page.items, ["id", "storeId", "sku", "shortfall", "openedAt", "healedAt", "causes"], page.next, "oversells");
@@ -261,16 +271,12 @@ reports
     const conditions: SQL[] = [];
     if (query.storeId) conditions.push(eq(reconciliationRuns.storeId, query.storeId));
     const { after, pageOf } = reportPaging(query, "the reconciliation runs", 2, ([startedAt]) => isTimestamp(startedAt!));
-    if (after) {
-      const [startedAt, id] = after as [string, string];
-      conditions.push(or(lt(reconciliationRuns.startedAt, startedAt), and(eq(reconciliationRuns.startedAt, startedAt), lt(reconciliationRuns.id, id)))!);
-    }
-    // Newest first; runs of one moment (the cron's pages can share a millisecond) by id.
+    if (after) conditions.push(RUNS_NEWEST_FIRST.after(after as [string, string]));
     const rows = await db
       .select()
       .from(reconciliationRuns)
       .where(and(...conditions))
-      .orderBy(desc(reconciliationRuns.startedAt), desc(reconciliationRuns.id))
+      .orderBy(...RUNS_NEWEST_FIRST.order)
       .limit(query.limit + 1);
     const { items: runs, next } = pageOf(rows, (run) => [run.startedAt, run.id]);
     const differences = runs.length
