@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../../schema/errors";
+import { ERROR_STATUS, type ErrorCode } from "../../schema/error-codes";
 import { InventoryApiError } from "./errors";
 
 export interface ClientOptions {
@@ -25,39 +25,26 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-const KNOWN_CODES = new Set<string>([
-  "invalid_request", "malformed_json", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict",
-  "insufficient_stock", "quota_exceeds_stock", "cursor_expired", "precondition_failed", "payload_too_large", "unsupported_media_type",
-  "rate_limited", "internal", "unavailable",
-] satisfies ErrorCode[]);
+const KNOWN_CODES = new Set<string>(Object.keys(ERROR_STATUS));
 
 /**
  * The code an answer that is not the API's error body (a proxy's page, wrangler's plain-text
- * 503 while the Worker restarts) is given, by its status: each status the API uses has one
- * code (400: invalid_request, 409: conflict where the API's own say more); a gateway's 502 or
- * 504 is `unavailable` too, asking again may help. Any other 5xx is `internal`, any other 4xx
+ * 503 while the Worker restarts) is given, by its status: the API's first code of that status
+ * (400: invalid_request, 409: conflict, where the API's own say more); a gateway's 502 or 504
+ * is `unavailable` too, asking again may help. Any other 5xx is `internal`, any other 4xx
  * `invalid_request`. Until session 47 only 404 and 5xx were told apart (a plain 503 was
  * `internal`, a 429 `invalid_request`).
  */
 export const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
-  400: "invalid_request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  405: "method_not_allowed",
-  409: "conflict",
-  410: "cursor_expired",
-  412: "precondition_failed",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  429: "rate_limited",
-  500: "internal",
   502: "unavailable",
-  503: "unavailable",
   504: "unavailable",
+  ...Object.fromEntries(
+    (Object.entries(ERROR_STATUS) as Array<[ErrorCode, number]>)
+      .reverse()
+      .map(([code, status]) => [status, code]),
+  ),
 };
 
-/** A path segment, encoded (ids are validated by the Worker; this only keeps the URL intact). */
 /**
  * One path segment, encoded. An empty one, `.` or `..` would change the path itself (URLs drop
  * dot segments, encoded or not: `confirm(".")` would call `/v1/reservations/confirm`), and no
