@@ -12,6 +12,7 @@ export const requestLog = createMiddleware<AppBindings>(async (c, next) => {
   const started = performance.now();
   await next();
   if (!c.res.headers.has(REQUEST_ID_HEADER)) c.header(REQUEST_ID_HEADER, c.get("requestId"));
+  const principal = c.get("principal");
   console.log(
     JSON.stringify({
       msg: "request",
@@ -21,9 +22,9 @@ export const requestLog = createMiddleware<AppBindings>(async (c, next) => {
       path: c.req.path,
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
-      role: c.get("principal")?.role ?? "anonymous",
+      role: principal?.role ?? "anonymous",
       // Who holds the token, when it was minted with a name: the log says who did what.
-      ...(c.get("principal")?.name ? { name: c.get("principal")!.name } : {}),
+      ...(principal?.name ? { name: principal.name } : {}),
       ...(c.get("errorCode") ? { errorCode: c.get("errorCode") } : {}),
     }),
   );
