@@ -2,31 +2,26 @@
 // its child and does not say its pid). Linux only: elsewhere, none are found.
 import { readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { parentOf } from "./launcher-watch.mjs";
 
-/**
- * Children of this Node process that run a workerd binary: workerd itself, or a tool that
- * runs it (valgrind for bench/instructions.mjs, whose process is named after the tool).
- */
-export function childWorkerdPids() {
-  const pids = [];
-  let entries;
+/** Whether the process runs a workerd binary: workerd itself, or a tool that runs it (valgrind for bench/instructions.mjs, named after the tool). */
+function runsWorkerd(pid) {
   try {
-    entries = readdirSync("/proc");
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((arg) => basename(arg) === "workerd");
   } catch {
-    return pids;
+    return false; // exited meanwhile
   }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // "pid (comm) state ppid ..." — comm may hold spaces, so split after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid !== process.pid) continue;
-      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (args.some((arg) => basename(arg) === "workerd")) pids.push(Number(entry));
-    } catch {
-      /* exited meanwhile */
-    }
+}
+
+function processIds() {
+  try {
+    return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number);
+  } catch {
+    return [];
   }
-  return pids;
+}
+
+/** Children of this Node process that run workerd. */
+export function childWorkerdPids() {
+  return processIds().filter((pid) => parentOf(pid) === process.pid && runsWorkerd(pid));
 }

@@ -185,34 +185,12 @@ it("started with node from a shell that then exits (no npm), keeps running until
   expect(await portFreed(port, 30_000)).toBe(true);
 });
 
-/** The workerd processes under `pid` (start.mjs → leash → wrangler → workerd), from /proc. */
-function workerdUnder(pid: number): number[] {
-  const parentOf = (child: number) => {
-    try {
-      const stat = readFileSync(`/proc/${child}/stat`, "utf8");
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    } catch {
-      return 0;
-    }
-  };
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((candidate) => {
-      try {
-        // The binary, not an argument (a data folder's path may say "workerd" too).
-        if (!readFileSync(`/proc/${candidate}/cmdline`, "utf8").split("\0")[0]!.endsWith("/workerd")) return false;
-      } catch {
-        return false;
-      }
-      for (let up = parentOf(candidate); up > 1; up = parentOf(up)) if (up === pid) return true;
-      return false;
-    });
-}
-
 it("says so and stops when workerd dies under a wrangler that stays up (a segfault), instead of keeping a dead port", { timeout: 120_000 }, async () => {
   const { child, port, output } = await startService("runtime-died", { HEALTH_WATCH_MS: "500" });
-  const runtimes = workerdUnder(child.pid!);
+  // start.mjs → leash → wrangler → workerd: the binary, not an argument (a data folder's path may say "workerd").
+  const runtimes = descendants(child.pid!)
+    .filter(({ args }) => args.split(" ")[0]!.endsWith("/workerd"))
+    .map(({ pid }) => pid);
   expect(runtimes.length).toBeGreaterThan(0);
   for (const pid of runtimes) process.kill(pid, "SIGSEGV");
   expect(await exitedWithin(child, 60_000), output().slice(-2000)).toBe(true);
