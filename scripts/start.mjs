@@ -44,7 +44,8 @@ for (const [what, taken, given, hint] of [
   }
 }
 
-if (!ensureDashboard(join(root, "web", "dist"), buildWeb(root))) {
+const webDist = join(root, "web", "dist");
+if (!ensureDashboard(webDist, buildWeb(root, webDist))) {
   console.error("The dashboard could not be built (see above): npm run build:web says why.");
   process.exit(1);
 }

@@ -14,7 +14,7 @@ export function ensureDashboard(dist, build, say = console.log) {
   return existsSync(join(dist, "index.html"));
 }
 
-/** The project's own build (scripts/build-web.mjs), its output shown. */
-export function buildWeb(root) {
-  return () => spawnSync(process.execPath, [join(root, "scripts", "build-web.mjs")], { cwd: root, stdio: "inherit" });
+/** The project's own build (scripts/build-web.mjs) into `dist`, its output shown. */
+export function buildWeb(root, dist) {
+  return () => spawnSync(process.execPath, [join(root, "scripts", "build-web.mjs")], { cwd: root, stdio: "inherit", env: { ...process.env, WEB_DIST: dist } });
 }
