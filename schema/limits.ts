@@ -16,6 +16,8 @@ export const LIMITS = {
   /** Minted token lifetime, seconds. */
   maxTokenTtlSeconds: 31_536_000,
   defaultTokenTtlSeconds: 7 * 86_400,
+  /** Characters of a minted token's `name` (who holds it). */
+  maxTokenName: 100,
   /** Events in one store sync batch. */
   maxStoreEvents: 1_000,
   /** Changes in one page of a store's feed. */

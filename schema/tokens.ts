@@ -13,7 +13,7 @@ export const TokenRequest = z
     regions: z.array(Region).min(1).max(100).optional().openapi({ description: "The regions a manager token may act in: required for role manager, refused for any other role" }),
     stores: z.array(StoreId).min(1).max(1000).optional().openapi({ description: "The stores a store token may act for: required for role store, refused for any other role" }),
     ttlSeconds: z.number().int().min(60).max(LIMITS.maxTokenTtlSeconds).optional(),
-    name: plainText(100)
+    name: plainText(LIMITS.maxTokenName)
       .optional()
       .openapi({ description: "Who holds the token (a person or a system), for the records it acts on: an oversell resolved with it is `resolvedBy` \"<name> (<role>)\" (without a name, the role alone)" }),
   })

@@ -1,6 +1,7 @@
 import { sign, verify } from "hono/jwt";
 import { z } from "zod";
 import { Region, StoreId } from "../../schema/ids";
+import { LIMITS } from "../../schema/limits";
 import { Role } from "../../schema/tokens";
 import type { Principal } from "./principal";
 
@@ -10,7 +11,7 @@ const Claims = z.object({
   role: Role,
   regions: z.array(Region).optional(),
   stores: z.array(StoreId).optional(),
-  name: z.string().max(100).optional(),
+  name: z.string().max(LIMITS.maxTokenName).optional(),
   exp: z.number(),
 });
 

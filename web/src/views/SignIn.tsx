@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { LIMITS } from "../../../schema/limits";
 import { api } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { formatTime, utcTitle } from "../format";
@@ -90,7 +91,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
           <label for="mint-regions">Regions (comma-separated)</label>
           <input id="mint-regions" value={regions} onInput={(event) => setRegions(event.currentTarget.value)} placeholder={REGION_HINT} required />
           <label for="mint-name">Manager's name (optional: oversells they resolve say it)</label>
-          <input id="mint-name" value={holder} onInput={(event) => setHolder(event.currentTarget.value)} maxLength={100} autocomplete="off" />
+          <input id="mint-name" value={holder} onInput={(event) => setHolder(event.currentTarget.value)} maxLength={LIMITS.maxTokenName} autocomplete="off" />
           <button type="submit" disabled={busy}>
             Mint a 7-day manager token
           </button>
