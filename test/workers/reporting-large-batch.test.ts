@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cells, movements } from "../../schema/db/tables";
 import type { StockCell } from "../../durable-objects/stock-cell";
+import { lastOutboxSeq } from "../../durable-objects/storage/cell-tables";
 import { cellStub } from "../../durable-objects/stubs";
 import { withReportingDb } from "../../workers/reporting/db";
 import type { InventoryMessage } from "../../workers/reporting/messages";
@@ -61,7 +62,7 @@ async function whereDeliveryStands(storeId: string, sku: string): Promise<string
   const cell = await runInDurableObject(cellStub(env, { storeId, sku }), async (_instance: StockCell, state) => {
     const alarm = await state.storage.getAlarm();
     return {
-      lastOutboxSeq: state.storage.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM outbox").one().seq,
+      lastOutboxSeq: lastOutboxSeq(state.storage.sql),
       savedCursors: state.storage.sql.exec("SELECT destination, seq FROM delivery").toArray(),
       alarmInMs: alarm === null ? "none" : alarm - Date.now(),
     };
