@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { CellPagePart } from "../../workers/cell-pages";
 import { EXPORT_CHUNK_SKUS, exportStream } from "../../workers/bulk/export";
 import type { Env } from "../../workers/env";
-import { ADMIN, api, eventually, mint, putStore, readCell, stagedCellsCreated, unique } from "./helpers";
+import { ADMIN, allocate, api, eventually, mint, putStore, readCell, reserve, sendEvents, stagedCellsCreated, unique } from "./helpers";
 
 const rowsOf = (csv: string) => csv.trim().split("\r\n").slice(1).filter(Boolean);
 const keyOf = (row: string) => row.split(",").slice(0, 2).join(",");
@@ -73,16 +73,16 @@ describe("paged stock export", () => {
   it("keeps its pages full after writes refused on SKUs the store never allocated (they are not listed as its SKUs)", async () => {
     const storeId = unique("store");
     await putStore(storeId);
-    for (const sku of ["a", "c"]) expect((await api("PUT", `/v1/stores/${storeId}/skus/${sku}`, { token: ADMIN, body: { onHand: 5 } })).status).toBe(200);
+    for (const sku of ["a", "c"]) await allocate(storeId, sku, { onHand: 5 });
     const cell = (sku: string) => `/v1/stores/${storeId}/skus/${sku}`;
     expect((await api("POST", `${cell("b1")}/adjustments`, { token: ADMIN, body: { delta: 1, reason: "receive" } })).status).toBe(404);
     expect((await api("PUT", `${cell("b2")}/sold-out`, { token: ADMIN, body: { soldOut: true } })).status).toBe(404);
     expect((await api("PUT", `${cell("b3")}/low-stock`, { token: ADMIN, body: { overall: 1 } })).status).toBe(404);
     const sale = { eventId: unique("ev"), at: new Date().toISOString(), type: "sale", sku: "b4", qty: 1 };
-    const events = await api("POST", `/v1/stores/${storeId}/events`, { token: ADMIN, body: { events: [sale] } });
+    const events = await sendEvents(storeId, [sale]);
     expect(events.body.results[0]).toMatchObject({ outcome: "rejected", reason: "not_allocated" });
     const order = { reservationId: unique("r"), channel: "online", items: [{ storeId, sku: "b5", qty: 1 }] };
-    expect((await api("POST", "/v1/reservations", { token: ADMIN, body: order })).status).toBe(409);
+    expect((await reserve(order)).status).toBe(409);
 
     const whole = await wholeExport(`/v1/stores/${storeId}/skus:export`, 2);
     expect(whole.map(keyOf)).toEqual([`${storeId},a`, `${storeId},c`]);
