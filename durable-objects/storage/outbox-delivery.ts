@@ -88,6 +88,27 @@ export class OutboxDelivery {
     return this.ctx.storage.setAlarm(at);
   }
 
+  /**
+   * With every change delivered everywhere and the cursors saved, the guard alarm has nothing
+   * left to do: deleted, so it does not wake the cell again 30 s after its last commit (locally,
+   * where every object shares one process's SQLite memory, a large import's cells would
+   * otherwise open twice; on Cloudflare it spares each an alarm run). The next commit sets one.
+   */
+  private dropGuardIfDelivered(): void {
+    const state = this.currentState();
+    if (this.alarmAt === undefined || this.running || !state) return;
+    const sql = this.ctx.storage.sql;
+    const last = lastOutboxSeq(sql);
+    const delivered =
+      this.cursors.get(HUB) >= last &&
+      (this.env.INVENTORY_EVENTS === undefined || this.cursors.get(QUEUE) >= last) &&
+      !this.alerts.behind(last) &&
+      undeliveredOversells(sql, state.storeId, state.sku).length === 0;
+    if (!delivered) return;
+    this.alarmAt = undefined;
+    void this.ctx.storage.deleteAlarm();
+  }
+
   /** Asks for a delivery after a commit; one runs at a time and picks up whatever is new. */
   soon(): void {
     this.wanted = true;
@@ -210,6 +231,7 @@ export class OutboxDelivery {
         return saved;
       });
       saved();
+      this.dropGuardIfDelivered();
     }, this.saveCursorsAfterMs);
   }
 }

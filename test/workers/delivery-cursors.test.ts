@@ -77,4 +77,18 @@ describe("the outbox's delivery cursors (kept in memory, written lazily)", () =>
     await damage(storeId, sku);
     expect(await eventually(() => feedOf(storeId), (feed) => feed.length === 3)).toEqual([1, 2, 3]);
   });
+
+  it("drops the guard alarm once every change is delivered and its cursors saved, and a later commit sets it again", async () => {
+    // The allocation's commit set the guard (DELIVERY_GUARD_MS, 2 s here); its delivery's
+    // cursors are written by the timer (CURSOR_SAVE_MS, 1 s), which then drops the guard, so
+    // an idle cell is not woken again for nothing.
+    const { storeId, sku } = await freshCell();
+    const saved = await eventually(
+      () => onCell(storeId, sku, async (sql, storage) => ({ hub: deliveredUpTo(sql, "hub"), queue: deliveredUpTo(sql, "queue"), alarm: await storage.getAlarm() })),
+      (seen) => seen.hub === 1 && seen.queue === 1,
+    );
+    expect(saved.alarm).toBeNull();
+    await damage(storeId, sku);
+    expect(await onCell(storeId, sku, (_sql, storage) => storage.getAlarm())).not.toBeNull();
+  });
 });

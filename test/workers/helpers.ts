@@ -183,7 +183,7 @@ export async function setClock(body: { advanceSeconds: number } | { offsetSecond
 }
 
 /** Runs `work` on a cell's own storage. Synchronous work cannot interleave with the cell's own timers. */
-export function onCell<T>(storeId: string, sku: string, work: (sql: SqlStorage, storage: DurableObjectStorage) => T): Promise<T> {
+export function onCell<T>(storeId: string, sku: string, work: (sql: SqlStorage, storage: DurableObjectStorage) => T | Promise<T>): Promise<T> {
   return runInDurableObject(cellStub(env, { storeId, sku }), (_instance: StockCell, state) => work(state.storage.sql, state.storage));
 }
 
