@@ -5,6 +5,7 @@ import type { CellReply } from "./stock-cell";
 import type { StageAnswer, StageLine } from "./store-hub";
 import { cellStub, hubStub } from "./stubs";
 import { mapConcurrently } from "../workers/concurrency";
+import { CELL_WRITE_SLOTS, cellSweepPace } from "../workers/pace";
 import { groupBy } from "../workers/group-by";
 import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
@@ -155,7 +156,11 @@ export class Operation extends DurableObject<Env> {
     const outcomes: Array<{ idx: number; outcome: ItemOutcome }> = [];
     const staging = await this.stageImports(rows, outcomes);
     let failure = staging.failure;
+    // Locally every object shares one process's SQLite memory: a large re-import into cells
+    // that exist opens them at the isolate's pace for calls over many cells (workers/pace.ts).
+    const pace = cellSweepPace(this.env);
     await mapConcurrently(staging.forCells, Math.max(1, concurrency), async ({ row, command }) => {
+      await pace.take(CELL_WRITE_SLOTS);
       const key = { storeId: row.store_id, sku: row.sku };
       const hint = (row.hint ?? undefined) as DurableObjectLocationHint | undefined;
       try {

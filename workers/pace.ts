@@ -4,11 +4,12 @@ import { countSetting } from "./env";
 /**
  * At most `perSecond` starts a second, across everything that shares one pace, after a first
  * `burst` that starts at once (a pace idle long enough has its burst again): each `take`
- * waits for its own slot, one after another. Sweeps over cells (the cron's and an admin's
- * reconciliation and sweep) share one per isolate (`cellSweepPace`), and so do the store hubs'
- * creations of staged cells (durable-objects/store-hub.ts): locally every object runs in one
- * workerd process, each object opened stays open 10–20 s, and a few thousand open at once
- * ran SQLite out of memory.
+ * waits for its own slot, one after another. Calls over many cells (the cron's and an admin's
+ * reconciliation and sweep, exports, imports and other operations) share one per isolate
+ * (`cellSweepPace`), and the store hubs' creations of staged cells another
+ * (durable-objects/store-hub.ts): locally every object runs in one workerd process, whose
+ * SQLite may use 512 MiB in all (workerd's hard heap limit), about 230 KB per open cell; each
+ * object opened stays open 10–20 s, and about 2,300 open at once ran SQLite out of memory.
  */
 export class Pace {
   private nextAt = 0;
@@ -20,12 +21,13 @@ export class Pace {
     private readonly burst = 1,
   ) {}
 
-  async take(): Promise<void> {
+  /** Waits for the next slot; a call that costs more than most takes `slots` of them. */
+  async take(slots = 1): Promise<void> {
     const now = this.now();
     const interval = 1000 / this.perSecond;
     // The slots run `burst - 1` intervals behind now at most: that many start at once.
     const at = Math.max(now - (this.burst - 1) * interval, this.nextAt);
-    this.nextAt = at + interval;
+    this.nextAt = at + interval * slots;
     if (at > now) await this.sleep(at - now);
   }
 }
@@ -52,7 +54,18 @@ const CELL_SWEEP_PER_SECOND = 100;
 /** Calls that start at once first: a store of a few hundred cells (the bench's repair of 200) is not slowed at all. */
 const CELL_SWEEP_BURST = 500;
 
-/** The isolate's one pace for sweeps over cells: the cron's, and an admin's reconciliation and sweep. */
+/**
+ * Slots of the pace a write to a cell takes: a cell written stays open about twice as long as
+ * one read (its delivery cursors are written 10 s after its delivery), so writes start at half
+ * the rate of reads (a probe, session 48: a re-import of 3,000 existing cells at the reads'
+ * rate had about 2,550 databases open at once, at the edge of SQLite's memory).
+ */
+export const CELL_WRITE_SLOTS = 2;
+
+/**
+ * The isolate's one pace for calls over many cells: the cron's, and an admin's reconciliation
+ * and sweep, a store export's reads, an operation's (import, transfer, return) writes.
+ */
 export function cellSweepPace(env: { CRON_CELLS_PER_SECOND?: string | undefined }): Pace {
   return isolatePace("cell sweeps", countSetting(env.CRON_CELLS_PER_SECOND, CELL_SWEEP_PER_SECOND), CELL_SWEEP_BURST);
 }

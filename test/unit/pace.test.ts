@@ -30,6 +30,14 @@ describe("pace", () => {
     expect(slept).toEqual([100]);
   });
 
+  it("lets a take cost several slots: the next take waits for all of them", async () => {
+    const clock = 1_000;
+    const slept: number[] = [];
+    const pace = new Pace(10, () => clock, async (ms) => void slept.push(ms));
+    await Promise.all([pace.take(2), pace.take(2), pace.take(), pace.take()]);
+    expect(slept).toEqual([200, 400, 500]);
+  });
+
   it("is one per name in an isolate, whoever asks", () => {
     expect(isolatePace("test pace", 5)).toBe(isolatePace("test pace", 5));
     expect(isolatePace("test pace", 5)).not.toBe(isolatePace("another test pace", 5));
