@@ -24,9 +24,24 @@ const unhandled: UnexpectedError = (error, c) => {
   return new ApiError("internal", "internal error");
 };
 
+/**
+ * SQLite refused memory to an object's database: locally every object shares one workerd
+ * process, whose SQLite may use 512 MiB in all, and a client that touches thousands of cells
+ * within seconds can open that many (README, "How many cells the local runtime holds open").
+ * It passes as the cells close, and nothing half-done stays (the transaction rolled back; a
+ * reservation's or an operation's retry finishes what its first call began): a 503, not a bug.
+ */
+function outOfDatabaseMemory(error: unknown, c: Context<AppBindings>): ApiError | undefined {
+  if (!String(error).includes("SQLITE_NOMEM")) return undefined;
+  console.warn(JSON.stringify({ msg: "database out of memory", requestId: c.get("requestId"), error: String(error) }));
+  return new ApiError("unavailable", "the runtime is short of memory for its databases right now (too many objects open at once); ask again shortly");
+}
+
 /** Any thrown value as an ApiError: ours as they are, Hono's 4xx by status, the rest as `unexpected` says. */
 function asApiError(error: unknown, c: Context<AppBindings>, unexpected: UnexpectedError): ApiError {
   if (error instanceof ApiError) return error;
+  const shortOfMemory = outOfDatabaseMemory(error, c);
+  if (shortOfMemory) return shortOfMemory;
   if (error instanceof HTTPException) {
     const code = HONO_STATUS_CODES[error.status];
     if (code === "malformed_json") return new ApiError(code, error.message || "the body is not valid JSON");
