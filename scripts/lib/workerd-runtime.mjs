@@ -152,7 +152,8 @@ export async function startRuntime({ storageDir, port = 0, bindings = {}, script
       modulesRoot: dirname(script),
       compatibilityDate: COMPATIBILITY_DATE,
       compatibilityFlags: COMPATIBILITY_FLAGS,
-      bindings: { LOCAL_MODE: "true", ...bindings },
+      // LOCAL_RUNTIME stays "true" whatever a caller sets LOCAL_MODE to (the kit may run as production would): see drain-body.ts.
+      bindings: { LOCAL_MODE: "true", ...bindings, LOCAL_RUNTIME: "true" },
       // The API never reaches for the dashboard's assets; anything that does gets a 404.
       serviceBindings: { ASSETS: () => new Response("not found", { status: 404 }) },
       durableObjects: DURABLE_OBJECTS,

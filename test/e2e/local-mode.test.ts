@@ -16,3 +16,13 @@ it("answers 404 for the clock and the tick outside local mode", async () => {
   expect(isInventoryApiError(tick, "not_found")).toBe(true);
   await expect(inventory.advanceTime(60)).rejects.toMatchObject({ code: "not_found", status: 404 });
 });
+
+it("keeps the connection usable after those 404s, answered before their body was read (local runtime, LOCAL_MODE false)", async () => {
+  const failures: unknown[] = [];
+  for (let round = 0; round < 60; round += 1) {
+    const refused = await inventory.client.local.clock({ advanceSeconds: 1 }).catch((error: unknown) => error);
+    expect(isInventoryApiError(refused, "not_found")).toBe(true);
+    await inventory.client.health().catch((error: unknown) => failures.push(String(error)));
+  }
+  expect(failures).toEqual([]);
+});

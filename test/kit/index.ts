@@ -147,6 +147,8 @@ function startMiniflare(options: StartOptions, { adminToken, tokenSecret, databa
           LOCAL_MODE: "true",
           ...(database ? { DATABASE_URL: database.databaseUrl, NEON_WS_PROXY: database.wsProxy } : {}),
           ...options.bindings,
+          // Whatever LOCAL_MODE says, this runtime is local workerd (workers/middleware/drain-body.ts).
+          LOCAL_RUNTIME: "true",
         },
         rateLimits: { PUBLIC_LIMITER: DEFAULT_RATE_LIMIT, TOKEN_LIMITER: DEFAULT_RATE_LIMIT, ...options.rateLimits },
         queueConsumers: database !== undefined,
