@@ -96,15 +96,7 @@ export class OutboxDelivery {
    */
   private dropGuardIfDelivered(): void {
     const state = this.currentState();
-    if (this.alarmAt === undefined || this.running || !state) return;
-    const sql = this.ctx.storage.sql;
-    const last = lastOutboxSeq(sql);
-    const delivered =
-      this.cursors.get(HUB) >= last &&
-      (this.env.INVENTORY_EVENTS === undefined || this.cursors.get(QUEUE) >= last) &&
-      !this.alerts.behind(last) &&
-      undeliveredOversells(sql, state.storeId, state.sku).length === 0;
-    if (!delivered) return;
+    if (this.alarmAt === undefined || this.running || !state || this.behind(state)) return;
     this.alarmAt = undefined;
     void this.ctx.storage.deleteAlarm();
   }
@@ -124,14 +116,19 @@ export class OutboxDelivery {
 
   async resumeIfBehind(): Promise<void> {
     const state = this.currentState();
-    if (!state) return;
-    const last = lastOutboxSeq(this.ctx.storage.sql);
-    const behind =
+    if (state && this.behind(state)) await this.setAlarm(Date.now());
+  }
+
+  /** Whether a destination has not taken every change yet (by the cursors in memory). */
+  private behind(state: CellState): boolean {
+    const sql = this.ctx.storage.sql;
+    const last = lastOutboxSeq(sql);
+    return (
       last > this.cursors.get(HUB) ||
       (this.env.INVENTORY_EVENTS !== undefined && last > this.cursors.get(QUEUE)) ||
-      undeliveredOversells(this.ctx.storage.sql, state.storeId, state.sku).length > 0 ||
-      this.alerts.behind(last);
-    if (behind) await this.setAlarm(Date.now());
+      undeliveredOversells(sql, state.storeId, state.sku).length > 0 ||
+      this.alerts.behind(last)
+    );
   }
 
   /**
