@@ -4,8 +4,7 @@ import { withRetries, type CellCommand, type DomainError } from "./core";
 import type { CellReply } from "./stock-cell";
 import type { StageAnswer, StageLine } from "./store-hub";
 import { cellStub, hubStub } from "./stubs";
-import { mapConcurrently } from "../workers/concurrency";
-import { CELL_WRITE_SLOTS, cellSweepPace } from "../workers/pace";
+import { sweepCells } from "../workers/pace";
 import { groupBy } from "../workers/group-by";
 import { nowIso } from "./clock";
 import { migrate } from "./storage/migrate";
@@ -158,9 +157,7 @@ export class Operation extends DurableObject<Env> {
     let failure = staging.failure;
     // Locally every object shares one process's SQLite memory: a large re-import into cells
     // that exist opens them at the isolate's pace for calls over many cells (workers/pace.ts).
-    const pace = cellSweepPace(this.env);
-    await mapConcurrently(staging.forCells, Math.max(1, concurrency), async ({ row, command }) => {
-      await pace.take(CELL_WRITE_SLOTS);
+    await sweepCells(this.env, staging.forCells, async ({ row, command }) => {
       const key = { storeId: row.store_id, sku: row.sku };
       const hint = (row.hint ?? undefined) as DurableObjectLocationHint | undefined;
       try {
@@ -174,7 +171,7 @@ export class Operation extends DurableObject<Env> {
       } catch (error) {
         failure ??= error;
       }
-    });
+    }, { concurrency: Math.max(1, concurrency), writes: true });
     this.ctx.storage.transactionSync(() => {
       for (const { idx, outcome } of outcomes) this.sql.exec("UPDATE items SET outcome = ? WHERE idx = ?", JSON.stringify(outcome), idx);
     });

@@ -60,7 +60,7 @@ const CELL_SWEEP_BURST = 500;
  * the rate of reads (a probe, session 48: a re-import of 3,000 existing cells at the reads'
  * rate had about 2,550 databases open at once, at the edge of SQLite's memory).
  */
-export const CELL_WRITE_SLOTS = 2;
+const CELL_WRITE_SLOTS = 2;
 
 /**
  * The isolate's one pace for calls over many cells: the cron's, and an admin's reconciliation
@@ -70,11 +70,20 @@ export function cellSweepPace(env: { CRON_CELLS_PER_SECOND?: string | undefined 
   return isolatePace("cell sweeps", countSetting(env.CRON_CELLS_PER_SECOND, CELL_SWEEP_PER_SECOND), CELL_SWEEP_BURST);
 }
 
-/** `call` on each of the keys, 32 at a time, each started at the isolate's pace for sweeps over cells; answers in the keys' order. */
-export function sweepCells<K, T>(env: { CRON_CELLS_PER_SECOND?: string | undefined }, keys: readonly K[], call: (key: K) => Promise<T>): Promise<T[]> {
+/**
+ * `call` on each of the keys, `concurrency` at a time (32 by default), each started at the
+ * isolate's pace for calls over many cells (a call that writes its cell as two: `writes`);
+ * answers in the keys' order.
+ */
+export function sweepCells<K, T>(
+  env: { CRON_CELLS_PER_SECOND?: string | undefined },
+  keys: readonly K[],
+  call: (key: K) => Promise<T>,
+  { concurrency = 32, writes = false }: { concurrency?: number; writes?: boolean } = {},
+): Promise<T[]> {
   const pace = cellSweepPace(env);
-  return mapConcurrently(keys, 32, async (key) => {
-    await pace.take();
+  return mapConcurrently(keys, concurrency, async (key) => {
+    await pace.take(writes ? CELL_WRITE_SLOTS : 1);
     return call(key);
   });
 }

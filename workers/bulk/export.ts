@@ -1,8 +1,7 @@
 import type { CellView } from "../../durable-objects/stock-cell";
 import { withRetries } from "../../durable-objects/core";
 import { cellStub, hubStub } from "../../durable-objects/stubs";
-import { mapConcurrently } from "../concurrency";
-import { cellSweepPace } from "../pace";
+import { sweepCells } from "../pace";
 import type { Env } from "../env";
 import type { CellPagePart } from "../cell-pages";
 import { csvRows, toCsv } from "../csv";
@@ -53,9 +52,6 @@ export function exportStream(env: Env, parts: readonly CellPagePart[]): Readable
   let index = 0;
   /** The current store's SKUs not yet read. */
   let pending: { storeId: string; skus: string[] } | undefined;
-  // Locally every object shares one process's SQLite memory: a large store's cells are opened
-  // at the isolate's pace for calls over many cells (workers/pace.ts).
-  const pace = cellSweepPace(env);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
@@ -77,12 +73,17 @@ export function exportStream(env: Env, parts: readonly CellPagePart[]): Readable
         const chunk = pending.skus.splice(0, EXPORT_CHUNK_SKUS);
         // SKUs still staged in the hub (a fresh import) are read there; the rest from their cells.
         const staged = (await hubStub(env, storeId).stagedViews(chunk)) as Map<string, CellView>;
-        const cells = await mapConcurrently(chunk, READ_CONCURRENCY, async (sku) => {
-          const view = staged.get(sku);
-          if (view) return view;
-          await pace.take();
-          return withRetries(async () => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null, READ_RETRIES);
-        });
+        // Locally every object shares one process's SQLite memory: a large store's cells are
+        // opened at the isolate's pace for calls over many cells (workers/pace.ts).
+        const fromCells = chunk.filter((sku) => !staged.has(sku));
+        const read = await sweepCells(
+          env,
+          fromCells,
+          (sku) => withRetries(async () => (await cellStub(env, { storeId, sku }).read({ storeId, sku })) as CellView | null, READ_RETRIES),
+          { concurrency: READ_CONCURRENCY },
+        );
+        const readBySku = new Map(fromCells.map((sku, index) => [sku, read[index]!]));
+        const cells = chunk.map((sku) => staged.get(sku) ?? readBySku.get(sku) ?? null);
         const rows = cells.filter((cell): cell is CellView => cell !== null).map(exportRow);
         if (rows.length > 0) {
           controller.enqueue(encoder.encode(csvRows(rows, EXPORT_COLUMNS)));
