@@ -27,6 +27,7 @@ export default defineConfig({
           ADMIN_TOKEN: TEST_ADMIN_TOKEN,
           TOKEN_SECRET: TEST_TOKEN_SECRET,
           LOCAL_MODE: "true",
+          LOCAL_RUNTIME: "true",
           FEED_RETENTION: "100",
           DATABASE_URL: database.databaseUrl,
           NEON_WS_PROXY: database.wsProxy,

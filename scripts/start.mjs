@@ -79,6 +79,7 @@ writeEnvFile(workerVars, {
   ADMIN_TOKEN: secrets.ADMIN_TOKEN,
   TOKEN_SECRET: secrets.TOKEN_SECRET,
   LOCAL_MODE: "true",
+  LOCAL_RUNTIME: "true",
   DATABASE_URL: database.databaseUrl,
   NEON_WS_PROXY: database.wsProxy,
 });

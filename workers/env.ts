@@ -53,7 +53,7 @@ export interface Env {
   DEFAULT_REGION?: string;
   /** "true" in local runs and tests. */
   LOCAL_MODE?: string;
-  /** "true" when the runtime is a local workerd (the test kit, the bench), even with LOCAL_MODE "false". */
+  /** "true" when the runtime is a local workerd (npm start, the tests, the test kit, the bench), even with LOCAL_MODE "false". */
   LOCAL_RUNTIME?: string;
 }
 

@@ -6,8 +6,8 @@ import type { AppBindings } from "../types";
 const CHUNKED_DRAIN_BYTES = 64 * 1024 * 1024;
 
 /**
- * Local runs only (wrangler dev, Miniflare, the test kit, also when it runs with LOCAL_MODE
- * "false", which LOCAL_RUNTIME tells): when the Worker answers before
+ * Local runtimes only (LOCAL_RUNTIME: `npm start`'s wrangler dev, the tests, the test kit and
+ * the bench's workerd, whatever LOCAL_MODE says): when the Worker answers before
  * reading the request's body (a 401/403 from auth, a 413, a route that takes no body),
  * workerd closes the connection, and a client that reuses the kept-alive connection fails
  * with "other side closed"; through wrangler dev's proxy, which pools its connections to
@@ -18,7 +18,7 @@ const CHUNKED_DRAIN_BYTES = 64 * 1024 * 1024;
  */
 export const drainUnreadBody = createMiddleware<AppBindings>(async (c, next) => {
   const request = c.req.raw;
-  if ((c.env.LOCAL_MODE !== "true" && c.env.LOCAL_RUNTIME !== "true") || !request.body) return next();
+  if (c.env.LOCAL_RUNTIME !== "true" || !request.body) return next();
   if (request.headers.has("content-length")) {
     await next();
     const length = Number(request.headers.get("content-length"));
